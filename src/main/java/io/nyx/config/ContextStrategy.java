@@ -1,0 +1,20 @@
+package io.nyx.config;
+
+/** Which context builder runs before a specialist generates (DESIGN.md step 3). */
+public enum ContextStrategy {
+  MEMORY,
+  FACTS,
+  TIME,
+  SAFETY,
+  NONE;
+
+  /** Parses the YAML spelling (lower case); names the allowed values on failure. */
+  public static ContextStrategy parse(String key, String value) {
+    for (ContextStrategy s : values()) {
+      if (s.name().equalsIgnoreCase(value)) {
+        return s;
+      }
+    }
+    throw new ConfigException(key, value, "one of memory, facts, time, safety, none");
+  }
+}

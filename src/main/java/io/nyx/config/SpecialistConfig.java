@@ -1,0 +1,50 @@
+package io.nyx.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One specialist: configuration, not code (DESIGN.md "Specialists"). {@code adapter} is the vLLM
+ * model id sent as {@code model}; {@code backendUrl}, when set, overrides the shared vLLM URL (the
+ * seed's "specialist slots").
+ */
+public record SpecialistConfig(
+    String name,
+    String description,
+    String adapter,
+    ContextStrategy context,
+    String promptTemplate,
+    List<String> exemplars,
+    Decoding decoding,
+    double initialWeight,
+    @Nullable String backendUrl) {
+
+  /** Names appear in URLs ({@code nyx/<name>}) and metric labels: keep them simple. */
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  public SpecialistConfig {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new ConfigException("specialists[].name", name, "matching " + NAME.pattern());
+    }
+    String at = "specialists[" + name + "].";
+    if (adapter == null || adapter.isBlank()) {
+      throw new ConfigException(at + "adapter", adapter, "a non-empty vLLM model id");
+    }
+    description = description == null ? "" : description;
+    promptTemplate = promptTemplate == null ? "" : promptTemplate;
+    exemplars = List.copyOf(exemplars == null ? List.of() : exemplars);
+    if (exemplars.isEmpty() && description.isBlank()) {
+      throw new ConfigException(at + "exemplars", "[]", "non-empty when there is no description");
+    }
+    if (context == null) {
+      context = ContextStrategy.NONE;
+    }
+    if (decoding == null) {
+      decoding = Decoding.DEFAULT;
+    }
+    if (!(initialWeight >= 0 && initialWeight <= 1)) {
+      throw new ConfigException(at + "initial_weight", initialWeight, "in [0,1]");
+    }
+  }
+}

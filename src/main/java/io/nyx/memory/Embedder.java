@@ -1,0 +1,24 @@
+package io.nyx.memory;
+
+import java.util.List;
+
+/**
+ * Turns text into a unit-length vector (L2 norm 1, so dot product = cosine). Thread-safe.
+ * Implementations: the in-process MiniLM model (offline, CPU) and an OpenAI-compatible
+ * {@code /v1/embeddings} endpoint.
+ */
+public interface Embedder extends AutoCloseable {
+
+  /** Identifies the model, e.g. "all-minilm-l6-v2-q"; part of embedding cache keys. */
+  String modelId();
+
+  int dimension();
+
+  float[] embed(String text);
+
+  /** Same vectors as calling {@link #embed} on each text, in order; may batch for speed. */
+  List<float[]> embedAll(List<String> texts);
+
+  @Override
+  default void close() {}
+}

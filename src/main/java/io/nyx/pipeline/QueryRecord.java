@@ -1,0 +1,46 @@
+package io.nyx.pipeline;
+
+import io.nyx.backend.ChatMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row of {@code nyx_synthetic_specialist_queries}: everything needed to explain the decision,
+ * recompute the reward and derive fine-tuning data later (vllm-protocol.md 7.2).
+ *
+ * @param specialist null when the base model answered (abstain) or routing never happened
+ * @param adapter the vLLM model id called, or null when no call was made
+ * @param route the routing explanation: method, confidence, margin, scores (JSON object)
+ * @param messages the exact messages sent to the backend
+ * @param decoding temperature, top_p, max_tokens (JSON object)
+ * @param context the context items that reached the prompt, e.g. ids of memories (JSON object)
+ * @param status "ok", "backend_unavailable", "backend_error", "rejected"
+ * @param error null when status is ok
+ * @param latencyMs whole request; {@code backendLatencyMs} the model call alone
+ */
+public record QueryRecord(
+    UUID id,
+    Instant createdAt,
+    @Nullable String sessionId,
+    String query,
+    @Nullable String specialist,
+    @Nullable String adapter,
+    String routeMethod,
+    double routeConfidence,
+    Map<String, Object> route,
+    List<ChatMessage> messages,
+    Map<String, Object> decoding,
+    Map<String, Object> context,
+    @Nullable String response,
+    @Nullable String finishReason,
+    double confidence,
+    double reward,
+    int promptTokens,
+    int completionTokens,
+    long latencyMs,
+    long backendLatencyMs,
+    String status,
+    @Nullable String error) {}

@@ -1,0 +1,17 @@
+package io.nyx.routing;
+
+import java.util.Map;
+
+/**
+ * The "cell decision": which specialist answers a query. Thread-safe; never does I/O except through
+ * collaborators passed at construction (the embedder, the master model).
+ */
+public interface Router {
+
+  /**
+   * @param query the user's text
+   * @param traitWeights current trait weight per specialist name, in [0,1]; a missing name means the
+   *     specialist's initial weight
+   */
+  RouteDecision route(String query, Map<String, Double> traitWeights);
+}
