@@ -47,8 +47,11 @@ public abstract sealed class BackendException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public Timeout(String url, String phase, long timeoutMs, boolean afterFirstByte) {
-      super(url, "backend " + url + " timed out (" + phase + ", " + timeoutMs + " ms)",
-          afterFirstByte, null);
+      super(
+          url,
+          "backend " + url + " timed out (" + phase + ", " + timeoutMs + " ms)",
+          afterFirstByte,
+          null);
     }
 
     @Override
@@ -63,7 +66,8 @@ public abstract sealed class BackendException extends Exception {
     private final String model;
 
     public ModelNotFound(String url, String model, String backendMessage) {
-      super(url, "backend " + url + " has no model '" + model + "': " + backendMessage, false, null);
+      super(
+          url, "backend " + url + " has no model '" + model + "': " + backendMessage, false, null);
       this.model = model;
     }
 
@@ -84,8 +88,18 @@ public abstract sealed class BackendException extends Exception {
     private final String param;
 
     public Rejected(String url, int status, String type, String param, String backendMessage) {
-      super(url, "backend " + url + " rejected the request (" + status + " " + type + "): "
-          + backendMessage, false, null);
+      super(
+          url,
+          "backend "
+              + url
+              + " rejected the request ("
+              + status
+              + " "
+              + type
+              + "): "
+              + backendMessage,
+          false,
+          null);
       this.status = status;
       this.param = param;
     }
@@ -111,7 +125,10 @@ public abstract sealed class BackendException extends Exception {
     private final int status;
 
     public ServerError(String url, int status, String backendMessage, boolean afterFirstByte) {
-      super(url, "backend " + url + " failed (" + status + "): " + backendMessage, afterFirstByte,
+      super(
+          url,
+          "backend " + url + " failed (" + status + "): " + backendMessage,
+          afterFirstByte,
           null);
       this.status = status;
     }

@@ -14,9 +14,9 @@ public interface ChatBackend {
 
   /**
    * Streaming completion (SSE). Each content delta is handed to {@code sink} on the calling thread
-   * as it arrives; the aggregated result (content, usage, logprobs, finish reason) is returned at the
-   * end. A mid-stream error event raises {@link BackendException} after some deltas may have been
-   * delivered ({@link BackendException#afterFirstByte()} is then true).
+   * as it arrives; the aggregated result (content, usage, logprobs, finish reason) is returned at
+   * the end. A mid-stream error event raises {@link BackendException} after some deltas may have
+   * been delivered ({@link BackendException#afterFirstByte()} is then true).
    */
   ChatResult stream(ChatRequest request, Consumer<StreamDelta> sink) throws BackendException;
 

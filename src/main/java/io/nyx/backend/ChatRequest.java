@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What Nyx sends to the backend. Sampling parameters are always explicit. {@code model} is the
  * adapter name (or the base model name). {@code responseFormat}, when set, is sent as OpenAI's
- * {@code response_format: {type: json_schema, json_schema: {name, schema, strict: true}}} — never the
- * removed {@code guided_*} fields (vLLM 0.12 ignores them silently). {@code requestId} is sent as
- * the {@code X-Request-Id} header.
+ * {@code response_format: {type: json_schema, json_schema: {name, schema, strict: true}}} — never
+ * the removed {@code guided_*} fields (vLLM 0.12 ignores them silently). {@code requestId} is sent
+ * as the {@code X-Request-Id} header.
  */
 public record ChatRequest(
     String model,

@@ -1,6 +1,9 @@
 package io.nyx.config;
 
-/** A setting is missing or out of range. The message names the key, the bad value and what is allowed. */
+/**
+ * A setting is missing or out of range. The message names the key, the bad value and what is
+ * allowed.
+ */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final String key;

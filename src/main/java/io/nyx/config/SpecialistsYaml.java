@@ -56,7 +56,8 @@ public final class SpecialistsYaml {
   }
 
   static List<SpecialistConfig> fromTree(YamlTree root) {
-    List<SpecialistConfig> list = root.children("specialists").stream().map(SpecialistsYaml::one).toList();
+    List<SpecialistConfig> list =
+        root.children("specialists").stream().map(SpecialistsYaml::one).toList();
     Set<String> names = new HashSet<>();
     for (SpecialistConfig s : list) {
       if (!names.add(s.name())) {

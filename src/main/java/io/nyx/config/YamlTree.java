@@ -123,7 +123,8 @@ final class YamlTree {
     unknown.removeAll(allowed);
     if (!unknown.isEmpty()) {
       throw new ConfigException(
-          key(unknown.iterator().next()), "is not a setting; allowed here: " + new TreeSet<>(allowed));
+          key(unknown.iterator().next()),
+          "is not a setting; allowed here: " + new TreeSet<>(allowed));
     }
   }
 

@@ -6,12 +6,14 @@ import java.util.Optional;
 
 /**
  * Shared trait weights (table {@code nyx_trait_weights}). Every change goes through the SQL
- * function {@code update_trait_weight}, so concurrent replicas lose no update. Thread-safe. Failures
- * of the store raise {@link io.nyx.persistence.StoreException}.
+ * function {@code update_trait_weight}, so concurrent replicas lose no update. Thread-safe.
+ * Failures of the store raise {@link io.nyx.persistence.StoreException}.
  */
 public interface TraitStore {
 
-  /** Creates the trait with its initial weight and bounds if absent; never changes an existing one. */
+  /**
+   * Creates the trait with its initial weight and bounds if absent; never changes an existing one.
+   */
   void ensure(String name, double initialWeight, double min, double max);
 
   /** All traits by name. */

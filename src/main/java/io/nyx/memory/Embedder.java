@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Turns text into a unit-length vector (L2 norm 1, so dot product = cosine). Thread-safe.
- * Implementations: the in-process MiniLM model (offline, CPU) and an OpenAI-compatible
- * {@code /v1/embeddings} endpoint.
+ * Implementations: the in-process MiniLM model (offline, CPU) and an OpenAI-compatible {@code
+ * /v1/embeddings} endpoint.
  */
 public interface Embedder extends AutoCloseable {
 

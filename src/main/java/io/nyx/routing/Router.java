@@ -10,8 +10,8 @@ public interface Router {
 
   /**
    * @param query the user's text
-   * @param traitWeights current trait weight per specialist name, in [0,1]; a missing name means the
-   *     specialist's initial weight
+   * @param traitWeights current trait weight per specialist name, in [0,1]; a missing name means
+   *     the specialist's initial weight
    */
   RouteDecision route(String query, Map<String, Double> traitWeights);
 }
