@@ -1,10 +1,12 @@
 package io.nyx;
 
-/** Entry point. */
+import io.nyx.cli.Cli;
+
+/** Process entry point: adapts the real streams and environment to {@link Cli}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("nyx");
+    System.exit(Cli.run(System.in, System.out, System.err, System.getenv(), args));
   }
 }

@@ -1,0 +1,74 @@
+package io.nyx.api;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.nyx.config.ServerConfig;
+import io.nyx.learning.TraitStore;
+import io.nyx.learning.TraitWeights;
+import io.nyx.metrics.NyxMetrics;
+import io.nyx.pipeline.FeedbackService;
+import io.nyx.pipeline.InferencePipeline;
+import io.nyx.routing.Router;
+import io.nyx.specialist.Specialists;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/** Nyx's HTTP API on Helidon SE (virtual thread per request). Routes are declared here only. */
+public final class ApiServer implements AutoCloseable {
+  /** What the endpoints work with, wired in {@code app}. */
+  public record Parts(
+      InferencePipeline pipeline,
+      FeedbackService feedback,
+      Router router,
+      Specialists specialists,
+      TraitStore traits,
+      TraitWeights weights,
+      Readiness readiness,
+      NyxMetrics metrics,
+      InstantSource clock) {}
+
+  private final WebServer server;
+
+  public ApiServer(ServerConfig config, Parts p) {
+    Http http = new Http(p.metrics(), System::nanoTime);
+    InferApi infer = new InferApi(p.pipeline(), p.router(), p.weights(), config.maxQueryChars());
+    ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
+    FeedbackApi feedback = new FeedbackApi(p.feedback(), p.traits(), p.weights());
+    OpsApi ops = new OpsApi(p.readiness(), p.metrics());
+    HttpRouting.Builder routing =
+        HttpRouting.builder()
+            .post("/infer", http.wrap("/infer", infer::infer))
+            .post("/v1/route", http.wrap("/v1/route", infer::route))
+            .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))
+            .get("/v1/models", http.wrap("/v1/models", chat::models))
+            .post("/feedback", http.wrap("/feedback", feedback::feedback))
+            .get("/traits", http.wrap("/traits", feedback::list))
+            .put("/traits/{name}", http.wrap("/traits/{name}", feedback::set))
+            .get("/health", http.wrap("/health", ops::health))
+            .get("/ready", http.wrap("/ready", ops::ready))
+            .get("/metrics", http.wrap("/metrics", ops::metrics));
+    this.server =
+        WebServer.builder()
+            .host(config.host())
+            .port(config.port())
+            .maxPayloadSize(config.maxBodyBytes())
+            .idleConnectionTimeout(Duration.ofMinutes(5))
+            .shutdownHook(false)
+            .routing(routing)
+            .build();
+  }
+
+  public ApiServer start() {
+    server.start();
+    return this;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

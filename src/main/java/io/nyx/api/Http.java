@@ -1,0 +1,71 @@
+package io.nyx.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.nyx.metrics.NyxMetrics;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Wraps every endpoint: one error mapping, one timing metric, JSON responses. */
+final class Http {
+  private static final Logger LOG = Logger.getLogger(Http.class.getName());
+
+  /** An endpoint body that may throw anything; {@link #wrap} maps it. */
+  @FunctionalInterface
+  interface Endpoint {
+    void handle(ServerRequest req, ServerResponse res) throws Exception;
+  }
+
+  private final NyxMetrics metrics;
+  private final LongSupplier nanoClock;
+
+  Http(NyxMetrics metrics, LongSupplier nanoClock) {
+    this.metrics = metrics;
+    this.nanoClock = nanoClock;
+  }
+
+  Handler wrap(String route, Endpoint endpoint) {
+    return (req, res) -> {
+      long start = nanoClock.getAsLong();
+      try {
+        endpoint.handle(req, res);
+      } catch (Exception e) {
+        fail(res, e);
+      } finally {
+        metrics.request(route, res.status().code(), (nanoClock.getAsLong() - start) / 1e9);
+      }
+    };
+  }
+
+  static void fail(ServerResponse res, Throwable e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    ErrorMapper.Mapped m = ErrorMapper.map(e);
+    if (m.status() == 500) {
+      LOG.log(Level.SEVERE, "unexpected failure", e);
+    }
+    if (res.isSent()) {
+      return;
+    }
+    if (m.retryAfterSeconds() > 0) {
+      res.header(HeaderNames.RETRY_AFTER, Integer.toString(m.retryAfterSeconds()));
+    }
+    json(res, m.status(), ErrorMapper.body(e, m));
+  }
+
+  static void json(ServerResponse res, int status, ObjectNode body) {
+    res.status(Status.create(status));
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.send(Json.bytes(body));
+  }
+
+  static byte[] body(ServerRequest req) {
+    return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+  }
+}

@@ -1,0 +1,75 @@
+package io.nyx.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nyx.context.ContextItem;
+import io.nyx.learning.TraitWeight;
+import io.nyx.pipeline.InferenceResult;
+import io.nyx.routing.RouteDecision;
+import java.util.Map;
+
+/** JSON shapes shared by several endpoints. */
+final class Responses {
+  private Responses() {}
+
+  static ObjectNode route(RouteDecision d) {
+    ObjectNode o = Json.object();
+    o.put("method", d.method());
+    o.put("confidence", d.confidence());
+    ObjectNode scores = o.putObject("scores");
+    for (Map.Entry<String, Double> e : d.scores().entrySet()) {
+      scores.put(e.getKey(), e.getValue());
+    }
+    switch (d) {
+      case RouteDecision.Chosen c -> o.put("margin", c.margin());
+      case RouteDecision.Abstained a -> o.put("abstain_reason", a.reason());
+      case RouteDecision.Forced f -> o.put("forced", true);
+    }
+    return o;
+  }
+
+  static ObjectNode infer(InferenceResult r) {
+    ObjectNode o = Json.object();
+    o.put("id", r.id().toString());
+    o.put("specialist", r.specialist());
+    o.put("adapter", r.model());
+    o.set("route", route(r.route()));
+    o.put("answer", r.answer());
+    o.put("finish_reason", r.finishReason());
+    o.put("confidence", r.confidence());
+    o.put("reward", r.reward().value());
+    ObjectNode usage = o.putObject("usage");
+    usage.put("prompt_tokens", r.usage().promptTokens());
+    usage.put("completion_tokens", r.usage().completionTokens());
+    o.put("latency_ms", r.latencyMs());
+    var cited = o.putArray("context");
+    for (ContextItem item : r.context()) {
+      cited.add(contextItem(item));
+    }
+    if (!r.fallback().isEmpty()) {
+      o.put("fallback", r.fallback());
+    }
+    return o;
+  }
+
+  private static ObjectNode contextItem(ContextItem item) {
+    ObjectNode o = Json.object();
+    o.put("kind", item.kind());
+    switch (item) {
+      case ContextItem.MemoryItem m -> o.put("id", m.id()).put("score", m.score());
+      case ContextItem.FactItem f -> o.put("id", f.id());
+      case ContextItem.TimeItem t -> o.put("text", t.text());
+      case ContextItem.GuidanceItem g -> o.put("text", g.text());
+    }
+    return o;
+  }
+
+  static ObjectNode trait(TraitWeight w) {
+    ObjectNode o = Json.object();
+    o.put("name", w.name());
+    o.put("weight", w.weight());
+    o.put("min", w.min());
+    o.put("max", w.max());
+    o.put("updated_at", w.updatedAt().toString());
+    return o;
+  }
+}

@@ -1,0 +1,19 @@
+package io.nyx.app;
+
+import io.nyx.config.DbConfig;
+import io.nyx.config.NyxConfig;
+import io.nyx.persistence.Database;
+
+/** Embedded PostgreSQL under the data dir, or the external one named by {@code db.url}. */
+final class Databases {
+  private Databases() {}
+
+  static Database open(NyxConfig config) {
+    DbConfig db = config.db();
+    if (db.embedded()) {
+      return Database.embedded(config.dataDir());
+    }
+    return Database.external(
+        db.url(), db.user().isEmpty() ? null : db.user(), db.password().isEmpty() ? null : db.password());
+  }
+}

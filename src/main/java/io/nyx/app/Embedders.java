@@ -1,0 +1,18 @@
+package io.nyx.app;
+
+import io.nyx.backend.openai.OpenAiEmbedder;
+import io.nyx.config.EmbeddingConfig;
+import io.nyx.memory.Embedder;
+import io.nyx.memory.MiniLmEmbedder;
+
+/** The configured sentence embedder. */
+public final class Embedders {
+  private Embedders() {}
+
+  public static Embedder create(EmbeddingConfig config) {
+    return switch (config.provider()) {
+      case "openai" -> new OpenAiEmbedder(config.url(), config.model());
+      default -> new MiniLmEmbedder();
+    };
+  }
+}

@@ -1,0 +1,149 @@
+package io.nyx.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code nyx ask "question"}: one request through a running server, printed for a person. */
+final class AskCommand implements Command {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public String name() {
+    return "ask";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: nyx ask [options] "question"
+
+          --url URL          server to ask (default: $NYX_URL, else http://127.0.0.1:$NYX_PORT, port 8080)
+          --specialist NAME  skip routing and ask this specialist
+          --session ID       session id recorded with the query
+          --max-tokens N     cap the answer length
+          --json             print the raw JSON response
+        """;
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    Args args =
+        Args.parse(argv, Set.of("url", "specialist", "session", "max-tokens"), Set.of("json"));
+    if (args.positionals().size() != 1 || args.positionals().getFirst().isBlank()) {
+      throw new UsageException("expected exactly one question");
+    }
+    ObjectNode body = JSON.createObjectNode().put("query", args.positionals().getFirst());
+    if (args.has("specialist")) {
+      body.put("specialist", args.flags().get("specialist"));
+    }
+    if (args.has("session")) {
+      body.put("session_id", args.flags().get("session"));
+    }
+    if (args.has("max-tokens")) {
+      body.put("max_tokens", parseInt(args.flags().get("max-tokens")));
+    }
+    String url = url(args, env);
+    HttpResponse<String> response = post(url + "/infer", body);
+    JsonNode json = parse(response.body());
+    if (args.has("json")) {
+      out.println(response.body());
+    } else if (response.statusCode() == 200) {
+      print(json, out);
+    }
+    if (response.statusCode() != 200) {
+      err.println("nyx ask: " + response.statusCode() + " " + json.path("error").path("message").asText(response.body()));
+      return 1;
+    }
+    return 0;
+  }
+
+  static String url(Args args, Map<String, String> env) {
+    if (args.has("url")) {
+      return strip(args.flags().get("url"));
+    }
+    if (env.containsKey("NYX_URL")) {
+      return strip(env.get("NYX_URL"));
+    }
+    return "http://127.0.0.1:" + env.getOrDefault("NYX_PORT", "8080");
+  }
+
+  private static String strip(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static int parseInt(String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--max-tokens must be an integer but was \"" + v + "\"");
+    }
+  }
+
+  private static HttpResponse<String> post(String url, ObjectNode body) {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url))
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofMinutes(5))
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+              .build();
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot reach Nyx at " + url + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--url is not a valid URL: " + url);
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  static void print(JsonNode r, PrintStream out) {
+    JsonNode route = r.path("route");
+    String specialist = r.path("specialist").isNull() ? "base model" : r.path("specialist").asText();
+    out.printf(
+        "specialist: %s (routed by %s, route confidence %.2f)%n",
+        specialist, route.path("method").asText(), route.path("confidence").asDouble());
+    out.printf(
+        "confidence: %.2f   reward: %+.2f   latency: %d ms   id: %s%n",
+        r.path("confidence").asDouble(), r.path("reward").asDouble(),
+        r.path("latency_ms").asLong(), r.path("id").asText());
+    out.println("scores: " + scores(route.path("scores")));
+    if (route.has("abstain_reason")) {
+      out.println("abstained: " + route.path("abstain_reason").asText());
+    }
+    out.println();
+    out.println(r.path("answer").asText());
+  }
+
+  private static String scores(JsonNode scores) {
+    StringBuilder sb = new StringBuilder();
+    for (Iterator<Map.Entry<String, JsonNode>> it = scores.fields(); it.hasNext(); ) {
+      var e = it.next();
+      sb.append(sb.isEmpty() ? "" : ", ").append(String.format("%s %.2f", e.getKey(), e.getValue().asDouble()));
+    }
+    return sb.toString();
+  }
+}

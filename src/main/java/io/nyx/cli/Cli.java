@@ -1,0 +1,75 @@
+package io.nyx.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code nyx <command> ...}. Commands write to the streams they are given and return an exit
+ * code: 0 ok, 1 failure, 2 usage error.
+ */
+public final class Cli {
+  static final String USAGE =
+      """
+      Usage: nyx <command> [options]
+
+      Commands:
+        serve     run the Nyx server (embedded PostgreSQL and embeddings by default)
+        ask       send one question to a running server and print the answer
+        route     route JSON lines from stdin to specialists, without calling a model
+
+      Run 'nyx <command> --help' for a command's options.
+      """;
+
+  private Cli() {}
+
+  public static int run(
+      InputStream in, PrintStream out, PrintStream err, Map<String, String> env, String... args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      (args.length == 0 ? err : out).print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    Command command =
+        switch (args[0]) {
+          case "serve" -> new ServeCommand();
+          case "ask" -> new AskCommand();
+          case "route" -> new RouteCommand();
+          default -> null;
+        };
+    if (command == null) {
+      err.println("nyx: unknown command '" + args[0] + "'");
+      err.print(USAGE);
+      return 2;
+    }
+    return execute(command, rest, in, out, err, env);
+  }
+
+  private static int execute(
+      Command command,
+      List<String> rest,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env) {
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.print(command.usage());
+      return 0;
+    }
+    try {
+      return command.run(rest, in, out, err, env);
+    } catch (UsageException e) {
+      err.println("nyx " + command.name() + ": " + e.getMessage());
+      err.print(command.usage());
+      return 2;
+    } catch (io.nyx.config.ConfigException e) {
+      err.println("nyx " + command.name() + ": configuration error: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("nyx " + command.name() + ": " + e.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.nyx.config;
+
+import io.nyx.routing.RoutingSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Resolves {@link NyxConfig}: flag > environment > YAML file > default. The only class that reads
+ * the environment (it is handed in, so tests pass their own map). The file's path comes from
+ * {@code --config} or {@code NYX_CONFIG}; a file with a {@code specialists} list replaces the
+ * shipped five.
+ */
+public final class ConfigLoader {
+  /** Each overridable setting: flag name, environment variable, YAML path. */
+  public record Override(String flag, String env, String path) {}
+
+  public static final List<Override> OVERRIDES =
+      List.of(
+          new Override("port", "NYX_PORT", "server.port"),
+          new Override("host", "NYX_HOST", "server.host"),
+          new Override("llm-url", "NYX_LLM_URL", "llm.url"),
+          new Override("db-url", "NYX_DB_URL", "db.url"),
+          new Override("data-dir", "NYX_DATA_DIR", "data_dir"));
+
+  private static final Set<String> TOP =
+      Set.of(
+          "server", "llm", "db", "data_dir", "embedding", "routing", "traits", "context",
+          "specialists");
+
+  private ConfigLoader() {}
+
+  /**
+   * @param flags parsed command-line flags without dashes (e.g. "port" → "9000")
+   * @param env the process environment
+   */
+  public static NyxConfig load(Map<String, String> flags, Map<String, String> env) {
+    String file = flags.getOrDefault("config", env.get("NYX_CONFIG"));
+    Map<String, Object> tree = file == null ? new LinkedHashMap<>() : readFile(Path.of(file));
+    for (Override o : OVERRIDES) {
+      String value = flags.containsKey(o.flag()) ? flags.get(o.flag()) : env.get(o.env());
+      if (value != null) {
+        put(tree, o.path(), o.path().equals("server.port") ? parsePort(o, value) : value);
+      }
+    }
+    return fromTree(new YamlTree("", tree), env);
+  }
+
+  /** Reads only the specialists of a file (the {@code route} command needs nothing else). */
+  public static List<SpecialistConfig> specialists(@Nullable String file) {
+    if (file == null) {
+      return SpecialistsYaml.defaults();
+    }
+    List<SpecialistConfig> list =
+        SpecialistsYaml.fromTree(new YamlTree("", readFile(Path.of(file))));
+    return list.isEmpty() ? SpecialistsYaml.defaults() : list;
+  }
+
+  static Map<String, Object> readFile(Path path) {
+    try {
+      String yaml = Files.readString(path, StandardCharsets.UTF_8);
+      return new LinkedHashMap<>(SpecialistsYaml.readTree(yaml));
+    } catch (IOException e) {
+      throw new ConfigException("--config", "cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static Object parsePort(Override o, String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("server.port (--" + o.flag() + ", " + o.env() + ")", value,
+          "an integer in [0,65535]");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> tree, String path, Object value) {
+    String[] parts = path.split("\\.");
+    Map<String, Object> node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.get(parts[i]);
+      Map<String, Object> next =
+          child instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+              : new LinkedHashMap<>();
+      node.put(parts[i], next);
+      node = next;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  static NyxConfig fromTree(YamlTree root, Map<String, String> env) {
+    root.rejectUnknown(TOP);
+    List<SpecialistConfig> specialists = SpecialistsYaml.fromTree(root);
+    return new NyxConfig(
+        server(root.child("server")),
+        llm(root.child("llm")),
+        db(root.child("db")),
+        dataDir(root.string("data_dir"), env),
+        embedding(root.child("embedding")),
+        RoutingConfigs.fromTree(root.child("routing")),
+        traits(root.child("traits")),
+        context(root.child("context")),
+        specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists);
+  }
+
+  private static ServerConfig server(YamlTree t) {
+    t.rejectUnknown(Set.of("host", "port", "max_body_bytes", "max_query_chars"));
+    return new ServerConfig(
+        t.string("host", ServerConfig.DEFAULT_HOST),
+        t.integer("port", ServerConfig.DEFAULT_PORT),
+        (long) t.number("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES),
+        t.integer("max_query_chars", ServerConfig.DEFAULT_MAX_QUERY_CHARS));
+  }
+
+  private static LlmConfig llm(YamlTree t) {
+    t.rejectUnknown(
+        Set.of("url", "api_key", "base_model", "connect_timeout_ms", "read_timeout_ms"));
+    return new LlmConfig(
+        t.string("url", LlmConfig.DEFAULT_URL),
+        t.string("api_key", ""),
+        t.string("base_model", ""),
+        t.integer("connect_timeout_ms", LlmConfig.DEFAULT_CONNECT_TIMEOUT_MS),
+        t.integer("read_timeout_ms", LlmConfig.DEFAULT_READ_TIMEOUT_MS));
+  }
+
+  private static DbConfig db(YamlTree t) {
+    t.rejectUnknown(Set.of("url", "user", "password"));
+    return new DbConfig(t.string("url", ""), t.string("user", ""), t.string("password", ""));
+  }
+
+  private static Path dataDir(@Nullable String value, Map<String, String> env) {
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    if (value == null || value.isBlank()) {
+      return Path.of(home, ".nyx");
+    }
+    return value.startsWith("~/") ? Path.of(home, value.substring(2)) : Path.of(value);
+  }
+
+  private static EmbeddingConfig embedding(YamlTree t) {
+    t.rejectUnknown(Set.of("provider", "url", "model"));
+    return new EmbeddingConfig(
+        t.string("provider", "local"), t.string("url", ""), t.string("model", ""));
+  }
+
+  private static TraitConfig traits(YamlTree t) {
+    t.rejectUnknown(Set.of("min", "max", "reward_rate", "feedback_rate"));
+    TraitConfig d = TraitConfig.DEFAULT;
+    return new TraitConfig(
+        t.number("min", d.min()),
+        t.number("max", d.max()),
+        t.number("reward_rate", d.rewardRate()),
+        t.number("feedback_rate", d.feedbackRate()));
+  }
+
+  private static ContextConfig context(YamlTree t) {
+    t.rejectUnknown(Set.of("time_zone", "memory_top_k", "facts_top_k"));
+    ContextConfig d = ContextConfig.DEFAULT;
+    return new ContextConfig(
+        t.string("time_zone", d.timeZone()),
+        t.integer("memory_top_k", d.memoryTopK()),
+        t.integer("facts_top_k", d.factsTopK()));
+  }
+}

@@ -1,0 +1,32 @@
+package io.nyx.config;
+
+/**
+ * The OpenAI-compatible model server (vLLM). {@code baseModel} is the name sent when the base model
+ * answers (abstain); empty means the {@code model} field is omitted, which vLLM reads as its base
+ * model.
+ */
+public record LlmConfig(
+    String url, String apiKey, String baseModel, int connectTimeoutMs, int readTimeoutMs) {
+  public static final String DEFAULT_URL = "http://localhost:8000/v1";
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+  public static final int DEFAULT_READ_TIMEOUT_MS = 120_000;
+
+  public LlmConfig {
+    if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+      throw new ConfigException("llm.url", url, "an http(s) URL such as " + DEFAULT_URL);
+    }
+    apiKey = apiKey == null ? "" : apiKey;
+    baseModel = baseModel == null ? "" : baseModel;
+    if (connectTimeoutMs < 1 || connectTimeoutMs > 600_000) {
+      throw new ConfigException("llm.connect_timeout_ms", connectTimeoutMs, "in [1, 600000]");
+    }
+    if (readTimeoutMs < 1 || readTimeoutMs > 3_600_000) {
+      throw new ConfigException("llm.read_timeout_ms", readTimeoutMs, "in [1, 3600000]");
+    }
+  }
+
+  /** Without a trailing slash. */
+  public String baseUrl() {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

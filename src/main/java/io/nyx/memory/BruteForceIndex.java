@@ -1,0 +1,67 @@
+package io.nyx.memory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Exact search by scanning every vector: the reference that approximate indexes are tested against,
+ * and fast enough for a few tens of thousands of memories. Vectors are kept in one growing float
+ * array (row-major, {@code dimension} floats per row).
+ */
+public final class BruteForceIndex implements VectorIndex {
+  private static final Comparator<Hit> WORST_FIRST =
+      Comparator.comparingDouble(Hit::score).thenComparing(Hit::id, Comparator.reverseOrder());
+
+  private final int dimension;
+  private float[] rows = new float[0];
+  private long[] ids = new long[0];
+  private int size;
+
+  public BruteForceIndex(int dimension) {
+    this.dimension = dimension;
+  }
+
+  @Override
+  public synchronized void add(long id, float[] vector) {
+    if (vector.length != dimension) {
+      throw new IllegalArgumentException(
+          "vector has " + vector.length + " dimensions, index has " + dimension);
+    }
+    if (size == ids.length) {
+      int capacity = Math.max(16, size * 2);
+      rows = java.util.Arrays.copyOf(rows, capacity * dimension);
+      ids = java.util.Arrays.copyOf(ids, capacity);
+    }
+    System.arraycopy(vector, 0, rows, size * dimension, dimension);
+    ids[size++] = id;
+  }
+
+  @Override
+  public synchronized List<Hit> search(float[] query, int k) {
+    PriorityQueue<Hit> best = new PriorityQueue<>(WORST_FIRST);
+    for (int r = 0; r < size && k > 0; r++) {
+      best.add(new Hit(ids[r], dot(query, r * dimension)));
+      if (best.size() > k) {
+        best.poll();
+      }
+    }
+    List<Hit> out = new ArrayList<>(best);
+    out.sort(WORST_FIRST.reversed());
+    return out;
+  }
+
+  private double dot(float[] q, int offset) {
+    double sum = 0;
+    for (int i = 0; i < dimension; i++) {
+      sum += q[i] * rows[offset + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public synchronized int size() {
+    return size;
+  }
+}

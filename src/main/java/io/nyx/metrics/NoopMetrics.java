@@ -1,0 +1,27 @@
+package io.nyx.metrics;
+
+/** Records nothing. */
+final class NoopMetrics implements NyxMetrics {
+  @Override
+  public void backendCall(String specialist, String outcome, double seconds) {}
+
+  @Override
+  public void tokens(String specialist, int promptTokens, int completionTokens) {}
+
+  @Override
+  public void routed(String method, String specialist) {}
+
+  @Override
+  public void request(String route, int status, double seconds) {}
+
+  @Override
+  public void reward(String specialist, double reward) {}
+
+  @Override
+  public void traitWeight(String specialist, double weight) {}
+
+  @Override
+  public String scrape() {
+    return "";
+  }
+}

@@ -1,0 +1,31 @@
+package io.nyx.metrics;
+
+/**
+ * What Nyx measures. Implementations are thread-safe and cheap on the request path; the no-op
+ * default lets code record unconditionally (the JIT erases the calls).
+ */
+public interface NyxMetrics {
+
+  /** One model call: {@code outcome} is "ok" or the failure kind; seconds of wall time. */
+  void backendCall(String specialist, String outcome, double seconds);
+
+  /** Tokens of one model call, as reported in {@code usage}. */
+  void tokens(String specialist, int promptTokens, int completionTokens);
+
+  /** One routing decision; {@code specialist} is "base" when routing abstained. */
+  void routed(String method, String specialist);
+
+  /** One HTTP request of Nyx's API, by route pattern and status. */
+  void request(String route, int status, double seconds);
+
+  /** The reward given to an answer. */
+  void reward(String specialist, double reward);
+
+  /** The current trait weight, after any change. */
+  void traitWeight(String specialist, double weight);
+
+  /** Prometheus text exposition, or "" when metrics are off. */
+  String scrape();
+
+  NyxMetrics NOOP = new NoopMetrics();
+}

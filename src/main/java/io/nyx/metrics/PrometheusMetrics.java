@@ -1,0 +1,99 @@
+package io.nyx.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Micrometer's Prometheus registry. Names follow the seed: {@code vllm_latency_seconds} (histogram
+ * per specialist and outcome) and {@code vllm_token_count} (counter per specialist and kind).
+ * Histograms have fixed bounds so the series count stays small.
+ */
+public final class PrometheusMetrics implements NyxMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, AtomicReference<Double>> weights = new ConcurrentHashMap<>();
+
+  @Override
+  public void backendCall(String specialist, String outcome, double seconds) {
+    Timer.builder("vllm.latency")
+        .description("Latency of calls to the model server, per specialist and outcome")
+        .tags("specialist", specialist, "outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(5))
+        .maximumExpectedValue(Duration.ofSeconds(120))
+        .register(registry)
+        .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void tokens(String specialist, int promptTokens, int completionTokens) {
+    tokenCounter(specialist, "prompt").increment(promptTokens);
+    tokenCounter(specialist, "completion").increment(completionTokens);
+  }
+
+  private Counter tokenCounter(String specialist, String kind) {
+    return Counter.builder("vllm.token.count")
+        .description("Tokens reported by the model server, per specialist and kind")
+        .tags("specialist", specialist, "kind", kind)
+        .register(registry);
+  }
+
+  @Override
+  public void routed(String method, String specialist) {
+    Counter.builder("nyx.route.decisions")
+        .description("Routing decisions by method and chosen specialist (base = abstained)")
+        .tags("method", method, "specialist", specialist)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void request(String route, int status, double seconds) {
+    Timer.builder("nyx.http.request")
+        .description("Requests to Nyx's API by route and status")
+        .tags("route", route, "status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(120))
+        .register(registry)
+        .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void reward(String specialist, double reward) {
+    DistributionSummary.builder("nyx.reward")
+        .description("Reward given to answers, per specialist, in [-1,1]")
+        .tags("specialist", specialist)
+        .register(registry)
+        .record(reward);
+  }
+
+  @Override
+  public void traitWeight(String specialist, double weight) {
+    weights
+        .computeIfAbsent(
+            specialist,
+            name -> {
+              AtomicReference<Double> ref = new AtomicReference<>(weight);
+              io.micrometer.core.instrument.Gauge.builder("nyx.trait.weight", ref, AtomicReference::get)
+                  .description("Current trait weight per specialist")
+                  .tags("specialist", name)
+                  .register(registry);
+              return ref;
+            })
+        .set(weight);
+  }
+
+  @Override
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,71 @@
+package io.nyx.pipeline;
+
+import io.nyx.config.TraitConfig;
+import io.nyx.learning.RewardFunction;
+import io.nyx.learning.TraitWeight;
+import io.nyx.learning.TraitWeights;
+import io.nyx.metrics.NyxMetrics;
+import java.time.InstantSource;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Human feedback after the fact: the row's reward becomes {@link RewardFunction#withFeedback} and
+ * the specialist's trait weight moves by {@code feedback_rate · rating}, in one transaction.
+ */
+public final class FeedbackService {
+  private final QueryLog log;
+  private final FeedbackStore store;
+  private final TraitWeights weights;
+  private final TraitConfig config;
+  private final NyxMetrics metrics;
+  private final InstantSource clock;
+  private final Supplier<UUID> ids;
+  private final RewardFunction rewards = new RewardFunction();
+
+  public FeedbackService(
+      QueryLog log,
+      FeedbackStore store,
+      TraitWeights weights,
+      TraitConfig config,
+      NyxMetrics metrics,
+      InstantSource clock,
+      Supplier<UUID> ids) {
+    this.log = log;
+    this.store = store;
+    this.weights = weights;
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  /** The outcome: the row's new reward and the trait weight it moved, if any. */
+  public record Outcome(UUID queryId, double reward, Optional<TraitWeight> trait) {}
+
+  public Outcome apply(UUID queryId, double rating, String comment) {
+    QueryRecord row = log.find(queryId).orElseThrow(() -> unknown(queryId));
+    double base = "ok".equals(row.status()) ? row.reward() : 0;
+    double reward = rewards.withFeedback(base, rating);
+    String trait = "ok".equals(row.status()) ? row.specialist() : null;
+    Feedback fb = new Feedback(ids.get(), queryId, rating, comment, clock.instant());
+    Optional<TraitWeight> w;
+    try {
+      w = store.apply(fb, reward, trait, config.feedbackRate() * rating);
+    } catch (NoSuchElementException e) {
+      throw unknown(queryId);
+    }
+    w.ifPresent(
+        t -> {
+          weights.apply(t);
+          metrics.traitWeight(t.name(), t.weight());
+        });
+    return new Outcome(queryId, reward, w);
+  }
+
+  private static NyxException unknown(UUID id) {
+    return new NyxException.NotFound("query_id", "no recorded query with id " + id);
+  }
+}

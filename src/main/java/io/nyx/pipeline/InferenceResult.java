@@ -1,0 +1,28 @@
+package io.nyx.pipeline;
+
+import io.nyx.backend.Usage;
+import io.nyx.context.ContextItem;
+import io.nyx.learning.Reward;
+import io.nyx.routing.RouteDecision;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A recorded answer. {@code specialist} is null when the base model answered; {@code model} is
+ * what was sent as {@code model} to the backend ("" = base model by omission); {@code fallback}
+ * says why the planned adapter was not used, or is "" when it was.
+ */
+public record InferenceResult(
+    UUID id,
+    RouteDecision route,
+    @Nullable String specialist,
+    String model,
+    String answer,
+    String finishReason,
+    double confidence,
+    Reward reward,
+    Usage usage,
+    long latencyMs,
+    List<ContextItem> context,
+    String fallback) {}

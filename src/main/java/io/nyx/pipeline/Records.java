@@ -1,0 +1,91 @@
+package io.nyx.pipeline;
+
+import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ChatResult;
+import io.nyx.context.ContextItem;
+import io.nyx.learning.Reward;
+import io.nyx.routing.RouteDecision;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds the stored row for an answered or failed request. */
+final class Records {
+
+  /** What is known before the model is called. */
+  record Draft(
+      UUID id,
+      Instant at,
+      InferenceRequest req,
+      RouteDecision route,
+      Plan plan,
+      List<ChatMessage> messages,
+      List<ContextItem> context) {}
+
+  QueryRecord answered(
+      Draft d, InferencePipeline.Answer answer, double confidence, Reward reward, long latencyMs) {
+    ChatResult r = answer.timed().result();
+    Map<String, Object> route = route(d.route());
+    if (!answer.fallback().isEmpty()) {
+      route.put("fallback", answer.fallback());
+    }
+    route.put("reward_components", reward.components());
+    return new QueryRecord(
+        d.id(), d.at(), d.req().sessionId(), d.req().query(), d.plan().specialist(),
+        answer.used().model(), d.route().method(), d.route().confidence(), route, d.messages(),
+        decoding(d.plan()), context(d.context()), r.content(), r.finishReason(), confidence,
+        reward.value(), r.usage().promptTokens(), r.usage().completionTokens(), latencyMs,
+        answer.timed().millis(), "ok", null);
+  }
+
+  QueryRecord failed(Draft d, String status, String error, long latencyMs) {
+    return new QueryRecord(
+        d.id(), d.at(), d.req().sessionId(), d.req().query(), d.plan().specialist(),
+        d.plan().model(), d.route().method(), d.route().confidence(), route(d.route()),
+        d.messages(), decoding(d.plan()), context(d.context()), null, null, 0, -1, 0, 0,
+        latencyMs, 0, status, error);
+  }
+
+  static Map<String, Object> route(RouteDecision decision) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", decision.method());
+    m.put("confidence", decision.confidence());
+    m.put("scores", decision.scores());
+    switch (decision) {
+      case RouteDecision.Chosen c -> m.put("margin", c.margin());
+      case RouteDecision.Abstained a -> m.put("abstain_reason", a.reason());
+      case RouteDecision.Forced f -> m.put("forced", f.name());
+    }
+    return m;
+  }
+
+  private static Map<String, Object> decoding(Plan plan) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("temperature", plan.decoding().temperature());
+    m.put("top_p", plan.decoding().topP());
+    m.put("max_tokens", plan.decoding().maxTokens());
+    return m;
+  }
+
+  static Map<String, Object> context(List<ContextItem> items) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (ContextItem item : items) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", item.kind());
+      switch (item) {
+        case ContextItem.MemoryItem mem -> {
+          m.put("id", mem.id());
+          m.put("score", mem.score());
+        }
+        case ContextItem.FactItem f -> m.put("id", f.id());
+        case ContextItem.TimeItem t -> m.put("text", t.text());
+        case ContextItem.GuidanceItem g -> m.put("text", "care guidance");
+      }
+      list.add(m);
+    }
+    return Map.of("items", list);
+  }
+}

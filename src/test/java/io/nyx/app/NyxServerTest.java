@@ -1,0 +1,255 @@
+package io.nyx.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nyx.config.ConfigLoader;
+import io.nyx.config.NyxConfig;
+import io.nyx.testing.FakeVllm;
+import io.nyx.testing.HttpTestClient;
+import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.TestDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole request path through real HTTP, a real PostgreSQL and the fake vLLM server. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NyxServerTest {
+  static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
+
+  @TempDir Path dataDir;
+  FakeVllm vllm;
+  Nyx nyx;
+  HttpTestClient http;
+
+  @BeforeAll
+  void start() {
+    vllm = FakeVllm.start("Qwen/Qwen2.5-7B-Instruct", ADAPTERS);
+    NyxConfig config =
+        ConfigLoader.load(
+            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()), Map.of());
+    nyx = Nyx.start(config, TestDatabase.fresh());
+    http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
+  }
+
+  @AfterAll
+  void stop() {
+    nyx.close();
+    vllm.close();
+  }
+
+  @Test
+  void inferRoutesCallsTheAdapterAndRecordsTheRow() throws SQLException {
+    Reply r = http.post("/infer", "{\"query\":\"What did I tell you about my sister's wedding last spring?\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode j = r.json();
+    assertThat(j.get("specialist").asText()).isEqualTo("mnemosyne");
+    assertThat(j.get("adapter").asText()).isEqualTo("mnemosyne");
+    assertThat(j.at("/route/method").asText()).isEqualTo("semantic");
+    assertThat(j.at("/route/scores").size()).isEqualTo(5);
+    assertThat(j.get("answer").asText()).contains("[mnemosyne]");
+    assertThat(j.get("confidence").asDouble()).isCloseTo(Math.exp(-0.05), within(1e-9));
+    assertThat(j.at("/usage/completion_tokens").asInt()).isPositive();
+    assertThat(r.header("X-Nyx-Query-Id")).isEqualTo(j.get("id").asText());
+
+    JsonNode sent = vllm.requests().getLast();
+    assertThat(sent.get("model").asText()).isEqualTo("mnemosyne");
+    assertThat(sent.get("logprobs").asBoolean()).isTrue();
+    assertThat(sent.has("temperature") && sent.has("top_p") && sent.has("max_tokens")).isTrue();
+    assertThat(sent.toString()).doesNotContain("guided_");
+
+    Map<String, Object> row = row(j.get("id").asText());
+    assertThat(row.get("specialist")).isEqualTo("mnemosyne");
+    assertThat(row.get("status")).isEqualTo("ok");
+    assertThat(row.get("route_method")).isEqualTo("semantic");
+    assertThat(row.get("response")).isEqualTo(j.get("answer").asText());
+    assertThat(((Number) row.get("completion_tokens")).intValue())
+        .isEqualTo(j.at("/usage/completion_tokens").asInt());
+    assertThat(((Number) row.get("reward")).doubleValue())
+        .isCloseTo(j.get("reward").asDouble(), within(1e-9));
+  }
+
+  @Test
+  void forcedSpecialistSkipsRouting() {
+    Reply r = http.post("/infer", "{\"query\":\"hello there\",\"specialist\":\"kairos\",\"max_tokens\":16}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().at("/route/method").asText()).isEqualTo("forced");
+    assertThat(vllm.requests().getLast().get("max_tokens").asInt()).isEqualTo(16);
+    assertThat(vllm.requests().getLast().get("model").asText()).isEqualTo("kairos");
+    assertThat(vllm.requests().getLast().at("/messages/0/content").asText()).contains("Current time:");
+  }
+
+  @Test
+  void unrelatedQueryAbstainsToTheBaseModel() {
+    Reply r = http.post("/infer", "{\"query\":\"How many grams of flour go into a sourdough baguette?\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().get("specialist").isNull()).isTrue();
+    assertThat(r.json().at("/route/method").asText()).isEqualTo("abstain");
+    assertThat(r.json().at("/route/abstain_reason").asText()).isNotBlank();
+    assertThat(vllm.requests().getLast().has("model")).isFalse();
+  }
+
+  @Test
+  void badInputGetsA400NamingTheFieldAndWritesNothing() throws SQLException {
+    long before = count();
+    assertError(http.post("/infer", "{}"), 400, "query");
+    assertError(http.post("/infer", "{\"query\": 42}"), 400, "query");
+    assertError(http.post("/infer", "{\"query\": \"hi\", \"max_tokens\": \"many\"}"), 400, "max_tokens");
+    assertError(http.post("/infer", "{\"query\": \"hi\", \"specialist\": \"hermes\"}"), 400, "specialist");
+    assertError(http.post("/infer", "{\"query\": \"hi\", \"colour\": 1}"), 400, "colour");
+    assertError(http.post("/infer", "{\"query\": \"hi\""), 400, "body");
+    assertError(http.post("/infer", "[1,2]"), 400, "body");
+    assertThat(count()).isEqualTo(before);
+  }
+
+  @Test
+  void hugeBodyIsRefused() throws SQLException {
+    long before = count();
+    String big = "{\"query\":\"" + "a".repeat(2 << 20) + "\"}";
+    assertThat(http.post("/infer", big).status()).isEqualTo(413);
+    String longQuery = "{\"query\":\"" + "a".repeat(40_000) + "\"}";
+    assertError(http.post("/infer", longQuery), 400, "query");
+    assertThat(count()).isEqualTo(before);
+  }
+
+  @Test
+  void feedbackUpdatesRewardAndMovesTheTraitWeight() throws SQLException {
+    JsonNode answer = http.post("/infer", "{\"query\":\"Is it true that the Great Wall is visible from space?\",\"specialist\":\"aletheia\"}").json();
+    String id = answer.get("id").asText();
+    double before = weight("aletheia");
+    Reply fb = http.post("/feedback", "{\"query_id\":\"" + id + "\",\"rating\":1,\"comment\":\"spot on\"}");
+    assertThat(fb.status()).as(fb.body()).isEqualTo(200);
+    assertThat(fb.json().at("/trait/name").asText()).isEqualTo("aletheia");
+    double after = weight("aletheia");
+    assertThat(after - before).isCloseTo(nyx.config().traits().feedbackRate(), within(1e-9));
+    assertThat(fb.json().at("/trait/weight").asDouble()).isCloseTo(after, within(1e-12));
+    double expected = 0.3 * answer.get("reward").asDouble() + 0.7;
+    assertThat(((Number) row(id).get("reward")).doubleValue()).isCloseTo(expected, within(1e-9));
+    assertThat(http.get("/traits").json().get("traits").size()).isEqualTo(5);
+  }
+
+  @Test
+  void feedbackErrorsAreClear() {
+    assertError(http.post("/feedback", "{\"query_id\":\"00000000-0000-0000-0000-000000000000\",\"rating\":1}"), 404, "query_id");
+    assertError(http.post("/feedback", "{\"query_id\":\"not-a-uuid\",\"rating\":1}"), 400, "query_id");
+    assertError(http.post("/feedback", "{\"query_id\":\"00000000-0000-0000-0000-000000000000\",\"rating\":3}"), 400, "rating");
+  }
+
+  @Test
+  void operatorSetsAWeightWithAReason() throws SQLException {
+    Reply r = http.put("/traits/moira", "{\"weight\":0.8,\"reason\":\"launch week\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(weight("moira")).isEqualTo(0.8);
+    assertError(http.put("/traits/hermes", "{\"weight\":0.8,\"reason\":\"x\"}"), 404, "name");
+    assertError(http.put("/traits/moira", "{\"weight\":0.8}"), 400, "reason");
+  }
+
+  @Test
+  void modelsListsNyxAndEverySpecialist() {
+    JsonNode data = http.get("/v1/models").json().get("data");
+    assertThat(data).extracting(n -> n.get("id").asText())
+        .containsExactly("nyx", "nyx/mnemosyne", "nyx/moira", "nyx/aletheia", "nyx/kairos", "nyx/eleos");
+  }
+
+  @Test
+  void metricsCountLatencyAndTokensPerSpecialist() {
+    http.post("/infer", "{\"query\":\"remind me of the deadline\",\"specialist\":\"eleos\"}");
+    String text = http.get("/metrics").body();
+    assertThat(text).contains("vllm_latency_seconds_bucket{");
+    assertThat(text).containsPattern("vllm_token_count_total\\{kind=\"completion\",specialist=\"eleos\"\\} [1-9]");
+    assertThat(text).contains("nyx_trait_weight{specialist=\"eleos\"}");
+  }
+
+  @Test
+  void readyWhenDatabaseAndAllAdaptersAreUp() {
+    Reply r = http.get("/ready");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().at("/checks/database/ok").asBoolean()).isTrue();
+    assertThat(http.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
+  void missingAdapterFallsBackToTheBaseModel() {
+    vllm.unloadAdapter("moira");
+    try {
+      Reply r = http.post("/infer", "{\"query\":\"what happens if I quit my job\",\"specialist\":\"moira\"}");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().get("fallback").asText()).contains("moira");
+      assertThat(vllm.requests().getLast().has("model")).isFalse();
+      assertThat(http.get("/ready").json().at("/checks/model_backend/detail").asText()).contains("moira");
+    } finally {
+      vllm.loadAdapter("moira");
+    }
+  }
+
+  @Test
+  void askCommandPrintsTheAnswerReadably() {
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    int code =
+        io.nyx.cli.Cli.run(
+            java.io.InputStream.nullInputStream(),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+            Map.of(),
+            "ask", "--url", "http://127.0.0.1:" + nyx.port(), "--specialist", "moira", "Should I move to Lisbon?");
+    String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(text).contains("specialist: moira (routed by forced");
+    assertThat(text).contains("[moira]");
+  }
+
+  private static void assertError(Reply r, int status, String param) {
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    JsonNode e = r.json().get("error");
+    assertThat(e.get("param").asText()).as(r.body()).isEqualTo(param);
+    assertThat(e.get("message").asText()).isNotBlank();
+    assertThat(e.get("code").asInt()).isEqualTo(status);
+  }
+
+  private Map<String, Object> row(String id) throws SQLException {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("row " + id).isTrue();
+        Map<String, Object> m = new java.util.HashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+        }
+        return m;
+      }
+    }
+  }
+
+  private long count() throws SQLException {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM nyx_synthetic_specialist_queries")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private double weight(String name) throws SQLException {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT weight FROM nyx_trait_weights WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getDouble(1);
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.nyx.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws IOException {
+    Path file = dir.resolve("nyx.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaultsWithoutFileEnvOrFlags() {
+    NyxConfig c = ConfigLoader.load(Map.of(), Map.of("HOME", "/home/u"));
+    assertThat(c.server().port()).isEqualTo(8080);
+    assertThat(c.server().host()).isEqualTo("127.0.0.1");
+    assertThat(c.llm().baseUrl()).isEqualTo("http://localhost:8000/v1");
+    assertThat(c.db().embedded()).isTrue();
+    assertThat(c.dataDir()).isEqualTo(Path.of("/home/u/.nyx"));
+    assertThat(c.specialists()).extracting(SpecialistConfig::name)
+        .containsExactly("mnemosyne", "moira", "aletheia", "kairos", "eleos");
+  }
+
+  @Test
+  void flagBeatsEnvBeatsFileBeatsDefault() throws IOException {
+    Path file = yaml("server:\n  port: 7000\nllm:\n  url: http://file:1/v1\ndata_dir: /from/file\n");
+    Map<String, String> env =
+        Map.of("NYX_CONFIG", file.toString(), "NYX_PORT", "7100", "NYX_LLM_URL", "http://env:2/v1");
+    NyxConfig c = ConfigLoader.load(Map.of("port", "7200"), env);
+    assertThat(c.server().port()).isEqualTo(7200);
+    assertThat(c.llm().url()).isEqualTo("http://env:2/v1");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/from/file"));
+    assertThat(c.server().maxBodyBytes()).isEqualTo(ServerConfig.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithItsPath() throws IOException {
+    Path file = yaml("llm:\n  urll: http://x/v1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("llm.urll")
+        .hasMessageContaining("allowed here");
+  }
+
+  @Test
+  void badValueNamesKeyValueAndRange() throws IOException {
+    Path file = yaml("traits:\n  reward_rate: 1.7\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .hasMessage("traits.reward_rate must be in [0,0.5] but was 1.7");
+  }
+
+  @Test
+  void badPortFromEnvironmentNamesTheVariable() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("NYX_PORT", "eighty")))
+        .hasMessageContaining("NYX_PORT")
+        .hasMessageContaining("\"eighty\"");
+  }
+
+  @Test
+  void specialistsInFileReplaceTheDefaults() throws IOException {
+    Path file =
+        yaml(
+            """
+            specialists:
+              - name: billing
+                adapter: billing@v2
+                context: facts
+                exemplars: ["my invoice is wrong", "refund please"]
+              - name: tech
+                description: "technical support"
+                exemplars: ["the app crashes"]
+                decoding: {temperature: 0.1, max_tokens: 64}
+            """);
+    NyxConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertThat(c.specialists()).hasSize(2);
+    assertThat(c.specialist("billing").adapter()).isEqualTo("billing@v2");
+    assertThat(c.specialist("billing").context()).isEqualTo(ContextStrategy.FACTS);
+    assertThat(c.specialist("tech").adapter()).isEqualTo("tech");
+    assertThat(c.specialist("tech").decoding()).isEqualTo(new Decoding(0.1, 0.95, 64));
+  }
+
+  @Test
+  void duplicateSpecialistAndBadContextAreNamed() throws IOException {
+    Path dup = yaml("specialists:\n  - {name: a, exemplars: [x]}\n  - {name: a, exemplars: [y]}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", dup.toString()), Map.of()))
+        .hasMessageContaining("specialists[].name must be unique");
+    Path ctx = yaml("specialists:\n  - {name: a, context: dreams, exemplars: [x]}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", ctx.toString()), Map.of()))
+        .hasMessageContaining("one of memory, facts, time, safety, none");
+  }
+
+  @Test
+  void malformedYamlIsAConfigError() throws IOException {
+    Path file = yaml("server: [unclosed\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid YAML");
+  }
+}

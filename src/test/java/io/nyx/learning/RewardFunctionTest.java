@@ -1,0 +1,45 @@
+package io.nyx.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.nyx.backend.TokenLogprob;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class RewardFunctionTest {
+  private final RewardFunction f = new RewardFunction();
+
+  @Test
+  void confidenceIsGeometricMeanTokenProbability() {
+    var lp = List.of(new TokenLogprob("a", Math.log(0.9)), new TokenLogprob("b", Math.log(0.4)));
+    assertThat(Confidence.fromLogprobs(lp).getAsDouble()).isCloseTo(0.6, within(1e-12));
+    assertThat(Confidence.fromLogprobs(List.of())).isEmpty();
+  }
+
+  @Test
+  void rewardMapsConfidenceLinearlyToMinusOneOne() {
+    assertThat(f.score(new AnswerSignals(OptionalDouble.of(0.9), "stop", false)).value())
+        .isCloseTo(0.8, within(1e-12));
+    assertThat(f.score(new AnswerSignals(OptionalDouble.empty(), "stop", false)).value()).isZero();
+  }
+
+  @Test
+  void truncationIsPenalisedAndRecordedAsAComponent() {
+    Reward r = f.score(new AnswerSignals(OptionalDouble.of(0.75), "length", false));
+    assertThat(r.value()).isCloseTo(0.25, within(1e-12));
+    assertThat(r.components()).containsEntry("truncated", -0.25).containsKey("confidence");
+  }
+
+  @Test
+  void failureIsMinusOne() {
+    assertThat(f.score(new AnswerSignals(OptionalDouble.of(1), "", true)).value()).isEqualTo(-1);
+  }
+
+  @Test
+  void feedbackOutweighsTheAutomaticReward() {
+    assertThat(f.withFeedback(0.8, -1)).isCloseTo(0.3 * 0.8 - 0.7, within(1e-12));
+    assertThat(f.withFeedback(1, 1)).isEqualTo(1);
+  }
+}
