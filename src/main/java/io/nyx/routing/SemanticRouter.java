@@ -1,0 +1,313 @@
+package io.nyx.routing;
+
+import io.nyx.config.SpecialistConfig;
+import io.nyx.memory.Embedder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Routes a query to the specialist whose description and exemplars it is closest to in sentence
+ * embedding space. Each specialist i owns "anchors": its description (when not blank) and its
+ * exemplars, embedded once at construction. For a query q (unit vector):
+ *
+ * <pre>
+ *   sim_i   = (1 - a) * mean of the k largest cos(q, anchor)  +  a * cos(q, centroid_i)
+ *   prior_i = (w_i / 0.5)^lambda, and 0 when w_i = 0
+ *   score_i = clamp(sim_i * prior_i, 0, 1)
+ * </pre>
+ *
+ * where a = {@code centroidWeight}, k = {@code topK} (capped by the specialist's anchor count),
+ * centroid_i = normalised mean of its anchors, w_i = its trait weight (its {@code initialWeight}
+ * when absent from the map) and lambda = {@code priorStrength}. The top-k mean rewards a query that
+ * matches a few exemplars closely even when a specialist's exemplars are diverse; the centroid term
+ * damps a single accidental near-match. The prior is multiplicative (log-linear: log score = log
+ * sim + lambda log(w/0.5)), so the neutral weight 0.5 leaves similarity untouched, a higher weight
+ * helps in proportion to how close the race already is, and a weight of 0 always scores 0 and so
+ * can never win (the threshold is positive).
+ *
+ * <p>Specialists are ranked by score, ties by name. The decision abstains when the best score is
+ * below {@code threshold}. With T = {@code confidenceTemperature}, p_top = softmax(score / T) of
+ * the best specialist and s(x) = 1 / (1 + e^-x):
+ *
+ * <pre>
+ *   chosen:    confidence = p_top * s((best - threshold) / T)
+ *   abstained: confidence = s((threshold - best) / T)
+ * </pre>
+ *
+ * so a narrow win or a score just over the threshold gives low confidence, which is what the route
+ * policy needs to decide when to ask the master model.
+ *
+ * <p>Thread-safe and immutable after construction; every decision is a pure function of the query
+ * vector and the weights. Anchors live in one flat (anchors, dim) float array grouped by
+ * specialist, so a query costs one pass over it and a few arrays of length specialists.
+ */
+public final class SemanticRouter implements Router {
+  /** The trait weight at which the prior is neutral (the shipped initial weight). */
+  static final double NEUTRAL_WEIGHT = 0.5;
+
+  private final Embedder embedder;
+  private final RoutingSettings settings;
+  private final String[] names;
+  private final double[] initialWeights;
+  private final int dim;
+  private final float[] anchors; // (anchor count, dim), unit rows, grouped by specialist
+  private final int[] firstAnchor; // specialist i owns rows [firstAnchor[i], firstAnchor[i + 1])
+  private final float[] centroids; // (specialist count, dim), unit rows
+
+  public SemanticRouter(
+      Embedder embedder, List<SpecialistConfig> specialists, RoutingSettings settings) {
+    requireUniqueNames(specialists);
+    this.embedder = embedder;
+    this.settings = settings;
+    this.dim = embedder.dimension();
+    int n = specialists.size();
+    this.names = new String[n];
+    this.initialWeights = new double[n];
+    this.firstAnchor = new int[n + 1];
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      SpecialistConfig s = specialists.get(i);
+      names[i] = s.name();
+      initialWeights[i] = s.initialWeight();
+      firstAnchor[i] = texts.size();
+      texts.addAll(anchorTexts(s));
+    }
+    firstAnchor[n] = texts.size();
+    this.anchors = flatten(embedder.embedAll(texts));
+    this.centroids = centroids();
+  }
+
+  @Override
+  public RouteDecision route(String query, Map<String, Double> traitWeights) {
+    if (isBlank(query)) {
+      return blank();
+    }
+    return decide(embedder.embed(query), priors(traitWeights));
+  }
+
+  /** Same decisions as {@link #route} on each query, in order, with one batched embedding call. */
+  public List<RouteDecision> routeAll(List<String> queries, Map<String, Double> traitWeights) {
+    double[] priors = priors(traitWeights);
+    List<String> texts = queries.stream().filter(q -> !isBlank(q)).toList();
+    List<float[]> vectors = embedder.embedAll(texts);
+    List<RouteDecision> out = new ArrayList<>(queries.size());
+    int next = 0;
+    for (String q : queries) {
+      out.add(isBlank(q) ? blank() : decide(vectors.get(next++), priors));
+    }
+    return out;
+  }
+
+  /** Specialist names in configuration order. */
+  public List<String> specialists() {
+    return List.of(names);
+  }
+
+  public RoutingSettings settings() {
+    return settings;
+  }
+
+  private RouteDecision decide(float[] query, double[] priors) {
+    if (query.length != dim) {
+      throw new IllegalStateException("embedder returned " + query.length + "-d, not " + dim);
+    }
+    double[] scores = similarities(query);
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = Math.min(1, Math.max(0, scores[i]) * priors[i]);
+    }
+    int[] order = ranking(scores);
+    Map<String, Double> ranked = new LinkedHashMap<>();
+    for (int i : order) {
+      ranked.put(names[i], scores[i]);
+    }
+    double best = scores[order[0]];
+    double second = order.length > 1 ? scores[order[1]] : 0;
+    double threshold = settings.threshold();
+    double t = settings.confidenceTemperature();
+    if (best < threshold) {
+      String reason =
+          String.format(
+              Locale.ROOT,
+              "best score %.2f (%s) below threshold %.2f",
+              best,
+              names[order[0]],
+              threshold);
+      return new RouteDecision.Abstained(reason, sigmoid((threshold - best) / t), ranked);
+    }
+    double confidence = softmaxTop(scores, best, t) * sigmoid((best - threshold) / t);
+    return new RouteDecision.Chosen(names[order[0]], confidence, best - second, ranked);
+  }
+
+  /** sim_i for every specialist: the blend of top-k anchor mean and centroid cosine. */
+  private double[] similarities(float[] q) {
+    int n = names.length;
+    double[] sim = new double[n];
+    double[] top = new double[settings.topK()]; // scratch, descending
+    double a = settings.centroidWeight();
+    for (int i = 0; i < n; i++) {
+      int count = topK(q, firstAnchor[i], firstAnchor[i + 1], top);
+      double sum = 0;
+      for (int j = 0; j < count; j++) {
+        sum += top[j];
+      }
+      sim[i] = (1 - a) * (sum / count) + a * dot(q, centroids, i);
+    }
+    return sim;
+  }
+
+  /**
+   * Fills {@code top} with the largest cosines of rows [from, to), descending; returns how many.
+   */
+  private int topK(float[] q, int from, int to, double[] top) {
+    int count = 0;
+    for (int row = from; row < to; row++) {
+      double c = dot(q, anchors, row);
+      if (count < top.length) {
+        count++;
+      } else if (c <= top[count - 1]) {
+        continue;
+      }
+      int j = count - 1;
+      while (j > 0 && top[j - 1] < c) {
+        top[j] = top[j - 1];
+        j--;
+      }
+      top[j] = c;
+    }
+    return count;
+  }
+
+  /** Four partial sums break the add dependency chain (about 2x here); fixed order, so exact. */
+  private double dot(float[] q, float[] matrix, int row) {
+    int base = row * dim;
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int d = 0;
+    for (; d + 3 < dim; d += 4) {
+      s0 += q[d] * matrix[base + d];
+      s1 += q[d + 1] * matrix[base + d + 1];
+      s2 += q[d + 2] * matrix[base + d + 2];
+      s3 += q[d + 3] * matrix[base + d + 3];
+    }
+    for (; d < dim; d++) {
+      s0 += q[d] * matrix[base + d];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** Indices by score descending, then name ascending: decisions never depend on list order. */
+  private int[] ranking(double[] scores) {
+    Integer[] idx = new Integer[scores.length];
+    Arrays.setAll(idx, i -> i);
+    Arrays.sort(
+        idx,
+        (x, y) -> {
+          int c = Double.compare(scores[y], scores[x]);
+          return c != 0 ? c : names[x].compareTo(names[y]);
+        });
+    return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+  }
+
+  private double[] priors(Map<String, Double> traitWeights) {
+    double[] priors = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      double w = traitWeights.getOrDefault(names[i], initialWeights[i]);
+      if (!(w >= 0 && w <= 1)) {
+        throw new IllegalArgumentException(
+            "trait weight of " + names[i] + " must be in [0,1] but was " + w);
+      }
+      priors[i] = w == 0 ? 0 : Math.pow(w / NEUTRAL_WEIGHT, settings.priorStrength());
+    }
+    return priors;
+  }
+
+  private RouteDecision blank() {
+    Map<String, Double> zeros = new LinkedHashMap<>();
+    Arrays.stream(names).sorted().forEach(name -> zeros.put(name, 0.0));
+    return new RouteDecision.Abstained("empty query", 1.0, zeros);
+  }
+
+  private float[] centroids() {
+    float[] out = new float[names.length * dim];
+    for (int i = 0; i < names.length; i++) {
+      for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
+        for (int d = 0; d < dim; d++) {
+          out[i * dim + d] += anchors[row * dim + d];
+        }
+      }
+      normalise(out, i * dim);
+    }
+    return out;
+  }
+
+  private void normalise(float[] matrix, int base) {
+    double sum = 0;
+    for (int d = 0; d < dim; d++) {
+      sum += (double) matrix[base + d] * matrix[base + d];
+    }
+    float inv = sum == 0 ? 0 : (float) (1 / Math.sqrt(sum));
+    for (int d = 0; d < dim; d++) {
+      matrix[base + d] *= inv;
+    }
+  }
+
+  private float[] flatten(List<float[]> vectors) {
+    float[] out = new float[vectors.size() * dim];
+    for (int row = 0; row < vectors.size(); row++) {
+      float[] v = vectors.get(row);
+      if (v.length != dim) {
+        throw new IllegalStateException("embedder returned " + v.length + "-d, not " + dim);
+      }
+      System.arraycopy(v, 0, out, row * dim, dim);
+    }
+    return out;
+  }
+
+  private static List<String> anchorTexts(SpecialistConfig s) {
+    List<String> texts = new ArrayList<>();
+    if (!s.description().isBlank()) {
+      texts.add(s.description());
+    }
+    s.exemplars().stream().filter(e -> !e.isBlank()).forEach(texts::add);
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("specialist " + s.name() + " has no routing text");
+    }
+    return texts;
+  }
+
+  private static void requireUniqueNames(List<SpecialistConfig> specialists) {
+    if (specialists.isEmpty()) {
+      throw new IllegalArgumentException("a router needs at least one specialist");
+    }
+    Set<String> seen = new HashSet<>();
+    for (SpecialistConfig s : specialists) {
+      if (!seen.add(s.name())) {
+        throw new IllegalArgumentException("duplicate specialist " + s.name());
+      }
+    }
+  }
+
+  private static double softmaxTop(double[] scores, double best, double t) {
+    double sum = 0;
+    for (double s : scores) {
+      sum += Math.exp((s - best) / t);
+    }
+    return 1 / sum;
+  }
+
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  private static boolean isBlank(String query) {
+    return query == null || query.isBlank();
+  }
+}

@@ -1,0 +1,81 @@
+package io.nyx.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MiniLmEmbedderTest {
+  private static MiniLmEmbedder embedder;
+
+  @BeforeAll
+  static void load() {
+    embedder = new MiniLmEmbedder();
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  @Test
+  void vectorsAre384DimensionalAndUnitLength() {
+    float[] v = embedder.embed("The quick brown fox jumps over the lazy dog.");
+    assertThat(v).hasSize(384);
+    assertThat(embedder.dimension()).isEqualTo(384);
+    assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(norm(v)).isCloseTo(1.0, within(1e-5));
+  }
+
+  @Test
+  void batchGivesTheSameVectorsAsSinglesInOrder() {
+    List<String> texts =
+        List.of(
+            "How do I reset my password?",
+            "The weather in Lisbon is lovely in May.",
+            "I feel anxious before exams.",
+            "a",
+            "Quarterly revenue grew by 12 percent compared with last year.");
+    List<float[]> batch = embedder.embedAll(texts);
+    assertThat(batch).hasSize(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      float[] single = embedder.embed(texts.get(i));
+      for (int d = 0; d < single.length; d++) {
+        assertThat(batch.get(i)[d]).as("text %d dim %d", i, d).isCloseTo(single[d], within(1e-5f));
+      }
+      assertThat(norm(batch.get(i))).isCloseTo(1.0, within(1e-5));
+    }
+  }
+
+  @Test
+  void similarSentencesAreCloserThanUnrelatedOnes() {
+    float[] cat = embedder.embed("My cat sleeps on the sofa all day.");
+    float[] kitten = embedder.embed("The kitten naps on the couch for hours.");
+    float[] tax = embedder.embed("When is the deadline for filing corporate taxes?");
+    assertThat(dot(cat, kitten)).isGreaterThan(dot(cat, tax) + 0.2);
+  }
+
+  @Test
+  void emptyBatchIsEmptyAndBlankTextIsRejected() {
+    assertThat(embedder.embedAll(List.of())).isEmpty();
+    assertThatThrownBy(() -> embedder.embed("   "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank");
+  }
+
+  private static double norm(float[] v) {
+    return Math.sqrt(dot(v, v));
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+}

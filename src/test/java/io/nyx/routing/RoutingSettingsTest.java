@@ -1,0 +1,53 @@
+package io.nyx.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nyx.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class RoutingSettingsTest {
+
+  @Test
+  void defaultsAreTheNamedConstants() {
+    RoutingSettings d = RoutingSettings.DEFAULT;
+    assertThat(d.threshold()).isEqualTo(RoutingSettings.DEFAULT_THRESHOLD);
+    assertThat(d.priorStrength()).isEqualTo(RoutingSettings.DEFAULT_PRIOR_STRENGTH);
+    assertThat(d.topK()).isEqualTo(RoutingSettings.DEFAULT_TOP_K);
+    assertThat(d.centroidWeight()).isEqualTo(RoutingSettings.DEFAULT_CENTROID_WEIGHT);
+    assertThat(d.confidenceTemperature()).isEqualTo(RoutingSettings.DEFAULT_CONFIDENCE_TEMPERATURE);
+  }
+
+  @Test
+  void thresholdOutsideOpenUnitIntervalIsRejectedNamingTheKey() {
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(1.7), "routing.threshold", "1.7");
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(0), "routing.threshold", "0.0");
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(Double.NaN), "routing.threshold", "NaN");
+  }
+
+  @Test
+  void otherKnobsAreRejectedNamingTheirKeys() {
+    rejects(
+        () -> RoutingSettings.DEFAULT.withPriorStrength(-0.1), "routing.prior_strength", "-0.1");
+    rejects(() -> RoutingSettings.DEFAULT.withTopK(0), "routing.top_k", "0");
+    rejects(
+        () -> RoutingSettings.DEFAULT.withCentroidWeight(1.5), "routing.centroid_weight", "1.5");
+    rejects(
+        () -> new RoutingSettings(0.3, 0.5, 3, 0.5, 0), "routing.confidence_temperature", "0.0");
+  }
+
+  @Test
+  void edgesOfTheAllowedRangesAreAccepted() {
+    assertThat(RoutingSettings.DEFAULT.withPriorStrength(0).priorStrength()).isZero();
+    assertThat(RoutingSettings.DEFAULT.withCentroidWeight(1).centroidWeight()).isEqualTo(1);
+    assertThat(RoutingSettings.DEFAULT.withTopK(1).topK()).isEqualTo(1);
+  }
+
+  private static void rejects(Executable build, String key, String value) {
+    assertThatThrownBy(build::execute)
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
+        .hasMessageStartingWith(key + " must be")
+        .hasMessageEndingWith("but was " + value);
+  }
+}
