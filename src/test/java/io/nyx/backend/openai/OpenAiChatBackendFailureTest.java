@@ -213,8 +213,9 @@ class OpenAiChatBackendFailureTest {
 
     BackendException e = complete();
 
-    assertThat(e)
-        .isInstanceOfAny(BackendException.Unreachable.class, BackendException.Malformed.class);
+    // The JDK client reports "header parser received no bytes": nothing came back, so retry is
+    // safe.
+    assertThat(e).isInstanceOf(BackendException.Unreachable.class);
     assertThat(e.retryable()).isTrue();
   }
 
