@@ -15,7 +15,7 @@ public record BackendSettings(
     String baseUrl, Duration connectTimeout, Duration readTimeout, @Nullable String apiKey) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(2);
 
   public BackendSettings {
     baseUrl = stripTrailingSlashes(requireHttpUrl(baseUrl));

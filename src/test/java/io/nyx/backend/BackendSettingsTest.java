@@ -15,7 +15,7 @@ class BackendSettingsTest {
 
     assertThat(s.baseUrl()).isEqualTo("http://localhost:8000/v1");
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(s.readTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.apiKey()).isNull();
   }
 

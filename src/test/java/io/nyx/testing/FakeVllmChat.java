@@ -180,7 +180,7 @@ final class FakeVllmChat {
     message.putNull("reasoning");
     if (a.logprobs()) {
       ArrayNode content = choice.putObject("logprobs").putArray("content");
-      a.tokens().forEach(t -> content.add(logprobEntry(t, a.topLogprobs())));
+      a.tokens().forEach(t -> content.add(logprobEntry(t, a.topLogprobs(), fake.tokenLogprob())));
     } else {
       choice.putNull("logprobs");
     }
@@ -200,8 +200,7 @@ final class FakeVllmChat {
   }
 
   /** {@code {token, logprob, bytes, top_logprobs}}; alternatives are "alt1", "alt2", ... */
-  ObjectNode logprobEntry(String token, int top) {
-    double lp = fake.tokenLogprob();
+  static ObjectNode logprobEntry(String token, int top, double lp) {
     ObjectNode entry = candidate(token, lp);
     ArrayNode alternatives = entry.putArray("top_logprobs");
     for (int i = 0; i < top; i++) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Deterministic embeddings: the normalised sum of one pseudo-random vector per lower-cased word,
@@ -12,17 +14,17 @@ import java.util.SplittableRandom;
  * positive cosine, and the same text always gives the same vector.
  */
 final class FakeVllmEmbeddings {
+  private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+
   private FakeVllmEmbeddings() {}
 
   static float[] vector(String text, int dimension) {
     double[] sum = new double[dimension];
-    String[] words = text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+    Matcher words = WORD.matcher(text.toLowerCase(Locale.ROOT));
     boolean any = false;
-    for (String word : words) {
-      if (!word.isEmpty()) {
-        add(sum, word.hashCode());
-        any = true;
-      }
+    while (words.find()) {
+      add(sum, words.group().hashCode());
+      any = true;
     }
     if (!any) {
       add(sum, text.hashCode()); // no words: still a unit vector, never zero

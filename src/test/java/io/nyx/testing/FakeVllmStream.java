@@ -19,14 +19,12 @@ final class FakeVllmStream {
   private final FakeVllm fake;
   private final HttpExchange ex;
   private final FakeVllmChat.Answer a;
-  private final FakeVllmChat chat;
   private @Nullable OutputStream out;
 
   FakeVllmStream(FakeVllm fake, HttpExchange ex, FakeVllmChat.Answer answer) {
     this.fake = fake;
     this.ex = ex;
     this.a = answer;
-    this.chat = new FakeVllmChat(fake);
   }
 
   void write(@Nullable FakeVllmFault fault) throws IOException {
@@ -74,7 +72,7 @@ final class FakeVllmStream {
         choice
             .putObject("logprobs")
             .putArray("content")
-            .add(chat.logprobEntry(token, a.topLogprobs()));
+            .add(FakeVllmChat.logprobEntry(token, a.topLogprobs(), fake.tokenLogprob()));
       }
       if (finishLast && i == a.tokens().size() - 1) {
         choice.put("finish_reason", a.finishReason()).putNull("stop_reason");
