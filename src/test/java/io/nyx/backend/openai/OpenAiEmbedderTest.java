@@ -1,0 +1,103 @@
+package io.nyx.backend.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.nyx.backend.BackendException;
+import io.nyx.backend.BackendSettings;
+import io.nyx.testing.FakeVllm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OpenAiEmbedderTest {
+  private FakeVllm fake;
+
+  @BeforeEach
+  void start() {
+    fake = FakeVllm.start().embeddingDimension(48);
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  private OpenAiEmbedder embedder(int dimension) {
+    return new OpenAiEmbedder(
+        BackendSettings.of(fake.baseUrl()), FakeVllm.EMBEDDING_MODEL, dimension);
+  }
+
+  private static double norm(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    return Math.sqrt(s);
+  }
+
+  @Test
+  void returnsUnitVectorsOfTheDiscoveredDimension() {
+    OpenAiEmbedder e = embedder(0);
+
+    float[] v = e.embed("the quick brown fox");
+
+    assertThat(e.modelId()).isEqualTo(FakeVllm.EMBEDDING_MODEL);
+    assertThat(e.dimension()).isEqualTo(48);
+    assertThat(v).hasSize(48);
+    assertThat(norm(v)).isCloseTo(1.0, within(1e-5));
+    assertThat(v).containsExactly(FakeVllm.embeddingOf("the quick brown fox", 48), within(1e-6f));
+  }
+
+  @Test
+  void dimensionAskedFirstIsLearntWithOneProbe() {
+    assertThat(embedder(0).dimension()).isEqualTo(48);
+  }
+
+  @Test
+  void batchEqualsSinglesInOrderAcrossBatchBoundaries() {
+    OpenAiEmbedder e = embedder(48);
+    List<String> texts =
+        IntStream.range(0, OpenAiEmbedder.BATCH_SIZE + 7)
+            .mapToObj(i -> "memory number " + i)
+            .toList();
+
+    List<float[]> batch = e.embedAll(texts);
+    List<float[]> singles = new ArrayList<>();
+    for (String t : List.of(texts.get(0), texts.get(63), texts.get(64), texts.get(70))) {
+      singles.add(e.embed(t));
+    }
+
+    assertThat(batch).hasSize(texts.size());
+    assertThat(batch.get(0)).containsExactly(singles.get(0), within(1e-6f));
+    assertThat(batch.get(63)).containsExactly(singles.get(1), within(1e-6f));
+    assertThat(batch.get(64)).containsExactly(singles.get(2), within(1e-6f));
+    assertThat(batch.get(70)).containsExactly(singles.get(3), within(1e-6f));
+    assertThat(batch.get(1)).isNotEqualTo(batch.get(2));
+    assertThat(e.embedAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void wrongDimensionIsAClearError() {
+    OpenAiEmbedder e = embedder(384);
+
+    assertThatThrownBy(() -> e.embed("x"))
+        .isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("48-d")
+        .hasMessageContaining("expected 384");
+  }
+
+  @Test
+  void unknownModelIsAnEmbeddingExceptionCarryingTheBackendError() {
+    OpenAiEmbedder e = new OpenAiEmbedder(BackendSettings.of(fake.baseUrl()), "no-such-model");
+
+    assertThatThrownBy(() -> e.embed("x"))
+        .isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("no-such-model")
+        .hasCauseInstanceOf(BackendException.ModelNotFound.class);
+  }
+}
