@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import io.nyx.backend.BackendSettings;
 import io.nyx.backend.openai.OpenAiEmbedder;
 import io.nyx.config.EmbeddingConfig;
 import io.nyx.memory.Embedder;
@@ -11,7 +12,14 @@ public final class Embedders {
 
   public static Embedder create(EmbeddingConfig config) {
     return switch (config.provider()) {
-      case "openai" -> new OpenAiEmbedder(config.url(), config.model());
+      case "openai" ->
+          new OpenAiEmbedder(
+              new BackendSettings(
+                  config.url(),
+                  BackendSettings.DEFAULT_CONNECT_TIMEOUT,
+                  BackendSettings.DEFAULT_READ_TIMEOUT,
+                  null),
+              config.model());
       default -> new MiniLmEmbedder();
     };
   }
