@@ -1,0 +1,231 @@
+package io.nyx.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Phoebe: a pooled, migrated PostgreSQL database, either Nyx's own embedded server or an external
+ * one. Opening migrates the schema (Flyway, {@code classpath:db/migration}) and creates the
+ * upcoming monthly partitions of the request log. Thread-safe; {@link #close()} closes the pool and
+ * then stops the embedded server, if any.
+ */
+public final class Database implements AutoCloseable {
+  /** Database created inside the embedded cluster (its "postgres" database stays for admin). */
+  static final String EMBEDDED_DATABASE = "nyx";
+
+  static final int POOL_SIZE = 8;
+  static final long CONNECTION_TIMEOUT_MS = 3_000;
+  static final int CONNECT_TIMEOUT_SECONDS = 3;
+  static final int HEALTH_TIMEOUT_MS = 1_000;
+
+  /** Months of request-log partitions kept ready ahead of the current one. */
+  static final int PARTITION_MONTHS_AHEAD = 3;
+
+  private static final Pattern PASSWORD_PARAM =
+      Pattern.compile("([?&]password=)[^&]*", Pattern.CASE_INSENSITIVE);
+
+  private final HikariDataSource pool;
+  private final String jdbcUrl;
+  private final @Nullable EmbeddedPostgresServer server;
+
+  private Database(HikariDataSource pool, String jdbcUrl, @Nullable EmbeddedPostgresServer server) {
+    this.pool = pool;
+    this.jdbcUrl = jdbcUrl;
+    this.server = server;
+  }
+
+  /**
+   * Starts Nyx's own PostgreSQL with its cluster in {@code dataDir/pg} (kept across restarts) and
+   * opens database {@value #EMBEDDED_DATABASE} in it.
+   *
+   * @throws StoreException when the server cannot start (the message says what to do instead)
+   */
+  public static Database embedded(Path dataDir) {
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir);
+    try {
+      createDatabaseIfAbsent(server);
+      String url = server.jdbcUrl(EMBEDDED_DATABASE);
+      return open(url, EmbeddedPostgresServer.SUPERUSER, null, server);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Connects to an existing PostgreSQL and migrates it.
+   *
+   * @throws StoreException when it is unreachable or the migration fails; names the URL, never the
+   *     password
+   */
+  public static Database external(
+      String jdbcUrl, @Nullable String user, @Nullable String password) {
+    return open(jdbcUrl, user, password, null);
+  }
+
+  private static Database open(
+      String url,
+      @Nullable String user,
+      @Nullable String password,
+      @Nullable EmbeddedPostgresServer server) {
+    String shownUrl = redact(url);
+    HikariDataSource pool = connect(url, user, password, shownUrl);
+    try {
+      migrate(pool, shownUrl);
+      return new Database(pool, shownUrl, server);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private static HikariDataSource connect(
+      String url, @Nullable String user, @Nullable String password, String shownUrl) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("phoebe");
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(2);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    // Bounds the TCP connect too: a blackholed host would otherwise hang for pgjdbc's 10 s.
+    config.addDataSourceProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    config.addDataSourceProperty("ApplicationName", "nyx");
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    try {
+      return new HikariDataSource(config); // fails fast: tries one connection now
+    } catch (RuntimeException e) {
+      throw new StoreException("connection to " + shownUrl, rootCause(e));
+    }
+  }
+
+  private static void migrate(DataSource dataSource, String shownUrl) {
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreException("migration of " + shownUrl, e);
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT nyx_ensure_partitions(?)")) {
+      s.setInt(1, PARTITION_MONTHS_AHEAD);
+      s.execute();
+    } catch (SQLException e) {
+      throw new StoreException("creation of partitions in " + shownUrl, e);
+    }
+  }
+
+  private static void createDatabaseIfAbsent(EmbeddedPostgresServer server) {
+    String adminUrl = server.jdbcUrl("postgres");
+    try (Connection c =
+            DriverManager.getConnection(adminUrl, EmbeddedPostgresServer.SUPERUSER, "");
+        PreparedStatement exists =
+            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      exists.setString(1, EMBEDDED_DATABASE);
+      try (ResultSet rs = exists.executeQuery()) {
+        if (!rs.next()) {
+          createDatabase(c);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("creation of database " + EMBEDDED_DATABASE, e);
+    }
+  }
+
+  private static void createDatabase(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + EMBEDDED_DATABASE); // a constant identifier: no parameter
+    }
+  }
+
+  /** The URL with any {@code password=} parameter masked, safe for logs and error messages. */
+  static String redact(String url) {
+    return PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** The URL in use, password masked. */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public boolean isEmbedded() {
+    return server != null;
+  }
+
+  /**
+   * {@code SELECT 1} answered within about a second. Never throws; false once closed. Runs on a
+   * virtual thread so a pool that waits for a connection cannot hold the caller past the limit.
+   */
+  public boolean healthy() {
+    if (pool.isClosed()) {
+      return false;
+    }
+    CompletableFuture<Boolean> probe = new CompletableFuture<>();
+    Thread.ofVirtual().name("phoebe-health").start(() -> probe.complete(selectOne()));
+    try {
+      return probe.get(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private boolean selectOne() {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.setQueryTimeout(1);
+      try (ResultSet rs = s.executeQuery("SELECT 1")) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Database[" + jdbcUrl + (isEmbedded() ? ", embedded" : "") + "]";
+  }
+}

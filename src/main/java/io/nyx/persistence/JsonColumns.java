@@ -1,0 +1,44 @@
+package io.nyx.persistence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nyx.backend.ChatMessage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * jsonb columns as Java values. Bound as text and cast in SQL ({@code CAST(? AS jsonb)}). The
+ * mapper is configured once and only read afterwards, so sharing it is thread-safe.
+ */
+final class JsonColumns {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<List<ChatMessage>> MESSAGES = new TypeReference<>() {};
+
+  private JsonColumns() {}
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not representable as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  static Map<String, Object> readMap(String json) {
+    return read(json, MAP);
+  }
+
+  static List<ChatMessage> readMessages(String json) {
+    return read(json, MESSAGES);
+  }
+
+  private static <T> T read(String json, TypeReference<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON does not fit " + type.getType(), e);
+    }
+  }
+}

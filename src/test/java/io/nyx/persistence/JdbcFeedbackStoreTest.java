@@ -1,0 +1,124 @@
+package io.nyx.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nyx.learning.TraitWeight;
+import io.nyx.pipeline.Feedback;
+import io.nyx.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JdbcFeedbackStoreTest {
+  private static Database db;
+  private static JdbcQueryLog log;
+  private static JdbcTraitStore traits;
+  private static JdbcFeedbackStore feedback;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.fresh();
+    log = new JdbcQueryLog(db.dataSource());
+    traits = new JdbcTraitStore(db.dataSource());
+    feedback = new JdbcFeedbackStore(db.dataSource());
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  private static UUID loggedQuery() {
+    UUID id = UUID.randomUUID();
+    log.append(Records.full(id, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+    return id;
+  }
+
+  private static Feedback rating(UUID queryId, double rating) {
+    return new Feedback(UUID.randomUUID(), queryId, rating, "helpful", Instant.now());
+  }
+
+  @Test
+  void appliesRewardFeedbackAndTraitTogether() throws SQLException {
+    traits.ensure("fb-kairos", 0.5, 0.0, 1.0);
+    UUID query = loggedQuery();
+    Feedback f = rating(query, 0.8);
+    Optional<TraitWeight> w = feedback.apply(f, 0.75, "fb-kairos", 0.1);
+    assertThat(w).map(TraitWeight::weight).contains(0.6);
+    assertThat(log.find(query).orElseThrow().reward()).isEqualTo(0.75);
+    assertThat(feedbackRows(query)).isEqualTo(1);
+    assertThat(traits.history("fb-kairos", 1).get(0).source()).isEqualTo("feedback");
+  }
+
+  @Test
+  void withoutTraitOnlyRewardAndFeedbackChange() throws SQLException {
+    UUID query = loggedQuery();
+    assertThat(feedback.apply(rating(query, -1.0), -0.5, null, 0.3)).isEmpty();
+    assertThat(log.find(query).orElseThrow().reward()).isEqualTo(-0.5);
+    assertThat(feedbackRows(query)).isEqualTo(1);
+  }
+
+  @Test
+  void unknownQueryWritesNothing() throws SQLException {
+    traits.ensure("fb-untouched", 0.5, 0.0, 1.0);
+    UUID unknown = UUID.randomUUID();
+    assertThatThrownBy(() -> feedback.apply(rating(unknown, 1.0), 1.0, "fb-untouched", 0.2))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining(unknown.toString());
+    assertThat(feedbackRows(unknown)).isZero();
+    assertThat(traits.find("fb-untouched").orElseThrow().weight()).isEqualTo(0.5);
+    assertThat(traits.history("fb-untouched", 10)).isEmpty();
+  }
+
+  @Test
+  void unknownTraitRollsBackRewardAndFeedback() throws SQLException {
+    UUID query = loggedQuery();
+    double before = log.find(query).orElseThrow().reward();
+    assertThatThrownBy(() -> feedback.apply(rating(query, 0.5), 0.9, "no-such-trait", 0.1))
+        .isInstanceOf(NoSuchElementException.class);
+    assertThat(log.find(query).orElseThrow().reward()).isEqualTo(before);
+    assertThat(feedbackRows(query)).isZero();
+  }
+
+  @Test
+  void retriedFeedbackIsAppliedOnce() throws SQLException {
+    traits.ensure("fb-once", 0.5, 0.0, 1.0);
+    UUID query = loggedQuery();
+    Feedback f = rating(query, 1.0);
+    feedback.apply(f, 0.9, "fb-once", 0.1);
+    Optional<TraitWeight> again = feedback.apply(f, 0.2, "fb-once", 0.1);
+    assertThat(again).map(TraitWeight::weight).contains(0.6);
+    assertThat(log.find(query).orElseThrow().reward()).isEqualTo(0.9);
+    assertThat(feedbackRows(query)).isEqualTo(1);
+    assertThat(traits.history("fb-once", 10)).hasSize(1);
+  }
+
+  @Test
+  void ratingOutsideRangeIsRejected() {
+    UUID query = loggedQuery();
+    assertThatThrownBy(() -> feedback.apply(rating(query, 1.5), 0.0, null, 0.0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static long feedbackRows(UUID queryId) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT count(*) FROM nyx_feedback WHERE query_id = ?")) {
+      s.setObject(1, queryId);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.nyx.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class MigrationTest {
+
+  @Test
+  void migratesAnEmptyDatabaseAndReopensWithoutChange() throws SQLException {
+    String name = TestDatabase.createEmpty();
+    String url = TestDatabase.jdbcUrl(name);
+    assertThat(strings(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        .isEmpty();
+    try (Database db = Database.external(url, "postgres", null)) {
+      assertThat(db.healthy()).isTrue();
+      assertThat(db.isEmbedded()).isFalse();
+    }
+    assertThat(strings(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        .contains(
+            "nyx_synthetic_specialist_queries",
+            "nyx_synthetic_specialist_queries_default",
+            "nyx_subjective_memory",
+            "nyx_facts",
+            "nyx_trait_weights",
+            "nyx_trait_weight_history",
+            "nyx_feedback",
+            "nyx_adapters");
+    assertThat(strings(url, "SELECT proname FROM pg_proc WHERE proname LIKE '%trait_weight'"))
+        .contains("update_trait_weight", "set_trait_weight");
+    List<String> applied = strings(url, "SELECT version FROM flyway_schema_history ORDER BY 1");
+    try (Database again = Database.external(url, "postgres", null)) {
+      assertThat(again.healthy()).isTrue();
+    }
+    assertThat(strings(url, "SELECT version FROM flyway_schema_history ORDER BY 1"))
+        .isEqualTo(applied)
+        .contains("1", "2", "3");
+  }
+
+  @Test
+  void partitionsCoverLastMonthThroughThreeAhead() throws SQLException {
+    String name = TestDatabase.createEmpty();
+    String url = TestDatabase.jdbcUrl(name);
+    try (Database db = Database.external(url, "postgres", null)) {
+      List<String> parts =
+          strings(
+              url,
+              "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                  + " WHERE i.inhparent = 'nyx_synthetic_specialist_queries'::regclass");
+      YearMonth now = YearMonth.now(ZoneOffset.UTC);
+      for (int m = -1; m <= Database.PARTITION_MONTHS_AHEAD; m++) {
+        assertThat(parts).contains(partitionName(now.plusMonths(m)));
+      }
+    }
+  }
+
+  @Test
+  void ensurePartitionsMovesRowsOutOfDefault() throws SQLException {
+    try (Database db = TestDatabase.fresh()) {
+      JdbcQueryLog log = new JdbcQueryLog(db.dataSource());
+      UUID id = UUID.randomUUID();
+      YearMonth far = YearMonth.now(ZoneOffset.UTC).plusYears(2);
+      log.append(Records.full(id, far.atDay(15).atStartOfDay().toInstant(ZoneOffset.UTC)));
+      assertThat(partition(db, id)).isEqualTo("nyx_synthetic_specialist_queries_default");
+
+      int created = createdPartitions(db, far);
+      assertThat(created).isEqualTo(1);
+      assertThat(partition(db, id)).isEqualTo(partitionName(far));
+      assertThat(log.find(id)).isPresent();
+      assertThat(createdPartitions(db, far)).isZero(); // idempotent
+    }
+  }
+
+  private static String partitionName(YearMonth month) {
+    return String.format(
+        "nyx_synthetic_specialist_queries_y%04dm%02d", month.getYear(), month.getMonthValue());
+  }
+
+  private static int createdPartitions(Database db, YearMonth month) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT nyx_ensure_partitions(CAST(? AS timestamptz), 1)")) {
+      s.setString(1, month.atDay(1) + "T00:00:00Z");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static String partition(Database db, UUID id) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT tableoid::regclass::text FROM nyx_synthetic_specialist_queries"
+                    + " WHERE id = ?")) {
+      s.setObject(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static List<String> strings(String url, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
+      List<String> values = new ArrayList<>();
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+      return values;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.nyx.persistence;
+
+import io.nyx.backend.ChatMessage;
+import io.nyx.pipeline.QueryRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Test data for the request log. */
+final class Records {
+  private Records() {}
+
+  /** Every field set, timestamps at PostgreSQL's microsecond precision. */
+  static QueryRecord full(UUID id, Instant at) {
+    return new QueryRecord(
+        id,
+        at,
+        "session-7",
+        "When is the tax deadline?",
+        "kairos",
+        "kairos-v3",
+        "semantic",
+        0.82,
+        Map.of(
+            "method", "semantic", "margin", 0.31, "scores", Map.of("kairos", 0.82, "moira", 0.51)),
+        List.of(
+            ChatMessage.system("You are Kairos."), ChatMessage.user("When is the tax deadline?")),
+        Map.of("temperature", 0.7, "top_p", 0.95, "max_tokens", 512),
+        Map.of("memories", List.of(3, 5), "now", "2026-11-26T10:00:00Z"),
+        "April 15.",
+        "stop",
+        0.91,
+        0.4,
+        120,
+        7,
+        840L,
+        790L,
+        "ok",
+        null);
+  }
+
+  /** The base model answered after a failure: every nullable field null. */
+  static QueryRecord sparse(UUID id, Instant at) {
+    return new QueryRecord(
+        id,
+        at,
+        null,
+        "hi",
+        null,
+        null,
+        "abstain",
+        0.1,
+        Map.of(),
+        List.of(),
+        Map.of(),
+        Map.of(),
+        null,
+        null,
+        0.0,
+        0.0,
+        0,
+        0,
+        3L,
+        0L,
+        "backend_unavailable",
+        "connection refused");
+  }
+}
