@@ -14,8 +14,9 @@ import java.util.OptionalInt;
 
 /**
  * OpenAI-compatible {@code POST /v1/chat/completions} and {@code GET /v1/models}, so the official
- * SDKs work against Nyx. {@code model: "nyx"} routes; {@code "nyx/<specialist>"} forces one. Unknown
- * request fields are ignored, as OpenAI clients send many optional ones; known fields are checked.
+ * SDKs work against Nyx. {@code model: "nyx"} routes; {@code "nyx/<specialist>"} forces one.
+ * Unknown request fields are ignored, as OpenAI clients send many optional ones; known fields are
+ * checked.
  */
 final class ChatApi {
   static final String MODEL = "nyx";
@@ -25,7 +26,8 @@ final class ChatApi {
   private final InstantSource clock;
   private final int maxQueryChars;
 
-  ChatApi(InferencePipeline pipeline, Specialists specialists, InstantSource clock, int maxQueryChars) {
+  ChatApi(
+      InferencePipeline pipeline, Specialists specialists, InstantSource clock, int maxQueryChars) {
     this.pipeline = pipeline;
     this.specialists = specialists;
     this.clock = clock;
@@ -40,9 +42,15 @@ final class ChatApi {
     boolean stream = f.optBool("stream", false);
     InferenceRequest request =
         new InferenceRequest(
-            messages.query(), messages.conversation(), messages.system(),
-            f.optString("user", 200), forced, maxTokens(f), f.optNumber("temperature", 0, 2),
-            f.optNumber("top_p", 0.0001, 1), stream);
+            messages.query(),
+            messages.conversation(),
+            messages.system(),
+            f.optString("user", 200),
+            forced,
+            maxTokens(f),
+            f.optNumber("temperature", 0, 2),
+            f.optNumber("top_p", 0.0001, 1),
+            stream);
     if (stream) {
       new ChatStream(res, clock, includeUsage(body)).run(pipeline, request);
       return;
@@ -65,7 +73,11 @@ final class ChatApi {
   }
 
   private static ObjectNode model(String id, long created) {
-    return Json.object().put("id", id).put("object", "model").put("created", created).put("owned_by", "nyx");
+    return Json.object()
+        .put("id", id)
+        .put("object", "model")
+        .put("created", created)
+        .put("owned_by", "nyx");
   }
 
   private String specialist(String model) {
@@ -80,7 +92,9 @@ final class ChatApi {
     }
     throw new NyxException.NotFound(
         "model",
-        "The model '" + model + "' does not exist; use 'nyx' (routed) or one of "
+        "The model '"
+            + model
+            + "' does not exist; use 'nyx' (routed) or one of "
             + specialists.names().stream().map(n -> MODEL + "/" + n).toList());
   }
 

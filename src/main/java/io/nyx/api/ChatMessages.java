@@ -40,7 +40,8 @@ final class ChatMessages {
           "messages", "messages hold " + total + " characters; at most " + maxChars + " allowed");
     }
     if (turns.isEmpty() || !turns.getLast().role().equals("user")) {
-      throw new NyxException.BadRequest("messages", "the last non-system message must have role 'user'");
+      throw new NyxException.BadRequest(
+          "messages", "the last non-system message must have role 'user'");
     }
     return new Parsed(system.toString(), turns, turns.getLast().content());
   }
@@ -69,7 +70,8 @@ final class ChatMessages {
         JsonNode text = part.get("text");
         if (!"text".equals(part.path("type").asText()) || text == null || !text.isTextual()) {
           throw new NyxException.BadRequest(
-              at + ".content", "only text content parts ({\"type\":\"text\",\"text\":...}) are supported");
+              at + ".content",
+              "only text content parts ({\"type\":\"text\",\"text\":...}) are supported");
         }
         sb.append(text.textValue());
       }

@@ -122,7 +122,10 @@ final class ChatStream implements InferenceListener {
   static ObjectNode usage(InferenceResult r) {
     int p = r.usage().promptTokens();
     int c = r.usage().completionTokens();
-    return Json.object().put("prompt_tokens", p).put("completion_tokens", c).put("total_tokens", p + c);
+    return Json.object()
+        .put("prompt_tokens", p)
+        .put("completion_tokens", c)
+        .put("total_tokens", p + c);
   }
 
   /** The non-streaming response body. */

@@ -25,7 +25,8 @@ final class ErrorMapper {
 
   static ObjectNode body(Throwable t, Mapped m) {
     ObjectNode error = Json.object();
-    String message = m.status() == 500 ? "internal error: " + t.getClass().getSimpleName() : t.getMessage();
+    String message =
+        m.status() == 500 ? "internal error: " + t.getClass().getSimpleName() : t.getMessage();
     error.put("message", message);
     error.put("type", m.type());
     if (t instanceof NyxException n && !n.param().isEmpty()) {

@@ -68,7 +68,8 @@ final class FeedbackApi {
     try {
       return UUID.fromString(s);
     } catch (IllegalArgumentException e) {
-      throw new NyxException.BadRequest("query_id", "'query_id' must be a UUID but was \"" + s + "\"");
+      throw new NyxException.BadRequest(
+          "query_id", "'query_id' must be a UUID but was \"" + s + "\"");
     }
   }
 }

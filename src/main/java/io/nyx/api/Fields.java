@@ -26,7 +26,8 @@ final class Fields {
       String name = it.next();
       if (!allowed.contains(name)) {
         throw new NyxException.BadRequest(
-            name, "unknown field '" + name + "'; allowed fields: " + new java.util.TreeSet<>(allowed));
+            name,
+            "unknown field '" + name + "'; allowed fields: " + new java.util.TreeSet<>(allowed));
       }
     }
     return this;
@@ -35,7 +36,8 @@ final class Fields {
   String requireString(String name, int maxChars) {
     String v = optString(name, maxChars);
     if (v == null || v.isBlank()) {
-      throw new NyxException.BadRequest(name, "'" + name + "' is required and must be a non-empty string");
+      throw new NyxException.BadRequest(
+          name, "'" + name + "' is required and must be a non-empty string");
     }
     return v;
   }
@@ -50,7 +52,14 @@ final class Fields {
     }
     if (n.textValue().length() > maxChars) {
       throw new NyxException.BadRequest(
-          name, "'" + name + "' has " + n.textValue().length() + " characters; at most " + maxChars + " allowed");
+          name,
+          "'"
+              + name
+              + "' has "
+              + n.textValue().length()
+              + " characters; at most "
+              + maxChars
+              + " allowed");
     }
     return n.textValue();
   }

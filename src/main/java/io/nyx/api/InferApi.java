@@ -3,12 +3,12 @@ package io.nyx.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.nyx.learning.TraitWeights;
 import io.nyx.pipeline.InferenceListener;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.InferenceRequest;
 import io.nyx.pipeline.InferenceResult;
 import io.nyx.routing.Router;
-import io.nyx.learning.TraitWeights;
 import java.util.Set;
 
 /** {@code POST /infer} and {@code POST /v1/route}: Nyx's own JSON API. */

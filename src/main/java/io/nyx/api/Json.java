@@ -55,7 +55,9 @@ final class Json {
   }
 
   static String kind(JsonNode node) {
-    return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase();
+    return node == null || node.isMissingNode()
+        ? "nothing"
+        : node.getNodeType().name().toLowerCase();
   }
 
   private static String shortMessage(IOException e) {

@@ -28,8 +28,7 @@ final class OpsApi {
     ObjectNode o = Json.object().put("status", ok ? "ready" : "not_ready");
     ObjectNode c = o.putObject("checks");
     checks.forEach(
-        (name, check) ->
-            c.putObject(name).put("ok", check.ok()).put("detail", check.detail()));
+        (name, check) -> c.putObject(name).put("ok", check.ok()).put("detail", check.detail()));
     Http.json(res, ok ? 200 : 503, o);
   }
 

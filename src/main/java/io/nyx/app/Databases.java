@@ -14,6 +14,8 @@ final class Databases {
       return Database.embedded(config.dataDir());
     }
     return Database.external(
-        db.url(), db.user().isEmpty() ? null : db.user(), db.password().isEmpty() ? null : db.password());
+        db.url(),
+        db.user().isEmpty() ? null : db.user(),
+        db.password().isEmpty() ? null : db.password());
   }
 }

@@ -44,7 +44,8 @@ final class DependencyChecks implements Readiness {
     }
     int i = 0;
     for (var e : byBackend.entrySet()) {
-      checks.put(i++ == 0 ? "model_backend" : "model_backend_" + i, backend(e.getKey(), e.getValue()));
+      checks.put(
+          i++ == 0 ? "model_backend" : "model_backend_" + i, backend(e.getKey(), e.getValue()));
     }
     return checks;
   }
@@ -60,11 +61,14 @@ final class DependencyChecks implements Readiness {
     List<String> missing =
         served.stream().map(SpecialistConfig::adapter).filter(a -> !ids.contains(a)).toList();
     if (!baseModel.isEmpty() && !ids.contains(baseModel)) {
-      return new Check(false, "base model '" + baseModel + "' is not served by " + backend.baseUrl());
+      return new Check(
+          false, "base model '" + baseModel + "' is not served by " + backend.baseUrl());
     }
     if (!missing.isEmpty()) {
-      return new Check(false, backend.baseUrl() + " answers but these adapters are not loaded: " + missing);
+      return new Check(
+          false, backend.baseUrl() + " answers but these adapters are not loaded: " + missing);
     }
-    return new Check(true, backend.baseUrl() + " serves " + ids.size() + " models, all adapters loaded");
+    return new Check(
+        true, backend.baseUrl() + " serves " + ids.size() + " models, all adapters loaded");
   }
 }

@@ -46,7 +46,12 @@ public final class Nyx implements AutoCloseable {
   private final ApiServer server;
   private final Specialists specialists;
 
-  private Nyx(NyxConfig config, Database database, Embedder embedder, ApiServer server, Specialists specialists) {
+  private Nyx(
+      NyxConfig config,
+      Database database,
+      Embedder embedder,
+      ApiServer server,
+      Specialists specialists) {
     this.config = config;
     this.database = database;
     this.embedder = embedder;
@@ -91,19 +96,41 @@ public final class Nyx implements AutoCloseable {
     InferencePipeline pipeline =
         new InferencePipeline(
             new InferencePipeline.Parts(
-                router, specialists, contexts(config, db, embedder), traits, weights,
-                config.traits(), log, metrics, config.llm().baseModel(), config.context().zone(),
-                clock, System::nanoTime, UUID::randomUUID));
+                router,
+                specialists,
+                contexts(config, db, embedder),
+                traits,
+                weights,
+                config.traits(),
+                log,
+                metrics,
+                config.llm().baseModel(),
+                config.context().zone(),
+                clock,
+                System::nanoTime,
+                UUID::randomUUID));
     FeedbackService feedback =
         new FeedbackService(
-            log, new JdbcFeedbackStore(db.dataSource()), weights, config.traits(), metrics, clock,
+            log,
+            new JdbcFeedbackStore(db.dataSource()),
+            weights,
+            config.traits(),
+            metrics,
+            clock,
             UUID::randomUUID);
     Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel());
     ApiServer server =
         new ApiServer(
                 config.server(),
                 new ApiServer.Parts(
-                    pipeline, feedback, router, specialists, traits, weights, readiness, metrics,
+                    pipeline,
+                    feedback,
+                    router,
+                    specialists,
+                    traits,
+                    weights,
+                    readiness,
+                    metrics,
                     clock))
             .start();
     return new Nyx(config, db, embedder, server, specialists);

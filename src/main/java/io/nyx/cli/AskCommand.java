@@ -39,7 +39,12 @@ final class AskCommand implements Command {
   }
 
   @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+  public int run(
+      List<String> argv,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env) {
     Args args =
         Args.parse(argv, Set.of("url", "specialist", "session", "max-tokens"), Set.of("json"));
     if (args.positionals().size() != 1 || args.positionals().getFirst().isBlank()) {
@@ -64,7 +69,11 @@ final class AskCommand implements Command {
       print(json, out);
     }
     if (response.statusCode() != 200) {
-      err.println("nyx ask: " + response.statusCode() + " " + json.path("error").path("message").asText(response.body()));
+      err.println(
+          "nyx ask: "
+              + response.statusCode()
+              + " "
+              + json.path("error").path("message").asText(response.body()));
       return 1;
     }
     return 0;
@@ -122,14 +131,17 @@ final class AskCommand implements Command {
 
   static void print(JsonNode r, PrintStream out) {
     JsonNode route = r.path("route");
-    String specialist = r.path("specialist").isNull() ? "base model" : r.path("specialist").asText();
+    String specialist =
+        r.path("specialist").isNull() ? "base model" : r.path("specialist").asText();
     out.printf(
         "specialist: %s (routed by %s, route confidence %.2f)%n",
         specialist, route.path("method").asText(), route.path("confidence").asDouble());
     out.printf(
         "confidence: %.2f   reward: %+.2f   latency: %d ms   id: %s%n",
-        r.path("confidence").asDouble(), r.path("reward").asDouble(),
-        r.path("latency_ms").asLong(), r.path("id").asText());
+        r.path("confidence").asDouble(),
+        r.path("reward").asDouble(),
+        r.path("latency_ms").asLong(),
+        r.path("id").asText());
     out.println("scores: " + scores(route.path("scores")));
     if (route.has("abstain_reason")) {
       out.println("abstained: " + route.path("abstain_reason").asText());
@@ -142,7 +154,8 @@ final class AskCommand implements Command {
     StringBuilder sb = new StringBuilder();
     for (Iterator<Map.Entry<String, JsonNode>> it = scores.fields(); it.hasNext(); ) {
       var e = it.next();
-      sb.append(sb.isEmpty() ? "" : ", ").append(String.format("%s %.2f", e.getKey(), e.getValue().asDouble()));
+      sb.append(sb.isEmpty() ? "" : ", ")
+          .append(String.format("%s %.2f", e.getKey(), e.getValue().asDouble()));
     }
     return sb.toString();
   }

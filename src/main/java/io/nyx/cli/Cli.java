@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code nyx <command> ...}. Commands write to the streams they are given and return an exit
- * code: 0 ok, 1 failure, 2 usage error.
+ * {@code nyx <command> ...}. Commands write to the streams they are given and return an exit code:
+ * 0 ok, 1 failure, 2 usage error.
  */
 public final class Cli {
   static final String USAGE =
@@ -27,7 +27,10 @@ public final class Cli {
 
   public static int run(
       InputStream in, PrintStream out, PrintStream err, Map<String, String> env, String... args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       (args.length == 0 ? err : out).print(USAGE);
       return args.length == 0 ? 2 : 0;
     }

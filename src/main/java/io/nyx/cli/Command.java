@@ -11,6 +11,7 @@ interface Command {
 
   String usage();
 
-  int run(List<String> args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env)
+  int run(
+      List<String> args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env)
       throws UsageException;
 }

@@ -50,7 +50,12 @@ final class RouteCommand implements Command {
   }
 
   @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+  public int run(
+      List<String> argv,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env) {
     Args args = Args.parse(argv, Set.of("config"), Set.of());
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
@@ -63,11 +68,16 @@ final class RouteCommand implements Command {
     }
     try (Embedder embedder = Embedders.create(config.embedding())) {
       SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
-      return stream(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), out, router, weights);
+      return stream(
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+          out,
+          router,
+          weights);
     }
   }
 
-  private static int stream(BufferedReader in, PrintStream out, SemanticRouter router, Map<String, Double> weights) {
+  private static int stream(
+      BufferedReader in, PrintStream out, SemanticRouter router, Map<String, Double> weights) {
     List<ObjectNode> batch = new ArrayList<>();
     boolean failed = false;
     try {

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code nyx serve}: runs until SIGINT/SIGTERM, then closes everything it started. */
 final class ServeCommand implements Command {
-  static final Set<String> VALUED = Set.of("port", "host", "llm-url", "db-url", "data-dir", "config");
+  static final Set<String> VALUED =
+      Set.of("port", "host", "llm-url", "db-url", "data-dir", "config");
 
   @Override
   public String name() {
@@ -36,7 +37,12 @@ final class ServeCommand implements Command {
   }
 
   @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+  public int run(
+      List<String> argv,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env) {
     Args args = Args.parse(argv, VALUED, Set.of());
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
@@ -54,8 +60,11 @@ final class ServeCommand implements Command {
                 }));
     out.printf(
         "Nyx listening on http://%s:%d (started in %d ms)%n  database: %s%n  model server: %s%n",
-        config.server().host(), nyx.port(), (System.nanoTime() - start) / 1_000_000,
-        nyx.database().jdbcUrl() + (config.db().embedded() ? " (embedded, data in " + config.dataDir() + ")" : ""),
+        config.server().host(),
+        nyx.port(),
+        (System.nanoTime() - start) / 1_000_000,
+        nyx.database().jdbcUrl()
+            + (config.db().embedded() ? " (embedded, data in " + config.dataDir() + ")" : ""),
         config.llm().baseUrl());
     out.flush();
     try {

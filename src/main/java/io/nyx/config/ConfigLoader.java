@@ -1,6 +1,5 @@
 package io.nyx.config;
 
-import io.nyx.routing.RoutingSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves {@link NyxConfig}: flag > environment > YAML file > default. The only class that reads
- * the environment (it is handed in, so tests pass their own map). The file's path comes from
- * {@code --config} or {@code NYX_CONFIG}; a file with a {@code specialists} list replaces the
- * shipped five.
+ * the environment (it is handed in, so tests pass their own map). The file's path comes from {@code
+ * --config} or {@code NYX_CONFIG}; a file with a {@code specialists} list replaces the shipped
+ * five.
  */
 public final class ConfigLoader {
   /** Each overridable setting: flag name, environment variable, YAML path. */
@@ -31,7 +30,14 @@ public final class ConfigLoader {
 
   private static final Set<String> TOP =
       Set.of(
-          "server", "llm", "db", "data_dir", "embedding", "routing", "traits", "context",
+          "server",
+          "llm",
+          "db",
+          "data_dir",
+          "embedding",
+          "routing",
+          "traits",
+          "context",
           "specialists");
 
   private ConfigLoader() {}
@@ -75,8 +81,8 @@ public final class ConfigLoader {
     try {
       return Integer.parseInt(value.strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException("server.port (--" + o.flag() + ", " + o.env() + ")", value,
-          "an integer in [0,65535]");
+      throw new ConfigException(
+          "server.port (--" + o.flag() + ", " + o.env() + ")", value, "an integer in [0,65535]");
     }
   }
 
@@ -87,7 +93,8 @@ public final class ConfigLoader {
     for (int i = 0; i < parts.length - 1; i++) {
       Object child = node.get(parts[i]);
       Map<String, Object> next =
-          child instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+          child instanceof Map<?, ?> m
+              ? new LinkedHashMap<>((Map<String, Object>) m)
               : new LinkedHashMap<>();
       node.put(parts[i], next);
       node = next;

@@ -11,7 +11,8 @@ public record ContextConfig(String timeZone, int memoryTopK, int factsTopK) {
     try {
       ZoneId.of(timeZone);
     } catch (DateTimeException | NullPointerException e) {
-      throw new ConfigException("context.time_zone", timeZone, "an IANA zone id such as Europe/Berlin");
+      throw new ConfigException(
+          "context.time_zone", timeZone, "an IANA zone id such as Europe/Berlin");
     }
     if (memoryTopK < 0 || memoryTopK > 100) {
       throw new ConfigException("context.memory_top_k", memoryTopK, "in [0,100]");

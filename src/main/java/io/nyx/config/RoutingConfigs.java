@@ -9,7 +9,8 @@ final class RoutingConfigs {
 
   static RoutingSettings fromTree(YamlTree t) {
     t.rejectUnknown(
-        Set.of("threshold", "prior_strength", "top_k", "centroid_weight", "confidence_temperature"));
+        Set.of(
+            "threshold", "prior_strength", "top_k", "centroid_weight", "confidence_temperature"));
     RoutingSettings d = RoutingSettings.DEFAULT;
     return new RoutingSettings(
         t.number("threshold", d.threshold()),

@@ -31,7 +31,11 @@ public sealed interface ContextItem {
 
     @Override
     public String render() {
-      return "[fact " + id + "] " + statement + (source.isBlank() ? "" : " (source: " + source + ")");
+      return "[fact "
+          + id
+          + "] "
+          + statement
+          + (source.isBlank() ? "" : " (source: " + source + ")");
     }
   }
 

@@ -6,4 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /** What a context builder knows about the request. */
 public record ContextRequest(
-    String query, float @Nullable [] queryEmbedding, @Nullable String sessionId, Instant now, ZoneId zone) {}
+    String query,
+    float @Nullable [] queryEmbedding,
+    @Nullable String sessionId,
+    Instant now,
+    ZoneId zone) {}

@@ -31,16 +31,24 @@ public final class MemoryContext implements ContextBuilder {
     if (topK == 0 || idx.size() == 0) {
       return List.of();
     }
-    float[] q = request.queryEmbedding() != null ? request.queryEmbedding() : embedder.embed(request.query());
+    float[] q =
+        request.queryEmbedding() != null
+            ? request.queryEmbedding()
+            : embedder.embed(request.query());
     List<ContextItem> items = new ArrayList<>();
     for (VectorIndex.Hit hit : idx.search(q, topK)) {
-      items.add(new ContextItem.MemoryItem(hit.id(), texts.getOrDefault(hit.id(), ""), hit.score()));
+      items.add(
+          new ContextItem.MemoryItem(hit.id(), texts.getOrDefault(hit.id(), ""), hit.score()));
     }
     return items;
   }
 
   /** Stores a memory and makes it searchable at once. */
-  public Memory remember(String text, Map<String, Object> metadata, String source, @org.jspecify.annotations.Nullable String sessionId) {
+  public Memory remember(
+      String text,
+      Map<String, Object> metadata,
+      String source,
+      @org.jspecify.annotations.Nullable String sessionId) {
     Memory m = store.add(text, embedder.embed(text), metadata, source, sessionId);
     index().add(m.id(), m.embedding());
     texts.put(m.id(), m.text());

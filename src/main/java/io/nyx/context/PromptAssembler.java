@@ -21,7 +21,10 @@ public final class PromptAssembler {
    * @param conversation the caller's user/assistant turns, the last being the query
    */
   public List<ChatMessage> assemble(
-      String systemPrompt, String callerSystem, List<ContextItem> items, List<ChatMessage> conversation) {
+      String systemPrompt,
+      String callerSystem,
+      List<ContextItem> items,
+      List<ChatMessage> conversation) {
     StringBuilder system = new StringBuilder(systemPrompt.strip());
     if (!items.isEmpty()) {
       append(system, DATA_RULE);

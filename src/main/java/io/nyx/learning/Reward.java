@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A reward in [-1,1] with the components it was made of, stored with the row so it can be
- * explained and recomputed when the function changes.
+ * A reward in [-1,1] with the components it was made of, stored with the row so it can be explained
+ * and recomputed when the function changes.
  */
 public record Reward(double value, Map<String, Double> components) {
   public Reward {

@@ -23,7 +23,9 @@ public final class TraitWeights {
     this.maxAge = maxAge;
   }
 
-  /** Current weights by specialist; reloads when stale. Falls back to the last snapshot on error. */
+  /**
+   * Current weights by specialist; reloads when stale. Falls back to the last snapshot on error.
+   */
   public Map<String, Double> current() {
     long now = clock.millis();
     if (now - loadedAtMillis >= maxAge.toMillis()) {

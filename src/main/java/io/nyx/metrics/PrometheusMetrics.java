@@ -83,7 +83,8 @@ public final class PrometheusMetrics implements NyxMetrics {
             specialist,
             name -> {
               AtomicReference<Double> ref = new AtomicReference<>(weight);
-              io.micrometer.core.instrument.Gauge.builder("nyx.trait.weight", ref, AtomicReference::get)
+              io.micrometer.core.instrument.Gauge.builder(
+                      "nyx.trait.weight", ref, AtomicReference::get)
                   .description("Current trait weight per specialist")
                   .tags("specialist", name)
                   .register(registry);

@@ -11,8 +11,7 @@ final class Failures {
     return switch (e) {
       case BackendException.Unreachable u ->
           new NyxException.Unavailable("model backend " + e.url() + " is unreachable", id, e);
-      case BackendException.Timeout t ->
-          new NyxException.Unavailable(e.getMessage(), id, e);
+      case BackendException.Timeout t -> new NyxException.Unavailable(e.getMessage(), id, e);
       case BackendException.ModelNotFound m ->
           new NyxException.Unavailable(
               "adapter '" + m.model() + "' is not loaded on " + e.url(), id, e);

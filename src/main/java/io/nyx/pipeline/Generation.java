@@ -25,7 +25,8 @@ final class Generation {
   /** A result and how long the model took, in milliseconds. */
   record Timed(ChatResult result, long millis) {}
 
-  Timed call(Plan plan, List<ChatMessage> messages, UUID id, InferenceListener listener, boolean stream)
+  Timed call(
+      Plan plan, List<ChatMessage> messages, UUID id, InferenceListener listener, boolean stream)
       throws BackendException {
     ChatRequest request = request(plan, messages, id);
     long start = nanoClock.getAsLong();
@@ -36,7 +37,8 @@ final class Generation {
               : plan.backend().complete(request);
       double seconds = (nanoClock.getAsLong() - start) / 1e9;
       metrics.backendCall(plan.label(), "ok", seconds);
-      metrics.tokens(plan.label(), result.usage().promptTokens(), result.usage().completionTokens());
+      metrics.tokens(
+          plan.label(), result.usage().promptTokens(), result.usage().completionTokens());
       return new Timed(result, Math.round(seconds * 1000));
     } catch (BackendException e) {
       metrics.backendCall(plan.label(), outcome(e), (nanoClock.getAsLong() - start) / 1e9);

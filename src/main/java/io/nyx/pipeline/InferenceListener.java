@@ -6,8 +6,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hears a request's progress, on the request's own thread: once when the route is known (before
- * the model is called, so an HTTP edge can send its headers), then per streamed delta.
+ * Hears a request's progress, on the request's own thread: once when the route is known (before the
+ * model is called, so an HTTP edge can send its headers), then per streamed delta.
  */
 public interface InferenceListener {
 

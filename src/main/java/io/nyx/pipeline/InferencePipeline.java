@@ -100,7 +100,10 @@ public final class InferencePipeline {
     }
     SpecialistConfig s = p.specialists().find(route.specialist().get()).orElseThrow();
     return new Plan(
-        s.name(), s.adapter(), p.specialists().backendFor(s.name()), s.promptTemplate(),
+        s.name(),
+        s.adapter(),
+        p.specialists().backendFor(s.name()),
+        s.promptTemplate(),
         override(s.decoding(), req));
   }
 
@@ -180,8 +183,18 @@ public final class InferencePipeline {
     persist(records.answered(d, answer, conf, reward, latency));
     p.metrics().reward(d.plan().label(), reward.value());
     return new InferenceResult(
-        d.id(), d.route(), d.plan().specialist(), answer.used().model(), r.content(),
-        r.finishReason(), conf, reward, r.usage(), latency, d.context(), answer.fallback());
+        d.id(),
+        d.route(),
+        d.plan().specialist(),
+        answer.used().model(),
+        r.content(),
+        r.finishReason(),
+        conf,
+        reward,
+        r.usage(),
+        latency,
+        d.context(),
+        answer.fallback());
   }
 
   private void learn(Plan plan, Reward reward, UUID id) {

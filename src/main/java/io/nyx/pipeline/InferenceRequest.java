@@ -7,10 +7,10 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request to answer. {@code query} is what routing sees (the last user message);
- * {@code conversation} is what the specialist sees (ending with that message); {@code
- * callerSystem} is system text the caller sent. Optional sampling values override the specialist's
- * decoding settings.
+ * One request to answer. {@code query} is what routing sees (the last user message); {@code
+ * conversation} is what the specialist sees (ending with that message); {@code callerSystem} is
+ * system text the caller sent. Optional sampling values override the specialist's decoding
+ * settings.
  */
 public record InferenceRequest(
     String query,
@@ -29,7 +29,10 @@ public record InferenceRequest(
 
   /** A single question, as {@code POST /infer} sends it. */
   public static InferenceRequest ofQuery(
-      String query, @Nullable String sessionId, @Nullable String specialist, OptionalInt maxTokens) {
+      String query,
+      @Nullable String sessionId,
+      @Nullable String specialist,
+      OptionalInt maxTokens) {
     return new InferenceRequest(
         query,
         List.of(ChatMessage.user(query)),

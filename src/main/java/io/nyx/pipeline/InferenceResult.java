@@ -9,9 +9,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A recorded answer. {@code specialist} is null when the base model answered; {@code model} is
- * what was sent as {@code model} to the backend ("" = base model by omission); {@code fallback}
- * says why the planned adapter was not used, or is "" when it was.
+ * A recorded answer. {@code specialist} is null when the base model answered; {@code model} is what
+ * was sent as {@code model} to the backend ("" = base model by omission); {@code fallback} says why
+ * the planned adapter was not used, or is "" when it was.
  */
 public record InferenceResult(
     UUID id,

@@ -34,19 +34,54 @@ final class Records {
     }
     route.put("reward_components", reward.components());
     return new QueryRecord(
-        d.id(), d.at(), d.req().sessionId(), d.req().query(), d.plan().specialist(),
-        answer.used().model(), d.route().method(), d.route().confidence(), route, d.messages(),
-        decoding(d.plan()), context(d.context()), r.content(), r.finishReason(), confidence,
-        reward.value(), r.usage().promptTokens(), r.usage().completionTokens(), latencyMs,
-        answer.timed().millis(), "ok", null);
+        d.id(),
+        d.at(),
+        d.req().sessionId(),
+        d.req().query(),
+        d.plan().specialist(),
+        answer.used().model(),
+        d.route().method(),
+        d.route().confidence(),
+        route,
+        d.messages(),
+        decoding(d.plan()),
+        context(d.context()),
+        r.content(),
+        r.finishReason(),
+        confidence,
+        reward.value(),
+        r.usage().promptTokens(),
+        r.usage().completionTokens(),
+        latencyMs,
+        answer.timed().millis(),
+        "ok",
+        null);
   }
 
   QueryRecord failed(Draft d, String status, String error, long latencyMs) {
     return new QueryRecord(
-        d.id(), d.at(), d.req().sessionId(), d.req().query(), d.plan().specialist(),
-        d.plan().model(), d.route().method(), d.route().confidence(), route(d.route()),
-        d.messages(), decoding(d.plan()), context(d.context()), null, null, 0, -1, 0, 0,
-        latencyMs, 0, status, error);
+        d.id(),
+        d.at(),
+        d.req().sessionId(),
+        d.req().query(),
+        d.plan().specialist(),
+        d.plan().model(),
+        d.route().method(),
+        d.route().confidence(),
+        route(d.route()),
+        d.messages(),
+        decoding(d.plan()),
+        context(d.context()),
+        null,
+        null,
+        0,
+        -1,
+        0,
+        0,
+        latencyMs,
+        0,
+        status,
+        error);
   }
 
   static Map<String, Object> route(RouteDecision decision) {

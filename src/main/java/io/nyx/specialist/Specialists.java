@@ -19,7 +19,9 @@ public final class Specialists {
   private final ChatBackend shared;
 
   public Specialists(
-      List<SpecialistConfig> list, ChatBackend shared, Function<String, ChatBackend> backendForUrl) {
+      List<SpecialistConfig> list,
+      ChatBackend shared,
+      Function<String, ChatBackend> backendForUrl) {
     this.shared = shared;
     for (SpecialistConfig s : list) {
       byName.put(s.name(), s);

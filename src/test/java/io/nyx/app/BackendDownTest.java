@@ -29,7 +29,8 @@ class BackendDownTest {
     }
     String url = "http://127.0.0.1:" + port + "/v1";
     var config =
-        ConfigLoader.load(Map.of("port", "0", "llm-url", url, "data-dir", dataDir.toString()), Map.of());
+        ConfigLoader.load(
+            Map.of("port", "0", "llm-url", url, "data-dir", dataDir.toString()), Map.of());
     try (Nyx nyx = Nyx.start(config, TestDatabase.fresh())) {
       HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
       Reply ready = http.get("/ready");

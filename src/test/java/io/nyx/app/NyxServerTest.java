@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NyxServerTest {
   static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
 
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
   FakeVllm vllm;
   Nyx nyx;
   HttpTestClient http;
@@ -38,7 +38,8 @@ class NyxServerTest {
     vllm = FakeVllm.start("Qwen/Qwen2.5-7B-Instruct", ADAPTERS);
     NyxConfig config =
         ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()), Map.of());
+            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
+            Map.of());
     nyx = Nyx.start(config, TestDatabase.fresh());
     http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
   }
@@ -51,7 +52,9 @@ class NyxServerTest {
 
   @Test
   void inferRoutesCallsTheAdapterAndRecordsTheRow() throws SQLException {
-    Reply r = http.post("/infer", "{\"query\":\"What did I tell you about my sister's wedding last spring?\"}");
+    Reply r =
+        http.post(
+            "/infer", "{\"query\":\"What did I tell you about my sister's wedding last spring?\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     JsonNode j = r.json();
     assertThat(j.get("specialist").asText()).isEqualTo("mnemosyne");
@@ -82,17 +85,22 @@ class NyxServerTest {
 
   @Test
   void forcedSpecialistSkipsRouting() {
-    Reply r = http.post("/infer", "{\"query\":\"hello there\",\"specialist\":\"kairos\",\"max_tokens\":16}");
+    Reply r =
+        http.post(
+            "/infer", "{\"query\":\"hello there\",\"specialist\":\"kairos\",\"max_tokens\":16}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().at("/route/method").asText()).isEqualTo("forced");
     assertThat(vllm.requests().getLast().get("max_tokens").asInt()).isEqualTo(16);
     assertThat(vllm.requests().getLast().get("model").asText()).isEqualTo("kairos");
-    assertThat(vllm.requests().getLast().at("/messages/0/content").asText()).contains("Current time:");
+    assertThat(vllm.requests().getLast().at("/messages/0/content").asText())
+        .contains("Current time:");
   }
 
   @Test
   void unrelatedQueryAbstainsToTheBaseModel() {
-    Reply r = http.post("/infer", "{\"query\":\"How many grams of flour go into a sourdough baguette?\"}");
+    Reply r =
+        http.post(
+            "/infer", "{\"query\":\"How many grams of flour go into a sourdough baguette?\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("specialist").isNull()).isTrue();
     assertThat(r.json().at("/route/method").asText()).isEqualTo("abstain");
@@ -105,8 +113,10 @@ class NyxServerTest {
     long before = count();
     assertError(http.post("/infer", "{}"), 400, "query");
     assertError(http.post("/infer", "{\"query\": 42}"), 400, "query");
-    assertError(http.post("/infer", "{\"query\": \"hi\", \"max_tokens\": \"many\"}"), 400, "max_tokens");
-    assertError(http.post("/infer", "{\"query\": \"hi\", \"specialist\": \"hermes\"}"), 400, "specialist");
+    assertError(
+        http.post("/infer", "{\"query\": \"hi\", \"max_tokens\": \"many\"}"), 400, "max_tokens");
+    assertError(
+        http.post("/infer", "{\"query\": \"hi\", \"specialist\": \"hermes\"}"), 400, "specialist");
     assertError(http.post("/infer", "{\"query\": \"hi\", \"colour\": 1}"), 400, "colour");
     assertError(http.post("/infer", "{\"query\": \"hi\""), 400, "body");
     assertError(http.post("/infer", "[1,2]"), 400, "body");
@@ -125,10 +135,16 @@ class NyxServerTest {
 
   @Test
   void feedbackUpdatesRewardAndMovesTheTraitWeight() throws SQLException {
-    JsonNode answer = http.post("/infer", "{\"query\":\"Is it true that the Great Wall is visible from space?\",\"specialist\":\"aletheia\"}").json();
+    JsonNode answer =
+        http.post(
+                "/infer",
+                "{\"query\":\"Is it true that the Great Wall is visible from space?\",\"specialist\":\"aletheia\"}")
+            .json();
     String id = answer.get("id").asText();
     double before = weight("aletheia");
-    Reply fb = http.post("/feedback", "{\"query_id\":\"" + id + "\",\"rating\":1,\"comment\":\"spot on\"}");
+    Reply fb =
+        http.post(
+            "/feedback", "{\"query_id\":\"" + id + "\",\"rating\":1,\"comment\":\"spot on\"}");
     assertThat(fb.status()).as(fb.body()).isEqualTo(200);
     assertThat(fb.json().at("/trait/name").asText()).isEqualTo("aletheia");
     double after = weight("aletheia");
@@ -141,9 +157,18 @@ class NyxServerTest {
 
   @Test
   void feedbackErrorsAreClear() {
-    assertError(http.post("/feedback", "{\"query_id\":\"00000000-0000-0000-0000-000000000000\",\"rating\":1}"), 404, "query_id");
-    assertError(http.post("/feedback", "{\"query_id\":\"not-a-uuid\",\"rating\":1}"), 400, "query_id");
-    assertError(http.post("/feedback", "{\"query_id\":\"00000000-0000-0000-0000-000000000000\",\"rating\":3}"), 400, "rating");
+    assertError(
+        http.post(
+            "/feedback", "{\"query_id\":\"00000000-0000-0000-0000-000000000000\",\"rating\":1}"),
+        404,
+        "query_id");
+    assertError(
+        http.post("/feedback", "{\"query_id\":\"not-a-uuid\",\"rating\":1}"), 400, "query_id");
+    assertError(
+        http.post(
+            "/feedback", "{\"query_id\":\"00000000-0000-0000-0000-000000000000\",\"rating\":3}"),
+        400,
+        "rating");
   }
 
   @Test
@@ -158,8 +183,10 @@ class NyxServerTest {
   @Test
   void modelsListsNyxAndEverySpecialist() {
     JsonNode data = http.get("/v1/models").json().get("data");
-    assertThat(data).extracting(n -> n.get("id").asText())
-        .containsExactly("nyx", "nyx/mnemosyne", "nyx/moira", "nyx/aletheia", "nyx/kairos", "nyx/eleos");
+    assertThat(data)
+        .extracting(n -> n.get("id").asText())
+        .containsExactly(
+            "nyx", "nyx/mnemosyne", "nyx/moira", "nyx/aletheia", "nyx/kairos", "nyx/eleos");
   }
 
   @Test
@@ -167,7 +194,9 @@ class NyxServerTest {
     http.post("/infer", "{\"query\":\"remind me of the deadline\",\"specialist\":\"eleos\"}");
     String text = http.get("/metrics").body();
     assertThat(text).contains("vllm_latency_seconds_bucket{");
-    assertThat(text).containsPattern("vllm_token_count_total\\{kind=\"completion\",specialist=\"eleos\"\\} [1-9]");
+    assertThat(text)
+        .containsPattern(
+            "vllm_token_count_total\\{kind=\"completion\",specialist=\"eleos\"\\} [1-9]");
     assertThat(text).contains("nyx_trait_weight{specialist=\"eleos\"}");
   }
 
@@ -183,11 +212,14 @@ class NyxServerTest {
   void missingAdapterFallsBackToTheBaseModel() {
     vllm.unloadAdapter("moira");
     try {
-      Reply r = http.post("/infer", "{\"query\":\"what happens if I quit my job\",\"specialist\":\"moira\"}");
+      Reply r =
+          http.post(
+              "/infer", "{\"query\":\"what happens if I quit my job\",\"specialist\":\"moira\"}");
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.json().get("fallback").asText()).contains("moira");
       assertThat(vllm.requests().getLast().has("model")).isFalse();
-      assertThat(http.get("/ready").json().at("/checks/model_backend/detail").asText()).contains("moira");
+      assertThat(http.get("/ready").json().at("/checks/model_backend/detail").asText())
+          .contains("moira");
     } finally {
       vllm.loadAdapter("moira");
     }
@@ -203,7 +235,12 @@ class NyxServerTest {
             new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
             new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
             Map.of(),
-            "ask", "--url", "http://127.0.0.1:" + nyx.port(), "--specialist", "moira", "Should I move to Lisbon?");
+            "ask",
+            "--url",
+            "http://127.0.0.1:" + nyx.port(),
+            "--specialist",
+            "moira",
+            "Should I move to Lisbon?");
     String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(code).as(err.toString()).isZero();
     assertThat(text).contains("specialist: moira (routed by forced");
@@ -221,7 +258,8 @@ class NyxServerTest {
   private Map<String, Object> row(String id) throws SQLException {
     try (Connection c = nyx.database().dataSource().getConnection();
         PreparedStatement ps =
-            c.prepareStatement("SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
+            c.prepareStatement(
+                "SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).as("row " + id).isTrue();
@@ -236,7 +274,9 @@ class NyxServerTest {
 
   private long count() throws SQLException {
     try (Connection c = nyx.database().dataSource().getConnection();
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM nyx_synthetic_specialist_queries")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT count(*) FROM nyx_synthetic_specialist_queries")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -244,7 +284,8 @@ class NyxServerTest {
 
   private double weight(String name) throws SQLException {
     try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT weight FROM nyx_trait_weights WHERE name = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT weight FROM nyx_trait_weights WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The official OpenAI Java SDK as the client of Nyx's /v1/chat/completions. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenAiSdkTest {
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
   FakeVllm vllm;
   Nyx nyx;
   OpenAIClient client;
@@ -64,12 +64,20 @@ class OpenAiSdkTest {
             .addSystemMessage("Answer briefly.")
             .addUserMessage("I have a deadline in two hours and three tasks left, what first?")
             .build();
-    HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse().create(params);
-    ChatCompletion c = raw.parse();
-    assertThat(raw.headers().values("X-Nyx-Specialist")).containsExactly("kairos");
+    ChatCompletion c;
+    List<String> specialist;
+    List<String> queryId;
+    try (HttpResponseFor<ChatCompletion> raw =
+        client.chat().completions().withRawResponse().create(params)) {
+      c = raw.parse();
+      specialist = raw.headers().values("X-Nyx-Specialist");
+      queryId = raw.headers().values("X-Nyx-Query-Id");
+    }
+    assertThat(specialist).containsExactly("kairos");
     assertThat(c.model()).isEqualTo("nyx/kairos");
-    assertThat(c.id()).isEqualTo("chatcmpl-" + raw.headers().values("X-Nyx-Query-Id").getFirst());
-    assertThat(c.choices().getFirst().message().content()).hasValueSatisfying(s -> assertThat(s).contains("[kairos]"));
+    assertThat(c.id()).isEqualTo("chatcmpl-" + queryId.getFirst());
+    assertThat(c.choices().getFirst().message().content())
+        .hasValueSatisfying(s -> assertThat(s).contains("[kairos]"));
     assertThat(c.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
     String system = vllm.requests().getLast().at("/messages/0/content").asText();
     assertThat(system).contains("Answer briefly.");
@@ -85,7 +93,8 @@ class OpenAiSdkTest {
             .build();
     StringBuilder text = new StringBuilder();
     List<ChatCompletionChunk> chunks;
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(params)) {
       chunks = stream.stream().toList();
     }
     for (ChatCompletionChunk chunk : chunks) {

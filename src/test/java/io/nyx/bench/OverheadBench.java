@@ -65,7 +65,9 @@ public final class OverheadBench {
         double[] full = run("through Nyx /infer", nyxUrl, false, requests, concurrency);
         System.out.printf(
             "overhead (Nyx - direct): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
-            pct(full, 50) - pct(base, 50), pct(full, 90) - pct(base, 90), pct(full, 99) - pct(base, 99));
+            pct(full, 50) - pct(base, 50),
+            pct(full, 90) - pct(base, 90),
+            pct(full, 99) - pct(base, 99));
       }
     }
   }
@@ -78,7 +80,8 @@ public final class OverheadBench {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        futures.add(pool.submit(() -> ms[k] = once(url, body(direct, QUERIES.get(k % QUERIES.size())))));
+        futures.add(
+            pool.submit(() -> ms[k] = once(url, body(direct, QUERIES.get(k % QUERIES.size())))));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -98,7 +101,9 @@ public final class OverheadBench {
       return "{\"query\":\"" + text + "\",\"max_tokens\":64}";
     }
     return "{\"model\":\"mnemosyne\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a"
-        + " specialist.\"},{\"role\":\"user\",\"content\":\"" + text + "\"}],\"temperature\":0.3,"
+        + " specialist.\"},{\"role\":\"user\",\"content\":\""
+        + text
+        + "\"}],\"temperature\":0.3,"
         + "\"top_p\":0.95,\"max_tokens\":64,\"logprobs\":true}";
   }
 

@@ -37,7 +37,8 @@ class CliTest {
             new PrintStream(err, true, StandardCharsets.UTF_8),
             Map.of("HOME", "/nonexistent"),
             args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static JsonNode parse(String line) {
@@ -91,7 +92,8 @@ class CliTest {
 
   @Test
   void badLinesAreReportedInPlaceAndFailTheRun() {
-    Run r = run("{\"id\":1}\nnot json\n{\"id\":2,\"text\":\"remember my password hint?\"}\n", "route");
+    Run r =
+        run("{\"id\":1}\nnot json\n{\"id\":2,\"text\":\"remember my password hint?\"}\n", "route");
     assertThat(r.code()).isEqualTo(1);
     List<JsonNode> lines = r.lines();
     assertThat(lines).hasSize(3);
@@ -112,7 +114,12 @@ class CliTest {
           - name: tech
             exemplars: ["the app crashes on start", "I cannot log in", "error code 500 on upload"]
         """);
-    Run r = run("{\"id\":1,\"text\":\"why was my card charged two times this month\"}\n", "route", "--config", config.toString());
+    Run r =
+        run(
+            "{\"id\":1,\"text\":\"why was my card charged two times this month\"}\n",
+            "route",
+            "--config",
+            config.toString());
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode line = r.lines().getFirst();
     assertThat(line.get("specialist").asText()).isEqualTo("billing");

@@ -27,13 +27,15 @@ class ConfigLoaderTest {
     assertThat(c.llm().baseUrl()).isEqualTo("http://localhost:8000/v1");
     assertThat(c.db().embedded()).isTrue();
     assertThat(c.dataDir()).isEqualTo(Path.of("/home/u/.nyx"));
-    assertThat(c.specialists()).extracting(SpecialistConfig::name)
+    assertThat(c.specialists())
+        .extracting(SpecialistConfig::name)
         .containsExactly("mnemosyne", "moira", "aletheia", "kairos", "eleos");
   }
 
   @Test
   void flagBeatsEnvBeatsFileBeatsDefault() throws IOException {
-    Path file = yaml("server:\n  port: 7000\nllm:\n  url: http://file:1/v1\ndata_dir: /from/file\n");
+    Path file =
+        yaml("server:\n  port: 7000\nllm:\n  url: http://file:1/v1\ndata_dir: /from/file\n");
     Map<String, String> env =
         Map.of("NYX_CONFIG", file.toString(), "NYX_PORT", "7100", "NYX_LLM_URL", "http://env:2/v1");
     NyxConfig c = ConfigLoader.load(Map.of("port", "7200"), env);

@@ -56,7 +56,8 @@ public final class HttpTestClient {
   private Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r =
-          client.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+          client.send(
+              b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.headers(), r.body());
     } catch (IOException e) {
       throw new AssertionError(e);
