@@ -33,7 +33,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** Durable settings for Nyx's data; zonky's defaults (synchronous_commit=off) suit tests only. */
   public static final Map<String, String> DURABLE = Map.of("synchronous_commit", "on");
 
-  private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(20);
 
   private final EmbeddedPostgres postgres;
   private final FileLock lock;

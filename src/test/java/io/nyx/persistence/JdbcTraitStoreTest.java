@@ -155,7 +155,7 @@ class JdbcTraitStoreTest {
       pool.shutdown();
     }
     assertThat(traits.find("race").orElseThrow().weight()).isCloseTo(2.0, within(1e-9));
-    assertThat(historyRows("race")).isEqualTo(threads * perThread);
+    assertThat(historyRows("race")).isEqualTo((long) threads * perThread);
   }
 
   /** Each worker holds its own connection for the whole run (8 = the pool size). */

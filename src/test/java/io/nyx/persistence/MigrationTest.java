@@ -52,16 +52,15 @@ class MigrationTest {
   void partitionsCoverLastMonthThroughThreeAhead() throws SQLException {
     String name = TestDatabase.createEmpty();
     String url = TestDatabase.jdbcUrl(name);
-    try (Database db = Database.external(url, "postgres", null)) {
-      List<String> parts =
-          strings(
-              url,
-              "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                  + " WHERE i.inhparent = 'nyx_synthetic_specialist_queries'::regclass");
-      YearMonth now = YearMonth.now(ZoneOffset.UTC);
-      for (int m = -1; m <= Database.PARTITION_MONTHS_AHEAD; m++) {
-        assertThat(parts).contains(partitionName(now.plusMonths(m)));
-      }
+    Database.external(url, "postgres", null).close(); // migrates and ensures partitions
+    List<String> parts =
+        strings(
+            url,
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " WHERE i.inhparent = 'nyx_synthetic_specialist_queries'::regclass");
+    YearMonth now = YearMonth.now(ZoneOffset.UTC);
+    for (int m = -1; m <= Database.PARTITION_MONTHS_AHEAD; m++) {
+      assertThat(parts).contains(partitionName(now.plusMonths(m)));
     }
   }
 
