@@ -17,6 +17,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * Histograms have fixed bounds so the series count stays small.
  */
 public final class PrometheusMetrics implements NyxMetrics {
+  /** Fixed buckets: LLM calls take from tens of milliseconds to minutes. */
+  private static final Duration[] BACKEND_BUCKETS =
+      millis(10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000);
+
+  private static final Duration[] REQUEST_BUCKETS =
+      millis(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 120_000);
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicReference<Double>> weights = new ConcurrentHashMap<>();
@@ -26,9 +33,7 @@ public final class PrometheusMetrics implements NyxMetrics {
     Timer.builder("vllm.latency")
         .description("Latency of calls to the model server, per specialist and outcome")
         .tags("specialist", specialist, "outcome", outcome)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(5))
-        .maximumExpectedValue(Duration.ofSeconds(120))
+        .serviceLevelObjectives(BACKEND_BUCKETS)
         .register(registry)
         .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
   }
@@ -60,9 +65,7 @@ public final class PrometheusMetrics implements NyxMetrics {
     Timer.builder("nyx.http.request")
         .description("Requests to Nyx's API by route and status")
         .tags("route", route, "status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(120))
+        .serviceLevelObjectives(REQUEST_BUCKETS)
         .register(registry)
         .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
   }
@@ -91,6 +94,14 @@ public final class PrometheusMetrics implements NyxMetrics {
               return ref;
             })
         .set(weight);
+  }
+
+  private static Duration[] millis(long... values) {
+    Duration[] d = new Duration[values.length];
+    for (int i = 0; i < values.length; i++) {
+      d[i] = Duration.ofMillis(values[i]);
+    }
+    return d;
   }
 
   @Override
