@@ -14,8 +14,11 @@ import io.nyx.context.FactsContext;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
+import io.nyx.learning.BatchingTraitLearner;
+import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
+import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.metrics.PrometheusMetrics;
@@ -40,18 +43,27 @@ import java.util.UUID;
  * reverse order, the HTTP server, the database (and the embedded PostgreSQL) and the embedder.
  */
 public final class Nyx implements AutoCloseable {
+  /** How often summed reward deltas are written to the shared trait weights. */
+  static final Duration LEARN_INTERVAL = Duration.ofMillis(100);
+
+  /** Recent query vectors kept, so routing and memory recall embed a query once. */
+  static final int QUERY_CACHE = 1024;
+
   private final NyxConfig config;
   private final Database database;
   private final Embedder embedder;
   private final ApiServer server;
   private final Specialists specialists;
+  private final TraitLearner learner;
 
   private Nyx(
       NyxConfig config,
       Database database,
       Embedder embedder,
       ApiServer server,
-      Specialists specialists) {
+      Specialists specialists,
+      TraitLearner learner) {
+    this.learner = learner;
     this.config = config;
     this.database = database;
     this.embedder = embedder;
@@ -68,7 +80,7 @@ public final class Nyx implements AutoCloseable {
   public static Nyx start(NyxConfig config, Database db) {
     Embedder embedder = null;
     try {
-      embedder = Embedders.create(config.embedding());
+      embedder = new CachingEmbedder(Embedders.create(config.embedding()), QUERY_CACHE);
       return wire(config, db, embedder);
     } catch (RuntimeException e) {
       if (embedder != null) {
@@ -90,6 +102,14 @@ public final class Nyx implements AutoCloseable {
       traits.ensure(s.name(), s.initialWeight(), config.traits().min(), config.traits().max());
     }
     TraitWeights weights = new TraitWeights(traits, clock, Duration.ofSeconds(1));
+    TraitLearner learner =
+        new BatchingTraitLearner(
+            traits,
+            w -> {
+              weights.apply(w);
+              metrics.traitWeight(w.name(), w.weight());
+            },
+            LEARN_INTERVAL);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
     JdbcQueryLog log = new JdbcQueryLog(db.dataSource());
@@ -99,7 +119,7 @@ public final class Nyx implements AutoCloseable {
                 router,
                 specialists,
                 contexts(config, db, embedder),
-                traits,
+                learner,
                 weights,
                 config.traits(),
                 log,
@@ -133,7 +153,7 @@ public final class Nyx implements AutoCloseable {
                     metrics,
                     clock))
             .start();
-    return new Nyx(config, db, embedder, server, specialists);
+    return new Nyx(config, db, embedder, server, specialists, learner);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -181,6 +201,7 @@ public final class Nyx implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    learner.close();
     embedder.close();
     database.close();
   }

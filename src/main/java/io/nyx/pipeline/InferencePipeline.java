@@ -15,7 +15,7 @@ import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
 import io.nyx.learning.RewardFunction;
-import io.nyx.learning.TraitStore;
+import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.routing.RouteDecision;
@@ -44,7 +44,7 @@ public final class InferencePipeline {
       Router router,
       Specialists specialists,
       Map<ContextStrategy, ContextBuilder> contexts,
-      TraitStore traits,
+      TraitLearner learner,
       TraitWeights weights,
       TraitConfig traitConfig,
       QueryLog log,
@@ -176,7 +176,7 @@ public final class InferencePipeline {
     OptionalDouble confidence = Confidence.fromLogprobs(r.logprobs());
     Reward reward = rewards.score(new AnswerSignals(confidence, r.finishReason(), false));
     if (answer.fallback().isEmpty()) {
-      learn(d.plan(), reward, d.id());
+      learn(d.plan(), reward);
     }
     long latency = millisSince(start);
     double conf = confidence.orElse(0.5);
@@ -197,17 +197,9 @@ public final class InferencePipeline {
         answer.fallback());
   }
 
-  private void learn(Plan plan, Reward reward, UUID id) {
-    if (plan.specialist() == null || p.traitConfig().rewardRate() == 0) {
-      return;
-    }
-    double delta = p.traitConfig().rewardRate() * reward.value();
-    try {
-      var w = p.traits().update(plan.specialist(), delta, "reward", "query " + id);
-      p.weights().apply(w);
-      p.metrics().traitWeight(w.name(), w.weight());
-    } catch (RuntimeException e) {
-      throw new NyxException.Unavailable("database unavailable: " + e.getMessage(), id, e);
+  private void learn(Plan plan, Reward reward) {
+    if (plan.specialist() != null && p.traitConfig().rewardRate() != 0) {
+      p.learner().add(plan.specialist(), p.traitConfig().rewardRate() * reward.value(), "reward");
     }
   }
 

@@ -141,18 +141,47 @@ class NyxServerTest {
                 "{\"query\":\"Is it true that the Great Wall is visible from space?\",\"specialist\":\"aletheia\"}")
             .json();
     String id = answer.get("id").asText();
-    double before = weight("aletheia");
     Reply fb =
         http.post(
             "/feedback", "{\"query_id\":\"" + id + "\",\"rating\":1,\"comment\":\"spot on\"}");
     assertThat(fb.status()).as(fb.body()).isEqualTo(200);
     assertThat(fb.json().at("/trait/name").asText()).isEqualTo("aletheia");
-    double after = weight("aletheia");
-    assertThat(after - before).isCloseTo(nyx.config().traits().feedbackRate(), within(1e-9));
-    assertThat(fb.json().at("/trait/weight").asDouble()).isCloseTo(after, within(1e-12));
+    double[] change = lastChange("aletheia", "feedback");
+    assertThat(change[1] - change[0]).isCloseTo(nyx.config().traits().feedbackRate(), within(1e-9));
+    assertThat(fb.json().at("/trait/weight").asDouble()).isCloseTo(change[1], within(1e-12));
     double expected = 0.3 * answer.get("reward").asDouble() + 0.7;
     assertThat(((Number) row(id).get("reward")).doubleValue()).isCloseTo(expected, within(1e-9));
     assertThat(http.get("/traits").json().get("traits").size()).isEqualTo(5);
+  }
+
+  @Test
+  void answersRewardTheSpecialistThroughUpdateTraitWeight() throws Exception {
+    http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
+    double rate = nyx.config().traits().rewardRate();
+    String rewards =
+        "SELECT coalesce(sum(reward), 0) FROM nyx_synthetic_specialist_queries"
+            + " WHERE specialist = 'kairos' AND status = 'ok' AND NOT route ? 'fallback'";
+    String applied =
+        "SELECT coalesce(sum(new_weight - old_weight), 0), count(*) FROM nyx_trait_weight_history"
+            + " WHERE name = 'kairos' AND source = 'reward'";
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    double want = 0;
+    double got = -1;
+    while (System.nanoTime() < deadline && Math.abs(want - got) > 1e-9) {
+      Thread.sleep(50);
+      want = rate * scalar(rewards);
+      got = scalar(applied);
+    }
+    assertThat(want).isNotZero();
+    assertThat(got).as("reward deltas applied to kairos").isCloseTo(want, within(1e-9));
+  }
+
+  private double scalar(String sql) throws SQLException {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getDouble(1);
+    }
   }
 
   @Test
@@ -279,6 +308,22 @@ class NyxServerTest {
                 .executeQuery("SELECT count(*) FROM nyx_synthetic_specialist_queries")) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /** Old and new weight of the trait's latest change from {@code source}. */
+  private double[] lastChange(String name, String source) throws SQLException {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT old_weight, new_weight FROM nyx_trait_weight_history"
+                    + " WHERE name = ? AND source = ? ORDER BY id DESC LIMIT 1")) {
+      ps.setString(1, name);
+      ps.setString(2, source);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a " + source + " change of " + name).isTrue();
+        return new double[] {rs.getDouble(1), rs.getDouble(2)};
+      }
     }
   }
 
