@@ -46,7 +46,8 @@ public final class ApiServer implements AutoCloseable {
             .put("/traits/{name}", http.wrap("/traits/{name}", feedback::set))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
-            .get("/metrics", http.wrap("/metrics", ops::metrics));
+            .get("/metrics", http.wrap("/metrics", ops::metrics))
+            .any(http.wrap("unmatched", OpsApi::unmatched));
     this.server =
         WebServer.builder()
             .host(config.host())
@@ -54,6 +55,13 @@ public final class ApiServer implements AutoCloseable {
             .maxPayloadSize(config.maxBodyBytes())
             .idleConnectionTimeout(Duration.ofMinutes(5))
             .shutdownHook(false)
+            .directHandlers(
+                d -> {
+                  TransportErrors errors = new TransportErrors(config.maxBodyBytes());
+                  for (var event : io.helidon.http.DirectHandler.EventType.values()) {
+                    d.addHandler(event, errors);
+                  }
+                })
             .routing(routing)
             .build();
   }

@@ -127,7 +127,9 @@ class NyxServerTest {
   void hugeBodyIsRefused() throws SQLException {
     long before = count();
     String big = "{\"query\":\"" + "a".repeat(2 << 20) + "\"}";
-    assertThat(http.post("/infer", big).status()).isEqualTo(413);
+    assertError(http.post("/infer", big), 413, "body");
+    assertError(http.get("/nowhere"), 404, "path");
+    assertError(http.put("/infer", "{}"), 404, "path");
     String longQuery = "{\"query\":\"" + "a".repeat(40_000) + "\"}";
     assertError(http.post("/infer", longQuery), 400, "query");
     assertThat(count()).isEqualTo(before);
