@@ -9,6 +9,7 @@ import io.nyx.metrics.NyxMetrics;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.routing.Router;
+import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -24,6 +25,7 @@ public final class ApiServer implements AutoCloseable {
       TraitStore traits,
       TraitWeights weights,
       Readiness readiness,
+      Guard guard,
       NyxMetrics metrics,
       InstantSource clock) {}
 
@@ -37,6 +39,7 @@ public final class ApiServer implements AutoCloseable {
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
     HttpRouting.Builder routing =
         HttpRouting.builder()
+            .addFilter(new AuthFilter(p.guard()))
             .post("/infer", http.wrap("/infer", infer::infer))
             .post("/v1/route", http.wrap("/v1/route", infer::route))
             .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))

@@ -5,10 +5,10 @@ import io.nyx.config.NyxConfig;
 import io.nyx.persistence.Database;
 
 /** Embedded PostgreSQL under the data dir, or the external one named by {@code db.url}. */
-final class Databases {
+public final class Databases {
   private Databases() {}
 
-  static Database open(NyxConfig config) {
+  public static Database open(NyxConfig config) {
     DbConfig db = config.db();
     if (db.embedded()) {
       return Database.embedded(config.dataDir());

@@ -31,6 +31,7 @@ import io.nyx.persistence.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.routing.SemanticRouter;
+import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -55,6 +56,7 @@ public final class Nyx implements AutoCloseable {
   private final ApiServer server;
   private final Specialists specialists;
   private final TraitLearner learner;
+  private final Guard guard;
 
   private Nyx(
       NyxConfig config,
@@ -62,8 +64,10 @@ public final class Nyx implements AutoCloseable {
       Embedder embedder,
       ApiServer server,
       Specialists specialists,
-      TraitLearner learner) {
+      TraitLearner learner,
+      Guard guard) {
     this.learner = learner;
+    this.guard = guard;
     this.config = config;
     this.database = database;
     this.embedder = embedder;
@@ -93,6 +97,7 @@ public final class Nyx implements AutoCloseable {
 
   private static Nyx wire(NyxConfig config, Database db, Embedder embedder) {
     InstantSource clock = InstantSource.system();
+    Guard guard = Admission.guard(config, db, clock);
     NyxMetrics metrics = new PrometheusMetrics();
     ChatBackend shared = backend(config.llm(), config.llm().baseUrl());
     Specialists specialists =
@@ -150,10 +155,11 @@ public final class Nyx implements AutoCloseable {
                     traits,
                     weights,
                     readiness,
+                    guard,
                     metrics,
                     clock))
             .start();
-    return new Nyx(config, db, embedder, server, specialists, learner);
+    return new Nyx(config, db, embedder, server, specialists, learner, guard);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -184,6 +190,11 @@ public final class Nyx implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** False while no API key exists: then Nyx serves loopback only and asks for no key. */
+  public boolean keysRequired() {
+    return guard.keysRequired();
   }
 
   public NyxConfig config() {

@@ -66,6 +66,10 @@ final class ServeCommand implements Command {
         nyx.database().jdbcUrl()
             + (config.db().embedded() ? " (embedded, data in " + config.dataDir() + ")" : ""),
         config.llm().baseUrl());
+    out.println(
+        nyx.keysRequired()
+            ? "  API keys: required (Authorization: Bearer <key>)"
+            : "  API keys: none exist, so Nyx listens on loopback only and asks for no key");
     out.flush();
     try {
       stopped.await();

@@ -38,6 +38,7 @@ public final class ConfigLoader {
           "routing",
           "traits",
           "context",
+          "security",
           "specialists");
 
   private ConfigLoader() {}
@@ -114,16 +115,18 @@ public final class ConfigLoader {
         RoutingConfigs.fromTree(root.child("routing")),
         traits(root.child("traits")),
         context(root.child("context")),
+        SecurityConfigs.fromTree(root.child("security")),
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists);
   }
 
   private static ServerConfig server(YamlTree t) {
-    t.rejectUnknown(Set.of("host", "port", "max_body_bytes", "max_query_chars"));
+    t.rejectUnknown(Set.of("host", "port", "max_body_bytes", "max_query_chars", "max_concurrent"));
     return new ServerConfig(
         t.string("host", ServerConfig.DEFAULT_HOST),
         t.integer("port", ServerConfig.DEFAULT_PORT),
         (long) t.number("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES),
-        t.integer("max_query_chars", ServerConfig.DEFAULT_MAX_QUERY_CHARS));
+        t.integer("max_query_chars", ServerConfig.DEFAULT_MAX_QUERY_CHARS),
+        t.integer("max_concurrent", ServerConfig.DEFAULT_MAX_CONCURRENT));
   }
 
   private static LlmConfig llm(YamlTree t) {

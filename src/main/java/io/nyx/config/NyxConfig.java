@@ -14,6 +14,7 @@ public record NyxConfig(
     RoutingSettings routing,
     TraitConfig traits,
     ContextConfig context,
+    SecurityConfig security,
     List<SpecialistConfig> specialists) {
 
   public NyxConfig {

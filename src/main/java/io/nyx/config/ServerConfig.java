@@ -2,16 +2,22 @@ package io.nyx.config;
 
 /**
  * The HTTP listener. {@code maxBodyBytes} and {@code maxQueryChars} cut oversized requests off with
- * a 413/400 before any work is done.
+ * a 413/400 before any work is done; beyond {@code maxConcurrent} requests in flight Nyx answers
+ * 503 with Retry-After at once instead of queueing.
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, int maxQueryChars) {
+public record ServerConfig(
+    String host, int port, long maxBodyBytes, int maxQueryChars, int maxConcurrent) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
   public static final int DEFAULT_MAX_QUERY_CHARS = 32_768;
+  public static final int DEFAULT_MAX_CONCURRENT = 512;
 
   public ServerConfig {
-    if (host == null || host.isBlank()) {
+    if (host != null && host.isBlank()) {
+      host = null;
+    }
+    if (host == null) {
       throw new ConfigException("server.host", host, "a host name or address");
     }
     if (port < 0 || port > 65_535) {
@@ -20,8 +26,16 @@ public record ServerConfig(String host, int port, long maxBodyBytes, int maxQuer
     if (maxBodyBytes < 1024 || maxBodyBytes > (64L << 20)) {
       throw new ConfigException("server.max_body_bytes", maxBodyBytes, "in [1024, 67108864]");
     }
+    if (maxConcurrent < 1 || maxConcurrent > 100_000) {
+      throw new ConfigException("server.max_concurrent", maxConcurrent, "in [1, 100000]");
+    }
     if (maxQueryChars < 1 || maxQueryChars > 1_000_000) {
       throw new ConfigException("server.max_query_chars", maxQueryChars, "in [1, 1000000]");
     }
+  }
+
+  /** True for addresses only this machine can reach. */
+  public boolean loopback() {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 }

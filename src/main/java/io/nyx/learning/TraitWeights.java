@@ -15,7 +15,9 @@ public final class TraitWeights {
   private final InstantSource clock;
   private final Duration maxAge;
   private volatile Map<String, Double> snapshot = Map.of();
-  private volatile long loadedAtMillis = Long.MIN_VALUE;
+
+  /** Clock millis after which the snapshot is stale; MIN_VALUE = never loaded. */
+  private volatile long staleAtMillis = Long.MIN_VALUE;
 
   public TraitWeights(TraitStore store, InstantSource clock, Duration maxAge) {
     this.store = store;
@@ -28,7 +30,7 @@ public final class TraitWeights {
    */
   public Map<String, Double> current() {
     long now = clock.millis();
-    if (now - loadedAtMillis >= maxAge.toMillis()) {
+    if (now >= staleAtMillis) {
       reload(now);
     }
     return snapshot;
@@ -42,7 +44,7 @@ public final class TraitWeights {
     } catch (RuntimeException e) {
       // Keep routing on the last known weights while the database is away.
     }
-    loadedAtMillis = now;
+    staleAtMillis = now + maxAge.toMillis();
   }
 
   /** Applies a weight this replica just wrote. */

@@ -212,6 +212,24 @@ class NyxServerTest {
   }
 
   @Test
+  void aLoweredTraitWeightStopsRoutingToThatSpecialist() throws InterruptedException {
+    String q = "{\"query\":\"I feel so lonely and sad since my dog died\"}";
+    assertThat(http.post("/v1/route", q).json().get("specialist").asText()).isEqualTo("eleos");
+    assertThat(http.put("/traits/eleos", "{\"weight\":0.05,\"reason\":\"test\"}").status())
+        .isEqualTo(200);
+    try {
+      String chosen = "eleos";
+      for (int i = 0; i < 40 && chosen.equals("eleos"); i++) {
+        chosen = http.post("/v1/route", q).json().path("specialist").asText("none");
+        Thread.sleep(100);
+      }
+      assertThat(chosen).isNotEqualTo("eleos");
+    } finally {
+      http.put("/traits/eleos", "{\"weight\":0.5,\"reason\":\"restore\"}");
+    }
+  }
+
+  @Test
   void modelsListsNyxAndEverySpecialist() {
     JsonNode data = http.get("/v1/models").json().get("data");
     assertThat(data)

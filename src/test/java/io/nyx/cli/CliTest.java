@@ -127,6 +127,28 @@ class CliTest {
   }
 
   @Test
+  void keysAreCreatedListedAndRevokedInTheDatabase() {
+    String url =
+        io.nyx.testing.TestDatabase.jdbcUrl(io.nyx.testing.TestDatabase.createEmpty())
+            + "?user=postgres";
+    Run created =
+        run("", "keys", "create", "--name", "app", "--scopes", "infer,feedback", "--db-url", url);
+    assertThat(created.code()).as(created.err()).isZero();
+    String secret =
+        created.out().lines().filter(l -> l.startsWith("secret")).findFirst().orElseThrow();
+    assertThat(secret).containsPattern("nyx_[A-Za-z0-9_-]{43}$");
+    Run list = run("", "keys", "list", "--db-url", url);
+    assertThat(list.out()).contains("app").contains("scopes=feedback,infer");
+    assertThat(list.out()).doesNotContain(secret.substring(secret.indexOf("nyx_")));
+    assertThat(run("", "keys", "create", "--name", "x", "--db-url", url).code()).isEqualTo(2);
+    assertThat(run("", "keys", "revoke", "app", "--db-url", url).code()).isZero();
+    assertThat(run("", "keys", "revoke", "app", "--db-url", url).code()).isEqualTo(1);
+    assertThat(run("", "keys", "list", "--db-url", url).out()).isEmpty();
+    assertThat(run("", "keys", "hash", "abc").out().strip())
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  }
+
+  @Test
   void configErrorsAreUsageErrors() throws IOException {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "routing:\n  threshold: 7\n");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class BatchingTraitLearnerTest {
 
   /** An in-memory store that can be switched off, recording every update call. */
-  static final class MemoryStore implements TraitStore {
+  static class MemoryStore implements TraitStore {
     final Map<String, Double> weights = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     boolean down;

@@ -1,0 +1,85 @@
+package io.nyx.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.nyx.security.Guard;
+import io.nyx.security.Scope;
+import java.util.Set;
+
+/**
+ * Admission at the edge: which scope each endpoint needs, the key from {@code Authorization:
+ * Bearer} (or {@code X-API-Key}), then {@link Guard}. Liveness, readiness and metrics stay open so
+ * orchestrators and Prometheus need no key.
+ */
+final class AuthFilter implements Filter {
+  static final Set<String> OPEN = Set.of("/health", "/ready", "/metrics");
+
+  private final Guard guard;
+
+  AuthFilter(Guard guard) {
+    this.guard = guard;
+  }
+
+  static Scope scope(Method method, String path) {
+    if (path.equals("/feedback")) {
+      return Scope.FEEDBACK;
+    }
+    boolean read = method == Method.GET;
+    if (path.equals("/infer") || path.startsWith("/v1/") || (read && path.equals("/traits"))) {
+      return Scope.INFER;
+    }
+    if (read && path.startsWith("/memory/search")) {
+      return Scope.INFER;
+    }
+    return Scope.ADMIN;
+  }
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    String path = req.path().path();
+    if (OPEN.contains(path)) {
+      chain.proceed();
+      return;
+    }
+    Guard.Verdict verdict = guard.admit(secret(req), scope(req.prologue().method(), path));
+    switch (verdict) {
+      case Guard.Denied d -> deny(res, d);
+      case Guard.Admitted a -> {
+        try {
+          chain.proceed();
+        } finally {
+          a.release();
+        }
+      }
+    }
+  }
+
+  private static String secret(RoutingRequest req) {
+    var headers = req.headers();
+    if (headers.contains(HeaderNames.AUTHORIZATION)) {
+      String v = headers.get(HeaderNames.AUTHORIZATION).get();
+      return v.regionMatches(true, 0, "Bearer ", 0, 7) ? v.substring(7).strip() : v.strip();
+    }
+    return headers.first(io.helidon.http.HeaderNames.create("X-API-Key")).orElse(null);
+  }
+
+  private static void deny(RoutingResponse res, Guard.Denied d) {
+    if (d.retryAfterSeconds() > 0) {
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
+    }
+    ObjectNode error = Json.object();
+    error
+        .put("message", d.message())
+        .put("type", d.type())
+        .putNull("param")
+        .put("code", d.status());
+    ObjectNode body = Json.object();
+    body.set("error", error);
+    Http.json(res, d.status(), body);
+  }
+}

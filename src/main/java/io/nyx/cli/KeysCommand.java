@@ -1,0 +1,146 @@
+package io.nyx.cli;
+
+import io.nyx.app.Databases;
+import io.nyx.config.ConfigLoader;
+import io.nyx.config.NyxConfig;
+import io.nyx.config.SecurityConfig;
+import io.nyx.persistence.Database;
+import io.nyx.persistence.JdbcKeyStore;
+import io.nyx.security.ApiKey;
+import io.nyx.security.KeySecrets;
+import io.nyx.security.Scope;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code nyx keys create|list|revoke|hash}: API keys in the database (hashed at rest). */
+final class KeysCommand implements Command {
+  static final Set<String> VALUED =
+      Set.of("name", "scopes", "rate", "burst", "max-concurrent", "db-url", "data-dir", "config");
+
+  @Override
+  public String name() {
+    return "keys";
+  }
+
+  @Override
+  public String usage() {
+    return """
+        Usage: nyx keys <action> [options]
+
+          create --name NAME --scopes infer,feedback,admin [--rate 50] [--burst 100] [--max-concurrent 32]
+                     prints the new secret once; only its SHA-256 is stored
+          list       active keys: name, scopes, limits
+          revoke NAME
+          hash SECRET  prints the SHA-256 to put under security.keys[].sha256 in the YAML config
+
+          --db-url URL / --data-dir DIR / --config FILE  the database, as for 'nyx serve'
+          (an embedded database can be opened by one process at a time: stop the server, or use --db-url)
+        """;
+  }
+
+  @Override
+  public int run(
+      List<String> argv,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env) {
+    Args args = Args.parse(argv, VALUED, Set.of());
+    List<String> pos = args.positionals();
+    if (pos.isEmpty()) {
+      throw new UsageException("expected an action: create, list, revoke or hash");
+    }
+    if (pos.getFirst().equals("hash")) {
+      if (pos.size() != 2) {
+        throw new UsageException("hash takes exactly one SECRET");
+      }
+      out.println(KeySecrets.sha256(pos.get(1)));
+      return 0;
+    }
+    NyxConfig config = ConfigLoader.load(args.flags(), env);
+    try (Database db = Databases.open(config)) {
+      JdbcKeyStore store = new JdbcKeyStore(db.dataSource());
+      return switch (pos.getFirst()) {
+        case "create" -> create(args, store, out);
+        case "list" -> list(store, out);
+        case "revoke" -> revoke(pos, store, out, err);
+        default -> throw new UsageException("unknown action '" + pos.getFirst() + "'");
+      };
+    }
+  }
+
+  private static int create(Args args, JdbcKeyStore store, PrintStream out) {
+    String name = required(args, "name");
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String s : required(args, "scopes").split(",")) {
+      scopes.add(Scope.parse("--scopes", s));
+    }
+    String secret = new KeySecrets().newSecret();
+    ApiKey key =
+        new ApiKey(
+            name,
+            KeySecrets.sha256(secret),
+            scopes,
+            number(args, "rate", SecurityConfig.DEFAULT_RATE_PER_SECOND),
+            (int) number(args, "burst", SecurityConfig.DEFAULT_BURST),
+            (int) number(args, "max-concurrent", SecurityConfig.DEFAULT_KEY_CONCURRENCY));
+    store.create(key);
+    out.println("created key '" + name + "' with scopes " + labels(scopes));
+    out.println("secret (shown once, keep it safe): " + secret);
+    return 0;
+  }
+
+  private static int list(JdbcKeyStore store, PrintStream out) {
+    for (ApiKey k : store.active()) {
+      out.printf(
+          "%-20s scopes=%s rate=%.1f/s burst=%d max_concurrent=%d%n",
+          k.name(), labels(k.scopes()), k.ratePerSecond(), k.burst(), k.maxConcurrent());
+    }
+    return 0;
+  }
+
+  private static int revoke(
+      List<String> pos, JdbcKeyStore store, PrintStream out, PrintStream err) {
+    if (pos.size() != 2) {
+      throw new UsageException("revoke takes exactly one NAME");
+    }
+    if (!store.revoke(pos.get(1))) {
+      err.println("nyx keys: no active key named '" + pos.get(1) + "'");
+      return 1;
+    }
+    out.println("revoked key '" + pos.get(1) + "'");
+    return 0;
+  }
+
+  private static String labels(Set<Scope> scopes) {
+    return String.join(",", scopes.stream().map(Scope::label).sorted().toList());
+  }
+
+  private static String required(Args args, String flag) {
+    String v = args.flags().get(flag);
+    if (v == null || v.isBlank()) {
+      throw new UsageException("--" + flag + " is required");
+    }
+    return v;
+  }
+
+  private static double number(Args args, String flag, double fallback) {
+    String v = args.flags().get(flag);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (!(d > 0)) {
+        throw new UsageException("--" + flag + " must be positive but was " + v);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + flag + " must be a number but was \"" + v + "\"");
+    }
+  }
+}

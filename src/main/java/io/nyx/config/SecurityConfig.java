@@ -1,0 +1,41 @@
+package io.nyx.config;
+
+import io.nyx.security.ApiKey;
+import java.util.List;
+
+/**
+ * API keys given in the configuration (by SHA-256 of the secret; more can live in the database) and
+ * the default limits of a key.
+ */
+public record SecurityConfig(List<ApiKey> keys) {
+  public static final double DEFAULT_RATE_PER_SECOND = 50;
+  public static final int DEFAULT_BURST = 100;
+  public static final int DEFAULT_KEY_CONCURRENCY = 32;
+
+  public SecurityConfig {
+    keys = List.copyOf(keys);
+  }
+
+  static void check(String at, ApiKey k) {
+    if (k.name() == null || !SpecialistConfig.NAME.matcher(k.name()).matches()) {
+      throw new ConfigException(
+          at + ".name", k.name(), "matching " + SpecialistConfig.NAME.pattern());
+    }
+    if (k.sha256() == null || !k.sha256().matches("[0-9a-f]{64}")) {
+      throw new ConfigException(
+          at + ".sha256", k.sha256(), "64 lower-case hex digits (./nyx keys hash SECRET)");
+    }
+    if (k.scopes().isEmpty()) {
+      throw new ConfigException(at + ".scopes", "[]", "a non-empty list of infer, feedback, admin");
+    }
+    if (!(k.ratePerSecond() > 0 && k.ratePerSecond() <= 1e6)) {
+      throw new ConfigException(at + ".rate_per_second", k.ratePerSecond(), "in (0, 1000000]");
+    }
+    if (k.burst() < 1 || k.burst() > 1_000_000) {
+      throw new ConfigException(at + ".burst", k.burst(), "in [1, 1000000]");
+    }
+    if (k.maxConcurrent() < 1 || k.maxConcurrent() > 100_000) {
+      throw new ConfigException(at + ".max_concurrent", k.maxConcurrent(), "in [1, 100000]");
+    }
+  }
+}

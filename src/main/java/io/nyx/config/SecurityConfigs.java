@@ -1,0 +1,37 @@
+package io.nyx.config;
+
+import io.nyx.security.ApiKey;
+import io.nyx.security.Scope;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Maps the YAML {@code security:} section. */
+final class SecurityConfigs {
+  private SecurityConfigs() {}
+
+  static SecurityConfig fromTree(YamlTree t) {
+    t.rejectUnknown(Set.of("keys"));
+    List<ApiKey> keys = new ArrayList<>();
+    for (YamlTree k : t.children("keys")) {
+      k.rejectUnknown(
+          Set.of("name", "sha256", "scopes", "rate_per_second", "burst", "max_concurrent"));
+      Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+      for (String s : k.strings("scopes")) {
+        scopes.add(Scope.parse(k.key("scopes"), s));
+      }
+      ApiKey key =
+          new ApiKey(
+              k.string("name"),
+              k.string("sha256"),
+              scopes,
+              k.number("rate_per_second", SecurityConfig.DEFAULT_RATE_PER_SECOND),
+              k.integer("burst", SecurityConfig.DEFAULT_BURST),
+              k.integer("max_concurrent", SecurityConfig.DEFAULT_KEY_CONCURRENCY));
+      SecurityConfig.check(k.key("").replaceAll("\\.$", ""), key);
+      keys.add(key);
+    }
+    return new SecurityConfig(keys);
+  }
+}

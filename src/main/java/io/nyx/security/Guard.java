@@ -1,0 +1,117 @@
+package io.nyx.security;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Admission (DESIGN.md step 1): the key and its scope, the key's rate and concurrency limits, and a
+ * global bound on requests in flight. A full server answers at once (503 + Retry-After) instead of
+ * queueing without bound. Thread-safe.
+ */
+public final class Guard {
+  /** What to do with a request. */
+  public sealed interface Verdict {}
+
+  /** Go ahead; call {@link #release()} exactly once when the request is done. */
+  public record Admitted(@Nullable String keyName, Runnable onRelease) implements Verdict {
+    public void release() {
+      onRelease.run();
+    }
+  }
+
+  /** Refuse with this status; {@code retryAfterSeconds} is 0 when retrying will not help. */
+  public record Denied(int status, String type, String message, long retryAfterSeconds)
+      implements Verdict {}
+
+  private final KeyRegistry keys;
+  private final Semaphore inFlight;
+  private final int maxConcurrent;
+  private final LongSupplier nanoClock;
+  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> perKey = new ConcurrentHashMap<>();
+
+  public Guard(KeyRegistry keys, int maxConcurrent, LongSupplier nanoClock) {
+    this.keys = keys;
+    this.maxConcurrent = maxConcurrent;
+    this.inFlight = new Semaphore(maxConcurrent);
+    this.nanoClock = nanoClock;
+  }
+
+  public boolean keysRequired() {
+    return keys.enabled();
+  }
+
+  public Verdict admit(@Nullable String secret, Scope needed) {
+    ApiKey key = null;
+    if (keys.enabled()) {
+      if (secret == null || secret.isBlank()) {
+        return new Denied(
+            401,
+            "authentication_error",
+            "an API key is required: send Authorization: Bearer <key>",
+            0);
+      }
+      key = keys.find(secret).orElse(null);
+      if (key == null) {
+        return new Denied(
+            401, "authentication_error", "the API key is not valid (unknown or revoked)", 0);
+      }
+      if (!key.allows(needed)) {
+        return new Denied(
+            403,
+            "permission_error",
+            "key '" + key.name() + "' lacks scope '" + needed.label() + "'; it has " + key.scopes(),
+            0);
+      }
+    }
+    return key == null ? global(null, () -> {}) : limited(key);
+  }
+
+  private Verdict limited(ApiKey key) {
+    long wait =
+        buckets
+            .computeIfAbsent(
+                key.name(), n -> new TokenBucket(key.ratePerSecond(), key.burst(), nanoClock))
+            .tryTake();
+    if (wait > 0) {
+      return new Denied(
+          429,
+          "rate_limit_error",
+          "key '" + key.name() + "' is over its rate of " + key.ratePerSecond() + " requests/s",
+          wait);
+    }
+    Semaphore mine = perKey.computeIfAbsent(key.name(), n -> new Semaphore(key.maxConcurrent()));
+    if (!mine.tryAcquire()) {
+      return new Denied(
+          429,
+          "rate_limit_error",
+          "key '" + key.name() + "' already has " + key.maxConcurrent() + " requests in flight",
+          1);
+    }
+    return global(key.name(), mine::release);
+  }
+
+  private Verdict global(@Nullable String name, Runnable releaseKey) {
+    if (!inFlight.tryAcquire()) {
+      releaseKey.run();
+      return new Denied(
+          503,
+          "service_unavailable",
+          "Nyx is at its limit of " + maxConcurrent + " requests in flight (server.max_concurrent)",
+          1);
+    }
+    java.util.concurrent.atomic.AtomicBoolean released =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return new Admitted(
+        name,
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            inFlight.release();
+            releaseKey.run();
+          }
+        });
+  }
+}

@@ -1,0 +1,21 @@
+package io.nyx.security;
+
+/** What a key may do. {@code admin} implies the others. */
+public enum Scope {
+  INFER,
+  FEEDBACK,
+  ADMIN;
+
+  public static Scope parse(String key, String value) {
+    for (Scope s : values()) {
+      if (s.name().equalsIgnoreCase(value.strip())) {
+        return s;
+      }
+    }
+    throw new io.nyx.config.ConfigException(key, value, "one of infer, feedback, admin");
+  }
+
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

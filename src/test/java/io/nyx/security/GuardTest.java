@@ -1,0 +1,114 @@
+package io.nyx.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class GuardTest {
+  static final String SECRET = "nyx_test-secret";
+
+  /** A store holding a fixed list. */
+  record Fixed(List<ApiKey> keys) implements KeyStore {
+    @Override
+    public void create(ApiKey key) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<ApiKey> active() {
+      return keys;
+    }
+
+    @Override
+    public boolean revoke(String name) {
+      return false;
+    }
+  }
+
+  private final AtomicLong nanos = new AtomicLong();
+
+  private Guard guard(List<ApiKey> keys, int maxConcurrent) {
+    KeyRegistry registry =
+        new KeyRegistry(List.of(), new Fixed(keys), InstantSource.system(), Duration.ofHours(1));
+    return new Guard(registry, maxConcurrent, nanos::get);
+  }
+
+  private static ApiKey key(Set<Scope> scopes, double rate, int burst, int concurrent) {
+    return new ApiKey("app", KeySecrets.sha256(SECRET), scopes, rate, burst, concurrent);
+  }
+
+  @Test
+  void withoutKeysEverythingIsAdmittedUpToTheGlobalBound() {
+    Guard g = guard(List.of(), 2);
+    assertThat(g.keysRequired()).isFalse();
+    var a = g.admit(null, Scope.ADMIN);
+    var b = g.admit(null, Scope.INFER);
+    var c = g.admit(null, Scope.INFER);
+    assertThat(a).isInstanceOf(Guard.Admitted.class);
+    assertThat(b).isInstanceOf(Guard.Admitted.class);
+    assertThat(c)
+        .isEqualTo(
+            new Guard.Denied(
+                503,
+                "service_unavailable",
+                "Nyx is at its limit of 2 requests in flight (server.max_concurrent)",
+                1));
+    ((Guard.Admitted) a).release();
+    ((Guard.Admitted) a).release(); // a second release must not free a second slot
+    assertThat(g.admit(null, Scope.INFER)).isInstanceOf(Guard.Admitted.class);
+    assertThat(g.admit(null, Scope.INFER)).isInstanceOf(Guard.Denied.class);
+  }
+
+  @Test
+  void keysAndScopesAreChecked() {
+    Guard g = guard(List.of(key(Set.of(Scope.INFER), 100, 100, 10)), 100);
+    assertThat(((Guard.Denied) g.admit(null, Scope.INFER)).status()).isEqualTo(401);
+    assertThat(((Guard.Denied) g.admit("nyx_wrong", Scope.INFER)).status()).isEqualTo(401);
+    Guard.Denied scope = (Guard.Denied) g.admit(SECRET, Scope.FEEDBACK);
+    assertThat(scope.status()).isEqualTo(403);
+    assertThat(scope.message()).contains("lacks scope 'feedback'");
+    assertThat(g.admit(SECRET, Scope.INFER)).isInstanceOf(Guard.Admitted.class);
+  }
+
+  @Test
+  void adminImpliesEveryScope() {
+    Guard g = guard(List.of(key(Set.of(Scope.ADMIN), 100, 100, 10)), 100);
+    assertThat(g.admit(SECRET, Scope.FEEDBACK)).isInstanceOf(Guard.Admitted.class);
+  }
+
+  @Test
+  void tokenBucketRefillsAtItsRate() {
+    Guard g = guard(List.of(key(Set.of(Scope.INFER), 2, 2, 10)), 100);
+    List<Guard.Verdict> burst = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      burst.add(g.admit(SECRET, Scope.INFER));
+      if (burst.getLast() instanceof Guard.Admitted a) {
+        a.release();
+      }
+    }
+    assertThat(burst.get(2)).isInstanceOf(Guard.Denied.class);
+    assertThat(((Guard.Denied) burst.get(2)).status()).isEqualTo(429);
+    assertThat(((Guard.Denied) burst.get(2)).retryAfterSeconds()).isEqualTo(1);
+    nanos.addAndGet(499_000_000L); // 0.998 tokens: still short
+    assertThat(g.admit(SECRET, Scope.INFER)).isInstanceOf(Guard.Denied.class);
+    nanos.addAndGet(2_000_000L);
+    assertThat(g.admit(SECRET, Scope.INFER)).isInstanceOf(Guard.Admitted.class);
+  }
+
+  @Test
+  void perKeyConcurrencyIsBounded() {
+    Guard g = guard(List.of(key(Set.of(Scope.INFER), 1000, 1000, 1)), 100);
+    var first = (Guard.Admitted) g.admit(SECRET, Scope.INFER);
+    Guard.Denied second = (Guard.Denied) g.admit(SECRET, Scope.INFER);
+    assertThat(second.status()).isEqualTo(429);
+    assertThat(second.message()).contains("1 requests in flight");
+    first.release();
+    assertThat(g.admit(SECRET, Scope.INFER)).isInstanceOf(Guard.Admitted.class);
+  }
+}
