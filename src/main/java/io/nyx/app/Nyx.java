@@ -23,6 +23,7 @@ import io.nyx.memory.Embedder;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.metrics.PrometheusMetrics;
 import io.nyx.persistence.Database;
+import io.nyx.persistence.DurableQueryLog;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
 import io.nyx.persistence.JdbcMemoryStore;
@@ -47,6 +48,9 @@ public final class Nyx implements AutoCloseable {
   /** How often summed reward deltas are written to the shared trait weights. */
   static final Duration LEARN_INTERVAL = Duration.ofMillis(100);
 
+  /** How often rows spooled while the database was down are retried. */
+  static final Duration SPOOL_RETRY = Duration.ofSeconds(1);
+
   /** Recent query vectors kept, so routing and memory recall embed a query once. */
   static final int QUERY_CACHE = 1024;
 
@@ -57,6 +61,7 @@ public final class Nyx implements AutoCloseable {
   private final Specialists specialists;
   private final TraitLearner learner;
   private final Guard guard;
+  private final DurableQueryLog log;
 
   private Nyx(
       NyxConfig config,
@@ -65,7 +70,9 @@ public final class Nyx implements AutoCloseable {
       ApiServer server,
       Specialists specialists,
       TraitLearner learner,
-      Guard guard) {
+      Guard guard,
+      DurableQueryLog log) {
+    this.log = log;
     this.learner = learner;
     this.guard = guard;
     this.config = config;
@@ -117,7 +124,9 @@ public final class Nyx implements AutoCloseable {
             LEARN_INTERVAL);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
-    JdbcQueryLog log = new JdbcQueryLog(db.dataSource());
+    DurableQueryLog log =
+        new DurableQueryLog(
+            new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
     InferencePipeline pipeline =
         new InferencePipeline(
             new InferencePipeline.Parts(
@@ -159,7 +168,7 @@ public final class Nyx implements AutoCloseable {
                     metrics,
                     clock))
             .start();
-    return new Nyx(config, db, embedder, server, specialists, learner, guard);
+    return new Nyx(config, db, embedder, server, specialists, learner, guard, log);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -197,6 +206,11 @@ public final class Nyx implements AutoCloseable {
     return guard.keysRequired();
   }
 
+  /** Rows acknowledged but still in the local spool (the database was unreachable). */
+  public int spooledRows() {
+    return log.pending();
+  }
+
   public NyxConfig config() {
     return config;
   }
@@ -213,6 +227,7 @@ public final class Nyx implements AutoCloseable {
   public void close() {
     server.close();
     learner.close();
+    log.close();
     embedder.close();
     database.close();
   }
