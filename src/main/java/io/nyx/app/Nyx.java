@@ -225,6 +225,7 @@ public final class Nyx implements AutoCloseable {
 
   @Override
   public void close() {
+    guard.drain(Duration.ofMillis(config.server().shutdownGraceMs()));
     server.close();
     learner.close();
     log.close();

@@ -120,13 +120,21 @@ public final class ConfigLoader {
   }
 
   private static ServerConfig server(YamlTree t) {
-    t.rejectUnknown(Set.of("host", "port", "max_body_bytes", "max_query_chars", "max_concurrent"));
+    t.rejectUnknown(
+        Set.of(
+            "host",
+            "port",
+            "max_body_bytes",
+            "max_query_chars",
+            "max_concurrent",
+            "shutdown_grace_ms"));
     return new ServerConfig(
         t.string("host", ServerConfig.DEFAULT_HOST),
         t.integer("port", ServerConfig.DEFAULT_PORT),
         (long) t.number("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES),
         t.integer("max_query_chars", ServerConfig.DEFAULT_MAX_QUERY_CHARS),
-        t.integer("max_concurrent", ServerConfig.DEFAULT_MAX_CONCURRENT));
+        t.integer("max_concurrent", ServerConfig.DEFAULT_MAX_CONCURRENT),
+        t.integer("shutdown_grace_ms", ServerConfig.DEFAULT_SHUTDOWN_GRACE_MS));
   }
 
   private static LlmConfig llm(YamlTree t) {

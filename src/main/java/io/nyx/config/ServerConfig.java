@@ -6,12 +6,18 @@ package io.nyx.config;
  * 503 with Retry-After at once instead of queueing.
  */
 public record ServerConfig(
-    String host, int port, long maxBodyBytes, int maxQueryChars, int maxConcurrent) {
+    String host,
+    int port,
+    long maxBodyBytes,
+    int maxQueryChars,
+    int maxConcurrent,
+    int shutdownGraceMs) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
   public static final int DEFAULT_MAX_QUERY_CHARS = 32_768;
   public static final int DEFAULT_MAX_CONCURRENT = 512;
+  public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
   public ServerConfig {
     if (host != null && host.isBlank()) {
@@ -25,6 +31,9 @@ public record ServerConfig(
     }
     if (maxBodyBytes < 1024 || maxBodyBytes > (64L << 20)) {
       throw new ConfigException("server.max_body_bytes", maxBodyBytes, "in [1024, 67108864]");
+    }
+    if (shutdownGraceMs < 0 || shutdownGraceMs > 600_000) {
+      throw new ConfigException("server.shutdown_grace_ms", shutdownGraceMs, "in [0, 600000]");
     }
     if (maxConcurrent < 1 || maxConcurrent > 100_000) {
       throw new ConfigException("server.max_concurrent", maxConcurrent, "in [1, 100000]");

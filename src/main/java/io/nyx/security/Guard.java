@@ -32,6 +32,7 @@ public final class Guard {
   private final LongSupplier nanoClock;
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final Map<String, Semaphore> perKey = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   public Guard(KeyRegistry keys, int maxConcurrent, LongSupplier nanoClock) {
     this.keys = keys;
@@ -40,11 +41,34 @@ public final class Guard {
     this.nanoClock = nanoClock;
   }
 
+  /**
+   * Stops admitting (new requests get 503) and waits until the requests in flight finish or the
+   * deadline passes; true when none is left.
+   */
+  public boolean drain(java.time.Duration deadline) {
+    draining = true;
+    try {
+      if (inFlight.tryAcquire(
+          maxConcurrent, deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        inFlight.release(maxConcurrent);
+        return true;
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   public boolean keysRequired() {
     return keys.enabled();
   }
 
   public Verdict admit(@Nullable String secret, Scope needed) {
+    if (draining) {
+      return new Denied(
+          503, "service_unavailable", "Nyx is shutting down; retry on another replica", 1);
+    }
     ApiKey key = null;
     if (keys.enabled()) {
       if (secret == null || secret.isBlank()) {

@@ -102,6 +102,29 @@ class GuardTest {
   }
 
   @Test
+  void drainingRefusesNewRequestsAndWaitsForThoseInFlight() throws Exception {
+    Guard g = guard(List.of(), 10);
+    var inFlight = (Guard.Admitted) g.admit(null, Scope.INFER);
+    assertThat(g.drain(Duration.ofMillis(50))).as("one request still in flight").isFalse();
+    Guard.Denied late = (Guard.Denied) g.admit(null, Scope.INFER);
+    assertThat(late.status()).isEqualTo(503);
+    assertThat(late.message()).contains("shutting down");
+    Thread releaser =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  inFlight.release();
+                });
+    assertThat(g.drain(Duration.ofSeconds(10))).as("drained once released").isTrue();
+    releaser.join();
+  }
+
+  @Test
   void perKeyConcurrencyIsBounded() {
     Guard g = guard(List.of(key(Set.of(Scope.INFER), 1000, 1000, 1)), 100);
     var first = (Guard.Admitted) g.admit(SECRET, Scope.INFER);
