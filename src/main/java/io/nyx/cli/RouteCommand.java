@@ -84,7 +84,7 @@ final class RouteCommand implements Command {
   }
 
   /** Without --master the route command never calls a model: mode semantic, pins kept. */
-  private static NyxConfig offline(NyxConfig c, boolean master) {
+  static NyxConfig offline(NyxConfig c, boolean master) {
     if (master) {
       return c;
     }
