@@ -67,11 +67,15 @@ class PolicyRouterTest {
   @BeforeEach
   void startFake() {
     fake = FakeVllm.start();
+    // Generous: a loaded CI machine must not turn a slow answer into a timeout.
+    master = master(Duration.ofSeconds(10));
+  }
+
+  private MasterModel master(Duration readTimeout) {
     var backend =
         new OpenAiChatBackend(
-            new BackendSettings(
-                fake.baseUrl(), Duration.ofSeconds(2), Duration.ofMillis(400), null));
-    master = new MasterModel(backend, "", semanticSpecialists());
+            new BackendSettings(fake.baseUrl(), Duration.ofSeconds(2), readTimeout, null));
+    return new MasterModel(backend, "", semanticSpecialists());
   }
 
   @AfterEach
@@ -119,6 +123,7 @@ class PolicyRouterTest {
   @Test
   void masterThatHangsFallsBackToTheSemanticDecisionAndSaysSo() {
     fake.hangNext();
+    master = master(Duration.ofMillis(300));
     RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
     assertThat(d.specialist()).contains("billing");
     assertThat(d.method()).isEqualTo("semantic");
