@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.context.ContextItem;
 import io.nyx.learning.TraitWeight;
 import io.nyx.pipeline.InferenceResult;
+import io.nyx.routing.MasterVerdict;
 import io.nyx.routing.RouteDecision;
 import java.util.Map;
 
@@ -19,10 +20,26 @@ final class Responses {
     for (Map.Entry<String, Double> e : d.scores().entrySet()) {
       scores.put(e.getKey(), e.getValue());
     }
+    o.put("margin", d.margin());
     switch (d) {
-      case RouteDecision.Chosen c -> o.put("margin", c.margin());
+      case RouteDecision.Chosen c -> {}
       case RouteDecision.Abstained a -> o.put("abstain_reason", a.reason());
       case RouteDecision.Forced f -> o.put("forced", true);
+    }
+    o.set("master", master(d.master()));
+    return o;
+  }
+
+  static ObjectNode master(MasterVerdict v) {
+    ObjectNode o = Json.object();
+    o.put("asked", v.asked());
+    o.put("outcome", v.outcome());
+    if (v.choice() != null) {
+      o.put("choice", v.choice());
+      o.put("confidence", v.confidence());
+    }
+    if (!v.detail().isEmpty()) {
+      o.put("detail", v.detail());
     }
     return o;
   }

@@ -31,6 +31,10 @@ import io.nyx.persistence.JdbcQueryLog;
 import io.nyx.persistence.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
+import io.nyx.routing.FileExemplarCache;
+import io.nyx.routing.MasterModel;
+import io.nyx.routing.PolicyRouter;
+import io.nyx.routing.RoutingSettings;
 import io.nyx.routing.SemanticRouter;
 import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
@@ -123,7 +127,7 @@ public final class Nyx implements AutoCloseable {
             },
             LEARN_INTERVAL);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
-    SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
+    PolicyRouter router = router(config, embedder);
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
@@ -185,6 +189,29 @@ public final class Nyx implements AutoCloseable {
         new MemoryContext(
             new JdbcMemoryStore(db.dataSource()), embedder, config.context().memoryTopK()));
     return m;
+  }
+
+  /** The route policy over the semantic router (exemplars cached in data_dir/cache). */
+  public static PolicyRouter router(NyxConfig config, Embedder embedder) {
+    RoutingSettings r = config.routing();
+    SemanticRouter semantic =
+        new SemanticRouter(
+            embedder,
+            config.specialists(),
+            r,
+            new FileExemplarCache(config.dataDir().resolve("cache")));
+    LlmConfig llm = config.llm();
+    String url = r.master().url().isEmpty() ? llm.baseUrl() : r.master().url();
+    String model = r.master().model().isEmpty() ? llm.baseModel() : r.master().model();
+    String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
+    ChatBackend backend =
+        new OpenAiChatBackend(
+            new BackendSettings(
+                url,
+                Duration.ofMillis(llm.connectTimeoutMs()),
+                Duration.ofMillis(r.master().timeoutMs()),
+                key));
+    return new PolicyRouter(semantic, new MasterModel(backend, model, config.specialists()), r);
   }
 
   private static ChatBackend backend(LlmConfig llm, String url) {

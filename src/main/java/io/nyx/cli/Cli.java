@@ -19,6 +19,7 @@ public final class Cli {
         serve     run the Nyx server (embedded PostgreSQL and embeddings by default)
         ask       send one question to a running server and print the answer
         route     route JSON lines from stdin to specialists, without calling a model
+        eval-route  measure routing on a labeled JSON-lines file (accuracy, F1, confusion)
         keys      create, list and revoke API keys
 
       Run 'nyx <command> --help' for a command's options.
@@ -41,6 +42,7 @@ public final class Cli {
           case "serve" -> new ServeCommand();
           case "ask" -> new AskCommand();
           case "route" -> new RouteCommand();
+          case "eval-route" -> new EvalRouteCommand();
           case "keys" -> new KeysCommand();
           default -> null;
         };

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.app.Embedders;
+import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.Embedder;
+import io.nyx.routing.MasterVerdict;
+import io.nyx.routing.PolicyRouter;
 import io.nyx.routing.RouteDecision;
-import io.nyx.routing.SemanticRouter;
+import io.nyx.routing.RoutingMode;
+import io.nyx.routing.RoutingSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,9 +47,12 @@ final class RouteCommand implements Command {
         Usage: nyx route [--config FILE] < queries.jsonl > decisions.jsonl
 
           --config FILE   YAML with a specialists list (env NYX_CONFIG; default: the shipped five)
+          --master        ask the master model as routing.mode says (default: semantic only,
+                          no model call)
 
         Input lines:  {"id": ..., "text": "..."}
-        Output lines: {"id": ..., "specialist": name|null, "confidence": 0..1, "method": ..., "scores": {...}}
+        Output lines: {"id": ..., "specialist": name|null, "confidence": 0..1, "method": ...,
+                       "scores": {...}, "margin": ..., "abstain_reason": ..., "master": {...}}
         """;
   }
 
@@ -56,18 +63,18 @@ final class RouteCommand implements Command {
       PrintStream out,
       PrintStream err,
       Map<String, String> env) {
-    Args args = Args.parse(argv, Set.of("config"), Set.of());
+    Args args = Args.parse(argv, Set.of("config"), Set.of("master"));
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
     }
     Map<String, String> flags = new HashMap<>(args.flags());
-    NyxConfig config = ConfigLoader.load(flags, env);
+    NyxConfig config = offline(ConfigLoader.load(flags, env), args.has("master"));
     Map<String, Double> weights = new HashMap<>();
     for (SpecialistConfig s : config.specialists()) {
       weights.put(s.name(), s.initialWeight());
     }
     try (Embedder embedder = Embedders.create(config.embedding())) {
-      SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
+      PolicyRouter router = Nyx.router(config, embedder);
       return stream(
           new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
           out,
@@ -76,8 +83,35 @@ final class RouteCommand implements Command {
     }
   }
 
+  /** Without --master the route command never calls a model: mode semantic, pins kept. */
+  static NyxConfig offline(NyxConfig c, boolean master) {
+    if (master) {
+      return c;
+    }
+    RoutingSettings r = c.routing();
+    RoutingSettings semantic =
+        r.withPolicy(
+            RoutingMode.SEMANTIC,
+            r.masterMargin(),
+            r.masterWeight(),
+            r.master(),
+            r.pinned(),
+            r.disabled());
+    return new NyxConfig(
+        c.server(),
+        c.llm(),
+        c.db(),
+        c.dataDir(),
+        c.embedding(),
+        semantic,
+        c.traits(),
+        c.context(),
+        c.security(),
+        c.specialists());
+  }
+
   private static int stream(
-      BufferedReader in, PrintStream out, SemanticRouter router, Map<String, Double> weights) {
+      BufferedReader in, PrintStream out, PolicyRouter router, Map<String, Double> weights) {
     List<ObjectNode> batch = new ArrayList<>();
     boolean failed = false;
     try {
@@ -117,7 +151,7 @@ final class RouteCommand implements Command {
   }
 
   private static boolean flush(
-      List<ObjectNode> batch, PrintStream out, SemanticRouter router, Map<String, Double> weights) {
+      List<ObjectNode> batch, PrintStream out, PolicyRouter router, Map<String, Double> weights) {
     List<ObjectNode> ok = batch.stream().filter(o -> !o.has("error")).toList();
     List<RouteDecision> decisions =
         router.routeAll(ok.stream().map(o -> o.get("text").textValue()).toList(), weights);
@@ -143,11 +177,26 @@ final class RouteCommand implements Command {
     o.put("method", d.method());
     ObjectNode scores = o.putObject("scores");
     d.scores().forEach(scores::put);
-    if (d instanceof RouteDecision.Chosen c) {
-      o.put("margin", c.margin());
+    o.put("margin", d.margin());
+    switch (d) {
+      case RouteDecision.Chosen c -> {}
+      case RouteDecision.Abstained a -> o.put("abstain_reason", a.reason());
+      case RouteDecision.Forced f -> o.put("forced", true);
     }
-    if (d instanceof RouteDecision.Abstained a) {
-      o.put("abstain_reason", a.reason());
+    o.set("master", master(d.master()));
+    return o;
+  }
+
+  static ObjectNode master(MasterVerdict v) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("asked", v.asked());
+    o.put("outcome", v.outcome());
+    if (v.choice() != null) {
+      o.put("choice", v.choice());
+      o.put("confidence", v.confidence());
+    }
+    if (!v.detail().isEmpty()) {
+      o.put("detail", v.detail());
     }
     return o;
   }

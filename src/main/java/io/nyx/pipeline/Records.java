@@ -4,6 +4,7 @@ import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatResult;
 import io.nyx.context.ContextItem;
 import io.nyx.learning.Reward;
+import io.nyx.routing.MasterVerdict;
 import io.nyx.routing.RouteDecision;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,10 +90,26 @@ final class Records {
     m.put("method", decision.method());
     m.put("confidence", decision.confidence());
     m.put("scores", decision.scores());
+    m.put("margin", decision.margin());
     switch (decision) {
-      case RouteDecision.Chosen c -> m.put("margin", c.margin());
+      case RouteDecision.Chosen c -> {}
       case RouteDecision.Abstained a -> m.put("abstain_reason", a.reason());
       case RouteDecision.Forced f -> m.put("forced", f.name());
+    }
+    m.put("master", master(decision.master()));
+    return m;
+  }
+
+  private static Map<String, Object> master(MasterVerdict v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("asked", v.asked());
+    m.put("outcome", v.outcome());
+    if (v.choice() != null) {
+      m.put("choice", v.choice());
+      m.put("confidence", v.confidence());
+    }
+    if (!v.detail().isEmpty()) {
+      m.put("detail", v.detail());
     }
     return m;
   }

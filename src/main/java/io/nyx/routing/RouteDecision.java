@@ -7,11 +7,16 @@ import java.util.Optional;
 
 /**
  * The outcome of routing, with the evidence. {@code scores} maps every specialist to its final
- * score in [0,1] (after trait weighting), highest first.
+ * score (after the trait prior and, when the master answered, its vote), highest first; {@code
+ * margin} is top score - second score; {@link #master()} says whether the master was asked and what
+ * came of it.
  */
 public sealed interface RouteDecision {
 
-  /** "semantic", "abstain" or "forced" (later issues add "master", "hybrid"). */
+  /**
+   * "semantic" (embeddings decided), "master" (the master's pick, in master mode), "hybrid"
+   * (semantic scores plus the master's vote), "pinned", "abstain" or "forced".
+   */
   String method();
 
   /** How sure the router is of this decision, in [0,1]. */
@@ -19,19 +24,30 @@ public sealed interface RouteDecision {
 
   Map<String, Double> scores();
 
+  /** Top score - second score (0 when there is one specialist or the decision was forced). */
+  double margin();
+
+  MasterVerdict master();
+
   /** The chosen specialist, or empty when the base model answers. */
   Optional<String> specialist();
 
-  /** Highest-scoring specialist above the threshold. {@code margin} = top score - second score. */
-  record Chosen(String name, double confidence, double margin, Map<String, Double> scores)
+  /** A specialist answers. */
+  record Chosen(
+      String name,
+      String method,
+      double confidence,
+      double margin,
+      Map<String, Double> scores,
+      MasterVerdict master)
       implements RouteDecision {
     public Chosen {
       scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
     }
 
-    @Override
-    public String method() {
-      return "semantic";
+    /** A semantic decision without the master. */
+    public Chosen(String name, double confidence, double margin, Map<String, Double> scores) {
+      this(name, "semantic", confidence, margin, scores, MasterVerdict.NOT_ASKED);
     }
 
     @Override
@@ -41,10 +57,20 @@ public sealed interface RouteDecision {
   }
 
   /** No specialist fits; the base model answers. {@code reason} says why, for the record. */
-  record Abstained(String reason, double confidence, Map<String, Double> scores)
+  record Abstained(
+      String reason,
+      double confidence,
+      double margin,
+      Map<String, Double> scores,
+      MasterVerdict master)
       implements RouteDecision {
     public Abstained {
       scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+    }
+
+    /** A semantic abstention without the master. */
+    public Abstained(String reason, double confidence, Map<String, Double> scores) {
+      this(reason, confidence, marginOf(scores), scores, MasterVerdict.NOT_ASKED);
     }
 
     @Override
@@ -76,8 +102,26 @@ public sealed interface RouteDecision {
     }
 
     @Override
+    public double margin() {
+      return 0;
+    }
+
+    @Override
+    public MasterVerdict master() {
+      return MasterVerdict.NOT_ASKED;
+    }
+
+    @Override
     public Optional<String> specialist() {
       return Optional.of(name);
     }
+  }
+
+  /** Top - second of scores already ordered highest first. */
+  static double marginOf(Map<String, Double> ordered) {
+    var it = ordered.values().iterator();
+    double top = it.hasNext() ? it.next() : 0;
+    double second = it.hasNext() ? it.next() : 0;
+    return top - second;
   }
 }

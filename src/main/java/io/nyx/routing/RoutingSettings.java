@@ -1,18 +1,23 @@
 package io.nyx.routing;
 
 import io.nyx.config.ConfigException;
+import java.util.List;
 
 /**
- * Knobs of {@link SemanticRouter}; YAML keys are {@code routing.<snake_case name>}. The defaults
- * were chosen on {@code src/test/resources/routing/default-labeled.jsonl} (150 in-scope, 60
- * out-of-scope queries) with the shipped specialists: k in 1..5 and centroid weight 0.6..0.9 all
- * land within two queries of each other, pure top-k (weight 0) is 2 to 7 points worse, and k = 3,
- * weight 0.75 sits inside that plateau. MiniLM cosines are low for short paraphrases, so the
- * threshold is low too: at 0.25 the router wrongly abstains on 4.7% of in-scope queries and
- * abstains on 92% of out-of-scope ones; 0.28 abstains on 11% of in-scope ones for only 93%, and
- * 0.22 drops out-of-scope recall to 83%. See SemanticRouter for the formula each knob enters.
+ * Knobs of the router; YAML keys are {@code routing.<snake_case name>}. See SemanticRouter for the
+ * formula each semantic knob enters and PolicyRouter for the master and the pins.
  *
- * @param threshold abstain when the best final score is below this ({@code routing.threshold})
+ * <p>How the defaults were chosen (README "Routing accuracy" has the figures): on the shipped
+ * specialists ({@code default-labeled.jsonl}) and a 50-intent set with 10 exemplars per intent
+ * ({@code many-intents.yaml}; tuned on {@code many-intents-tune.jsonl}, reported on {@code
+ * many-intents-test.jsonl}), centroid-only, k-nearest, their blend, shrinkage LDA, whitened cosine,
+ * logistic regression and per-route calibration all land within two points of each other, so the
+ * blend k = 3, weight 0.75 stays. The abstention threshold is not a constant: by default ({@code
+ * threshold: auto}) it is the {@code abstain_quantile} quantile of the exemplars' own leave-one-out
+ * scores, computed at load time, so it follows the route set and the embedding model.
+ *
+ * @param threshold abstain when the best final score is below this; 0 (YAML {@code auto}) means
+ *     calibrate it from the exemplars ({@code routing.threshold})
  * @param priorStrength exponent of the trait-weight prior; 0 ignores trait weights, but a weight of
  *     0 still never wins ({@code routing.prior_strength})
  * @param topK how many of a specialist's nearest exemplars are averaged ({@code routing.top_k})
@@ -20,19 +25,46 @@ import io.nyx.config.ConfigException;
  *     mean ({@code routing.centroid_weight})
  * @param confidenceTemperature softmax temperature, in score units, that turns scores into a
  *     confidence ({@code routing.confidence_temperature})
+ * @param abstainQuantile with {@code threshold: auto}, the share of exemplars (scored against their
+ *     own specialist without themselves) that would fall below the threshold: an estimate of the
+ *     wrongly-abstained rate on in-scope queries ({@code routing.abstain_quantile})
+ * @param mode semantic, master or hybrid ({@code routing.mode})
+ * @param masterMargin in hybrid mode, ask the master when top score - second score is below this
+ *     ({@code routing.master_margin})
+ * @param masterWeight how much of the master's confidence is added to its pick's score ({@code
+ *     routing.master_weight})
+ * @param master where the master model is ({@code routing.master_url}, {@code
+ *     routing.master_model}, {@code routing.master_timeout_ms})
+ * @param pinned when not empty, this specialist answers every query that does not force one ({@code
+ *     routing.pinned})
+ * @param disabled specialists never chosen ({@code routing.disabled})
  */
 public record RoutingSettings(
     double threshold,
     double priorStrength,
     int topK,
     double centroidWeight,
-    double confidenceTemperature) {
+    double confidenceTemperature,
+    double abstainQuantile,
+    RoutingMode mode,
+    double masterMargin,
+    double masterWeight,
+    MasterSettings master,
+    String pinned,
+    List<String> disabled) {
 
-  public static final double DEFAULT_THRESHOLD = 0.25;
+  /** {@code threshold} value that asks for calibration from the exemplars. */
+  public static final double AUTO_THRESHOLD = 0;
+
+  public static final double DEFAULT_THRESHOLD = AUTO_THRESHOLD;
   public static final double DEFAULT_PRIOR_STRENGTH = 0.5;
   public static final int DEFAULT_TOP_K = 3;
   public static final double DEFAULT_CENTROID_WEIGHT = 0.75;
   public static final double DEFAULT_CONFIDENCE_TEMPERATURE = 0.05;
+  public static final double DEFAULT_ABSTAIN_QUANTILE = 0.03;
+  public static final RoutingMode DEFAULT_MODE = RoutingMode.HYBRID;
+  public static final double DEFAULT_MASTER_MARGIN = 0.02;
+  public static final double DEFAULT_MASTER_WEIGHT = 0.5;
 
   public static final RoutingSettings DEFAULT =
       new RoutingSettings(
@@ -42,10 +74,52 @@ public record RoutingSettings(
           DEFAULT_CENTROID_WEIGHT,
           DEFAULT_CONFIDENCE_TEMPERATURE);
 
+  /**
+   * Where the master model is. Empty {@code url} / {@code model} mean the shared {@code llm.url}
+   * and {@code llm.base_model}.
+   */
+  public record MasterSettings(String url, String model, int timeoutMs) {
+    public static final int DEFAULT_TIMEOUT_MS = 3_000;
+    public static final MasterSettings DEFAULT = new MasterSettings("", "", DEFAULT_TIMEOUT_MS);
+
+    public MasterSettings {
+      url = url == null ? "" : url;
+      model = model == null ? "" : model;
+      if (!url.isEmpty() && !(url.startsWith("http://") || url.startsWith("https://"))) {
+        throw new ConfigException("routing.master_url", url, "empty or an http(s) URL");
+      }
+      if (timeoutMs < 1 || timeoutMs > 600_000) {
+        throw new ConfigException("routing.master_timeout_ms", timeoutMs, "in [1, 600000]");
+      }
+    }
+  }
+
+  /** Semantic knobs only; everything else at its default. */
+  public RoutingSettings(
+      double threshold,
+      double priorStrength,
+      int topK,
+      double centroidWeight,
+      double confidenceTemperature) {
+    this(
+        threshold,
+        priorStrength,
+        topK,
+        centroidWeight,
+        confidenceTemperature,
+        DEFAULT_ABSTAIN_QUANTILE,
+        DEFAULT_MODE,
+        DEFAULT_MASTER_MARGIN,
+        DEFAULT_MASTER_WEIGHT,
+        MasterSettings.DEFAULT,
+        "",
+        List.of());
+  }
+
   public RoutingSettings {
     // Written as !(in range) so NaN is rejected too.
-    if (!(threshold > 0 && threshold < 1)) {
-      throw new ConfigException("routing.threshold", threshold, "in (0,1)");
+    if (!(threshold >= 0 && threshold < 1)) {
+      throw new ConfigException("routing.threshold", threshold, "auto or in (0,1)");
     }
     if (!(priorStrength >= 0 && priorStrength <= 4)) {
       throw new ConfigException("routing.prior_strength", priorStrength, "in [0,4]");
@@ -60,22 +134,114 @@ public record RoutingSettings(
       throw new ConfigException(
           "routing.confidence_temperature", confidenceTemperature, "in (0,1]");
     }
+    if (!(abstainQuantile > 0 && abstainQuantile <= 0.5)) {
+      throw new ConfigException("routing.abstain_quantile", abstainQuantile, "in (0,0.5]");
+    }
+    if (!(masterMargin >= 0 && masterMargin <= 1)) {
+      throw new ConfigException("routing.master_margin", masterMargin, "in [0,1]");
+    }
+    if (!(masterWeight >= 0 && masterWeight <= 10)) {
+      throw new ConfigException("routing.master_weight", masterWeight, "in [0,10]");
+    }
+    if (mode == null) {
+      throw new ConfigException("routing.mode", "null", "semantic, master or hybrid");
+    }
+    master = master == null ? MasterSettings.DEFAULT : master;
+    pinned = pinned == null ? "" : pinned;
+    disabled = List.copyOf(disabled == null ? List.of() : disabled);
+    if (!pinned.isEmpty() && disabled.contains(pinned)) {
+      throw new ConfigException("routing.pinned", pinned, "a specialist that is not disabled");
+    }
+  }
+
+  public boolean autoThreshold() {
+    return threshold == AUTO_THRESHOLD;
   }
 
   public RoutingSettings withThreshold(double value) {
-    return new RoutingSettings(value, priorStrength, topK, centroidWeight, confidenceTemperature);
+    return new RoutingSettings(
+        value,
+        priorStrength,
+        topK,
+        centroidWeight,
+        confidenceTemperature,
+        abstainQuantile,
+        mode,
+        masterMargin,
+        masterWeight,
+        master,
+        pinned,
+        disabled);
   }
 
   public RoutingSettings withPriorStrength(double value) {
-    return new RoutingSettings(threshold, value, topK, centroidWeight, confidenceTemperature);
+    return new RoutingSettings(
+        threshold,
+        value,
+        topK,
+        centroidWeight,
+        confidenceTemperature,
+        abstainQuantile,
+        mode,
+        masterMargin,
+        masterWeight,
+        master,
+        pinned,
+        disabled);
   }
 
   public RoutingSettings withTopK(int value) {
     return new RoutingSettings(
-        threshold, priorStrength, value, centroidWeight, confidenceTemperature);
+        threshold,
+        priorStrength,
+        value,
+        centroidWeight,
+        confidenceTemperature,
+        abstainQuantile,
+        mode,
+        masterMargin,
+        masterWeight,
+        master,
+        pinned,
+        disabled);
   }
 
   public RoutingSettings withCentroidWeight(double value) {
-    return new RoutingSettings(threshold, priorStrength, topK, value, confidenceTemperature);
+    return new RoutingSettings(
+        threshold,
+        priorStrength,
+        topK,
+        value,
+        confidenceTemperature,
+        abstainQuantile,
+        mode,
+        masterMargin,
+        masterWeight,
+        master,
+        pinned,
+        disabled);
+  }
+
+  /** The policy knobs replaced, the semantic ones kept. */
+  public RoutingSettings withPolicy(
+      RoutingMode newMode,
+      double newMargin,
+      double newWeight,
+      MasterSettings newMaster,
+      String newPinned,
+      List<String> newDisabled) {
+    return new RoutingSettings(
+        threshold,
+        priorStrength,
+        topK,
+        centroidWeight,
+        confidenceTemperature,
+        abstainQuantile,
+        newMode,
+        newMargin,
+        newWeight,
+        newMaster,
+        newPinned,
+        newDisabled);
   }
 }

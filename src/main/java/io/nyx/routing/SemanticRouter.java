@@ -32,8 +32,16 @@ import java.util.Set;
  * can never win (the threshold is positive).
  *
  * <p>Specialists are ranked by score, ties by name. The decision abstains when the best score is
- * below {@code threshold}. With T = {@code confidenceTemperature}, p_top = softmax(score / T) of
- * the best specialist and s(x) = 1 / (1 + e^-x):
+ * below the threshold. With {@code threshold: auto} the threshold is calibrated at construction:
+ * every anchor r of a specialist with at least two anchors is scored as a query against its own
+ * specialist with r left out (top-k over the others, centroid of the others, prior 1), and the
+ * threshold is the {@code abstainQuantile} quantile of those leave-one-out scores (linear
+ * interpolation between order statistics). Held-out in-scope queries look like unseen exemplars, so
+ * the quantile estimates the share of in-scope queries wrongly abstained, whatever the route set or
+ * embedding model; it costs sum over specialists of anchors^2 dot products, not anchors^2 overall.
+ * Without any specialist of two anchors it falls back to {@link #FALLBACK_THRESHOLD}. With T =
+ * {@code confidenceTemperature}, p_top = softmax(score / T) of the best specialist and s(x) = 1 /
+ * (1 + e^-x):
  *
  * <pre>
  *   chosen:    confidence = p_top * s((best - threshold) / T)
@@ -51,6 +59,9 @@ public final class SemanticRouter implements Router {
   /** The trait weight at which the prior is neutral (the shipped initial weight). */
   static final double NEUTRAL_WEIGHT = 0.5;
 
+  /** The threshold hand-tuned on the shipped five before calibration existed. */
+  public static final double FALLBACK_THRESHOLD = 0.25;
+
   private final Embedder embedder;
   private final RoutingSettings settings;
   private final String[] names;
@@ -59,9 +70,19 @@ public final class SemanticRouter implements Router {
   private final float[] anchors; // (anchor count, dim), unit rows, grouped by specialist
   private final int[] firstAnchor; // specialist i owns rows [firstAnchor[i], firstAnchor[i + 1])
   private final float[] centroids; // (specialist count, dim), unit rows
+  private final double threshold;
 
   public SemanticRouter(
       Embedder embedder, List<SpecialistConfig> specialists, RoutingSettings settings) {
+    this(embedder, specialists, settings, ExemplarCache.NONE);
+  }
+
+  /** Exemplar (and description) vectors come through {@code cache}; queries never do. */
+  public SemanticRouter(
+      Embedder embedder,
+      List<SpecialistConfig> specialists,
+      RoutingSettings settings,
+      ExemplarCache cache) {
     requireUniqueNames(specialists);
     this.embedder = embedder;
     this.settings = settings;
@@ -79,8 +100,9 @@ public final class SemanticRouter implements Router {
       texts.addAll(anchorTexts(s));
     }
     firstAnchor[n] = texts.size();
-    this.anchors = flatten(embedder.embedAll(texts));
+    this.anchors = flatten(cache.embedAll(embedder, texts));
     this.centroids = centroids();
+    this.threshold = settings.autoThreshold() ? calibrate() : settings.threshold();
   }
 
   @Override
@@ -113,6 +135,11 @@ public final class SemanticRouter implements Router {
     return settings;
   }
 
+  /** The abstention threshold in use: the configured one, or the calibrated one with auto. */
+  public double threshold() {
+    return threshold;
+  }
+
   private RouteDecision decide(float[] query, double[] priors) {
     if (query.length != dim) {
       throw new IllegalStateException("embedder returned " + query.length + "-d, not " + dim);
@@ -128,7 +155,6 @@ public final class SemanticRouter implements Router {
     }
     double best = scores[order[0]];
     double second = order.length > 1 ? scores[order[1]] : 0;
-    double threshold = settings.threshold();
     double t = settings.confidenceTemperature();
     if (best < threshold) {
       String reason =
@@ -167,20 +193,24 @@ public final class SemanticRouter implements Router {
   private int topK(float[] q, int from, int to, double[] top) {
     int count = 0;
     for (int row = from; row < to; row++) {
-      double c = dot(q, anchors, row);
-      if (count < top.length) {
-        count++;
-      } else if (c <= top[count - 1]) {
-        continue;
-      }
-      int j = count - 1;
-      while (j > 0 && top[j - 1] < c) {
-        top[j] = top[j - 1];
-        j--;
-      }
-      top[j] = c;
+      count = insert(top, count, dot(q, anchors, row));
     }
     return count;
+  }
+
+  /** Inserts c into the descending {@code top[0..count)} if it belongs; returns the new count. */
+  private static int insert(double[] top, int count, double c) {
+    if (count == top.length && c <= top[count - 1]) {
+      return count;
+    }
+    int n = Math.min(count + 1, top.length);
+    int j = n - 1;
+    while (j > 0 && top[j - 1] < c) {
+      top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = c;
+    return n;
   }
 
   /** Four partial sums break the add dependency chain (about 2x here); fixed order, so exact. */
@@ -246,6 +276,52 @@ public final class SemanticRouter implements Router {
       normalise(out, i * dim);
     }
     return out;
+  }
+
+  /** The leave-one-out quantile described in the class Javadoc. */
+  private double calibrate() {
+    List<Double> loo = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      if (firstAnchor[i + 1] - firstAnchor[i] >= 2) {
+        for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
+          loo.add(leaveOneOut(i, row));
+        }
+      }
+    }
+    if (loo.isEmpty()) {
+      return FALLBACK_THRESHOLD;
+    }
+    double[] sorted = loo.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double pos = settings.abstainQuantile() * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    double q = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    // The threshold must stay positive so a weight-0 specialist (score 0) never wins.
+    return Math.min(0.99, Math.max(1e-3, q));
+  }
+
+  /** sim of anchor {@code row} to specialist i, computed without that anchor. */
+  private double leaveOneOut(int i, int row) {
+    float[] q = Arrays.copyOfRange(anchors, row * dim, (row + 1) * dim);
+    float[] rest = new float[dim];
+    double[] top = new double[settings.topK()];
+    int count = 0;
+    for (int other = firstAnchor[i]; other < firstAnchor[i + 1]; other++) {
+      if (other == row) {
+        continue;
+      }
+      for (int d = 0; d < dim; d++) {
+        rest[d] += anchors[other * dim + d];
+      }
+      count = insert(top, count, dot(q, anchors, other));
+    }
+    normalise(rest, 0);
+    double sum = 0;
+    for (int j = 0; j < count; j++) {
+      sum += top[j];
+    }
+    double a = settings.centroidWeight();
+    return (1 - a) * (sum / count) + a * dot(q, rest, 0);
   }
 
   private void normalise(float[] matrix, int base) {

@@ -73,7 +73,7 @@ class CliTest {
         """
         {"id": 1, "text": "What did I tell you about my childhood dog?"}
         {"id": "b", "text": "I can't stop crying and I don't know who to talk to"}
-        {"id": 3, "text": "What is the best way to season a cast iron pan?"}
+        {"id": 3, "text": "Convert this CSV file to JSON in Python"}
         """;
     Run r = run(in, "route");
     assertThat(r.code()).as(r.err()).isZero();

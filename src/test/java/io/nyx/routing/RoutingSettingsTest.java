@@ -22,7 +22,8 @@ class RoutingSettingsTest {
   @Test
   void thresholdOutsideOpenUnitIntervalIsRejectedNamingTheKey() {
     rejects(() -> RoutingSettings.DEFAULT.withThreshold(1.7), "routing.threshold", "1.7");
-    rejects(() -> RoutingSettings.DEFAULT.withThreshold(0), "routing.threshold", "0.0");
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(-0.1), "routing.threshold", "-0.1");
+    assertThat(RoutingSettings.DEFAULT.withThreshold(0).autoThreshold()).isTrue();
     rejects(() -> RoutingSettings.DEFAULT.withThreshold(Double.NaN), "routing.threshold", "NaN");
   }
 

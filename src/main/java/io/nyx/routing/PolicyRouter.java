@@ -1,0 +1,161 @@
+package io.nyx.routing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The route policy: the semantic decision, then pins, then the master when it is worth asking.
+ *
+ * <ul>
+ *   <li>Disabled specialists enter the semantic router with trait weight 0, so they score 0 and
+ *       never win; they are never offered to the master.
+ *   <li>A pinned specialist is chosen for every query (method "pinned"), scores still recorded.
+ *   <li>Mode semantic: the semantic decision. Mode master: the master is asked every time and its
+ *       pick is taken (method "master"). Mode hybrid: the master is asked only when the semantic
+ *       router chose and its margin is below {@code masterMargin}.
+ *   <li>When the master answers a specialist a with confidence c, the scores become {@code s_i +
+ *       masterWeight * c * [i = a]} and the best wins (hybrid); confidence is c when the winner is
+ *       a, else the semantic confidence times (1 - c). "none" abstains. A master that times out,
+ *       fails or answers garbage leaves the semantic decision as it was, with the verdict attached.
+ * </ul>
+ *
+ * No randomness: the same query, weights and master answer give the same decision. Thread-safe.
+ */
+public final class PolicyRouter implements Router {
+  private final SemanticRouter semantic;
+  private final Master master;
+  private final RoutingSettings settings;
+
+  public PolicyRouter(SemanticRouter semantic, Master master, RoutingSettings settings) {
+    List<String> known = semantic.specialists();
+    for (String name : settings.disabled()) {
+      requireKnown(known, "routing.disabled", name);
+    }
+    if (!settings.pinned().isEmpty()) {
+      requireKnown(known, "routing.pinned", settings.pinned());
+    }
+    this.semantic = semantic;
+    this.master = master;
+    this.settings = settings;
+  }
+
+  @Override
+  public RouteDecision route(String query, Map<String, Double> traitWeights) {
+    return decide(query, semantic.route(query, withDisabled(traitWeights)));
+  }
+
+  /** {@link #route} on each query, with one batched embedding call. */
+  public List<RouteDecision> routeAll(List<String> queries, Map<String, Double> traitWeights) {
+    List<RouteDecision> first = semantic.routeAll(queries, withDisabled(traitWeights));
+    List<RouteDecision> out = new ArrayList<>(queries.size());
+    for (int i = 0; i < queries.size(); i++) {
+      out.add(decide(queries.get(i), first.get(i)));
+    }
+    return out;
+  }
+
+  public SemanticRouter semantic() {
+    return semantic;
+  }
+
+  private RouteDecision decide(String query, RouteDecision s) {
+    if (!settings.pinned().isEmpty()) {
+      return pinned(s);
+    }
+    boolean blank = query == null || query.isBlank();
+    if (blank || !shouldAsk(s)) {
+      return s;
+    }
+    MasterVerdict v = master.ask(query, candidates(s));
+    if (!v.answered()) {
+      return withVerdict(s, v);
+    }
+    if (MasterModel.NONE.equals(v.choice())) {
+      String reason =
+          String.format(
+              Locale.ROOT, "master: no specialist fits (confidence %.2f)", v.confidence());
+      MasterVerdict none = outcome(v, "none");
+      return new RouteDecision.Abstained(reason, v.confidence(), s.margin(), s.scores(), none);
+    }
+    return combine(s, v);
+  }
+
+  private boolean shouldAsk(RouteDecision s) {
+    return switch (settings.mode()) {
+      case SEMANTIC -> false;
+      case MASTER -> true;
+      case HYBRID -> s instanceof RouteDecision.Chosen && s.margin() < settings.masterMargin();
+    };
+  }
+
+  private RouteDecision combine(RouteDecision s, MasterVerdict v) {
+    String pick = v.choice();
+    Map<String, Double> scores = new HashMap<>(s.scores());
+    scores.merge(pick, settings.masterWeight() * v.confidence(), Double::sum);
+    Map<String, Double> ranked = ranked(scores);
+    String winner =
+        settings.mode() == RoutingMode.MASTER ? pick : ranked.keySet().iterator().next();
+    String semanticTop = s.specialist().orElse("");
+    MasterVerdict verdict = outcome(v, pick.equals(semanticTop) ? "agreed" : "overruled");
+    double confidence =
+        winner.equals(pick) ? v.confidence() : s.confidence() * (1 - v.confidence());
+    String method = settings.mode() == RoutingMode.MASTER ? "master" : "hybrid";
+    return new RouteDecision.Chosen(
+        winner, method, confidence, RouteDecision.marginOf(ranked), ranked, verdict);
+  }
+
+  private List<String> candidates(RouteDecision s) {
+    return s.scores().keySet().stream().filter(n -> !settings.disabled().contains(n)).toList();
+  }
+
+  private RouteDecision pinned(RouteDecision s) {
+    String name = settings.pinned();
+    return new RouteDecision.Chosen(
+        name, "pinned", 1.0, s.margin(), s.scores(), MasterVerdict.NOT_ASKED);
+  }
+
+  private Map<String, Double> withDisabled(Map<String, Double> traitWeights) {
+    if (settings.disabled().isEmpty()) {
+      return traitWeights;
+    }
+    Map<String, Double> w = new HashMap<>(traitWeights);
+    settings.disabled().forEach(name -> w.put(name, 0.0));
+    return w;
+  }
+
+  private static RouteDecision withVerdict(RouteDecision s, MasterVerdict v) {
+    return switch (s) {
+      case RouteDecision.Chosen c ->
+          new RouteDecision.Chosen(c.name(), c.method(), c.confidence(), c.margin(), c.scores(), v);
+      case RouteDecision.Abstained a ->
+          new RouteDecision.Abstained(a.reason(), a.confidence(), a.margin(), a.scores(), v);
+      case RouteDecision.Forced f -> f;
+    };
+  }
+
+  private static MasterVerdict outcome(MasterVerdict v, String outcome) {
+    return new MasterVerdict(true, outcome, v.choice(), v.confidence(), v.detail());
+  }
+
+  /** Highest first, ties by name, like the semantic router. */
+  private static Map<String, Double> ranked(Map<String, Double> scores) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    scores.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Double>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  private static void requireKnown(List<String> known, String key, String name) {
+    if (!known.contains(name)) {
+      throw new io.nyx.config.ConfigException(key, name, "one of " + known);
+    }
+  }
+}

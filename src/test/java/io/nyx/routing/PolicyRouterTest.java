@@ -1,0 +1,250 @@
+package io.nyx.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nyx.backend.BackendSettings;
+import io.nyx.backend.openai.OpenAiChatBackend;
+import io.nyx.config.ConfigException;
+import io.nyx.config.Decoding;
+import io.nyx.config.SpecialistConfig;
+import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.testing.FakeVllm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The route policy against the fake vLLM. "billing" and "invoices" share their exemplars, so every
+ * billing query is an exact tie (margin 0): a close call by construction.
+ */
+class PolicyRouterTest {
+  private static final List<String> MONEY =
+      List.of(
+          "why was I charged twice this month",
+          "I need a copy of my last invoice",
+          "update the credit card on my account",
+          "when is my next payment due");
+  private static final String MONEY_QUERY = "there is a double charge on my bill";
+
+  private static MiniLmEmbedder embedder;
+  private static SemanticRouter semantic;
+  private FakeVllm fake;
+  private MasterModel master;
+
+  @BeforeAll
+  static void load() {
+    embedder = new MiniLmEmbedder();
+    semantic =
+        new SemanticRouter(
+            embedder,
+            List.of(
+                specialist("billing", MONEY),
+                specialist("invoices", MONEY),
+                specialist(
+                    "chef",
+                    List.of(
+                        "how long do I roast a whole chicken",
+                        "what can I cook with leftover rice",
+                        "give me a recipe for banana bread",
+                        "how do I make a sourdough starter"))),
+            RoutingSettings.DEFAULT.withThreshold(0.2));
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  @BeforeEach
+  void startFake() {
+    fake = FakeVllm.start();
+    // Generous: a loaded CI machine must not turn a slow answer into a timeout.
+    master = master(Duration.ofSeconds(10));
+  }
+
+  private MasterModel master(Duration readTimeout) {
+    var backend =
+        new OpenAiChatBackend(
+            new BackendSettings(fake.baseUrl(), Duration.ofSeconds(2), readTimeout, null));
+    return new MasterModel(backend, "", semanticSpecialists());
+  }
+
+  @AfterEach
+  void stopFake() {
+    fake.close();
+  }
+
+  @Test
+  void clearCaseIsDecidedWithoutTheMaster() {
+    RouteDecision d = policy(RoutingMode.HYBRID).route("a recipe for roast chicken", Map.of());
+    assertThat(d.specialist()).contains("chef");
+    assertThat(d.method()).isEqualTo("semantic");
+    assertThat(d.master()).isEqualTo(MasterVerdict.NOT_ASKED);
+    assertThat(fake.chatCount()).isZero();
+  }
+
+  @Test
+  void closeCallAsksTheMasterThroughJsonSchemaAndTakesItsPick() {
+    fake.replyStructured(req -> "{\"specialist\":\"invoices\",\"confidence\":0.8}");
+    RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
+
+    assertThat(d.specialist()).contains("invoices");
+    assertThat(d.method()).isEqualTo("hybrid");
+    assertThat(d.confidence()).isEqualTo(0.8);
+    // Tie broken by name before the master: billing was the semantic pick.
+    assertThat(d.master().outcome()).isEqualTo("overruled");
+    assertThat(d.master().choice()).isEqualTo("invoices");
+    assertThat(d.scores().get("invoices") - d.scores().get("billing")).isEqualTo(0.5 * 0.8);
+    assertThat(d.margin()).isEqualTo(0.5 * 0.8);
+
+    JsonNode req = fake.lastRequest();
+    JsonNode format = req.path("response_format");
+    assertThat(format.path("type").asText()).isEqualTo("json_schema");
+    JsonNode props = format.path("json_schema").path("schema").path("properties");
+    List<String> names = new ArrayList<>();
+    props.path("specialist").path("enum").forEach(n -> names.add(n.asText()));
+    assertThat(names).containsExactlyInAnyOrder("billing", "invoices", "chef", "none");
+    assertThat(props.has("confidence")).isTrue();
+    for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
+      assertThat(it.next()).doesNotStartWith("guided_");
+    }
+    assertThat(req.path("temperature").asDouble()).isZero();
+  }
+
+  @Test
+  void masterThatHangsFallsBackToTheSemanticDecisionAndSaysSo() {
+    fake.hangNext();
+    master = master(Duration.ofMillis(300));
+    RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
+    assertThat(d.specialist()).contains("billing");
+    assertThat(d.method()).isEqualTo("semantic");
+    assertThat(d.master().asked()).isTrue();
+    assertThat(d.master().outcome()).isEqualTo("timeout");
+    assertThat(d.scores()).isEqualTo(semantic.route(MONEY_QUERY, Map.of()).scores());
+  }
+
+  @Test
+  void garbageAnswersAreRejectedAndTheSemanticDecisionStands() {
+    for (String garbage :
+        List.of(
+            "I think billing",
+            "{\"specialist\":\"pirate\",\"confidence\":0.9}",
+            "{\"specialist\":\"invoices\"}",
+            "{\"specialist\":\"invoices\",\"confidence\":7}",
+            "[\"invoices\"]")) {
+      fake.replyStructured(req -> garbage);
+      RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
+      assertThat(d.specialist()).as(garbage).contains("billing");
+      assertThat(d.master().outcome()).as(garbage).isEqualTo("garbage");
+      assertThat(d.master().detail()).as(garbage).isNotEmpty();
+    }
+  }
+
+  @Test
+  void serverErrorFallsBackAsFailed() {
+    fake.failAlways(500, "InternalServerError", "boom");
+    RouteDecision d = policy(RoutingMode.MASTER).route("bake me a cake", Map.of());
+    assertThat(d.specialist()).contains("chef");
+    assertThat(d.master().outcome()).isEqualTo("failed");
+  }
+
+  @Test
+  void masterNoneAbstainsWithTheReason() {
+    fake.replyStructured(req -> "{\"specialist\":\"none\",\"confidence\":0.7}");
+    RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
+    assertThat(d).isInstanceOf(RouteDecision.Abstained.class);
+    assertThat(((RouteDecision.Abstained) d).reason())
+        .isEqualTo("master: no specialist fits (confidence 0.70)");
+    assertThat(d.master().outcome()).isEqualTo("none");
+  }
+
+  @Test
+  void masterModeAsksEveryTimeAndTakesThePick() {
+    fake.replyStructured(req -> "{\"specialist\":\"invoices\",\"confidence\":0.1}");
+    RouteDecision d = policy(RoutingMode.MASTER).route("a recipe for roast chicken", Map.of());
+    assertThat(d.specialist()).contains("invoices");
+    assertThat(d.method()).isEqualTo("master");
+    assertThat(fake.chatCount()).isEqualTo(1);
+  }
+
+  @Test
+  void semanticModeNeverAsks() {
+    RouteDecision d = policy(RoutingMode.SEMANTIC).route(MONEY_QUERY, Map.of());
+    assertThat(d.specialist()).contains("billing");
+    assertThat(fake.chatCount()).isZero();
+  }
+
+  @Test
+  void sameInputsGiveTheSameDecision() {
+    fake.replyStructured(req -> "{\"specialist\":\"invoices\",\"confidence\":0.6}");
+    PolicyRouter p = policy(RoutingMode.HYBRID);
+    RouteDecision first = p.route(MONEY_QUERY, Map.of("billing", 0.6));
+    assertThat(p.route(MONEY_QUERY, Map.of("billing", 0.6))).isEqualTo(first);
+    assertThat(p.routeAll(List.of(MONEY_QUERY, ""), Map.of("billing", 0.6)).getFirst())
+        .isEqualTo(first);
+  }
+
+  @Test
+  void disabledSpecialistIsNeverChosenNorOffered() {
+    fake.replyStructured(req -> "{\"specialist\":\"billing\",\"confidence\":0.9}");
+    PolicyRouter p = policy(RoutingMode.HYBRID, "", List.of("billing"));
+    RouteDecision d = p.route(MONEY_QUERY, Map.of());
+    assertThat(d.specialist()).contains("invoices");
+    assertThat(d.scores().get("billing")).isZero();
+    assertThat(d.master().asked()).isFalse(); // invoices wins clearly once billing scores 0
+  }
+
+  @Test
+  void pinnedSpecialistAlwaysAnswers() {
+    RouteDecision d = policy(RoutingMode.HYBRID, "chef", List.of()).route(MONEY_QUERY, Map.of());
+    assertThat(d.specialist()).contains("chef");
+    assertThat(d.method()).isEqualTo("pinned");
+    assertThat(d.scores()).hasSize(3);
+    assertThat(fake.chatCount()).isZero();
+  }
+
+  @Test
+  void unknownPinnedOrDisabledNamesAreConfigErrors() {
+    assertThatThrownBy(() -> policy(RoutingMode.HYBRID, "pirate", List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("routing.pinned must be one of");
+    assertThatThrownBy(() -> policy(RoutingMode.HYBRID, "", List.of("pirate")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("routing.disabled must be one of");
+  }
+
+  private PolicyRouter policy(RoutingMode mode) {
+    return policy(mode, "", List.of());
+  }
+
+  private PolicyRouter policy(RoutingMode mode, String pinned, List<String> disabled) {
+    RoutingSettings s = semantic.settings();
+    return new PolicyRouter(
+        semantic,
+        master,
+        s.withPolicy(
+            mode,
+            RoutingSettings.DEFAULT_MASTER_MARGIN,
+            RoutingSettings.DEFAULT_MASTER_WEIGHT,
+            s.master(),
+            pinned,
+            disabled));
+  }
+
+  private static List<SpecialistConfig> semanticSpecialists() {
+    return semantic.specialists().stream().map(n -> specialist(n, MONEY)).toList();
+  }
+
+  static SpecialistConfig specialist(String name, List<String> exemplars) {
+    return new SpecialistConfig(name, "", name, null, "", exemplars, Decoding.DEFAULT, 0.5, null);
+  }
+}
