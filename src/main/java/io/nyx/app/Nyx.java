@@ -26,11 +26,18 @@ import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
 import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.persistence.JdbcPredictionStore;
 import io.nyx.persistence.JdbcQueryLog;
+import io.nyx.persistence.JdbcReviewQueue;
 import io.nyx.persistence.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
+import io.nyx.pipeline.Powers;
+import io.nyx.pipeline.PredictionService;
+import io.nyx.pipeline.ReviewService;
 import io.nyx.routing.SemanticRouter;
+import io.nyx.safety.EmbeddingRiskScreen;
+import io.nyx.safety.RiskCategories;
 import io.nyx.specialist.Specialists;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -113,6 +120,17 @@ public final class Nyx implements AutoCloseable {
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
     JdbcQueryLog log = new JdbcQueryLog(db.dataSource());
+    JdbcReviewQueue reviews = new JdbcReviewQueue(db.dataSource());
+    JdbcPredictionStore predictions = new JdbcPredictionStore(db.dataSource());
+    Powers powers =
+        new Powers(
+            new EmbeddingRiskScreen(
+                embedder,
+                RiskCategories.load(config.context().safetyCategories()),
+                config.context().riskThreshold()),
+            reviews,
+            predictions,
+            config.context().maxPromptTokens());
     InferencePipeline pipeline =
         new InferencePipeline(
             new InferencePipeline.Parts(
@@ -128,7 +146,8 @@ public final class Nyx implements AutoCloseable {
                 config.context().zone(),
                 clock,
                 System::nanoTime,
-                UUID::randomUUID));
+                UUID::randomUUID,
+                powers));
     FeedbackService feedback =
         new FeedbackService(
             log,
@@ -151,7 +170,9 @@ public final class Nyx implements AutoCloseable {
                     weights,
                     readiness,
                     metrics,
-                    clock))
+                    clock,
+                    new ReviewService(reviews, feedback, clock),
+                    new PredictionService(predictions, feedback, clock)))
             .start();
     return new Nyx(config, db, embedder, server, specialists, learner);
   }
