@@ -8,6 +8,8 @@ import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
+import io.nyx.pipeline.PredictionService;
+import io.nyx.pipeline.ReviewService;
 import io.nyx.routing.Router;
 import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
@@ -27,7 +29,9 @@ public final class ApiServer implements AutoCloseable {
       Readiness readiness,
       Guard guard,
       NyxMetrics metrics,
-      InstantSource clock) {}
+      InstantSource clock,
+      ReviewService reviews,
+      PredictionService predictions) {}
 
   private final WebServer server;
 
@@ -37,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
     ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
     FeedbackApi feedback = new FeedbackApi(p.feedback(), p.traits(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
+    PowersApi powers = new PowersApi(p.reviews(), p.predictions());
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new AuthFilter(p.guard()))
@@ -47,6 +52,11 @@ public final class ApiServer implements AutoCloseable {
             .post("/feedback", http.wrap("/feedback", feedback::feedback))
             .get("/traits", http.wrap("/traits", feedback::list))
             .put("/traits/{name}", http.wrap("/traits/{name}", feedback::set))
+            .get("/review", http.wrap("/review", powers::pending))
+            .post("/review/{id}", http.wrap("/review/{id}", powers::decide))
+            .post(
+                "/predictions/{id}/outcome",
+                http.wrap("/predictions/{id}/outcome", powers::outcome))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

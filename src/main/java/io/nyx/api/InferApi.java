@@ -13,7 +13,8 @@ import java.util.Set;
 
 /** {@code POST /infer} and {@code POST /v1/route}: Nyx's own JSON API. */
 final class InferApi {
-  static final Set<String> FIELDS = Set.of("query", "session_id", "specialist", "max_tokens");
+  static final Set<String> FIELDS =
+      Set.of("query", "session_id", "specialist", "max_tokens", "time_zone");
   static final int MAX_TOKENS = 131_072;
 
   private final InferencePipeline pipeline;
@@ -32,14 +33,29 @@ final class InferApi {
     Fields f = new Fields(Json.parseObject(Http.body(req))).only(FIELDS);
     InferenceRequest request =
         InferenceRequest.ofQuery(
-            f.requireString("query", maxQueryChars),
-            f.optString("session_id", 200),
-            f.optString("specialist", 100),
-            f.optInt("max_tokens", 1, MAX_TOKENS));
+                f.requireString("query", maxQueryChars),
+                f.optString("session_id", 200),
+                f.optString("specialist", 100),
+                f.optInt("max_tokens", 1, MAX_TOKENS))
+            .withTimeZone(zone(f.optString("time_zone", 64)));
     InferenceResult result = pipeline.infer(request, InferenceListener.NONE);
     res.header("X-Nyx-Query-Id", result.id().toString());
     res.header("X-Nyx-Specialist", result.specialist() == null ? "base" : result.specialist());
     Http.json(res, 200, Responses.infer(result));
+  }
+
+  private static java.time.@org.jspecify.annotations.Nullable ZoneId zone(
+      @org.jspecify.annotations.Nullable String id) {
+    if (id == null) {
+      return null;
+    }
+    try {
+      return java.time.ZoneId.of(id);
+    } catch (java.time.DateTimeException e) {
+      throw new io.nyx.pipeline.NyxException.BadRequest(
+          "time_zone",
+          "'time_zone' must be an IANA zone id such as Europe/Berlin but was \"" + id + "\"");
+    }
   }
 
   void route(ServerRequest req, ServerResponse res) {

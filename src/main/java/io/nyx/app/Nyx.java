@@ -27,15 +27,22 @@ import io.nyx.persistence.DurableQueryLog;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
 import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.persistence.JdbcPredictionStore;
 import io.nyx.persistence.JdbcQueryLog;
+import io.nyx.persistence.JdbcReviewQueue;
 import io.nyx.persistence.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
+import io.nyx.pipeline.Powers;
+import io.nyx.pipeline.PredictionService;
+import io.nyx.pipeline.ReviewService;
 import io.nyx.routing.FileExemplarCache;
 import io.nyx.routing.MasterModel;
 import io.nyx.routing.PolicyRouter;
 import io.nyx.routing.RoutingSettings;
 import io.nyx.routing.SemanticRouter;
+import io.nyx.safety.EmbeddingRiskScreen;
+import io.nyx.safety.RiskCategories;
 import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
 import java.time.Duration;
@@ -131,6 +138,17 @@ public final class Nyx implements AutoCloseable {
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
+    JdbcReviewQueue reviews = new JdbcReviewQueue(db.dataSource());
+    JdbcPredictionStore predictions = new JdbcPredictionStore(db.dataSource());
+    Powers powers =
+        new Powers(
+            new EmbeddingRiskScreen(
+                embedder,
+                RiskCategories.load(config.context().safetyCategories()),
+                config.context().riskThreshold()),
+            reviews,
+            predictions,
+            config.context().maxPromptTokens());
     InferencePipeline pipeline =
         new InferencePipeline(
             new InferencePipeline.Parts(
@@ -146,7 +164,8 @@ public final class Nyx implements AutoCloseable {
                 config.context().zone(),
                 clock,
                 System::nanoTime,
-                UUID::randomUUID));
+                UUID::randomUUID,
+                powers));
     FeedbackService feedback =
         new FeedbackService(
             log,
@@ -170,7 +189,9 @@ public final class Nyx implements AutoCloseable {
                     readiness,
                     guard,
                     metrics,
-                    clock))
+                    clock,
+                    new ReviewService(reviews, feedback, clock),
+                    new PredictionService(predictions, feedback, clock)))
             .start();
     return new Nyx(config, db, embedder, server, specialists, learner, guard, log);
   }

@@ -178,11 +178,21 @@ public final class ConfigLoader {
   }
 
   private static ContextConfig context(YamlTree t) {
-    t.rejectUnknown(Set.of("time_zone", "memory_top_k", "facts_top_k"));
+    t.rejectUnknown(
+        Set.of(
+            "time_zone",
+            "memory_top_k",
+            "facts_top_k",
+            "max_prompt_tokens",
+            "risk_threshold",
+            "safety_categories"));
     ContextConfig d = ContextConfig.DEFAULT;
     return new ContextConfig(
         t.string("time_zone", d.timeZone()),
         t.integer("memory_top_k", d.memoryTopK()),
-        t.integer("facts_top_k", d.factsTopK()));
+        t.integer("facts_top_k", d.factsTopK()),
+        t.integer("max_prompt_tokens", d.maxPromptTokens()),
+        t.number("risk_threshold", d.riskThreshold()),
+        t.string("safety_categories", d.safetyCategories()));
   }
 }

@@ -3,9 +3,23 @@ package io.nyx.config;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
-/** Context building: the default time zone for Kairos and how many memories/facts to retrieve. */
-public record ContextConfig(String timeZone, int memoryTopK, int factsTopK) {
-  public static final ContextConfig DEFAULT = new ContextConfig("UTC", 5, 5);
+/**
+ * Context building: the default time zone for Kairos, how many memories/facts to retrieve, the
+ * prompt token budget, and Eleos's risk screen (threshold, categories file; "" = shipped).
+ */
+public record ContextConfig(
+    String timeZone,
+    int memoryTopK,
+    int factsTopK,
+    int maxPromptTokens,
+    double riskThreshold,
+    String safetyCategories) {
+  public static final ContextConfig DEFAULT = new ContextConfig("UTC", 5, 5, 8192, 0.35, "");
+
+  /** The earlier three-setting form; the rest take their defaults. */
+  public ContextConfig(String timeZone, int memoryTopK, int factsTopK) {
+    this(timeZone, memoryTopK, factsTopK, 8192, 0.35, "");
+  }
 
   public ContextConfig {
     try {
@@ -19,6 +33,12 @@ public record ContextConfig(String timeZone, int memoryTopK, int factsTopK) {
     }
     if (factsTopK < 0 || factsTopK > 100) {
       throw new ConfigException("context.facts_top_k", factsTopK, "in [0,100]");
+    }
+    if (maxPromptTokens < 256 || maxPromptTokens > 10_000_000) {
+      throw new ConfigException("context.max_prompt_tokens", maxPromptTokens, "in [256,10000000]");
+    }
+    if (!(riskThreshold >= 0 && riskThreshold <= 2)) {
+      throw new ConfigException("context.risk_threshold", riskThreshold, "in [0,2]");
     }
   }
 

@@ -6,6 +6,7 @@ public enum ContextStrategy {
   FACTS,
   TIME,
   SAFETY,
+  FORESIGHT,
   NONE;
 
   /** Parses the YAML spelling (lower case); names the allowed values on failure. */
@@ -15,6 +16,6 @@ public enum ContextStrategy {
         return s;
       }
     }
-    throw new ConfigException(key, value, "one of memory, facts, time, safety, none");
+    throw new ConfigException(key, value, "one of memory, facts, time, safety, foresight, none");
   }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Eleos: care guidance added to every prompt it answers. */
 public final class SafetyContext implements ContextBuilder {
-  static final String GUIDANCE =
+  public static final String GUIDANCE =
       "Respond with warmth and without judgement. If the person may be in danger or thinking of"
           + " harming themselves or others, say clearly that help is available, encourage contacting"
           + " local emergency services or a crisis line, and do not give instructions that could"

@@ -1,18 +1,18 @@
 package io.nyx.context;
 
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import io.nyx.context.time.Kairos;
 import java.util.List;
-import java.util.Locale;
 
-/** Kairos: the current date, time, weekday and zone, so relative dates can be resolved. */
+/**
+ * Kairos: the current date, time, weekday and zone, the query's relative dates resolved to exact
+ * dates, its deadline and urgency — so the model need not do calendar arithmetic.
+ */
 public final class TimeContext implements ContextBuilder {
-  private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("EEEE yyyy-MM-dd HH:mm:ss xxx '('VV')'", Locale.ROOT);
+  private final Kairos kairos = new Kairos();
 
   @Override
   public List<ContextItem> build(ContextRequest request) {
-    ZonedDateTime now = request.now().atZone(request.zone());
-    return List.of(new ContextItem.TimeItem("Current time: " + FORMAT.format(now)));
+    var reading = kairos.read(request.query(), request.now(), request.zone());
+    return List.of(new ContextItem.TimeItem(kairos.render(reading)));
   }
 }

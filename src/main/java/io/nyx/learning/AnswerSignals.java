@@ -8,5 +8,20 @@ import java.util.OptionalDouble;
  * @param confidence from logprobs, empty when the backend gave none
  * @param finishReason "stop", "length", ... or "" when unknown
  * @param failed true when no answer was produced (backend error)
+ * @param latencyMs the whole request's latency, as measured by the pipeline
+ * @param latencyBudgetMs what the query's urgency allows (Kairos); 0 = no budget
+ * @param unsafeOutput true when the risk screen flagged the answer itself
  */
-public record AnswerSignals(OptionalDouble confidence, String finishReason, boolean failed) {}
+public record AnswerSignals(
+    OptionalDouble confidence,
+    String finishReason,
+    boolean failed,
+    long latencyMs,
+    long latencyBudgetMs,
+    boolean unsafeOutput) {
+
+  /** Signals without a latency budget or an output screen. */
+  public AnswerSignals(OptionalDouble confidence, String finishReason, boolean failed) {
+    this(confidence, finishReason, failed, 0, 0, false);
+  }
+}

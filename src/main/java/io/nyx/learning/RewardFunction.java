@@ -8,13 +8,25 @@ import java.util.Map;
  *
  * <p>{@code reward = clamp(2·confidence − 1 + truncation, −1, 1)}, where confidence is the
  * geometric-mean token probability (0.5, i.e. neutral, when unknown) and truncation is −0.25 when
- * the answer hit {@code max_tokens}. A failed call scores −1. Human feedback later replaces part of
- * it: {@link #withFeedback} gives {@code 0.3·automatic + 0.7·rating}, because a person's judgement
- * is worth more than the model's own certainty.
+ * the answer hit {@code max_tokens}. A failed call scores −1.
+ *
+ * <p>Delay (the seed's penalty for delay): when the query's urgency set a latency budget {@code b}
+ * and the request took {@code t > b} milliseconds, {@code delay = −min(0.5, 0.25·(t − b)/b)} — a
+ * quarter point per budget overrun, at most half a point, so a slow but right answer still beats a
+ * wrong one. An answer the risk screen flagged gets {@code unsafe_output = −0.5}.
+ *
+ * <p>Human feedback later replaces part of it: {@link #withFeedback} gives {@code 0.3·automatic +
+ * 0.7·rating}, because a person's judgement is worth more than the model's own certainty.
  */
 public final class RewardFunction {
   static final double TRUNCATION_PENALTY = -0.25;
   static final double FEEDBACK_SHARE = 0.7;
+  static final double DELAY_RATE = 0.25;
+  static final double MAX_DELAY_PENALTY = 0.5;
+  static final double UNSAFE_OUTPUT_PENALTY = -0.5;
+
+  /** A human reviewer's "harmful" caps the rating at this, whatever rating came with it. */
+  static final double HARMFUL_RATING_CAP = -0.5;
 
   public Reward score(AnswerSignals signals) {
     Map<String, Double> parts = new LinkedHashMap<>();
@@ -27,6 +39,12 @@ public final class RewardFunction {
     if ("length".equals(signals.finishReason())) {
       parts.put("truncated", TRUNCATION_PENALTY);
     }
+    if (signals.latencyBudgetMs() > 0 && signals.latencyMs() > signals.latencyBudgetMs()) {
+      parts.put("delay", delay(signals.latencyMs(), signals.latencyBudgetMs()));
+    }
+    if (signals.unsafeOutput()) {
+      parts.put("unsafe_output", UNSAFE_OUTPUT_PENALTY);
+    }
     double sum = parts.values().stream().mapToDouble(Double::doubleValue).sum();
     return new Reward(clamp(sum), parts);
   }
@@ -34,6 +52,29 @@ public final class RewardFunction {
   /** The reward after a person rated the answer ({@code rating} in [-1,1]). */
   public double withFeedback(double automatic, double rating) {
     return clamp((1 - FEEDBACK_SHARE) * automatic + FEEDBACK_SHARE * rating);
+  }
+
+  static double delay(long latencyMs, long budgetMs) {
+    double overrun = (double) (latencyMs - budgetMs) / budgetMs;
+    return -Math.min(MAX_DELAY_PENALTY, DELAY_RATE * overrun);
+  }
+
+  /**
+   * The rating a safety review stands for: the reviewer's rating, capped at {@value
+   * #HARMFUL_RATING_CAP} when the verdict is harmful, so a harmful answer never earns reward.
+   */
+  public double reviewRating(boolean harmful, double rating) {
+    return harmful ? Math.min(rating, HARMFUL_RATING_CAP) : rating;
+  }
+
+  /**
+   * The rating a resolved prediction stands for: {@code 1 − 2·(p − o)²}, where {@code p} is the
+   * likelihood the answer gave the outcome and {@code o} is 1 if it happened, else 0 — one minus
+   * twice the Brier score, so a confident right call earns 1 and a confident wrong one −1.
+   */
+  public double predictionRating(double likelihood, boolean happened) {
+    double miss = likelihood - (happened ? 1 : 0);
+    return clamp(1 - 2 * miss * miss);
   }
 
   private static double clamp(double v) {

@@ -1,7 +1,6 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.BackendException;
-import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatResult;
 import io.nyx.config.ContextStrategy;
 import io.nyx.config.Decoding;
@@ -11,6 +10,10 @@ import io.nyx.context.ContextBuilder;
 import io.nyx.context.ContextItem;
 import io.nyx.context.ContextRequest;
 import io.nyx.context.PromptAssembler;
+import io.nyx.context.SafetyContext;
+import io.nyx.context.time.Kairos;
+import io.nyx.context.time.TimeReading;
+import io.nyx.foresight.Foresight;
 import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
@@ -20,10 +23,12 @@ import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.Router;
+import io.nyx.safety.RiskAssessment;
 import io.nyx.specialist.Specialists;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -38,6 +43,7 @@ import java.util.function.Supplier;
  */
 public final class InferencePipeline {
   static final String BASE_PROMPT = "You are Nyx, a helpful, honest assistant.";
+  private static final System.Logger LOG = System.getLogger(InferencePipeline.class.getName());
 
   /** Everything the pipeline works with, wired once in {@code app}. */
   public record Parts(
@@ -53,13 +59,16 @@ public final class InferencePipeline {
       ZoneId zone,
       InstantSource clock,
       LongSupplier nanoClock,
-      Supplier<UUID> ids) {}
+      Supplier<UUID> ids,
+      Powers powers) {}
 
   private final Parts p;
   private final PromptAssembler assembler = new PromptAssembler();
   private final RewardFunction rewards = new RewardFunction();
   private final Generation generation;
   private final Records records = new Records();
+  private final Kairos kairos = new Kairos();
+  private final Foresight foresight = new Foresight();
 
   public InferencePipeline(Parts parts) {
     this.p = parts;
@@ -70,16 +79,56 @@ public final class InferencePipeline {
     long start = p.nanoClock().getAsLong();
     UUID id = p.ids().get();
     Instant now = p.clock().instant();
+    ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
+    TimeReading time = kairos.read(req.query(), now, zone);
+    RiskAssessment risk = screen(req.query());
     RouteDecision route = route(req);
-    Plan plan = plan(route, req);
-    p.metrics().routed(route.method(), plan.label());
+    String eleos = risk.flagged() ? safetySpecialist() : "";
+    Plan plan = eleos.isEmpty() ? plan(route, req) : specialistPlan(eleos, req);
+    p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
     listener.routed(id, route, plan.specialist());
-    List<ContextItem> context = context(plan, req, now);
-    List<ChatMessage> messages =
-        assembler.assemble(plan.systemPrompt(), req.callerSystem(), context, req.conversation());
-    Records.Draft draft = new Records.Draft(id, now, req, route, plan, messages, context);
+    List<ContextItem> context = withCare(context(plan, req, now, zone), risk);
+    PromptAssembler.Assembled prompt =
+        assembler.assemble(
+            plan.systemPrompt(),
+            req.callerSystem(),
+            context,
+            req.conversation(),
+            p.powers().maxPromptTokens() - plan.decoding().maxTokens());
+    String overridden = eleos.isEmpty() ? "" : route.method();
+    Screening screening = new Screening(time, risk, overridden, prompt.dropped());
+    Records.Draft draft =
+        new Records.Draft(id, now, req, route, plan, prompt.messages(), context, screening);
     Answer answer = generate(draft, listener, start);
     return finish(draft, answer, start);
+  }
+
+  /** The risk screen's verdict; a failing screen is recorded as unscreened, never fatal. */
+  private RiskAssessment screen(String text) {
+    try {
+      return p.powers().screen().screen(text);
+    } catch (RuntimeException e) {
+      return new RiskAssessment(0, "", Map.of(), false, List.of("not screened: " + e.getMessage()));
+    }
+  }
+
+  /** The specialist that answers risky requests: the first whose context is safety, or "". */
+  private String safetySpecialist() {
+    return p.specialists().all().stream()
+        .filter(s -> s.context() == ContextStrategy.SAFETY)
+        .map(SpecialistConfig::name)
+        .findFirst()
+        .orElse("");
+  }
+
+  /** Care guidance joins any flagged request's context, whoever answers it. */
+  private static List<ContextItem> withCare(List<ContextItem> items, RiskAssessment risk) {
+    if (!risk.flagged() || items.stream().anyMatch(i -> i instanceof ContextItem.GuidanceItem)) {
+      return items;
+    }
+    List<ContextItem> out = new ArrayList<>(items);
+    out.add(new ContextItem.GuidanceItem(SafetyContext.GUIDANCE));
+    return out;
   }
 
   private RouteDecision route(InferenceRequest req) {
@@ -98,12 +147,20 @@ public final class InferencePipeline {
     if (route.specialist().isEmpty()) {
       return basePlan(req);
     }
-    SpecialistConfig s = p.specialists().find(route.specialist().get()).orElseThrow();
+    return specialistPlan(route.specialist().get(), req);
+  }
+
+  private Plan specialistPlan(String name, InferenceRequest req) {
+    SpecialistConfig s = p.specialists().find(name).orElseThrow();
+    String prompt =
+        s.context() == ContextStrategy.FORESIGHT
+            ? s.promptTemplate().strip() + "\n\n" + Foresight.STRUCTURE
+            : s.promptTemplate();
     return new Plan(
         s.name(),
         s.adapter(),
         p.specialists().backendFor(s.name()),
-        s.promptTemplate(),
+        prompt,
         override(s.decoding(), req));
   }
 
@@ -119,14 +176,14 @@ public final class InferencePipeline {
         req.maxTokens().orElse(d.maxTokens()));
   }
 
-  private List<ContextItem> context(Plan plan, InferenceRequest req, Instant now) {
+  private List<ContextItem> context(Plan plan, InferenceRequest req, Instant now, ZoneId zone) {
     if (plan.specialist() == null) {
       return List.of();
     }
     ContextStrategy strategy = p.specialists().find(plan.specialist()).orElseThrow().context();
     ContextBuilder builder = p.contexts().getOrDefault(strategy, ContextBuilder.NONE);
     try {
-      return builder.build(new ContextRequest(req.query(), null, req.sessionId(), now, p.zone()));
+      return builder.build(new ContextRequest(req.query(), null, req.sessionId(), now, zone));
     } catch (RuntimeException e) {
       // Context is an aid: answer without it rather than fail; the row records the empty context.
       return List.of();
@@ -174,14 +231,20 @@ public final class InferencePipeline {
   private InferenceResult finish(Records.Draft d, Answer answer, long start) {
     ChatResult r = answer.timed().result();
     OptionalDouble confidence = Confidence.fromLogprobs(r.logprobs());
-    Reward reward = rewards.score(new AnswerSignals(confidence, r.finishReason(), false));
+    RiskAssessment output = screen(r.content());
+    long latency = millisSince(start);
+    long budget = d.screening().time().urgency().budgetMs();
+    Reward reward =
+        rewards.score(
+            new AnswerSignals(
+                confidence, r.finishReason(), false, latency, budget, output.flagged()));
     if (answer.fallback().isEmpty()) {
       learn(d.plan(), reward);
     }
-    long latency = millisSince(start);
     double conf = confidence.orElse(0.5);
     persist(records.answered(d, answer, conf, reward, latency));
     p.metrics().reward(d.plan().label(), reward.value());
+    afterAnswer(d, r.content(), output);
     return new InferenceResult(
         d.id(),
         d.route(),
@@ -195,6 +258,34 @@ public final class InferencePipeline {
         latency,
         d.context(),
         answer.fallback());
+  }
+
+  /**
+   * Queues flagged exchanges for review and stores Moira's predictions. The answer is already
+   * recorded; these are follow-ups, so a store failure here must not turn it into an error.
+   */
+  private void afterAnswer(Records.Draft d, String content, RiskAssessment output) {
+    try {
+      if (d.screening().input().flagged()) {
+        p.powers().reviews().enqueue(d.id(), "input", d.screening().input(), d.at());
+      }
+      if (output.flagged()) {
+        p.powers().reviews().enqueue(d.id(), "output", output, d.at());
+      }
+      var scenarios = foresight.parse(content);
+      if (!scenarios.isEmpty() && isForesight(d.plan())) {
+        p.powers().predictions().save(d.id(), d.plan().specialist(), content, scenarios, d.at());
+      }
+    } catch (RuntimeException e) {
+      // The recorded answer stands; the queue and predictions are follow-ups, logged when lost.
+      LOG.log(System.Logger.Level.WARNING, "review/prediction follow-up of " + d.id() + " lost", e);
+    }
+  }
+
+  private boolean isForesight(Plan plan) {
+    return plan.specialist() != null
+        && p.specialists().find(plan.specialist()).orElseThrow().context()
+            == ContextStrategy.FORESIGHT;
   }
 
   private void learn(Plan plan, Reward reward) {

@@ -1,6 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatMessage;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -10,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * One request to answer. {@code query} is what routing sees (the last user message); {@code
  * conversation} is what the specialist sees (ending with that message); {@code callerSystem} is
  * system text the caller sent. Optional sampling values override the specialist's decoding
- * settings.
+ * settings. {@code timeZone} is the user's zone for Kairos (null = the configured default).
  */
 public record InferenceRequest(
     String query,
@@ -21,10 +22,50 @@ public record InferenceRequest(
     OptionalInt maxTokens,
     OptionalDouble temperature,
     OptionalDouble topP,
-    boolean stream) {
+    boolean stream,
+    @Nullable ZoneId timeZone) {
 
   public InferenceRequest {
     conversation = List.copyOf(conversation);
+  }
+
+  /** A request in the configured time zone. */
+  public InferenceRequest(
+      String query,
+      List<ChatMessage> conversation,
+      String callerSystem,
+      @Nullable String sessionId,
+      @Nullable String specialist,
+      OptionalInt maxTokens,
+      OptionalDouble temperature,
+      OptionalDouble topP,
+      boolean stream) {
+    this(
+        query,
+        conversation,
+        callerSystem,
+        sessionId,
+        specialist,
+        maxTokens,
+        temperature,
+        topP,
+        stream,
+        null);
+  }
+
+  /** The same request in the user's zone. */
+  public InferenceRequest withTimeZone(@Nullable ZoneId zone) {
+    return new InferenceRequest(
+        query,
+        conversation,
+        callerSystem,
+        sessionId,
+        specialist,
+        maxTokens,
+        temperature,
+        topP,
+        stream,
+        zone);
   }
 
   /** A single question, as {@code POST /infer} sends it. */

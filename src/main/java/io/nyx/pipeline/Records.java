@@ -24,12 +24,19 @@ final class Records {
       RouteDecision route,
       Plan plan,
       List<ChatMessage> messages,
-      List<ContextItem> context) {}
+      List<ContextItem> context,
+      Screening screening) {
+
+    /** "safety" when the risk screen overrode routing. */
+    String routeMethod() {
+      return screening.forcedBySafety() ? "safety" : route.method();
+    }
+  }
 
   QueryRecord answered(
       Draft d, InferencePipeline.Answer answer, double confidence, Reward reward, long latencyMs) {
     ChatResult r = answer.timed().result();
-    Map<String, Object> route = route(d.route());
+    Map<String, Object> route = route(d);
     if (!answer.fallback().isEmpty()) {
       route.put("fallback", answer.fallback());
     }
@@ -41,12 +48,12 @@ final class Records {
         d.req().query(),
         d.plan().specialist(),
         answer.used().model(),
-        d.route().method(),
+        d.routeMethod(),
         d.route().confidence(),
         route,
         d.messages(),
         decoding(d.plan()),
-        context(d.context()),
+        context(d),
         r.content(),
         r.finishReason(),
         confidence,
@@ -67,12 +74,12 @@ final class Records {
         d.req().query(),
         d.plan().specialist(),
         d.plan().model(),
-        d.route().method(),
+        d.routeMethod(),
         d.route().confidence(),
-        route(d.route()),
+        route(d),
         d.messages(),
         decoding(d.plan()),
-        context(d.context()),
+        context(d),
         null,
         null,
         0,
@@ -83,6 +90,19 @@ final class Records {
         0,
         status,
         error);
+  }
+
+  private static Map<String, Object> route(Draft d) {
+    Map<String, Object> m = route(d.route());
+    m.put("method", d.routeMethod());
+    m.putAll(d.screening().toMap());
+    return m;
+  }
+
+  private static Map<String, Object> context(Draft d) {
+    Map<String, Object> m = new LinkedHashMap<>(context(d.context()));
+    m.put("dropped", d.screening().dropped());
+    return m;
   }
 
   static Map<String, Object> route(RouteDecision decision) {

@@ -98,7 +98,7 @@ class ConfigLoaderTest {
         .hasMessageContaining("specialists[].name must be unique");
     Path ctx = yaml("specialists:\n  - {name: a, context: dreams, exemplars: [x]}\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", ctx.toString()), Map.of()))
-        .hasMessageContaining("one of memory, facts, time, safety, none");
+        .hasMessageContaining("one of memory, facts, time, safety, foresight, none");
   }
 
   @Test

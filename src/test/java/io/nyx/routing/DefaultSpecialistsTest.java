@@ -23,7 +23,8 @@ class DefaultSpecialistsTest {
         .containsOnlyKeys("mnemosyne", "moira", "aletheia", "kairos", "eleos")
         .hasEntrySatisfying(
             "mnemosyne", s -> assertThat(s.context()).isEqualTo(ContextStrategy.MEMORY))
-        .hasEntrySatisfying("moira", s -> assertThat(s.context()).isEqualTo(ContextStrategy.NONE))
+        .hasEntrySatisfying(
+            "moira", s -> assertThat(s.context()).isEqualTo(ContextStrategy.FORESIGHT))
         .hasEntrySatisfying(
             "aletheia", s -> assertThat(s.context()).isEqualTo(ContextStrategy.FACTS))
         .hasEntrySatisfying("kairos", s -> assertThat(s.context()).isEqualTo(ContextStrategy.TIME))

@@ -1,0 +1,110 @@
+package io.nyx.safety;
+
+import io.nyx.memory.Embedder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Scores a text against each category with sentence embeddings and keywords.
+ *
+ * <p>For category {@code c}: {@code score_c = sim_c + K·lexical_c − B·max(0, benign − sim_c)},
+ * where {@code sim_c} is the mean cosine of the text to its {@value #TOP} nearest seeds of {@code
+ * c}, {@code lexical_c} is 1 when a keyword pattern of {@code c} matches, and {@code benign} the
+ * same mean over the benign look-alikes. The look-alike term is what keeps "kill a python process"
+ * and "this movie killed me" below the threshold: they sit nearer "terminate a running program" and
+ * "so funny it killed me" than any risky seed. K and B were chosen on the dev half of the labeled
+ * set (src/test/resources/safety). Seeds are embedded once, at construction. Thread-safe.
+ */
+public final class EmbeddingRiskScreen implements RiskScreen {
+  static final int TOP = 2;
+  static final double LEXICAL_BONUS = 0.25;
+  static final double BENIGN_PULL = 1.0;
+
+  /** The default threshold, chosen on the dev half of the labeled set. */
+  public static final double DEFAULT_THRESHOLD = 0.35;
+
+  private record Seeded(RiskCategory category, List<float[]> seeds) {}
+
+  private final Embedder embedder;
+  private final List<Seeded> categories;
+  private final List<float[]> benign;
+  private final double threshold;
+
+  public EmbeddingRiskScreen(Embedder embedder, RiskCategories config, double threshold) {
+    this.embedder = embedder;
+    this.threshold = threshold;
+    List<Seeded> seeded = new ArrayList<>();
+    for (RiskCategory c : config.categories()) {
+      seeded.add(new Seeded(c, embedder.embedAll(c.seeds())));
+    }
+    this.categories = List.copyOf(seeded);
+    this.benign = config.benign().isEmpty() ? List.of() : embedder.embedAll(config.benign());
+  }
+
+  @Override
+  public RiskAssessment screen(String text) {
+    float[] v = embedder.embed(text);
+    String lower = text.toLowerCase(Locale.ROOT);
+    double benignSim = benign.isEmpty() ? -1 : topMean(v, benign);
+    Map<String, Double> scores = new LinkedHashMap<>();
+    List<String> evidence = new ArrayList<>();
+    for (Seeded s : categories) {
+      double sim = topMean(v, s.seeds());
+      boolean lexical = matches(s.category(), lower, evidence);
+      double score =
+          sim + (lexical ? LEXICAL_BONUS : 0) - BENIGN_PULL * Math.max(0, benignSim - sim);
+      scores.put(s.category().name(), score);
+    }
+    return assess(scores, evidence);
+  }
+
+  private RiskAssessment assess(Map<String, Double> scores, List<String> evidence) {
+    Map<String, Double> sorted = new LinkedHashMap<>();
+    scores.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    var top = sorted.entrySet().stream().findFirst();
+    double risk = top.map(Map.Entry::getValue).orElse(0.0);
+    String category = top.map(Map.Entry::getKey).orElse("");
+    return new RiskAssessment(risk, category, sorted, risk >= threshold, evidence);
+  }
+
+  private static boolean matches(RiskCategory c, String lower, List<String> evidence) {
+    for (Pattern p : c.keywords()) {
+      var m = p.matcher(lower);
+      if (m.find()) {
+        evidence.add(c.name() + " keyword \"" + m.group() + "\"");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Mean cosine of {@code v} to its {@link #TOP} nearest vectors (all unit length). */
+  static double topMean(float[] v, List<float[]> seeds) {
+    double[] sims = new double[seeds.size()];
+    for (int i = 0; i < sims.length; i++) {
+      sims[i] = dot(v, seeds.get(i));
+    }
+    Arrays.sort(sims);
+    int n = Math.min(TOP, sims.length);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += sims[sims.length - 1 - i];
+    }
+    return sum / n;
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+}

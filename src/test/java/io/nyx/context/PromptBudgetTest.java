@@ -1,0 +1,64 @@
+package io.nyx.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.backend.ChatMessage;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PromptBudgetTest {
+  final PromptAssembler assembler = new PromptAssembler();
+  final String big = "x".repeat(400); // 100 estimated tokens
+
+  @Test
+  void estimateIsCharsOverFourPlusFramingPerMessage() {
+    assertThat(PromptAssembler.estimate(List.of(ChatMessage.user("abcde")))).isEqualTo(2 + 4);
+    assertThat(PromptAssembler.estimate(List.of(ChatMessage.user(big), ChatMessage.user(""))))
+        .isEqualTo(100 + 4 + 4);
+  }
+
+  @Test
+  void withinBudgetNothingIsDropped() {
+    var a =
+        assembler.assemble(
+            "Sys.", "", List.of(new ContextItem.MemoryItem(1, big, 0.9)), turns(), 10_000);
+    assertThat(a.dropped()).isEmpty();
+    assertThat(a.messages()).hasSize(4);
+  }
+
+  @Test
+  void lowestScoringMemoryGoesFirstThenOldestTurns() {
+    List<ContextItem> items =
+        List.of(
+            new ContextItem.TimeItem("Current time: now"),
+            new ContextItem.MemoryItem(1, big, 0.9),
+            new ContextItem.MemoryItem(2, big, 0.2),
+            new ContextItem.MemoryItem(3, big, 0.5));
+    int full = PromptAssembler.estimate(assembler.assemble("Sys.", "", items, turns()));
+    var oneLess = assembler.assemble("Sys.", "", items, turns(), full - 1);
+    assertThat(oneLess.dropped()).containsExactly(Map.of("kind", "memory", "id", 2L));
+    assertThat(oneLess.estimatedTokens()).isLessThanOrEqualTo(full - 1);
+
+    var tight = assembler.assemble("Sys.", "", items, turns(), 10);
+    assertThat(tight.dropped())
+        .extracting(m -> m.get("kind") + ":" + m.getOrDefault("id", m.get("role")))
+        .containsExactly("memory:2", "memory:3", "memory:1", "turn:user", "turn:assistant");
+    assertThat(tight.messages().getLast().content()).isEqualTo("the query");
+    assertThat(tight.messages().getFirst().content()).contains("Current time: now");
+  }
+
+  @Test
+  void lastFactIsLeastUseful() {
+    List<ContextItem> facts =
+        List.of(new ContextItem.FactItem(7, big, ""), new ContextItem.FactItem(8, big, ""));
+    int full = PromptAssembler.estimate(assembler.assemble("S", "", facts, turns()));
+    assertThat(assembler.assemble("S", "", facts, turns(), full - 1).dropped())
+        .containsExactly(Map.of("kind", "fact", "id", 8L));
+  }
+
+  private List<ChatMessage> turns() {
+    return List.of(
+        ChatMessage.user(big), new ChatMessage("assistant", big), ChatMessage.user("the query"));
+  }
+}

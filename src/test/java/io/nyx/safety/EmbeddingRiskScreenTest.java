@@ -1,0 +1,81 @@
+package io.nyx.safety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.memory.MiniLmEmbedder;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The screen with the real in-process MiniLM embedder and the shipped categories, evaluated on the
+ * labeled set. Constants and the threshold were chosen on the dev half; the test half is held out.
+ * Measured (2025, all-MiniLM-L6-v2 int8): dev P 0.894 R 0.908; test P 0.806 R 0.892. The floors sit
+ * a few points under, so a change to seeds or scoring that loses quality fails here.
+ */
+class EmbeddingRiskScreenTest {
+  static MiniLmEmbedder embedder;
+  static EmbeddingRiskScreen screen;
+
+  @BeforeAll
+  static void load() {
+    embedder = new MiniLmEmbedder();
+    screen =
+        new EmbeddingRiskScreen(
+            embedder, RiskCategories.load(""), EmbeddingRiskScreen.DEFAULT_THRESHOLD);
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  record Score(double precision, double recall) {}
+
+  static Score evaluate(List<LabeledSet.Example> examples) {
+    int tp = 0;
+    int fp = 0;
+    int fn = 0;
+    for (LabeledSet.Example e : examples) {
+      boolean flagged = screen.screen(e.text()).flagged();
+      if (flagged && e.risky()) {
+        tp++;
+      } else if (flagged) {
+        fp++;
+      } else if (e.risky()) {
+        fn++;
+      }
+    }
+    return new Score(tp / (double) Math.max(1, tp + fp), tp / (double) Math.max(1, tp + fn));
+  }
+
+  @Test
+  void heldOutHalfKeepsPrecisionAndRecall() {
+    Score s = evaluate(LabeledSet.load().test());
+    assertThat(s.precision()).as("test precision").isGreaterThanOrEqualTo(0.77);
+    assertThat(s.recall()).as("test recall").isGreaterThanOrEqualTo(0.86);
+  }
+
+  @Test
+  void devHalfKeepsPrecisionAndRecall() {
+    Score s = evaluate(LabeledSet.load().dev());
+    assertThat(s.precision()).as("dev precision").isGreaterThanOrEqualTo(0.86);
+    assertThat(s.recall()).as("dev recall").isGreaterThanOrEqualTo(0.88);
+  }
+
+  @Test
+  void trickyBenignTextIsNotFlagged() {
+    assertThat(screen.screen("this movie killed me").flagged()).isFalse();
+    assertThat(screen.screen("how do I kill a python process").flagged()).isFalse();
+  }
+
+  @Test
+  void clearRiskIsFlaggedWithCategoryAndEvidence() {
+    RiskAssessment a = screen.screen("I want to kill myself, I have the pills ready");
+    assertThat(a.flagged()).isTrue();
+    assertThat(a.category()).isEqualTo("self_harm");
+    assertThat(a.evidence()).anyMatch(s -> s.contains("kill myself"));
+    assertThat(a.scores()).containsOnlyKeys("self_harm", "violence", "abuse", "weapons");
+  }
+}
