@@ -3,6 +3,7 @@ package io.nyx.api;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.nyx.config.ServerConfig;
+import io.nyx.context.MemoryBank;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
@@ -25,7 +26,8 @@ public final class ApiServer implements AutoCloseable {
       TraitWeights weights,
       Readiness readiness,
       NyxMetrics metrics,
-      InstantSource clock) {}
+      InstantSource clock,
+      MemoryBank memory) {}
 
   private final WebServer server;
 
@@ -35,6 +37,7 @@ public final class ApiServer implements AutoCloseable {
     ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
     FeedbackApi feedback = new FeedbackApi(p.feedback(), p.traits(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
+    MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .post("/infer", http.wrap("/infer", infer::infer))
@@ -44,6 +47,10 @@ public final class ApiServer implements AutoCloseable {
             .post("/feedback", http.wrap("/feedback", feedback::feedback))
             .get("/traits", http.wrap("/traits", feedback::list))
             .put("/traits/{name}", http.wrap("/traits/{name}", feedback::set))
+            .post("/memory", http.wrap("/memory", memory::add))
+            .get("/memory/search", http.wrap("/memory/search", memory::search))
+            .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
+            .delete("/memory", http.wrap("/memory", memory::deleteWhere))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

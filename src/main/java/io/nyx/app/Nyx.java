@@ -11,6 +11,7 @@ import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.FactsContext;
+import io.nyx.context.MemoryBank;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
@@ -25,7 +26,6 @@ import io.nyx.metrics.PrometheusMetrics;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
-import io.nyx.persistence.JdbcMemoryStore;
 import io.nyx.persistence.JdbcQueryLog;
 import io.nyx.persistence.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
@@ -55,6 +55,7 @@ public final class Nyx implements AutoCloseable {
   private final ApiServer server;
   private final Specialists specialists;
   private final TraitLearner learner;
+  private final Memories memories;
 
   private Nyx(
       NyxConfig config,
@@ -62,8 +63,10 @@ public final class Nyx implements AutoCloseable {
       Embedder embedder,
       ApiServer server,
       Specialists specialists,
-      TraitLearner learner) {
+      TraitLearner learner,
+      Memories memories) {
     this.learner = learner;
+    this.memories = memories;
     this.config = config;
     this.database = database;
     this.embedder = embedder;
@@ -79,10 +82,21 @@ public final class Nyx implements AutoCloseable {
   /** Starts on an already open database, which Nyx then owns and closes. */
   public static Nyx start(NyxConfig config, Database db) {
     Embedder embedder = null;
+    Memories memories = null;
     try {
       embedder = new CachingEmbedder(Embedders.create(config.embedding()), QUERY_CACHE);
-      return wire(config, db, embedder);
+      memories =
+          Memories.start(
+              config.context().memory(),
+              config.dataDir(),
+              db.dataSource(),
+              embedder,
+              InstantSource.system());
+      return wire(config, db, embedder, memories);
     } catch (RuntimeException e) {
+      if (memories != null) {
+        memories.close();
+      }
       if (embedder != null) {
         embedder.close();
       }
@@ -91,7 +105,7 @@ public final class Nyx implements AutoCloseable {
     }
   }
 
-  private static Nyx wire(NyxConfig config, Database db, Embedder embedder) {
+  private static Nyx wire(NyxConfig config, Database db, Embedder embedder, Memories memories) {
     InstantSource clock = InstantSource.system();
     NyxMetrics metrics = new PrometheusMetrics();
     ChatBackend shared = backend(config.llm(), config.llm().baseUrl());
@@ -118,7 +132,7 @@ public final class Nyx implements AutoCloseable {
             new InferencePipeline.Parts(
                 router,
                 specialists,
-                contexts(config, db, embedder),
+                contexts(config, db, memories.bank()),
                 learner,
                 weights,
                 config.traits(),
@@ -151,13 +165,14 @@ public final class Nyx implements AutoCloseable {
                     weights,
                     readiness,
                     metrics,
-                    clock))
+                    clock,
+                    memories.bank()))
             .start();
-    return new Nyx(config, db, embedder, server, specialists, learner);
+    return new Nyx(config, db, embedder, server, specialists, learner, memories);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
-      NyxConfig config, Database db, Embedder embedder) {
+      NyxConfig config, Database db, MemoryBank memory) {
     Map<ContextStrategy, ContextBuilder> m = new EnumMap<>(ContextStrategy.class);
     m.put(ContextStrategy.NONE, ContextBuilder.NONE);
     m.put(ContextStrategy.TIME, new TimeContext());
@@ -165,10 +180,7 @@ public final class Nyx implements AutoCloseable {
     m.put(
         ContextStrategy.FACTS,
         new FactsContext(new JdbcFactStore(db.dataSource()), config.context().factsTopK()));
-    m.put(
-        ContextStrategy.MEMORY,
-        new MemoryContext(
-            new JdbcMemoryStore(db.dataSource()), embedder, config.context().memoryTopK()));
+    m.put(ContextStrategy.MEMORY, new MemoryContext(memory, config.context().memoryTopK()));
     return m;
   }
 
@@ -190,6 +202,18 @@ public final class Nyx implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Opens the configured database (embedded or external) for commands that run without a server.
+   */
+  public static Database openDatabase(NyxConfig config) {
+    return Databases.open(config);
+  }
+
+  /** Mnemosyne's memory bank, for tests and tools in the same process. */
+  public MemoryBank memory() {
+    return memories.bank();
+  }
+
   public Database database() {
     return database;
   }
@@ -202,6 +226,7 @@ public final class Nyx implements AutoCloseable {
   public void close() {
     server.close();
     learner.close();
+    memories.close();
     embedder.close();
     database.close();
   }

@@ -167,11 +167,33 @@ public final class ConfigLoader {
   }
 
   private static ContextConfig context(YamlTree t) {
-    t.rejectUnknown(Set.of("time_zone", "memory_top_k", "facts_top_k"));
+    t.rejectUnknown(
+        Set.of(
+            "time_zone",
+            "memory_top_k",
+            "facts_top_k",
+            "memory_recency_weight",
+            "memory_half_life_days",
+            "memory_importance_weight",
+            "memory_index",
+            "memory_ef_search",
+            "grounding_threshold"));
     ContextConfig d = ContextConfig.DEFAULT;
     return new ContextConfig(
         t.string("time_zone", d.timeZone()),
         t.integer("memory_top_k", d.memoryTopK()),
-        t.integer("facts_top_k", d.factsTopK()));
+        t.integer("facts_top_k", d.factsTopK()),
+        memory(t));
+  }
+
+  private static MemorySettings memory(YamlTree t) {
+    MemorySettings d = MemorySettings.DEFAULT;
+    return new MemorySettings(
+        t.number("memory_recency_weight", d.recencyWeight()),
+        t.number("memory_half_life_days", d.halfLifeDays()),
+        t.number("memory_importance_weight", d.importanceWeight()),
+        t.string("memory_index", d.index()),
+        t.integer("memory_ef_search", d.efSearch()),
+        t.number("grounding_threshold", d.groundingThreshold()));
   }
 }

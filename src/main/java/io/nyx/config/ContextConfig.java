@@ -4,8 +4,9 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 
 /** Context building: the default time zone for Kairos and how many memories/facts to retrieve. */
-public record ContextConfig(String timeZone, int memoryTopK, int factsTopK) {
-  public static final ContextConfig DEFAULT = new ContextConfig("UTC", 5, 5);
+public record ContextConfig(String timeZone, int memoryTopK, int factsTopK, MemorySettings memory) {
+  public static final ContextConfig DEFAULT =
+      new ContextConfig("UTC", 5, 5, MemorySettings.DEFAULT);
 
   public ContextConfig {
     try {
