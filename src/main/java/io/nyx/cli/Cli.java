@@ -19,6 +19,8 @@ public final class Cli {
         serve     run the Nyx server (embedded PostgreSQL and embeddings by default)
         ask       send one question to a running server and print the answer
         route     route JSON lines from stdin to specialists, without calling a model
+        memory    import a .jsonl/.md/.txt file into Mnemosyne's memory (chunked, resumable)
+        facts     import a .jsonl file of facts for Aletheia (resumable)
 
       Run 'nyx <command> --help' for a command's options.
       """;
@@ -40,6 +42,8 @@ public final class Cli {
           case "serve" -> new ServeCommand();
           case "ask" -> new AskCommand();
           case "route" -> new RouteCommand();
+          case "memory" -> new MemoryCommand();
+          case "facts" -> new FactsCommand();
           default -> null;
         };
     if (command == null) {
