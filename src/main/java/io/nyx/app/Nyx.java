@@ -11,6 +11,7 @@ import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.FactsContext;
+import io.nyx.context.GroundingCheck;
 import io.nyx.context.MemoryBank;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
@@ -179,7 +180,10 @@ public final class Nyx implements AutoCloseable {
     m.put(ContextStrategy.SAFETY, new SafetyContext());
     m.put(
         ContextStrategy.FACTS,
-        new FactsContext(new JdbcFactStore(db.dataSource()), config.context().factsTopK()));
+        new FactsContext(
+            new JdbcFactStore(db.dataSource()),
+            config.context().factsTopK(),
+            new GroundingCheck(config.context().memory().groundingThreshold())));
     m.put(ContextStrategy.MEMORY, new MemoryContext(memory, config.context().memoryTopK()));
     return m;
   }

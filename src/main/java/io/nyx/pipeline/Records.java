@@ -26,9 +26,17 @@ final class Records {
       List<ContextItem> context) {}
 
   QueryRecord answered(
-      Draft d, InferencePipeline.Answer answer, double confidence, Reward reward, long latencyMs) {
+      Draft d,
+      InferencePipeline.Answer answer,
+      double confidence,
+      Reward reward,
+      long latencyMs,
+      Map<String, Object> checks) {
     ChatResult r = answer.timed().result();
     Map<String, Object> route = route(d.route());
+    if (!checks.isEmpty()) {
+      route.put("checks", checks);
+    }
     if (!answer.fallback().isEmpty()) {
       route.put("fallback", answer.fallback());
     }
