@@ -3,6 +3,7 @@ package io.nyx.api;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.nyx.config.ServerConfig;
+import io.nyx.context.MemoryBank;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
@@ -31,7 +32,8 @@ public final class ApiServer implements AutoCloseable {
       NyxMetrics metrics,
       InstantSource clock,
       ReviewService reviews,
-      PredictionService predictions) {}
+      PredictionService predictions,
+      MemoryBank memory) {}
 
   private final WebServer server;
 
@@ -42,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     FeedbackApi feedback = new FeedbackApi(p.feedback(), p.traits(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
     PowersApi powers = new PowersApi(p.reviews(), p.predictions());
+    MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new AuthFilter(p.guard()))
@@ -57,6 +60,10 @@ public final class ApiServer implements AutoCloseable {
             .post(
                 "/predictions/{id}/outcome",
                 http.wrap("/predictions/{id}/outcome", powers::outcome))
+            .post("/memory", http.wrap("/memory", memory::add))
+            .get("/memory/search", http.wrap("/memory/search", memory::search))
+            .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
+            .delete("/memory", http.wrap("/memory", memory::deleteWhere))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

@@ -62,6 +62,9 @@ final class Responses {
     for (ContextItem item : r.context()) {
       cited.add(contextItem(item));
     }
+    if (!r.checks().isEmpty()) {
+      o.set("checks", Json.MAPPER.valueToTree(r.checks()));
+    }
     if (!r.fallback().isEmpty()) {
       o.put("fallback", r.fallback());
     }

@@ -11,6 +11,8 @@ import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.FactsContext;
+import io.nyx.context.GroundingCheck;
+import io.nyx.context.MemoryBank;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
@@ -26,7 +28,6 @@ import io.nyx.persistence.Database;
 import io.nyx.persistence.DurableQueryLog;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
-import io.nyx.persistence.JdbcMemoryStore;
 import io.nyx.persistence.JdbcPredictionStore;
 import io.nyx.persistence.JdbcQueryLog;
 import io.nyx.persistence.JdbcReviewQueue;
@@ -73,6 +74,7 @@ public final class Nyx implements AutoCloseable {
   private final TraitLearner learner;
   private final Guard guard;
   private final DurableQueryLog log;
+  private final Memories memories;
 
   private Nyx(
       NyxConfig config,
@@ -82,10 +84,12 @@ public final class Nyx implements AutoCloseable {
       Specialists specialists,
       TraitLearner learner,
       Guard guard,
-      DurableQueryLog log) {
+      DurableQueryLog log,
+      Memories memories) {
     this.log = log;
     this.learner = learner;
     this.guard = guard;
+    this.memories = memories;
     this.config = config;
     this.database = database;
     this.embedder = embedder;
@@ -101,10 +105,21 @@ public final class Nyx implements AutoCloseable {
   /** Starts on an already open database, which Nyx then owns and closes. */
   public static Nyx start(NyxConfig config, Database db) {
     Embedder embedder = null;
+    Memories memories = null;
     try {
       embedder = new CachingEmbedder(Embedders.create(config.embedding()), QUERY_CACHE);
-      return wire(config, db, embedder);
+      memories =
+          Memories.start(
+              config.context().memory(),
+              config.dataDir(),
+              db.dataSource(),
+              embedder,
+              InstantSource.system());
+      return wire(config, db, embedder, memories);
     } catch (RuntimeException e) {
+      if (memories != null) {
+        memories.close();
+      }
       if (embedder != null) {
         embedder.close();
       }
@@ -113,7 +128,7 @@ public final class Nyx implements AutoCloseable {
     }
   }
 
-  private static Nyx wire(NyxConfig config, Database db, Embedder embedder) {
+  private static Nyx wire(NyxConfig config, Database db, Embedder embedder, Memories memories) {
     InstantSource clock = InstantSource.system();
     Guard guard = Admission.guard(config, db, clock);
     NyxMetrics metrics = new PrometheusMetrics();
@@ -154,7 +169,7 @@ public final class Nyx implements AutoCloseable {
             new InferencePipeline.Parts(
                 router,
                 specialists,
-                contexts(config, db, embedder),
+                contexts(config, db, memories.bank()),
                 learner,
                 weights,
                 config.traits(),
@@ -191,24 +206,25 @@ public final class Nyx implements AutoCloseable {
                     metrics,
                     clock,
                     new ReviewService(reviews, feedback, clock),
-                    new PredictionService(predictions, feedback, clock)))
+                    new PredictionService(predictions, feedback, clock),
+                    memories.bank()))
             .start();
-    return new Nyx(config, db, embedder, server, specialists, learner, guard, log);
+    return new Nyx(config, db, embedder, server, specialists, learner, guard, log, memories);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
-      NyxConfig config, Database db, Embedder embedder) {
+      NyxConfig config, Database db, MemoryBank memory) {
     Map<ContextStrategy, ContextBuilder> m = new EnumMap<>(ContextStrategy.class);
     m.put(ContextStrategy.NONE, ContextBuilder.NONE);
     m.put(ContextStrategy.TIME, new TimeContext());
     m.put(ContextStrategy.SAFETY, new SafetyContext());
     m.put(
         ContextStrategy.FACTS,
-        new FactsContext(new JdbcFactStore(db.dataSource()), config.context().factsTopK()));
-    m.put(
-        ContextStrategy.MEMORY,
-        new MemoryContext(
-            new JdbcMemoryStore(db.dataSource()), embedder, config.context().memoryTopK()));
+        new FactsContext(
+            new JdbcFactStore(db.dataSource()),
+            config.context().factsTopK(),
+            new GroundingCheck(config.context().memory().groundingThreshold())));
+    m.put(ContextStrategy.MEMORY, new MemoryContext(memory, config.context().memoryTopK()));
     return m;
   }
 
@@ -263,6 +279,18 @@ public final class Nyx implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Opens the configured database (embedded or external) for commands that run without a server.
+   */
+  public static Database openDatabase(NyxConfig config) {
+    return Databases.open(config);
+  }
+
+  /** Mnemosyne's memory bank, for tests and tools in the same process. */
+  public MemoryBank memory() {
+    return memories.bank();
+  }
+
   public Database database() {
     return database;
   }
@@ -277,6 +305,7 @@ public final class Nyx implements AutoCloseable {
     server.close();
     learner.close();
     log.close();
+    memories.close();
     embedder.close();
     database.close();
   }

@@ -21,6 +21,8 @@ public final class Cli {
         route     route JSON lines from stdin to specialists, without calling a model
         eval-route  measure routing on a labeled JSON-lines file (accuracy, F1, confusion)
         keys      create, list and revoke API keys
+        memory    import a .jsonl/.md/.txt file into Mnemosyne's memory (chunked, resumable)
+        facts     import a .jsonl file of facts for Aletheia (resumable)
 
       Run 'nyx <command> --help' for a command's options.
       """;
@@ -44,6 +46,8 @@ public final class Cli {
           case "route" -> new RouteCommand();
           case "eval-route" -> new EvalRouteCommand();
           case "keys" -> new KeysCommand();
+          case "memory" -> new MemoryCommand();
+          case "facts" -> new FactsCommand();
           default -> null;
         };
     if (command == null) {

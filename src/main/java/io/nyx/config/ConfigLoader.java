@@ -185,7 +185,13 @@ public final class ConfigLoader {
             "facts_top_k",
             "max_prompt_tokens",
             "risk_threshold",
-            "safety_categories"));
+            "safety_categories",
+            "memory_recency_weight",
+            "memory_half_life_days",
+            "memory_importance_weight",
+            "memory_index",
+            "memory_ef_search",
+            "grounding_threshold"));
     ContextConfig d = ContextConfig.DEFAULT;
     return new ContextConfig(
         t.string("time_zone", d.timeZone()),
@@ -193,6 +199,18 @@ public final class ConfigLoader {
         t.integer("facts_top_k", d.factsTopK()),
         t.integer("max_prompt_tokens", d.maxPromptTokens()),
         t.number("risk_threshold", d.riskThreshold()),
-        t.string("safety_categories", d.safetyCategories()));
+        t.string("safety_categories", d.safetyCategories()),
+        memory(t));
+  }
+
+  private static MemorySettings memory(YamlTree t) {
+    MemorySettings d = MemorySettings.DEFAULT;
+    return new MemorySettings(
+        t.number("memory_recency_weight", d.recencyWeight()),
+        t.number("memory_half_life_days", d.halfLifeDays()),
+        t.number("memory_importance_weight", d.importanceWeight()),
+        t.string("memory_index", d.index()),
+        t.integer("memory_ef_search", d.efSearch()),
+        t.number("grounding_threshold", d.groundingThreshold()));
   }
 }

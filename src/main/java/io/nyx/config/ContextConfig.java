@@ -5,7 +5,8 @@ import java.time.ZoneId;
 
 /**
  * Context building: the default time zone for Kairos, how many memories/facts to retrieve, the
- * prompt token budget, and Eleos's risk screen (threshold, categories file; "" = shipped).
+ * prompt token budget, Eleos's risk screen (threshold, categories file; "" = shipped), and
+ * Mnemosyne's recall and Aletheia's grounding settings.
  */
 public record ContextConfig(
     String timeZone,
@@ -13,12 +14,14 @@ public record ContextConfig(
     int factsTopK,
     int maxPromptTokens,
     double riskThreshold,
-    String safetyCategories) {
-  public static final ContextConfig DEFAULT = new ContextConfig("UTC", 5, 5, 8192, 0.35, "");
+    String safetyCategories,
+    MemorySettings memory) {
+  public static final ContextConfig DEFAULT =
+      new ContextConfig("UTC", 5, 5, 8192, 0.35, "", MemorySettings.DEFAULT);
 
   /** The earlier three-setting form; the rest take their defaults. */
   public ContextConfig(String timeZone, int memoryTopK, int factsTopK) {
-    this(timeZone, memoryTopK, factsTopK, 8192, 0.35, "");
+    this(timeZone, memoryTopK, factsTopK, 8192, 0.35, "", MemorySettings.DEFAULT);
   }
 
   public ContextConfig {

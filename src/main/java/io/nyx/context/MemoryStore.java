@@ -1,13 +1,20 @@
 package io.nyx.context;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
-/** Subjective memory, the source of truth for Mnemosyne's recall. Thread-safe. */
+/**
+ * Subjective memory, the source of truth for Mnemosyne's recall; the vector index is derived from
+ * it. A text is stored at most once. Thread-safe.
+ */
 public interface MemoryStore {
 
-  /** Inserts and returns the stored memory (with its id). */
+  /** Inserts and returns the stored memory; when the same text is already stored, returns that. */
   Memory add(
       String text,
       float[] embedding,
@@ -15,6 +22,26 @@ public interface MemoryStore {
       String source,
       @Nullable String sessionId);
 
-  /** Every memory, oldest first: the in-process index is rebuilt from this. */
+  /** The subset of {@code texts} already stored (to skip embedding them again). */
+  Set<String> existing(Collection<String> texts);
+
+  Optional<Memory> find(long id);
+
+  /** The memories with these ids that still exist, in no particular order. */
+  List<Memory> findAll(Collection<Long> ids);
+
+  /** True when it existed. */
+  boolean delete(long id);
+
+  /** Deletes the matching memories and returns their ids. */
+  List<Long> delete(MemoryFilter filter);
+
+  /** Streams the memories with {@code id > afterId} in id order, without holding them all. */
+  void forEachAfter(long afterId, Consumer<Memory> action);
+
+  /** Every id {@code <= maxId}, ascending (to find what was deleted since a snapshot). */
+  long[] idsUpTo(long maxId);
+
+  /** Every memory, oldest first. */
   List<Memory> all();
 }

@@ -1,20 +1,24 @@
 package io.nyx.memory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
  * Exact search by scanning every vector: the reference that approximate indexes are tested against,
  * and fast enough for a few tens of thousands of memories. Vectors are kept in one growing float
- * array (row-major, {@code dimension} floats per row).
+ * array (row-major, {@code dimension} floats per row); a removal moves the last row into the gap.
  */
 public final class BruteForceIndex implements VectorIndex {
   private static final Comparator<Hit> WORST_FIRST =
       Comparator.comparingDouble(Hit::score).thenComparing(Hit::id, Comparator.reverseOrder());
 
   private final int dimension;
+  private final Map<Long, Integer> rowOf = new HashMap<>();
   private float[] rows = new float[0];
   private long[] ids = new long[0];
   private int size;
@@ -29,13 +33,34 @@ public final class BruteForceIndex implements VectorIndex {
       throw new IllegalArgumentException(
           "vector has " + vector.length + " dimensions, index has " + dimension);
     }
+    Integer existing = rowOf.get(id);
+    int row = existing != null ? existing : append(id);
+    System.arraycopy(vector, 0, rows, row * dimension, dimension);
+  }
+
+  private int append(long id) {
     if (size == ids.length) {
       int capacity = Math.max(16, size * 2);
-      rows = java.util.Arrays.copyOf(rows, capacity * dimension);
-      ids = java.util.Arrays.copyOf(ids, capacity);
+      rows = Arrays.copyOf(rows, capacity * dimension);
+      ids = Arrays.copyOf(ids, capacity);
     }
-    System.arraycopy(vector, 0, rows, size * dimension, dimension);
-    ids[size++] = id;
+    ids[size] = id;
+    rowOf.put(id, size);
+    return size++;
+  }
+
+  @Override
+  public synchronized void remove(long id) {
+    Integer row = rowOf.remove(id);
+    if (row == null) {
+      return;
+    }
+    int last = --size;
+    if (row != last) {
+      System.arraycopy(rows, last * dimension, rows, row * dimension, dimension);
+      ids[row] = ids[last];
+      rowOf.put(ids[row], row);
+    }
   }
 
   @Override

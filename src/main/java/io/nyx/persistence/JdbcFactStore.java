@@ -7,7 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -20,7 +23,16 @@ import javax.sql.DataSource;
 public final class JdbcFactStore implements FactStore {
   private static final String COLUMNS = "id, statement, source, confidence, created_at";
   private static final String INSERT =
-      "INSERT INTO nyx_facts (statement, source, confidence) VALUES (?, ?, ?) RETURNING " + COLUMNS;
+      "INSERT INTO nyx_facts (statement, source, confidence) VALUES (?, ?, ?)"
+          + " ON CONFLICT ((md5(statement))) DO UPDATE SET statement = nyx_facts.statement"
+          + " WHERE false RETURNING "
+          + COLUMNS;
+
+  private static final String BY_STATEMENT =
+      "SELECT " + COLUMNS + " FROM nyx_facts WHERE md5(statement) = md5(?) AND statement = ?";
+  private static final String EXISTING =
+      "SELECT statement FROM nyx_facts WHERE md5(statement) = ANY (ARRAY(SELECT md5(t) FROM"
+          + " unnest(CAST(? AS text[])) AS t))";
 
   /** Any word matches; full websearch matches first, then ts_rank (V3__fact_search.sql). */
   private static final String SEARCH =
@@ -51,11 +63,44 @@ public final class JdbcFactStore implements FactStore {
       s.setString(2, source);
       s.setDouble(3, confidence);
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return read(rs);
+        if (rs.next()) {
+          return read(rs);
+        }
       }
+      return byStatement(c, statement);
     } catch (SQLException e) {
       throw Sql.error("insert of fact", e);
+    }
+  }
+
+  private static Fact byStatement(Connection c, String statement) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(BY_STATEMENT)) {
+      s.setString(1, statement);
+      s.setString(2, statement);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("fact was a duplicate but is gone (deleted concurrently)");
+        }
+        return read(rs);
+      }
+    }
+  }
+
+  @Override
+  public Set<String> existing(Collection<String> statements) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(EXISTING)) {
+      s.setArray(1, c.createArrayOf("text", statements.toArray()));
+      Set<String> found = new HashSet<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+      found.retainAll(new HashSet<>(statements)); // an md5 match alone is not equality
+      return found;
+    } catch (SQLException e) {
+      throw Sql.error("lookup of existing facts", e);
     }
   }
 

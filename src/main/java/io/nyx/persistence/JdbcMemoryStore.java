@@ -1,6 +1,7 @@
 package io.nyx.persistence;
 
 import io.nyx.context.Memory;
+import io.nyx.context.MemoryFilter;
 import io.nyx.context.MemoryStore;
 import java.sql.Array;
 import java.sql.Connection;
@@ -8,20 +9,48 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
-/** {@link MemoryStore} over {@code nyx_subjective_memory}; embeddings are {@code real[]}. */
+/**
+ * {@link MemoryStore} over {@code nyx_subjective_memory}; embeddings are {@code real[]}. A text is
+ * unique by {@code md5(text)} (V10); inserting it again returns the stored row unchanged. Every
+ * value is a bound parameter. Thread-safe.
+ */
 public final class JdbcMemoryStore implements MemoryStore {
   private static final String COLUMNS =
       "id, text, embedding, metadata::text AS metadata, source, session_id, created_at";
+
+  /** The no-op update makes RETURNING yield the existing row on a duplicate. */
   private static final String INSERT =
       "INSERT INTO nyx_subjective_memory (text, embedding, metadata, source, session_id)"
-          + " VALUES (?, ?, CAST(? AS jsonb), ?, ?) RETURNING "
+          + " VALUES (?, ?, CAST(? AS jsonb), ?, ?)"
+          + " ON CONFLICT ((md5(text))) DO UPDATE SET text = nyx_subjective_memory.text"
+          + " WHERE false RETURNING "
           + COLUMNS;
-  private static final String ALL = "SELECT " + COLUMNS + " FROM nyx_subjective_memory ORDER BY id";
+
+  private static final String BY_TEXT =
+      "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE md5(text) = md5(?) AND text = ?";
+  private static final String EXISTING =
+      "SELECT text FROM nyx_subjective_memory WHERE md5(text) = ANY (ARRAY(SELECT md5(t) FROM"
+          + " unnest(CAST(? AS text[])) AS t))";
+  private static final String BY_IDS =
+      "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE id = ANY (?)";
+  private static final String AFTER =
+      "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE id > ? ORDER BY id";
+  private static final String IDS_UP_TO =
+      "SELECT id FROM nyx_subjective_memory WHERE id <= ? ORDER BY id";
+  private static final String DELETE = "DELETE FROM nyx_subjective_memory WHERE id = ?";
+  private static final String DELETE_WHERE =
+      "DELETE FROM nyx_subjective_memory WHERE (CAST(? AS text) IS NULL OR session_id = ?)"
+          + " AND (CAST(? AS text) IS NULL OR source = ?) RETURNING id";
 
   private final DataSource dataSource;
 
@@ -44,31 +73,154 @@ public final class JdbcMemoryStore implements MemoryStore {
       s.setString(4, source);
       s.setString(5, sessionId);
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return read(rs);
+        if (rs.next()) {
+          return read(rs);
+        }
       }
+      return byText(c, text);
     } catch (SQLException e) {
       throw Sql.error("insert of memory", e);
     }
   }
 
-  @Override
-  public List<Memory> all() {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(ALL)) {
-      s.setFetchSize(1_000); // streams instead of loading every row at once (needs a transaction)
-      c.setAutoCommit(false);
+  private static Memory byText(Connection c, String text) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(BY_TEXT)) {
+      s.setString(1, text);
+      s.setString(2, text);
       try (ResultSet rs = s.executeQuery()) {
-        List<Memory> memories = new ArrayList<>();
-        while (rs.next()) {
-          memories.add(read(rs));
+        if (!rs.next()) {
+          throw new SQLException("memory was a duplicate but is gone (deleted concurrently)");
         }
-        c.commit();
-        return memories;
+        return read(rs);
+      }
+    }
+  }
+
+  @Override
+  public Set<String> existing(Collection<String> texts) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(EXISTING)) {
+      s.setArray(1, c.createArrayOf("text", texts.toArray()));
+      Set<String> found = new HashSet<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+      found.retainAll(new HashSet<>(texts)); // an md5 match alone is not equality
+      return found;
+    } catch (SQLException e) {
+      throw Sql.error("lookup of existing memories", e);
+    }
+  }
+
+  @Override
+  public Optional<Memory> find(long id) {
+    return findAll(List.of(id)).stream().findFirst();
+  }
+
+  @Override
+  public List<Memory> findAll(Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(BY_IDS)) {
+      s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        List<Memory> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+        return out;
       }
     } catch (SQLException e) {
-      throw Sql.error("listing of memories", e);
+      throw Sql.error("lookup of memories by id", e);
     }
+  }
+
+  @Override
+  public boolean delete(long id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(DELETE)) {
+      s.setLong(1, id);
+      return s.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw Sql.error("delete of memory " + id, e);
+    }
+  }
+
+  @Override
+  public List<Long> delete(MemoryFilter filter) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(DELETE_WHERE)) {
+      s.setString(1, filter.sessionId());
+      s.setString(2, filter.sessionId());
+      s.setString(3, filter.source());
+      s.setString(4, filter.source());
+      List<Long> ids = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw Sql.error("delete of memories by filter", e);
+    }
+  }
+
+  @Override
+  public void forEachAfter(long afterId, Consumer<Memory> action) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(AFTER)) {
+      c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
+      s.setFetchSize(1_000);
+      s.setLong(1, afterId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          action.accept(read(rs));
+        }
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw Sql.error("listing of memories after id " + afterId, e);
+    }
+  }
+
+  @Override
+  public long[] idsUpTo(long maxId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(IDS_UP_TO)) {
+      c.setAutoCommit(false);
+      s.setFetchSize(10_000);
+      s.setLong(1, maxId);
+      try (ResultSet rs = s.executeQuery()) {
+        long[] ids = new long[1024];
+        int n = 0;
+        while (rs.next()) {
+          if (n == ids.length) {
+            ids = java.util.Arrays.copyOf(ids, n * 2);
+          }
+          ids[n++] = rs.getLong(1);
+        }
+        return java.util.Arrays.copyOf(ids, n);
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw Sql.error("listing of memory ids", e);
+    }
+  }
+
+  @Override
+  public List<Memory> all() {
+    List<Memory> memories = new ArrayList<>();
+    forEachAfter(Long.MIN_VALUE, memories::add);
+    return memories;
   }
 
   private static Float[] boxed(float[] values) {

@@ -6,6 +6,7 @@ import io.nyx.config.ContextStrategy;
 import io.nyx.config.Decoding;
 import io.nyx.config.SpecialistConfig;
 import io.nyx.config.TraitConfig;
+import io.nyx.context.AnswerCheck;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.ContextItem;
 import io.nyx.context.ContextRequest;
@@ -242,7 +243,8 @@ public final class InferencePipeline {
       learn(d.plan(), reward);
     }
     double conf = confidence.orElse(0.5);
-    persist(records.answered(d, answer, conf, reward, latency));
+    Map<String, Object> checks = checks(d, r.content());
+    persist(records.answered(d, answer, conf, reward, latency, checks));
     p.metrics().reward(d.plan().label(), reward.value());
     afterAnswer(d, r.content(), output);
     return new InferenceResult(
@@ -257,7 +259,24 @@ public final class InferencePipeline {
         r.usage(),
         latency,
         d.context(),
-        answer.fallback());
+        answer.fallback(),
+        checks);
+  }
+
+  /** The specialist's post-generation checks (Aletheia's grounding); never fails the answer. */
+  private Map<String, Object> checks(Records.Draft d, String answer) {
+    if (d.plan().specialist() == null) {
+      return Map.of();
+    }
+    ContextStrategy strategy = p.specialists().find(d.plan().specialist()).orElseThrow().context();
+    if (!(p.contexts().get(strategy) instanceof AnswerCheck check)) {
+      return Map.of();
+    }
+    try {
+      return check.check(answer, d.context());
+    } catch (RuntimeException e) {
+      return Map.of("error", String.valueOf(e.getMessage()));
+    }
   }
 
   /**

@@ -5,13 +5,15 @@ import io.nyx.context.ContextItem;
 import io.nyx.learning.Reward;
 import io.nyx.routing.RouteDecision;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A recorded answer. {@code specialist} is null when the base model answered; {@code model} is what
  * was sent as {@code model} to the backend ("" = base model by omission); {@code fallback} says why
- * the planned adapter was not used, or is "" when it was.
+ * the planned adapter was not used, or is "" when it was; {@code checks} holds the post-generation
+ * checks of the specialist's context (e.g. Aletheia's "grounding").
  */
 public record InferenceResult(
     UUID id,
@@ -25,4 +27,5 @@ public record InferenceResult(
     Usage usage,
     long latencyMs,
     List<ContextItem> context,
-    String fallback) {}
+    String fallback,
+    Map<String, Object> checks) {}

@@ -34,9 +34,17 @@ final class Records {
   }
 
   QueryRecord answered(
-      Draft d, InferencePipeline.Answer answer, double confidence, Reward reward, long latencyMs) {
+      Draft d,
+      InferencePipeline.Answer answer,
+      double confidence,
+      Reward reward,
+      long latencyMs,
+      Map<String, Object> checks) {
     ChatResult r = answer.timed().result();
     Map<String, Object> route = route(d);
+    if (!checks.isEmpty()) {
+      route.put("checks", checks);
+    }
     if (!answer.fallback().isEmpty()) {
       route.put("fallback", answer.fallback());
     }

@@ -53,6 +53,10 @@ public final class HttpTestClient {
             .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  public Reply delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   private Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r =

@@ -1,0 +1,98 @@
+package io.nyx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.persistence.Database;
+import io.nyx.persistence.EmbeddedPostgresServer;
+import io.nyx.persistence.JdbcFactStore;
+import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nyx memory import} and {@code nyx facts import} against a real PostgreSQL. */
+class ImportCommandsTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  @Test
+  void memoryImportChunksShowsProgressAndResumes() throws IOException {
+    String db = TestDatabase.createEmpty();
+    Path md = dir.resolve("notes.md");
+    Files.writeString(
+        md,
+        "# Garden\n\nThe tomatoes are planted along the south fence.\n\n"
+            + "The compost is turned every Sunday. "
+            + "Rain water is collected in the green barrel. ".repeat(8));
+    Run first = run("memory", "import", md.toString(), "--db-url", url(db), "--chunk-chars", "120");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.err()).contains("100%").contains("chunks");
+    int stored = Integer.parseInt(first.out().replaceAll("(?s).* (\\d+) stored.*", "$1"));
+    assertThat(stored).isGreaterThan(2);
+
+    Run again = run("memory", "import", md.toString(), "--db-url", url(db), "--chunk-chars", "120");
+    assertThat(again.out()).contains(" 0 stored"); // repeated chunks were stored once, too
+    try (Database d = open(db)) {
+      var all = new JdbcMemoryStore(d.dataSource()).all();
+      assertThat(all).hasSize(stored);
+      assertThat(all).allSatisfy(m -> assertThat(m.text().length()).isLessThanOrEqualTo(120));
+      assertThat(all.getFirst().source()).isEqualTo("import:notes.md");
+    }
+  }
+
+  @Test
+  void factsImportValidatesAndSkipsWhatIsIn() throws IOException {
+    String db = TestDatabase.createEmpty();
+    Path jsonl = dir.resolve("facts.jsonl");
+    Files.writeString(
+        jsonl,
+        """
+        {"statement":"The Danube flows into the Black Sea.","source":"atlas","confidence":0.95}
+        {"statement":"Mount Elbrus is the highest peak in Europe.","confidence":0.8}
+        """);
+    Run first = run("facts", "import", jsonl.toString(), "--db-url", url(db));
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("2 stored, 0 already present");
+    assertThat(run("facts", "import", jsonl.toString(), "--db-url", url(db)).out())
+        .contains("0 stored, 2 already present");
+    try (Database d = open(db)) {
+      var hits = new JdbcFactStore(d.dataSource()).search("Danube", 5);
+      assertThat(hits).singleElement().satisfies(f -> assertThat(f.source()).isEqualTo("atlas"));
+    }
+    Files.writeString(jsonl, "{\"statement\":\"x\",\"confidence\":7}\n");
+    Run bad = run("facts", "import", jsonl.toString(), "--db-url", url(db));
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("line 1").contains("confidence");
+  }
+
+  private static String url(String db) {
+    return TestDatabase.jdbcUrl(db) + "?user=" + EmbeddedPostgresServer.SUPERUSER;
+  }
+
+  private static Database open(String db) {
+    return Database.external(TestDatabase.jdbcUrl(db), EmbeddedPostgresServer.SUPERUSER, null);
+  }
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Cli.run(
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of(),
+            args);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}

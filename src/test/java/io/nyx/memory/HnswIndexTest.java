@@ -1,0 +1,98 @@
+package io.nyx.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HnswIndexTest {
+  static final int DIM = 64;
+
+  @TempDir Path dir;
+
+  /**
+   * Recall@10 against the exact brute-force reference on seeded clustered data. A failure means the
+   * graph parameters or the efSearch beam no longer find the true neighbours (not flakiness: the
+   * data and the build are deterministic for one thread).
+   */
+  @Test
+  void recallAt10AgainstBruteForceIsAtLeast95Percent() {
+    SplittableRandom rng = new SplittableRandom(42);
+    float[][] data = Vectors.clustered(rng, 5_000, DIM, 50);
+    float[][] queries = Vectors.clustered(rng, 100, DIM, 50);
+    BruteForceIndex exact = new BruteForceIndex(DIM);
+    try (HnswIndex hnsw = HnswIndex.open(dir, DIM, 100)) {
+      for (int i = 0; i < data.length; i++) {
+        exact.add(i + 1, data[i]);
+        hnsw.add(i + 1, data[i]);
+      }
+      int found = 0;
+      for (float[] q : queries) {
+        Set<Long> truth = ids(exact.search(q, 10));
+        Set<Long> got = ids(hnsw.search(q, 10));
+        got.retainAll(truth);
+        found += got.size();
+      }
+      assertThat(found / (10.0 * queries.length)).isGreaterThanOrEqualTo(0.95);
+    }
+  }
+
+  @Test
+  void scoresAreDotProductsBestFirst() {
+    try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
+      hnsw.add(1, new float[] {1, 0});
+      hnsw.add(2, new float[] {0, 1});
+      hnsw.add(3, Vectors.unit(new float[] {1, 1}));
+      List<VectorIndex.Hit> hits = hnsw.search(new float[] {1, 0}, 2);
+      assertThat(hits).extracting(VectorIndex.Hit::id).containsExactly(1L, 3L);
+      assertThat(hits.get(0).score()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
+      assertThat(hits.get(1).score())
+          .isCloseTo(Math.sqrt(0.5), org.assertj.core.api.Assertions.within(1e-6));
+    }
+  }
+
+  @Test
+  void addReplacesAndRemoveDeletes() {
+    try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
+      hnsw.add(1, new float[] {1, 0});
+      hnsw.add(1, new float[] {0, 1});
+      hnsw.add(2, new float[] {1, 0});
+      assertThat(hnsw.size()).isEqualTo(2);
+      assertThat(hnsw.search(new float[] {0, 1}, 1).getFirst().id()).isEqualTo(1L);
+      hnsw.remove(1);
+      assertThat(hnsw.search(new float[] {0, 1}, 5))
+          .extracting(VectorIndex.Hit::id)
+          .containsExactly(2L);
+      assertThat(hnsw.size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void commitIsASnapshotThatReopens() {
+    try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
+      assertThat(hnsw.commitData()).isEmpty();
+      hnsw.add(7, new float[] {1, 0});
+      hnsw.add(8, new float[] {0, 1});
+      hnsw.commit(Map.of("max_id", "8"));
+      hnsw.add(9, new float[] {0, 1}); // not committed: lost on reopen
+    }
+    try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
+      assertThat(hnsw.commitData()).containsEntry("max_id", "8");
+      Set<Long> ids = new HashSet<>();
+      hnsw.forEachId(ids::add);
+      assertThat(ids).containsExactlyInAnyOrder(7L, 8L);
+    }
+  }
+
+  private static Set<Long> ids(List<VectorIndex.Hit> hits) {
+    Set<Long> s = new HashSet<>();
+    hits.forEach(h -> s.add(h.id()));
+    return s;
+  }
+}
