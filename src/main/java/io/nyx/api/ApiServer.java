@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
             .post("/feedback", http.wrap("/feedback", feedback::feedback))
             .get("/traits", http.wrap("/traits", feedback::list))
             .put("/traits/{name}", http.wrap("/traits/{name}", feedback::set))
+            .get("/traits/{name}", http.wrap("/traits/{name}", feedback::show))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

@@ -15,6 +15,7 @@ import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
 import io.nyx.learning.RewardFunction;
+import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
@@ -26,6 +27,7 @@ import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -95,10 +97,15 @@ public final class InferencePipeline {
   }
 
   private Plan plan(RouteDecision route, InferenceRequest req) {
-    if (route.specialist().isEmpty()) {
+    // Exploration (a no-op unless traits.explore > 0) may pick another plausible specialist.
+    Optional<String> name =
+        req.specialist() != null
+            ? route.specialist()
+            : p.weights().explore(route.scores(), route.specialist());
+    if (name.isEmpty()) {
       return basePlan(req);
     }
-    SpecialistConfig s = p.specialists().find(route.specialist().get()).orElseThrow();
+    SpecialistConfig s = p.specialists().find(name.get()).orElseThrow();
     return new Plan(
         s.name(),
         s.adapter(),
@@ -198,8 +205,10 @@ public final class InferencePipeline {
   }
 
   private void learn(Plan plan, Reward reward) {
-    if (plan.specialist() != null && p.traitConfig().rewardRate() != 0) {
-      p.learner().add(plan.specialist(), p.traitConfig().rewardRate() * reward.value(), "reward");
+    double evidence = p.traitConfig().rewardEvidence();
+    if (plan.specialist() != null && evidence != 0) {
+      p.learner()
+          .add(plan.specialist(), TraitEvidence.ofReward(reward.value(), evidence), "reward");
     }
   }
 
