@@ -116,19 +116,6 @@ class SimulationTest {
     weak.replaceAll((l, v) -> 0.15);
     p.put("moira", weak);
     Simulation.Result r = run(2000, Optional.empty(), 0.05, new Simulation.Rates(p, 0.3));
-    int beat = -1;
-    for (int t = 0; t < r.steps(); t++) {
-      if (r.regretStatic()[t] < 0 && beat < 0) {
-        beat = t + 1;
-      }
-    }
-    System.out.printf(
-        "beat static at %d; final static regret %.1f oracle %.1f fixed %.1f (%s)%n",
-        beat,
-        r.regretStatic()[1999],
-        r.regretOracle()[1999],
-        r.regretBestFixed()[1999],
-        r.bestFixed());
     // Seed 42: ahead of static routing from request 42 on; 18.6 expected successes ahead at 2000.
     assertThat(r.regretStatic()[499]).isNegative();
     assertThat(r.regretStatic()[1999]).isLessThan(-10);
