@@ -25,7 +25,7 @@ CREATE TABLE nyx_trait_settings (
     pin_s           double precision NOT NULL CHECK (pin_s >= 0)
 );
 
-INSERT INTO nyx_trait_settings VALUES (true, 20, 3600, 0.05, 0.005, 86400);
+INSERT INTO nyx_trait_settings VALUES (true, 10, 300, 0.05, 0.005, 86400);
 
 -- Learning: adds evidence (successes of trials) observed at time "at", decays the old evidence,
 -- and moves the weight toward the posterior mean (hysteresis, max step, pin). Returns the weight.

@@ -19,6 +19,7 @@ public final class Cli {
         serve     run the Nyx server (embedded PostgreSQL and embeddings by default)
         ask       send one question to a running server and print the answer
         route     route JSON lines from stdin to specialists, without calling a model
+        simulate  replay a labeled stream through the router and the trait learner (regret, curve)
 
       Run 'nyx <command> --help' for a command's options.
       """;
@@ -40,6 +41,7 @@ public final class Cli {
           case "serve" -> new ServeCommand();
           case "ask" -> new AskCommand();
           case "route" -> new RouteCommand();
+          case "simulate" -> new SimulateCommand();
           default -> null;
         };
     if (command == null) {

@@ -26,7 +26,7 @@ public record TraitConfig(
     double pinS,
     double explore) {
   public static final TraitConfig DEFAULT =
-      new TraitConfig(0.05, 1.0, 0.25, 2.0, 20, 3600, 0.05, 0.005, 86_400, 0);
+      new TraitConfig(0.05, 1.0, 0.25, 2.0, 10, 300, 0.05, 0.005, 86_400, 0);
 
   public TraitConfig {
     if (!(min >= 0 && min < 1)) {

@@ -15,7 +15,7 @@ import java.time.Duration;
 public record LearningSettings(
     double priorStrength, Duration halfLife, double maxStep, double hysteresis, Duration pin) {
   public static final LearningSettings DEFAULT =
-      new LearningSettings(20, Duration.ofHours(1), 0.05, 0.005, Duration.ofHours(24));
+      new LearningSettings(10, Duration.ofMinutes(5), 0.05, 0.005, Duration.ofHours(24));
 
   public LearningSettings {
     if (!(priorStrength > 0 && priorStrength <= 1e6)) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class JdbcFeedbackStoreTest {
-  /** Beta(10, 10) (prior 0.5, strength 20) + 2 of 2 -> mean 12/22, within one max step. */
-  static final TraitEvidence TWO_WINS = new TraitEvidence(2, 2);
+  /** Beta(5, 5) (prior 0.5, strength 10) + 1 of 1 -> mean 6/11, within one max step. */
+  static final TraitEvidence TWO_WINS = new TraitEvidence(1, 1);
 
   private static Database db;
   private static JdbcQueryLog log;
@@ -58,7 +58,7 @@ class JdbcFeedbackStoreTest {
     UUID query = loggedQuery();
     Feedback f = rating(query, 0.8);
     Optional<TraitWeight> w = feedback.apply(f, 0.75, "fb-kairos", TWO_WINS);
-    assertThat(w).map(TraitWeight::weight).contains(12.0 / 22);
+    assertThat(w).map(TraitWeight::weight).contains(6.0 / 11);
     assertThat(log.find(query).orElseThrow().reward()).isEqualTo(0.75);
     assertThat(feedbackRows(query)).isEqualTo(1);
     assertThat(traits.history("fb-kairos", 1).get(0).source()).isEqualTo("feedback");
@@ -101,7 +101,7 @@ class JdbcFeedbackStoreTest {
     Feedback f = rating(query, 1.0);
     feedback.apply(f, 0.9, "fb-once", TWO_WINS);
     Optional<TraitWeight> again = feedback.apply(f, 0.2, "fb-once", TWO_WINS);
-    assertThat(again).map(TraitWeight::weight).contains(12.0 / 22);
+    assertThat(again).map(TraitWeight::weight).contains(6.0 / 11);
     assertThat(log.find(query).orElseThrow().reward()).isEqualTo(0.9);
     assertThat(feedbackRows(query)).isEqualTo(1);
     assertThat(traits.history("fb-once", 10)).hasSize(1);
