@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
             .get("/memory/search", http.wrap("/memory/search", memory::search))
             .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
             .delete("/memory", http.wrap("/memory", memory::deleteWhere))
+            .get("/traits/{name}", http.wrap("/traits/{name}", feedback::show))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

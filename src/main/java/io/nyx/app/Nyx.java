@@ -51,6 +51,7 @@ import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
 
 /**
  * The one place where Nyx is wired: configuration in, a running server out. Owns and closes, in
@@ -135,11 +136,19 @@ public final class Nyx implements AutoCloseable {
     ChatBackend shared = backend(config.llm(), config.llm().baseUrl());
     Specialists specialists =
         new Specialists(config.specialists(), shared, url -> backend(config.llm(), url));
-    TraitStore traits = new JdbcTraitStore(db.dataSource());
+    TraitStore traits = new JdbcTraitStore(db.dataSource(), clock);
+    traits.configure(config.traits().learning());
     for (SpecialistConfig s : config.specialists()) {
       traits.ensure(s.name(), s.initialWeight(), config.traits().min(), config.traits().max());
     }
-    TraitWeights weights = new TraitWeights(traits, clock, Duration.ofSeconds(1));
+    TraitWeights weights =
+        new TraitWeights(
+            traits,
+            clock,
+            Duration.ofSeconds(1),
+            config.traits().explorer(),
+            RandomGenerator.of("L64X128MixRandom"),
+            config.traits().learning());
     TraitLearner learner =
         new BatchingTraitLearner(
             traits,
@@ -147,7 +156,8 @@ public final class Nyx implements AutoCloseable {
               weights.apply(w);
               metrics.traitWeight(w.name(), w.weight());
             },
-            LEARN_INTERVAL);
+            LEARN_INTERVAL,
+            clock);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     PolicyRouter router = router(config, embedder);
     DurableQueryLog log =

@@ -168,13 +168,30 @@ public final class ConfigLoader {
   }
 
   private static TraitConfig traits(YamlTree t) {
-    t.rejectUnknown(Set.of("min", "max", "reward_rate", "feedback_rate"));
+    t.rejectUnknown(
+        Set.of(
+            "min",
+            "max",
+            "reward_evidence",
+            "feedback_evidence",
+            "prior_strength",
+            "half_life_s",
+            "max_step",
+            "hysteresis",
+            "pin_s",
+            "explore"));
     TraitConfig d = TraitConfig.DEFAULT;
     return new TraitConfig(
         t.number("min", d.min()),
         t.number("max", d.max()),
-        t.number("reward_rate", d.rewardRate()),
-        t.number("feedback_rate", d.feedbackRate()));
+        t.number("reward_evidence", d.rewardEvidence()),
+        t.number("feedback_evidence", d.feedbackEvidence()),
+        t.number("prior_strength", d.priorStrength()),
+        t.number("half_life_s", d.halfLifeS()),
+        t.number("max_step", d.maxStep()),
+        t.number("hysteresis", d.hysteresis()),
+        t.number("pin_s", d.pinS()),
+        t.number("explore", d.explore()));
   }
 
   private static ContextConfig context(YamlTree t) {

@@ -1,12 +1,32 @@
 package io.nyx.config;
 
+import io.nyx.learning.LearningSettings;
+import io.nyx.learning.ThompsonExplorer;
+import java.time.Duration;
+
 /**
- * Trait weight learning. Every weight stays in [min, max]. After each answer the specialist's
- * weight moves by {@code rewardRate * reward}; after human feedback by {@code feedbackRate *
- * rating}. Rates are small so one answer cannot swing routing.
+ * Trait weight learning (see {@code io.nyx.learning.TraitPosterior}). Every weight stays in [min,
+ * max]. An answer adds {@code rewardEvidence} observations of success {@code (reward + 1) / 2} to
+ * its specialist's Beta posterior; a human rating adds {@code feedbackEvidence} observations of
+ * success {@code (rating + 1) / 2}. The prior is worth {@code priorStrength} observations, evidence
+ * halves every {@code halfLifeS} seconds (0: never), a weight moves at most {@code maxStep} per
+ * update and only when the posterior mean is {@code hysteresis} away, an operator's weight is left
+ * alone for {@code pinS} seconds, and {@code explore} of routed traffic is decided by a Thompson
+ * draw.
  */
-public record TraitConfig(double min, double max, double rewardRate, double feedbackRate) {
-  public static final TraitConfig DEFAULT = new TraitConfig(0.05, 1.0, 0.01, 0.05);
+public record TraitConfig(
+    double min,
+    double max,
+    double rewardEvidence,
+    double feedbackEvidence,
+    double priorStrength,
+    double halfLifeS,
+    double maxStep,
+    double hysteresis,
+    double pinS,
+    double explore) {
+  public static final TraitConfig DEFAULT =
+      new TraitConfig(0.05, 1.0, 0.25, 2.0, 10, 300, 0.05, 0.005, 86_400, 0);
 
   public TraitConfig {
     if (!(min >= 0 && min < 1)) {
@@ -15,11 +35,42 @@ public record TraitConfig(double min, double max, double rewardRate, double feed
     if (!(max > min && max <= 1)) {
       throw new ConfigException("traits.max", max, "in (traits.min, 1]");
     }
-    if (!(rewardRate >= 0 && rewardRate <= 0.5)) {
-      throw new ConfigException("traits.reward_rate", rewardRate, "in [0,0.5]");
+    requireIn("traits.reward_evidence", rewardEvidence, 0, 100);
+    requireIn("traits.feedback_evidence", feedbackEvidence, 0, 100);
+    if (!(priorStrength > 0 && priorStrength <= 1e6)) {
+      throw new ConfigException("traits.prior_strength", priorStrength, "in (0,1e6]");
     }
-    if (!(feedbackRate >= 0 && feedbackRate <= 0.5)) {
-      throw new ConfigException("traits.feedback_rate", feedbackRate, "in [0,0.5]");
+    requireIn("traits.half_life_s", halfLifeS, 0, 1e9);
+    if (!(maxStep > 0 && maxStep <= 1)) {
+      throw new ConfigException("traits.max_step", maxStep, "in (0,1]");
     }
+    if (!(hysteresis >= 0 && hysteresis < 1)) {
+      throw new ConfigException("traits.hysteresis", hysteresis, "in [0,1)");
+    }
+    requireIn("traits.pin_s", pinS, 0, 1e9);
+    requireIn("traits.explore", explore, 0, 1);
+  }
+
+  private static void requireIn(String key, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) {
+      throw new ConfigException(key, v, "in [" + fmt(lo) + "," + fmt(hi) + "]");
+    }
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  public LearningSettings learning() {
+    return new LearningSettings(
+        priorStrength, seconds(halfLifeS), maxStep, hysteresis, seconds(pinS));
+  }
+
+  public ThompsonExplorer explorer() {
+    return new ThompsonExplorer(explore);
+  }
+
+  private static Duration seconds(double s) {
+    return Duration.ofNanos(Math.round(s * 1e9));
   }
 }

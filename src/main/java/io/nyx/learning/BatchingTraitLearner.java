@@ -1,6 +1,7 @@
 package io.nyx.learning;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -8,15 +9,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sums reward deltas per trait and applies each sum with one {@code update_trait_weight} call per
+ * Sums evidence per trait and applies each sum with one {@code update_trait_posterior} call per
  * flush interval, instead of one locked row update (and one fsync) per answer. Under load every
  * request to a specialist would otherwise queue on that specialist's row lock.
  *
- * <p>The sum is clipped once, at flush time, rather than each delta in turn; within one interval
- * (100 ms by default, a handful of answers) the difference is at most the deltas that pushed past a
- * bound and then back. Nothing is lost if the database is briefly down: a failed flush keeps its
- * sums and retries at the next tick. The per-answer reward is also stored with each row, so the
- * weights can be recomputed from the log.
+ * <p>Evidence adds up exactly, so batching loses nothing; only the decay and the weight step are
+ * applied once per batch instead of once per answer, which within one interval (100 ms by default)
+ * differs by a decay factor of at most {@code 2^(-0.1 s / half-life)}. Nothing is lost if the
+ * database is briefly down: a failed flush keeps its sums and retries at the next tick. The
+ * per-answer reward is also stored with each row, so the weights can be recomputed from the log.
  */
 public final class BatchingTraitLearner implements TraitLearner {
   private static final Logger LOG = Logger.getLogger(BatchingTraitLearner.class.getName());
@@ -24,24 +25,28 @@ public final class BatchingTraitLearner implements TraitLearner {
   private final TraitStore store;
   private final Consumer<TraitWeight> onUpdate;
   private final Duration interval;
-  private final Map<String, Double> pending = new HashMap<>();
+  private final InstantSource clock;
+  private final Map<String, TraitEvidence> pending = new HashMap<>();
   private final Map<String, Integer> counts = new HashMap<>();
   private final Thread flusher;
   private volatile boolean running = true;
 
   /**
    * @param onUpdate told of every weight written (to refresh caches and gauges)
+   * @param clock the time a batch is observed at (its evidence decays from then)
    */
-  public BatchingTraitLearner(TraitStore store, Consumer<TraitWeight> onUpdate, Duration interval) {
+  public BatchingTraitLearner(
+      TraitStore store, Consumer<TraitWeight> onUpdate, Duration interval, InstantSource clock) {
     this.store = store;
+    this.clock = clock;
     this.onUpdate = onUpdate;
     this.interval = interval;
     this.flusher = Thread.ofVirtual().name("nyx-trait-flusher").start(this::loop);
   }
 
   @Override
-  public synchronized void add(String trait, double delta, String source) {
-    pending.merge(trait, delta, Double::sum);
+  public synchronized void add(String trait, TraitEvidence evidence, String source) {
+    pending.merge(trait, evidence, TraitEvidence::plus);
     counts.merge(trait, 1, Integer::sum);
   }
 
@@ -59,7 +64,7 @@ public final class BatchingTraitLearner implements TraitLearner {
 
   /** Applies every pending sum; sums that fail stay pending. */
   public void flush() {
-    Map<String, Double> sums;
+    Map<String, TraitEvidence> sums;
     Map<String, Integer> n;
     synchronized (this) {
       if (pending.isEmpty()) {
@@ -73,15 +78,15 @@ public final class BatchingTraitLearner implements TraitLearner {
     sums.forEach((trait, sum) -> apply(trait, sum, n.get(trait)));
   }
 
-  private void apply(String trait, double sum, int answers) {
+  private void apply(String trait, TraitEvidence sum, int answers) {
     try {
-      onUpdate.accept(store.update(trait, sum, "reward", answers + " answer(s)"));
+      onUpdate.accept(store.observe(trait, sum, clock.instant(), "reward", answers + " answer(s)"));
     } catch (java.util.NoSuchElementException e) {
       LOG.log(Level.WARNING, "dropping reward for unknown trait " + trait);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "trait update for " + trait + " deferred: " + e.getMessage());
       synchronized (this) {
-        pending.merge(trait, sum, Double::sum);
+        pending.merge(trait, sum, TraitEvidence::plus);
         counts.merge(trait, answers, Integer::sum);
       }
     }

@@ -1,13 +1,15 @@
 package io.nyx.learning;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Shared trait weights (table {@code nyx_trait_weights}). Every change goes through the SQL
- * function {@code update_trait_weight}, so concurrent replicas lose no update. Thread-safe.
- * Failures of the store raise {@link io.nyx.persistence.StoreException}.
+ * Shared trait weights and their posteriors (table {@code nyx_trait_weights}). Every change is
+ * atomic per trait (in PostgreSQL: one row lock, see migration V30), so concurrent replicas lose no
+ * update. The rules are {@link TraitPosterior}'s. Thread-safe. Failures of the store raise {@link
+ * io.nyx.persistence.StoreException}.
  */
 public interface TraitStore {
 
@@ -16,21 +18,44 @@ public interface TraitStore {
    */
   void ensure(String name, double initialWeight, double min, double max);
 
+  /** Makes {@code settings} the learning settings every replica uses from now on. */
+  void configure(LearningSettings settings);
+
+  /** The settings in force. */
+  LearningSettings settings();
+
   /** All traits by name. */
   Map<String, TraitWeight> all();
 
   Optional<TraitWeight> find(String name);
 
+  /** All posteriors by name. */
+  Map<String, TraitPosterior> posteriors();
+
   /**
-   * Adds {@code delta}, clipped to the trait's bounds, atomically, and records the change.
+   * Learning: adds evidence observed at {@code at} and moves the weight toward the posterior mean.
+   *
+   * @throws java.util.NoSuchElementException when no such trait exists
+   */
+  TraitWeight observe(
+      String name, TraitEvidence evidence, Instant at, String source, String reason);
+
+  /**
+   * Operator steering: adds {@code delta} to the weight (clipped) and makes it the pinned prior.
    *
    * @throws java.util.NoSuchElementException when no such trait exists
    */
   TraitWeight update(String name, double delta, String source, String reason);
 
-  /** Sets the weight (clipped to bounds) as an operator would, recording the change. */
+  /** Operator steering: sets the weight (clipped) and makes it the pinned prior. */
   TraitWeight set(String name, double weight, String source, String reason);
 
   /** Newest first. */
   List<TraitChange> history(String name, int limit);
+
+  /**
+   * Stated confidence and human rating of the newest {@code limit} rated answers of the specialist,
+   * for calibration; empty where the store keeps no answers.
+   */
+  List<Calibration.Outcome> outcomes(String name, int limit);
 }

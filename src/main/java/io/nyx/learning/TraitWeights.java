@@ -4,25 +4,53 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
- * A read-through cache of the shared trait weights, so routing does not query PostgreSQL on every
- * request. Refreshed from the store when older than {@code maxAge} (other replicas' updates arrive
- * within that); local updates are applied at once. Thread-safe: readers see an immutable snapshot.
+ * A read-through cache of the shared trait weights and posteriors, so routing does not query
+ * PostgreSQL on every request. Refreshed from the store when older than {@code maxAge} (other
+ * replicas' updates arrive within that); local weight updates are applied at once. Also the routing
+ * hook for exploration ({@link #explore}). Thread-safe: readers see immutable snapshots; the random
+ * generator is used under a lock.
  */
 public final class TraitWeights {
   private final TraitStore store;
   private final InstantSource clock;
   private final Duration maxAge;
+  private final ThompsonExplorer explorer;
+  private final RandomGenerator rng;
+  private final LearningSettings settings;
   private volatile Map<String, Double> snapshot = Map.of();
+  private volatile Map<String, TraitPosterior> posteriors = Map.of();
 
   /** Clock millis after which the snapshot is stale; MIN_VALUE = never loaded. */
   private volatile long staleAtMillis = Long.MIN_VALUE;
 
+  /** Without exploration. */
   public TraitWeights(TraitStore store, InstantSource clock, Duration maxAge) {
+    this(
+        store,
+        clock,
+        maxAge,
+        ThompsonExplorer.OFF,
+        RandomGenerator.of("L64X128MixRandom"),
+        LearningSettings.DEFAULT);
+  }
+
+  public TraitWeights(
+      TraitStore store,
+      InstantSource clock,
+      Duration maxAge,
+      ThompsonExplorer explorer,
+      RandomGenerator rng,
+      LearningSettings settings) {
     this.store = store;
     this.clock = clock;
     this.maxAge = maxAge;
+    this.explorer = explorer;
+    this.rng = rng;
+    this.settings = settings;
   }
 
   /**
@@ -38,9 +66,11 @@ public final class TraitWeights {
 
   private synchronized void reload(long now) {
     try {
-      Map<String, Double> fresh = new HashMap<>();
-      store.all().forEach((name, w) -> fresh.put(name, w.weight()));
-      snapshot = Map.copyOf(fresh);
+      Map<String, TraitPosterior> fresh = store.posteriors();
+      Map<String, Double> w = new HashMap<>();
+      fresh.forEach((name, p) -> w.put(name, p.weight()));
+      snapshot = Map.copyOf(w);
+      posteriors = Map.copyOf(fresh);
     } catch (RuntimeException e) {
       // Keep routing on the last known weights while the database is away.
     }
@@ -52,5 +82,19 @@ public final class TraitWeights {
     Map<String, Double> next = new HashMap<>(snapshot);
     next.put(w.name(), w.weight());
     snapshot = Map.copyOf(next);
+  }
+
+  /**
+   * The specialist that answers a routed (not forced) request: the router's choice, or, within the
+   * exploration budget, a Thompson draw among plausible specialists ({@link ThompsonExplorer}).
+   */
+  public Optional<String> explore(Map<String, Double> scores, Optional<String> chosen) {
+    if (explorer.budget() == 0 || chosen.isEmpty()) {
+      return chosen;
+    }
+    current();
+    synchronized (rng) {
+      return explorer.choose(scores, chosen, posteriors, settings, rng);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.nyx.persistence;
 
+import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitWeight;
 import io.nyx.pipeline.Feedback;
 import io.nyx.pipeline.FeedbackStore;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link FeedbackStore} in one transaction: the query's reward, the feedback row and the trait
- * update commit together or not at all.
+ * posterior update commit together or not at all.
  *
  * <p>A feedback id seen before is a client retry: nothing is applied a second time (the trait would
  * otherwise move twice) and the trait's current weight is returned. Thread-safe.
@@ -37,29 +38,28 @@ public final class JdbcFeedbackStore implements FeedbackStore {
 
   @Override
   public Optional<TraitWeight> apply(
-      Feedback feedback, double newReward, @Nullable String trait, double traitDelta) {
-    requireValid(feedback, newReward, traitDelta);
+      Feedback feedback, double newReward, @Nullable String trait, TraitEvidence evidence) {
+    requireValid(feedback, newReward);
     Optional<Optional<TraitWeight>> applied =
         Sql.inTransaction(
             dataSource,
             "feedback " + feedback.id() + " on query " + feedback.queryId(),
-            c -> applyIn(c, feedback, newReward, trait, traitDelta));
+            c -> applyIn(c, feedback, newReward, trait, evidence));
     return applied.orElseGet(() -> trait == null ? Optional.empty() : traits.find(trait));
   }
 
-  private static void requireValid(Feedback feedback, double newReward, double traitDelta) {
+  private static void requireValid(Feedback feedback, double newReward) {
     if (!(feedback.rating() >= -1 && feedback.rating() <= 1)) {
       throw new IllegalArgumentException("rating must be in [-1,1] but was " + feedback.rating());
     }
-    if (!Double.isFinite(newReward) || !Double.isFinite(traitDelta)) {
-      throw new IllegalArgumentException(
-          "reward and trait delta must be finite but were " + newReward + ", " + traitDelta);
+    if (!Double.isFinite(newReward)) {
+      throw new IllegalArgumentException("reward must be finite but was " + newReward);
     }
   }
 
   /** Empty outer Optional: a duplicate feedback id, rolled back (the caller reads the trait). */
   private static Optional<Optional<TraitWeight>> applyIn(
-      Connection c, Feedback feedback, double newReward, @Nullable String trait, double delta)
+      Connection c, Feedback feedback, double newReward, @Nullable String trait, TraitEvidence e)
       throws SQLException {
     setReward(c, feedback, newReward);
     if (!insert(c, feedback)) {
@@ -70,7 +70,8 @@ public final class JdbcFeedbackStore implements FeedbackStore {
       return Optional.of(Optional.empty());
     }
     String reason = "feedback " + feedback.id() + " on query " + feedback.queryId();
-    return Optional.of(Optional.of(JdbcTraitStore.updateIn(c, trait, delta, "feedback", reason)));
+    return Optional.of(
+        Optional.of(JdbcTraitStore.observeIn(c, trait, e, feedback.at(), "feedback", reason)));
   }
 
   private static void setReward(Connection c, Feedback feedback, double newReward)

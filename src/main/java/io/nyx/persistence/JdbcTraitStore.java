@@ -1,12 +1,19 @@
 package io.nyx.persistence;
 
+import io.nyx.learning.Calibration;
+import io.nyx.learning.LearningSettings;
 import io.nyx.learning.TraitChange;
+import io.nyx.learning.TraitEvidence;
+import io.nyx.learning.TraitPosterior;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeight;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,30 +24,58 @@ import javax.sql.DataSource;
 
 /**
  * {@link TraitStore} over {@code nyx_trait_weights}; changes go through the SQL functions {@code
- * update_trait_weight} and {@code set_trait_weight}, which lock the row, clip to the bounds and
- * write the history in one transaction. Thread-safe.
+ * update_trait_posterior} (learning), {@code update_trait_weight} and {@code set_trait_weight}
+ * (operator steering), which lock the row, apply {@link TraitPosterior}'s rules and write the
+ * history in one transaction. Thread-safe.
  */
 public final class JdbcTraitStore implements TraitStore {
   private static final String ENSURE =
       """
-      INSERT INTO nyx_trait_weights (name, weight, min_weight, max_weight)
-      VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING
+      INSERT INTO nyx_trait_weights (name, weight, min_weight, max_weight, prior_weight)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING
       """;
-  private static final String COLUMNS = "SELECT name, weight, min_weight, max_weight, updated_at";
+  private static final String CONFIGURE =
+      """
+      UPDATE nyx_trait_settings
+         SET prior_strength = ?, half_life_s = ?, max_step = ?, hysteresis = ?, pin_s = ?
+      """;
+  private static final String SETTINGS =
+      "SELECT prior_strength, half_life_s, max_step, hysteresis, pin_s FROM nyx_trait_settings";
+  private static final String COLUMNS =
+      "SELECT name, weight, min_weight, max_weight, updated_at, coalesce(prior_weight, weight)"
+          + " AS prior, successes, failures, decayed_at, pinned_until, trials, success_total";
   private static final String ALL = COLUMNS + " FROM nyx_trait_weights ORDER BY name";
   private static final String FIND = COLUMNS + " FROM nyx_trait_weights WHERE name = ?";
-  private static final String UPDATE = "SELECT update_trait_weight(?, ?, ?, ?)";
-  private static final String SET = "SELECT set_trait_weight(?, ?, ?, ?)";
+  private static final String OBSERVE = "SELECT update_trait_posterior(?, ?, ?, ?, ?, ?)";
+  private static final String UPDATE = "SELECT update_trait_weight(?, ?, ?, ?, ?)";
+  private static final String SET = "SELECT set_trait_weight(?, ?, ?, ?, ?)";
   private static final String HISTORY =
       """
       SELECT name, old_weight, new_weight, delta, source, reason, created_at
         FROM nyx_trait_weight_history WHERE name = ? ORDER BY id DESC LIMIT ?
       """;
+  // The log is partitioned by time and feedback cannot reference it (V1); join on the id.
+  private static final String OUTCOMES =
+      """
+      SELECT q.confidence, f.rating
+        FROM nyx_feedback f JOIN nyx_synthetic_specialist_queries q ON q.id = f.query_id
+       WHERE q.specialist = ? AND q.status = 'ok'
+       ORDER BY f.created_at DESC LIMIT ?
+      """;
 
   private final DataSource dataSource;
+  private final InstantSource clock;
 
   public JdbcTraitStore(DataSource dataSource) {
+    this(dataSource, InstantSource.system());
+  }
+
+  /**
+   * @param clock the time of operator changes (pins start then)
+   */
+  public JdbcTraitStore(DataSource dataSource, InstantSource clock) {
     this.dataSource = dataSource;
+    this.clock = clock;
   }
 
   @Override
@@ -52,6 +87,7 @@ public final class JdbcTraitStore implements TraitStore {
       s.setDouble(2, initialWeight);
       s.setDouble(3, min);
       s.setDouble(4, max);
+      s.setDouble(5, initialWeight);
       s.executeUpdate();
     } catch (SQLException e) {
       throw Sql.error("creation of trait " + name, e);
@@ -83,14 +119,64 @@ public final class JdbcTraitStore implements TraitStore {
   }
 
   @Override
+  public void configure(LearningSettings s) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(CONFIGURE)) {
+      st.setDouble(1, s.priorStrength());
+      st.setDouble(2, s.halfLifeSeconds());
+      st.setDouble(3, s.maxStep());
+      st.setDouble(4, s.hysteresis());
+      st.setDouble(5, s.pin().toNanos() / 1e9);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw Sql.error("configuration of trait learning", e);
+    }
+  }
+
+  @Override
+  public LearningSettings settings() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(SETTINGS);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return new LearningSettings(
+          rs.getDouble(1),
+          seconds(rs.getDouble(2)),
+          rs.getDouble(3),
+          rs.getDouble(4),
+          seconds(rs.getDouble(5)));
+    } catch (SQLException e) {
+      throw Sql.error("reading of trait learning settings", e);
+    }
+  }
+
+  private static Duration seconds(double s) {
+    return Duration.ofNanos(Math.round(s * 1e9));
+  }
+
+  @Override
   public Map<String, TraitWeight> all() {
+    Map<String, TraitWeight> traits = new LinkedHashMap<>();
+    posteriorsWithTime().forEach((n, p) -> traits.put(n, p.weight()));
+    return traits;
+  }
+
+  @Override
+  public Map<String, TraitPosterior> posteriors() {
+    Map<String, TraitPosterior> traits = new LinkedHashMap<>();
+    posteriorsWithTime().forEach((n, p) -> traits.put(n, p.posterior()));
+    return traits;
+  }
+
+  private record Row(TraitWeight weight, TraitPosterior posterior) {}
+
+  private Map<String, Row> posteriorsWithTime() {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(ALL);
         ResultSet rs = s.executeQuery()) {
-      Map<String, TraitWeight> traits = new LinkedHashMap<>();
+      Map<String, Row> traits = new LinkedHashMap<>();
       while (rs.next()) {
-        TraitWeight t = read(rs);
-        traits.put(t.name(), t);
+        traits.put(rs.getString("name"), new Row(read(rs), readPosterior(rs)));
       }
       return traits;
     } catch (SQLException e) {
@@ -105,6 +191,31 @@ public final class JdbcTraitStore implements TraitStore {
     } catch (SQLException e) {
       throw Sql.error("lookup of trait " + name, e);
     }
+  }
+
+  @Override
+  public TraitWeight observe(
+      String name, TraitEvidence evidence, Instant at, String source, String reason) {
+    return Sql.inTransaction(
+        dataSource,
+        "learning of trait " + name,
+        c -> observeIn(c, name, evidence, at, source, reason));
+  }
+
+  /** Learning inside the caller's transaction (feedback commits with its own rows). */
+  static TraitWeight observeIn(
+      Connection c, String name, TraitEvidence e, Instant at, String source, String reason)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(OBSERVE)) {
+      s.setString(1, name);
+      s.setDouble(2, e.successes());
+      s.setDouble(3, e.trials());
+      s.setString(4, source);
+      s.setString(5, reason);
+      s.setObject(6, Sql.timestamp(at));
+      s.execute();
+    }
+    return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
   }
 
   @Override
@@ -127,8 +238,9 @@ public final class JdbcTraitStore implements TraitStore {
 
   private TraitWeight change(
       String sql, String operation, String name, double value, String source, String reason) {
+    Instant at = clock.instant();
     return Sql.inTransaction(
-        dataSource, operation, c -> changeIn(c, sql, name, value, source, reason));
+        dataSource, operation, c -> changeIn(c, sql, name, value, source, reason, at));
   }
 
   /**
@@ -136,23 +248,18 @@ public final class JdbcTraitStore implements TraitStore {
    * row back there: the row lock the function took is held until commit, so what is returned is
    * exactly this change.
    */
-  static TraitWeight changeIn(
-      Connection c, String sql, String name, double value, String source, String reason)
+  private static TraitWeight changeIn(
+      Connection c, String sql, String name, double value, String source, String reason, Instant at)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, name);
       s.setDouble(2, value);
       s.setString(3, source);
       s.setString(4, reason);
+      s.setObject(5, Sql.timestamp(at));
       s.execute();
     }
     return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
-  }
-
-  static TraitWeight updateIn(Connection c, String name, double delta, String source, String reason)
-      throws SQLException {
-    requireFinite("delta", delta);
-    return changeIn(c, UPDATE, name, delta, source, reason);
   }
 
   private static Optional<TraitWeight> findIn(Connection c, String name) throws SQLException {
@@ -166,9 +273,7 @@ public final class JdbcTraitStore implements TraitStore {
 
   @Override
   public List<TraitChange> history(String name, int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must be >= 0 but was " + limit);
-    }
+    requireLimit(limit);
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(HISTORY)) {
       s.setString(1, name);
@@ -185,6 +290,31 @@ public final class JdbcTraitStore implements TraitStore {
     }
   }
 
+  @Override
+  public List<Calibration.Outcome> outcomes(String name, int limit) {
+    requireLimit(limit);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(OUTCOMES)) {
+      s.setString(1, name);
+      s.setInt(2, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        List<Calibration.Outcome> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(new Calibration.Outcome(rs.getDouble(1), rs.getDouble(2)));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw Sql.error("calibration outcomes of trait " + name, e);
+    }
+  }
+
+  private static void requireLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0 but was " + limit);
+    }
+  }
+
   static TraitWeight read(ResultSet rs) throws SQLException {
     return new TraitWeight(
         rs.getString("name"),
@@ -192,6 +322,21 @@ public final class JdbcTraitStore implements TraitStore {
         rs.getDouble("min_weight"),
         rs.getDouble("max_weight"),
         Sql.instant(rs, "updated_at"));
+  }
+
+  private static TraitPosterior readPosterior(ResultSet rs) throws SQLException {
+    return new TraitPosterior(
+        rs.getString("name"),
+        rs.getDouble("weight"),
+        rs.getDouble("min_weight"),
+        rs.getDouble("max_weight"),
+        rs.getDouble("prior"),
+        rs.getDouble("successes"),
+        rs.getDouble("failures"),
+        Sql.instant(rs, "decayed_at"),
+        Sql.instant(rs, "pinned_until"),
+        rs.getDouble("trials"),
+        rs.getDouble("success_total"));
   }
 
   private static TraitChange readChange(ResultSet rs) throws SQLException {

@@ -2,6 +2,7 @@ package io.nyx.pipeline;
 
 import io.nyx.config.TraitConfig;
 import io.nyx.learning.RewardFunction;
+import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitWeight;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Human feedback after the fact: the row's reward becomes {@link RewardFunction#withFeedback} and
- * the specialist's trait weight moves by {@code feedback_rate · rating}, in one transaction.
+ * the rating becomes {@code feedback_evidence} observations of success {@code (rating + 1) / 2} for
+ * the specialist's trait posterior, in one transaction.
  */
 public final class FeedbackService {
   private final QueryLog log;
@@ -53,7 +55,7 @@ public final class FeedbackService {
     Feedback fb = new Feedback(ids.get(), queryId, rating, comment, clock.instant());
     Optional<TraitWeight> w;
     try {
-      w = store.apply(fb, reward, trait, config.feedbackRate() * rating);
+      w = store.apply(fb, reward, trait, TraitEvidence.ofReward(rating, config.feedbackEvidence()));
     } catch (NoSuchElementException e) {
       throw unknown(queryId);
     }

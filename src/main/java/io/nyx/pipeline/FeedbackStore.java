@@ -1,5 +1,6 @@
 package io.nyx.pipeline;
 
+import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitWeight;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -9,12 +10,12 @@ public interface FeedbackStore {
 
   /**
    * Inserts the feedback row, sets the query row's reward to {@code newReward}, and, when {@code
-   * trait} is not null, calls {@code update_trait_weight(trait, traitDelta, 'feedback')} — all or
-   * nothing.
+   * trait} is not null, adds {@code evidence} to the trait's posterior (observed at the feedback's
+   * time, source 'feedback') — all or nothing.
    *
    * @return the trait's weight after the update, empty when no trait was updated
    * @throws java.util.NoSuchElementException when the query id is unknown
    */
   Optional<TraitWeight> apply(
-      Feedback feedback, double newReward, @Nullable String trait, double traitDelta);
+      Feedback feedback, double newReward, @Nullable String trait, TraitEvidence evidence);
 }

@@ -19,6 +19,7 @@ import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
 import io.nyx.learning.RewardFunction;
+import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
@@ -32,6 +33,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -145,10 +147,15 @@ public final class InferencePipeline {
   }
 
   private Plan plan(RouteDecision route, InferenceRequest req) {
-    if (route.specialist().isEmpty()) {
+    // Exploration (a no-op unless traits.explore > 0) may pick another plausible specialist.
+    Optional<String> name =
+        req.specialist() != null
+            ? route.specialist()
+            : p.weights().explore(route.scores(), route.specialist());
+    if (name.isEmpty()) {
       return basePlan(req);
     }
-    return specialistPlan(route.specialist().get(), req);
+    return specialistPlan(name.get(), req);
   }
 
   private Plan specialistPlan(String name, InferenceRequest req) {
@@ -308,8 +315,10 @@ public final class InferencePipeline {
   }
 
   private void learn(Plan plan, Reward reward) {
-    if (plan.specialist() != null && p.traitConfig().rewardRate() != 0) {
-      p.learner().add(plan.specialist(), p.traitConfig().rewardRate() * reward.value(), "reward");
+    double evidence = p.traitConfig().rewardEvidence();
+    if (plan.specialist() != null && evidence != 0) {
+      p.learner()
+          .add(plan.specialist(), TraitEvidence.ofReward(reward.value(), evidence), "reward");
     }
   }
 

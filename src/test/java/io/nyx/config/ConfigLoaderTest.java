@@ -56,9 +56,9 @@ class ConfigLoaderTest {
 
   @Test
   void badValueNamesKeyValueAndRange() throws IOException {
-    Path file = yaml("traits:\n  reward_rate: 1.7\n");
+    Path file = yaml("traits:\n  reward_evidence: 170\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
-        .hasMessage("traits.reward_rate must be in [0,0.5] but was 1.7");
+        .hasMessage("traits.reward_evidence must be in [0,100] but was 170.0");
   }
 
   @Test

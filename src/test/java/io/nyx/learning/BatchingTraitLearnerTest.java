@@ -5,79 +5,116 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BatchingTraitLearnerTest {
+  static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
 
-  /** An in-memory store that can be switched off, recording every update call. */
-  static class MemoryStore implements TraitStore {
-    final Map<String, Double> weights = new HashMap<>();
+  /** No decay, no guard: the weight is exactly the posterior mean. */
+  static final LearningSettings EXACT =
+      new LearningSettings(10, Duration.ZERO, 1, 0, Duration.ZERO);
+
+  /** The reference store behind a switch, recording every learning call. */
+  static final class FlakyStore implements TraitStore {
+    final MemoryTraitStore inner = new MemoryTraitStore(CLOCK);
     final List<String> calls = new ArrayList<>();
     boolean down;
 
+    FlakyStore() {
+      inner.configure(EXACT);
+    }
+
+    double weight(String name) {
+      return inner.find(name).orElseThrow().weight();
+    }
+
     @Override
     public void ensure(String name, double initialWeight, double min, double max) {
-      weights.putIfAbsent(name, initialWeight);
+      inner.ensure(name, initialWeight, min, max);
+    }
+
+    @Override
+    public void configure(LearningSettings settings) {
+      inner.configure(settings);
+    }
+
+    @Override
+    public LearningSettings settings() {
+      return inner.settings();
     }
 
     @Override
     public Map<String, TraitWeight> all() {
-      throw new UnsupportedOperationException();
+      return inner.all();
     }
 
     @Override
     public Optional<TraitWeight> find(String name) {
-      throw new UnsupportedOperationException();
+      return inner.find(name);
     }
 
     @Override
-    public synchronized TraitWeight update(
-        String name, double delta, String source, String reason) {
+    public Map<String, TraitPosterior> posteriors() {
+      return inner.posteriors();
+    }
+
+    @Override
+    public synchronized TraitWeight observe(
+        String name, TraitEvidence e, Instant at, String source, String reason) {
       if (down) {
         throw new IllegalStateException("database down");
       }
-      if (!weights.containsKey(name)) {
-        throw new NoSuchElementException(name);
-      }
+      TraitWeight w = inner.observe(name, e, at, source, reason);
       calls.add(name + " " + source + " " + reason);
-      double w = Math.max(0, Math.min(1, weights.get(name) + delta));
-      weights.put(name, w);
-      return new TraitWeight(name, w, 0, 1, Instant.EPOCH);
+      return w;
+    }
+
+    @Override
+    public TraitWeight update(String name, double delta, String source, String reason) {
+      return inner.update(name, delta, source, reason);
     }
 
     @Override
     public TraitWeight set(String name, double weight, String source, String reason) {
-      throw new UnsupportedOperationException();
+      return inner.set(name, weight, source, reason);
     }
 
     @Override
     public List<TraitChange> history(String name, int limit) {
+      return inner.history(name, limit);
+    }
+
+    @Override
+    public List<Calibration.Outcome> outcomes(String name, int limit) {
       return List.of();
     }
   }
 
+  private static BatchingTraitLearner learner(FlakyStore store, List<TraitWeight> seen) {
+    return new BatchingTraitLearner(store, seen::add, Duration.ofHours(1), CLOCK);
+  }
+
   @Test
-  void deltasAreSummedIntoOneUpdatePerTraitAndFlush() {
-    MemoryStore store = new MemoryStore();
+  void evidenceIsSummedIntoOneUpdatePerTraitAndFlush() {
+    FlakyStore store = new FlakyStore();
     store.ensure("a", 0.5, 0, 1);
     store.ensure("b", 0.5, 0, 1);
     List<TraitWeight> seen = new ArrayList<>();
-    try (BatchingTraitLearner learner =
-        new BatchingTraitLearner(store, seen::add, Duration.ofHours(1))) {
-      learner.add("a", 0.01, "reward");
-      learner.add("a", 0.02, "reward");
-      learner.add("b", -0.1, "reward");
+    try (BatchingTraitLearner learner = learner(store, seen)) {
+      learner.add("a", TraitEvidence.ofReward(1.0, 1), "reward");
+      learner.add("a", TraitEvidence.ofReward(0.0, 1), "reward");
+      learner.add("b", TraitEvidence.ofReward(-1.0, 2), "reward");
       learner.flush();
       assertThat(store.calls)
           .containsExactlyInAnyOrder("a reward 2 answer(s)", "b reward 1 answer(s)");
-      assertThat(store.weights.get("a")).isCloseTo(0.53, within(1e-12));
-      assertThat(store.weights.get("b")).isCloseTo(0.4, within(1e-12));
+      // a: Beta(5 + 1.5, 5 + 0.5) -> 6.5 / 12;  b: Beta(5, 5 + 2) -> 5 / 12
+      assertThat(store.weight("a")).isCloseTo(6.5 / 12, within(1e-12));
+      assertThat(store.weight("b")).isCloseTo(5.0 / 12, within(1e-12));
       assertThat(seen).hasSize(2);
       learner.flush();
       assertThat(store.calls).hasSize(2);
@@ -86,26 +123,25 @@ class BatchingTraitLearnerTest {
 
   @Test
   void aFailedFlushKeepsItsSumsAndCloseAppliesThem() {
-    MemoryStore store = new MemoryStore();
+    FlakyStore store = new FlakyStore();
     store.ensure("a", 0.5, 0, 1);
-    BatchingTraitLearner learner = new BatchingTraitLearner(store, w -> {}, Duration.ofHours(1));
-    learner.add("a", 0.1, "reward");
+    BatchingTraitLearner learner = learner(store, new ArrayList<>());
+    learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
     store.down = true;
     learner.flush();
-    assertThat(store.weights.get("a")).isEqualTo(0.5);
-    learner.add("a", 0.1, "reward");
+    assertThat(store.weight("a")).isEqualTo(0.5);
+    learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
     store.down = false;
     learner.close();
-    assertThat(store.weights.get("a")).isCloseTo(0.7, within(1e-12));
+    assertThat(store.weight("a")).isCloseTo(7.0 / 12, within(1e-12));
     assertThat(store.calls).containsExactly("a reward 2 answer(s)");
   }
 
   @Test
   void unknownTraitsAreDroppedNotRetriedForever() {
-    MemoryStore store = new MemoryStore();
-    try (BatchingTraitLearner learner =
-        new BatchingTraitLearner(store, w -> {}, Duration.ofHours(1))) {
-      learner.add("ghost", 0.1, "reward");
+    FlakyStore store = new FlakyStore();
+    try (BatchingTraitLearner learner = learner(store, new ArrayList<>())) {
+      learner.add("ghost", TraitEvidence.ofReward(1, 1), "reward");
       learner.flush();
       learner.flush();
     }

@@ -3,6 +3,7 @@ package io.nyx.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitWeight;
 import io.nyx.pipeline.Feedback;
 import io.nyx.testing.TestDatabase;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class JdbcFeedbackStoreTest {
+  /** Beta(5, 5) (prior 0.5, strength 10) + 1 of 1 -> mean 6/11, within one max step. */
+  static final TraitEvidence TWO_WINS = new TraitEvidence(1, 1);
+
   private static Database db;
   private static JdbcQueryLog log;
   private static JdbcTraitStore traits;
@@ -53,8 +57,8 @@ class JdbcFeedbackStoreTest {
     traits.ensure("fb-kairos", 0.5, 0.0, 1.0);
     UUID query = loggedQuery();
     Feedback f = rating(query, 0.8);
-    Optional<TraitWeight> w = feedback.apply(f, 0.75, "fb-kairos", 0.1);
-    assertThat(w).map(TraitWeight::weight).contains(0.6);
+    Optional<TraitWeight> w = feedback.apply(f, 0.75, "fb-kairos", TWO_WINS);
+    assertThat(w).map(TraitWeight::weight).contains(6.0 / 11);
     assertThat(log.find(query).orElseThrow().reward()).isEqualTo(0.75);
     assertThat(feedbackRows(query)).isEqualTo(1);
     assertThat(traits.history("fb-kairos", 1).get(0).source()).isEqualTo("feedback");
@@ -63,7 +67,7 @@ class JdbcFeedbackStoreTest {
   @Test
   void withoutTraitOnlyRewardAndFeedbackChange() throws SQLException {
     UUID query = loggedQuery();
-    assertThat(feedback.apply(rating(query, -1.0), -0.5, null, 0.3)).isEmpty();
+    assertThat(feedback.apply(rating(query, -1.0), -0.5, null, TWO_WINS)).isEmpty();
     assertThat(log.find(query).orElseThrow().reward()).isEqualTo(-0.5);
     assertThat(feedbackRows(query)).isEqualTo(1);
   }
@@ -72,7 +76,7 @@ class JdbcFeedbackStoreTest {
   void unknownQueryWritesNothing() throws SQLException {
     traits.ensure("fb-untouched", 0.5, 0.0, 1.0);
     UUID unknown = UUID.randomUUID();
-    assertThatThrownBy(() -> feedback.apply(rating(unknown, 1.0), 1.0, "fb-untouched", 0.2))
+    assertThatThrownBy(() -> feedback.apply(rating(unknown, 1.0), 1.0, "fb-untouched", TWO_WINS))
         .isInstanceOf(NoSuchElementException.class)
         .hasMessageContaining(unknown.toString());
     assertThat(feedbackRows(unknown)).isZero();
@@ -84,7 +88,7 @@ class JdbcFeedbackStoreTest {
   void unknownTraitRollsBackRewardAndFeedback() throws SQLException {
     UUID query = loggedQuery();
     double before = log.find(query).orElseThrow().reward();
-    assertThatThrownBy(() -> feedback.apply(rating(query, 0.5), 0.9, "no-such-trait", 0.1))
+    assertThatThrownBy(() -> feedback.apply(rating(query, 0.5), 0.9, "no-such-trait", TWO_WINS))
         .isInstanceOf(NoSuchElementException.class);
     assertThat(log.find(query).orElseThrow().reward()).isEqualTo(before);
     assertThat(feedbackRows(query)).isZero();
@@ -95,9 +99,9 @@ class JdbcFeedbackStoreTest {
     traits.ensure("fb-once", 0.5, 0.0, 1.0);
     UUID query = loggedQuery();
     Feedback f = rating(query, 1.0);
-    feedback.apply(f, 0.9, "fb-once", 0.1);
-    Optional<TraitWeight> again = feedback.apply(f, 0.2, "fb-once", 0.1);
-    assertThat(again).map(TraitWeight::weight).contains(0.6);
+    feedback.apply(f, 0.9, "fb-once", TWO_WINS);
+    Optional<TraitWeight> again = feedback.apply(f, 0.2, "fb-once", TWO_WINS);
+    assertThat(again).map(TraitWeight::weight).contains(6.0 / 11);
     assertThat(log.find(query).orElseThrow().reward()).isEqualTo(0.9);
     assertThat(feedbackRows(query)).isEqualTo(1);
     assertThat(traits.history("fb-once", 10)).hasSize(1);
@@ -106,7 +110,7 @@ class JdbcFeedbackStoreTest {
   @Test
   void ratingOutsideRangeIsRejected() {
     UUID query = loggedQuery();
-    assertThatThrownBy(() -> feedback.apply(rating(query, 1.5), 0.0, null, 0.0))
+    assertThatThrownBy(() -> feedback.apply(rating(query, 1.5), 0.0, null, TWO_WINS))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -1,0 +1,115 @@
+package io.nyx.learning;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A {@link TraitStore} in memory, computing {@link TraitPosterior}'s rules directly: the reference
+ * the SQL functions are tested against, and the store of {@code nyx simulate}. One JVM only;
+ * thread-safe (every method is synchronized). Keeps no answers, so no calibration outcomes.
+ */
+public final class MemoryTraitStore implements TraitStore {
+  private final InstantSource clock;
+  private final Map<String, TraitPosterior> traits = new TreeMap<>();
+  private final Map<String, List<TraitChange>> history = new LinkedHashMap<>();
+  private LearningSettings settings = LearningSettings.DEFAULT;
+
+  /**
+   * @param clock stamps operator changes and history rows
+   */
+  public MemoryTraitStore(InstantSource clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void ensure(String name, double initialWeight, double min, double max) {
+    traits.putIfAbsent(name, TraitPosterior.initial(name, initialWeight, min, max));
+  }
+
+  @Override
+  public synchronized void configure(LearningSettings s) {
+    settings = s;
+  }
+
+  @Override
+  public synchronized LearningSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public synchronized Map<String, TraitWeight> all() {
+    Map<String, TraitWeight> m = new LinkedHashMap<>();
+    traits.forEach((n, p) -> m.put(n, p.toWeight(clock.instant())));
+    return m;
+  }
+
+  @Override
+  public synchronized Optional<TraitWeight> find(String name) {
+    return Optional.ofNullable(traits.get(name)).map(p -> p.toWeight(clock.instant()));
+  }
+
+  @Override
+  public synchronized Map<String, TraitPosterior> posteriors() {
+    return new LinkedHashMap<>(traits);
+  }
+
+  @Override
+  public synchronized TraitWeight observe(
+      String name, TraitEvidence e, Instant at, String source, String reason) {
+    TraitPosterior old = require(name);
+    TraitPosterior next = old.observe(e, at, settings);
+    double asked = TraitPosterior.clip(next.mean(settings), next.min(), next.max()) - old.weight();
+    return put(old, next, asked, source, reason);
+  }
+
+  @Override
+  public synchronized TraitWeight update(String name, double delta, String source, String reason) {
+    TraitPosterior old = require(name);
+    return put(
+        old, old.steer(old.weight() + delta, clock.instant(), settings), delta, source, reason);
+  }
+
+  @Override
+  public synchronized TraitWeight set(String name, double weight, String source, String reason) {
+    TraitPosterior old = require(name);
+    return put(
+        old, old.steer(weight, clock.instant(), settings), weight - old.weight(), source, reason);
+  }
+
+  private TraitPosterior require(String name) {
+    TraitPosterior p = traits.get(name);
+    if (p == null) {
+      throw new NoSuchElementException("unknown trait " + name);
+    }
+    return p;
+  }
+
+  private TraitWeight put(
+      TraitPosterior old, TraitPosterior next, double asked, String source, String reason) {
+    traits.put(next.name(), next);
+    Instant now = clock.instant();
+    history
+        .computeIfAbsent(next.name(), k -> new ArrayList<>())
+        .add(new TraitChange(next.name(), old.weight(), next.weight(), asked, source, reason, now));
+    return next.toWeight(now);
+  }
+
+  @Override
+  public synchronized List<TraitChange> history(String name, int limit) {
+    List<TraitChange> all = new ArrayList<>(history.getOrDefault(name, List.of()));
+    java.util.Collections.reverse(all);
+    return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+  }
+
+  @Override
+  public List<Calibration.Outcome> outcomes(String name, int limit) {
+    return List.of();
+  }
+}

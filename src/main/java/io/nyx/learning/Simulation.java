@@ -1,0 +1,211 @@
+package io.nyx.learning;
+
+import io.nyx.routing.RouteDecision;
+import io.nyx.routing.Router;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Replays a labeled stream against a router and the trait learner, with rewards drawn from known
+ * success rates, and measures regret. Each step: draw an item, route it with the learned weights
+ * (exploration may override), draw success ~ Bernoulli(p[arm][label]) where arm is the chosen
+ * specialist or {@link #BASE} when the router abstains, and feed it to the learner as one
+ * observation. Regret uses the expected reward p, not the draw, so it is not noise:
+ *
+ * <pre>
+ *   regret vs oracle(t)     = sum over steps &lt;= t of max_a p[a][label] - p[arm][label]
+ *   regret vs static(t)     = sum of p[static arm][label] - p[arm][label]   (router, initial weights)
+ *   regret vs best fixed(t) = sum of p[a*][label] - p[arm][label], a* the best single arm overall
+ * </pre>
+ *
+ * An optional {@link Drift} sets one specialist's rate on every label to {@code rate} during [from,
+ * to): it silently degrades, then heals. The simulated clock advances {@code tick} per request.
+ * Deterministic for a seed; single-threaded.
+ */
+public final class Simulation {
+  /** The arm that answers when the router abstains. */
+  public static final String BASE = "base";
+
+  public record Item(String text, String label) {}
+
+  /** Success probability per arm and label; {@code fallback} when neither is listed. */
+  public record Rates(Map<String, Map<String, Double>> p, double fallback) {
+    public double of(String arm, String label) {
+      return p.getOrDefault(arm, Map.of()).getOrDefault(label, fallback);
+    }
+
+    /** The default: the right arm (the label's specialist, or base for "none") 0.8, others 0.3. */
+    public static Rates standard(List<String> arms, List<String> labels) {
+      Map<String, Map<String, Double>> p = new HashMap<>();
+      for (String a : arms) {
+        Map<String, Double> row = new HashMap<>();
+        for (String l : labels) {
+          boolean right = a.equals(l) || (a.equals(BASE) && l.equals("none"));
+          row.put(l, right ? 0.8 : 0.3);
+        }
+        p.put(a, row);
+      }
+      return new Rates(p, 0.3);
+    }
+  }
+
+  public record Drift(String arm, int from, int to, double rate) {}
+
+  /** Cumulative curves (one value per step) and the traffic of the drifting arm. */
+  public record Result(
+      double[] regretOracle,
+      double[] regretStatic,
+      double[] regretBestFixed,
+      String bestFixed,
+      boolean[] driftArmChosen,
+      Map<String, Integer> traffic) {
+    public int steps() {
+      return regretOracle.length;
+    }
+
+    /** Share of the W requests before {@code step} that went to the drifting arm. */
+    public double share(int step, int w) {
+      int n = 0;
+      for (int i = Math.max(0, step - w); i < step; i++) {
+        n += driftArmChosen[i] ? 1 : 0;
+      }
+      return (double) n / Math.min(w, step);
+    }
+
+    /**
+     * Requests after {@code from} until the drifting arm's share of the last {@code w} requests
+     * falls below {@code fraction} of its share in the {@code w} requests before {@code baseline}
+     * ({@code below}), or rises to it ({@code !below}); -1 when it never does.
+     */
+    public int shiftAfter(int from, int baseline, int w, double fraction, boolean below) {
+      double before = share(baseline, w);
+      for (int t = from + 1; t <= steps(); t++) {
+        double s = share(t, w);
+        if (below ? s < fraction * before : s >= fraction * before) {
+          return t - from;
+        }
+      }
+      return -1;
+    }
+  }
+
+  private final Router router;
+  private final List<Item> items;
+  private final Rates rates;
+  private final List<String> arms;
+  private final ThompsonExplorer explorer;
+  private final Duration tick;
+
+  public Simulation(
+      Router router,
+      List<Item> items,
+      Rates rates,
+      List<String> specialists,
+      ThompsonExplorer explorer,
+      Duration tick) {
+    this.router = router;
+    this.items = List.copyOf(items);
+    this.rates = rates;
+    this.arms = new java.util.ArrayList<>(specialists);
+    this.arms.add(BASE);
+    this.explorer = explorer;
+    this.tick = tick;
+  }
+
+  /**
+   * @param store holds the learned state; its traits are the specialists, already ensured
+   */
+  public Result run(int steps, Optional<Drift> drift, MemoryTraitStore store, RandomGenerator rng) {
+    Map<String, Optional<String>> staticChoice = new HashMap<>();
+    Map<String, Double> initial = weights(store);
+    double[] oracle = new double[steps];
+    double[] stat = new double[steps];
+    double[][] fixed = new double[arms.size()][steps];
+    double[] learner = new double[steps];
+    boolean[] driftChosen = new boolean[steps];
+    Map<String, Integer> traffic = new LinkedHashMap<>();
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    double cumOracle = 0, cumStatic = 0, cumLearner = 0;
+    double[] cumFixed = new double[arms.size()];
+    for (int t = 0; t < steps; t++) {
+      Item item = items.get(rng.nextInt(items.size()));
+      RouteDecision d = router.route(item.text(), weights(store));
+      Optional<String> chosen =
+          explorer.choose(d.scores(), d.specialist(), store.posteriors(), store.settings(), rng);
+      String arm = chosen.orElse(BASE);
+      double p = rate(drift, t, arm, item.label());
+      boolean success = rng.nextDouble() < p;
+      if (chosen.isPresent()) {
+        store.observe(
+            arm, new TraitEvidence(success ? 1 : 0, 1), t0.plus(tick.multipliedBy(t)), "sim", "");
+      }
+      traffic.merge(arm, 1, Integer::sum);
+      driftChosen[t] = drift.isPresent() && drift.get().arm().equals(arm);
+      String st =
+          staticChoice
+              .computeIfAbsent(item.text(), q -> router.route(q, initial).specialist())
+              .orElse(BASE);
+      double best = 0;
+      for (int a = 0; a < arms.size(); a++) {
+        double pa = rate(drift, t, arms.get(a), item.label());
+        best = Math.max(best, pa);
+        cumFixed[a] += pa;
+        fixed[a][t] = cumFixed[a];
+      }
+      cumOracle += best;
+      cumStatic += rate(drift, t, st, item.label());
+      cumLearner += p;
+      oracle[t] = cumOracle;
+      stat[t] = cumStatic;
+      learner[t] = cumLearner;
+    }
+    return result(oracle, stat, fixed, learner, driftChosen, traffic);
+  }
+
+  private Result result(
+      double[] oracle,
+      double[] stat,
+      double[][] fixed,
+      double[] learner,
+      boolean[] driftChosen,
+      Map<String, Integer> traffic) {
+    int steps = learner.length;
+    int best = 0;
+    for (int a = 1; a < arms.size(); a++) {
+      if (steps > 0 && fixed[a][steps - 1] > fixed[best][steps - 1]) {
+        best = a;
+      }
+    }
+    double[] rOracle = new double[steps];
+    double[] rStatic = new double[steps];
+    double[] rFixed = new double[steps];
+    for (int t = 0; t < steps; t++) {
+      rOracle[t] = oracle[t] - learner[t];
+      rStatic[t] = stat[t] - learner[t];
+      rFixed[t] = fixed[best][t] - learner[t];
+    }
+    return new Result(rOracle, rStatic, rFixed, arms.get(best), driftChosen, traffic);
+  }
+
+  private double rate(Optional<Drift> drift, int t, String arm, String label) {
+    if (drift.isPresent()
+        && drift.get().arm().equals(arm)
+        && t >= drift.get().from()
+        && t < drift.get().to()) {
+      return drift.get().rate();
+    }
+    return rates.of(arm, label);
+  }
+
+  private static Map<String, Double> weights(MemoryTraitStore store) {
+    Map<String, Double> w = new HashMap<>();
+    store.posteriors().forEach((n, p) -> w.put(n, p.weight()));
+    return w;
+  }
+}
