@@ -28,6 +28,15 @@ public final class RewardFunction {
   /** A human reviewer's "harmful" caps the rating at this, whatever rating came with it. */
   static final double HARMFUL_RATING_CAP = -0.5;
 
+  /**
+   * Aletheia's grounding {@code g} (share of supported sentences) adds {@code 0.5·(2g − 1)}: an
+   * answer wholly supported by the retrieved facts gains 0.5, a wholly unsupported one loses 0.5.
+   */
+  static final double GROUNDING_WEIGHT = 0.5;
+
+  /** Citing a fact id that was never retrieved is a fabricated source. */
+  static final double INVENTED_CITATION_PENALTY = -0.25;
+
   public Reward score(AnswerSignals signals) {
     Map<String, Double> parts = new LinkedHashMap<>();
     if (signals.failed()) {
@@ -44,6 +53,12 @@ public final class RewardFunction {
     }
     if (signals.unsafeOutput()) {
       parts.put("unsafe_output", UNSAFE_OUTPUT_PENALTY);
+    }
+    if (signals.grounding().isPresent()) {
+      parts.put("grounding", GROUNDING_WEIGHT * (2 * signals.grounding().getAsDouble() - 1));
+    }
+    if (signals.inventedCitations()) {
+      parts.put("invented_citation", INVENTED_CITATION_PENALTY);
     }
     double sum = parts.values().stream().mapToDouble(Double::doubleValue).sum();
     return new Reward(clamp(sum), parts);

@@ -242,15 +242,23 @@ public final class InferencePipeline {
     RiskAssessment output = screen(r.content());
     long latency = millisSince(start);
     long budget = d.screening().time().urgency().budgetMs();
+    Map<String, Object> checks = checks(d, r.content());
+    Grounded grounded = Grounded.from(checks);
     Reward reward =
         rewards.score(
             new AnswerSignals(
-                confidence, r.finishReason(), false, latency, budget, output.flagged()));
+                confidence,
+                r.finishReason(),
+                false,
+                latency,
+                budget,
+                output.flagged(),
+                grounded.score(),
+                grounded.invented()));
     if (answer.fallback().isEmpty()) {
       learn(d.plan(), reward);
     }
-    double conf = confidence.orElse(0.5);
-    Map<String, Object> checks = checks(d, r.content());
+    double conf = grounded.adjust(confidence.orElse(0.5));
     persist(records.answered(d, answer, conf, reward, latency, checks));
     p.metrics().reward(d.plan().label(), reward.value());
     afterAnswer(d, r.content(), output);

@@ -81,8 +81,11 @@ class FactsGroundingTest {
     assertThat(g.get("score").asDouble()).isCloseTo(0.5, within(1e-9));
     assertThat(g.get("cited_facts").get(0).asLong()).isEqualTo(boiling.id());
     assertThat(g.at("/support/0/fact").asLong()).isEqualTo(boiling.id());
-    assertThat(storedRoute(j.get("id").asText()).at("/checks/grounding/score").asDouble())
-        .isCloseTo(0.5, within(1e-9));
+    JsonNode stored = storedRoute(j.get("id").asText());
+    assertThat(stored.at("/checks/grounding/score").asDouble()).isCloseTo(0.5, within(1e-9));
+    // g = 0.5 enters the reward as 0.5·(2g − 1) = 0 and scales the stated confidence by 0.75.
+    assertThat(stored.at("/reward_components/grounding").asDouble()).isCloseTo(0, within(1e-12));
+    assertThat(j.get("confidence").asDouble()).isCloseTo(Math.exp(-0.05) * 0.75, within(1e-9));
   }
 
   private JsonNode storedRoute(String id) throws SQLException {

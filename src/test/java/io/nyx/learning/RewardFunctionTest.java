@@ -33,6 +33,18 @@ class RewardFunctionTest {
   }
 
   @Test
+  void groundingAndInventedCitationsEnterTheReward() {
+    AnswerSignals grounded =
+        new AnswerSignals(
+            OptionalDouble.of(0.75), "stop", false, 0, 0, false, OptionalDouble.of(0.25), true);
+    Reward r = f.score(grounded);
+    assertThat(r.components())
+        .containsEntry("grounding", -0.25)
+        .containsEntry("invented_citation", -0.25);
+    assertThat(r.value()).isCloseTo(0.5 - 0.25 - 0.25, within(1e-12));
+  }
+
+  @Test
   void failureIsMinusOne() {
     assertThat(f.score(new AnswerSignals(OptionalDouble.of(1), "", true)).value()).isEqualTo(-1);
   }
