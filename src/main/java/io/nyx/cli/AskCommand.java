@@ -35,6 +35,8 @@ final class AskCommand implements Command {
           --session ID       session id recorded with the query
           --max-tokens N     cap the answer length
           --json             print the raw JSON response
+          --rate R           then rate the answer, R in [-1,1] (+1 thumbs up, -1 thumbs down)
+          --key KEY          API key (default: $NYX_API_KEY)
         """;
   }
 
@@ -46,7 +48,12 @@ final class AskCommand implements Command {
       PrintStream err,
       Map<String, String> env) {
     Args args =
-        Args.parse(argv, Set.of("url", "specialist", "session", "max-tokens"), Set.of("json"));
+        Args.parse(
+            argv,
+            Set.of("url", "specialist", "session", "max-tokens", "rate", "key"),
+            Set.of("json"));
+    Double rating = args.has("rate") ? rating(args.flags().get("rate")) : null;
+    String key = args.has("key") ? args.flags().get("key") : env.get("NYX_API_KEY");
     if (args.positionals().size() != 1 || args.positionals().getFirst().isBlank()) {
       throw new UsageException("expected exactly one question");
     }
@@ -61,7 +68,7 @@ final class AskCommand implements Command {
       body.put("max_tokens", parseInt(args.flags().get("max-tokens")));
     }
     String url = url(args, env);
-    HttpResponse<String> response = post(url + "/infer", body);
+    HttpResponse<String> response = post(url + "/infer", body, key);
     JsonNode json = parse(response.body());
     if (args.has("json")) {
       out.println(response.body());
@@ -76,7 +83,47 @@ final class AskCommand implements Command {
               + json.path("error").path("message").asText(response.body()));
       return 1;
     }
+    return rating == null ? 0 : rate(url, key, json.path("id").asText(), rating, out, err);
+  }
+
+  /** Posts the thumbs for the answer just printed, so the specialist's trait weight learns. */
+  private static int rate(
+      String url, String key, String id, double rating, PrintStream out, PrintStream err) {
+    ObjectNode fb = JSON.createObjectNode().put("query_id", id).put("rating", rating);
+    HttpResponse<String> r = post(url + "/feedback", fb, key);
+    JsonNode j = parse(r.body());
+    if (r.statusCode() != 200) {
+      err.println(
+          "nyx ask: feedback failed: "
+              + r.statusCode()
+              + " "
+              + j.path("error").path("message").asText(r.body()));
+      return 1;
+    }
+    out.printf(
+        "rated %+.1f: reward now %+.2f%s%n",
+        rating,
+        j.path("reward").asDouble(),
+        j.path("trait").isObject()
+            ? String.format(
+                ", %s weight %.3f", j.at("/trait/name").asText(), j.at("/trait/weight").asDouble())
+            : "");
     return 0;
+  }
+
+  private static double rating(String v) {
+    String s = v.strip();
+    double d;
+    try {
+      d = Double.parseDouble(s.startsWith("+") ? s.substring(1) : s);
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "--rate must be a number in [-1,1] (e.g. +1, -1, 0.5) but was \"" + v + "\"");
+    }
+    if (!(d >= -1 && d <= 1)) {
+      throw new UsageException("--rate must be in [-1,1] but was " + v);
+    }
+    return d;
   }
 
   static String url(Args args, Map<String, String> env) {
@@ -101,16 +148,18 @@ final class AskCommand implements Command {
     }
   }
 
-  private static HttpResponse<String> post(String url, ObjectNode body) {
+  private static HttpResponse<String> post(String url, ObjectNode body, String key) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try {
-      HttpRequest request =
+      HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(url))
               .header("Content-Type", "application/json")
               .timeout(Duration.ofMinutes(5))
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-              .build();
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+      if (key != null && !key.isBlank()) {
+        request.header("Authorization", "Bearer " + key);
+      }
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("cannot reach Nyx at " + url + ": " + e, e);
     } catch (InterruptedException e) {

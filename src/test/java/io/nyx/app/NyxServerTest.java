@@ -287,11 +287,14 @@ class NyxServerTest {
             "http://127.0.0.1:" + nyx.port(),
             "--specialist",
             "moira",
+            "--rate",
+            "+1",
             "Should I move to Lisbon?");
     String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(code).as(err.toString()).isZero();
     assertThat(text).contains("specialist: moira (routed by forced");
     assertThat(text).contains("[moira]");
+    assertThat(text).containsPattern("rated \\+1\\.0: reward now \\+\\d\\.\\d\\d, moira weight");
   }
 
   private static void assertError(Reply r, int status, String param) {
