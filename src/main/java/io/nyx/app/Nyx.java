@@ -36,7 +36,11 @@ import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.Powers;
 import io.nyx.pipeline.PredictionService;
+import io.nyx.pipeline.Resilience;
 import io.nyx.pipeline.ReviewService;
+import io.nyx.resilience.Breakers;
+import io.nyx.resilience.RetryPolicy;
+import io.nyx.resilience.Sleeper;
 import io.nyx.routing.FileExemplarCache;
 import io.nyx.routing.MasterModel;
 import io.nyx.routing.PolicyRouter;
@@ -50,6 +54,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
@@ -60,6 +65,9 @@ import java.util.random.RandomGenerator;
 public final class Nyx implements AutoCloseable {
   /** How often summed reward deltas are written to the shared trait weights. */
   static final Duration LEARN_INTERVAL = Duration.ofMillis(100);
+
+  /** Longest wait between two attempts of one model call. */
+  static final Duration RETRY_CAP = Duration.ofSeconds(2);
 
   /** How often rows spooled while the database was down are retried. */
   static final Duration SPOOL_RETRY = Duration.ofSeconds(1);
@@ -190,7 +198,8 @@ public final class Nyx implements AutoCloseable {
                 clock,
                 System::nanoTime,
                 UUID::randomUUID,
-                powers));
+                powers,
+                resilience(config.llm())));
     FeedbackService feedback =
         new FeedbackService(
             log,
@@ -259,6 +268,21 @@ public final class Nyx implements AutoCloseable {
                 Duration.ofMillis(r.master().timeoutMs()),
                 key));
     return new PolicyRouter(semantic, new MasterModel(backend, model, config.specialists()), r);
+  }
+
+  private static Resilience resilience(LlmConfig llm) {
+    return new Resilience(
+        new Breakers(
+            llm.breakerFailures(),
+            Duration.ofMillis(llm.breakerOpenMs()).toNanos(),
+            System::nanoTime),
+        new RetryPolicy(
+            llm.maxRetries(),
+            Duration.ofMillis(llm.retryBaseMs()),
+            RETRY_CAP,
+            llm.retryBudget(),
+            new SplittableRandom()),
+        Sleeper.REAL);
   }
 
   private static ChatBackend backend(LlmConfig llm, String url) {

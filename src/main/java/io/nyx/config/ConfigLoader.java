@@ -139,13 +139,28 @@ public final class ConfigLoader {
 
   private static LlmConfig llm(YamlTree t) {
     t.rejectUnknown(
-        Set.of("url", "api_key", "base_model", "connect_timeout_ms", "read_timeout_ms"));
+        Set.of(
+            "url",
+            "api_key",
+            "base_model",
+            "connect_timeout_ms",
+            "read_timeout_ms",
+            "max_retries",
+            "retry_base_ms",
+            "retry_budget",
+            "breaker_failures",
+            "breaker_open_ms"));
     return new LlmConfig(
         t.string("url", LlmConfig.DEFAULT_URL),
         t.string("api_key", ""),
         t.string("base_model", ""),
         t.integer("connect_timeout_ms", LlmConfig.DEFAULT_CONNECT_TIMEOUT_MS),
-        t.integer("read_timeout_ms", LlmConfig.DEFAULT_READ_TIMEOUT_MS));
+        t.integer("read_timeout_ms", LlmConfig.DEFAULT_READ_TIMEOUT_MS),
+        t.integer("max_retries", LlmConfig.DEFAULT_MAX_RETRIES),
+        t.integer("retry_base_ms", LlmConfig.DEFAULT_RETRY_BASE_MS),
+        t.number("retry_budget", LlmConfig.DEFAULT_RETRY_BUDGET),
+        t.integer("breaker_failures", LlmConfig.DEFAULT_BREAKER_FAILURES),
+        t.integer("breaker_open_ms", LlmConfig.DEFAULT_BREAKER_OPEN_MS));
   }
 
   private static DbConfig db(YamlTree t) {

@@ -6,10 +6,24 @@ package io.nyx.config;
  * model.
  */
 public record LlmConfig(
-    String url, String apiKey, String baseModel, int connectTimeoutMs, int readTimeoutMs) {
+    String url,
+    String apiKey,
+    String baseModel,
+    int connectTimeoutMs,
+    int readTimeoutMs,
+    int maxRetries,
+    int retryBaseMs,
+    double retryBudget,
+    int breakerFailures,
+    int breakerOpenMs) {
   public static final String DEFAULT_URL = "http://localhost:8000/v1";
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
   public static final int DEFAULT_READ_TIMEOUT_MS = 120_000;
+  public static final int DEFAULT_MAX_RETRIES = 2;
+  public static final int DEFAULT_RETRY_BASE_MS = 100;
+  public static final double DEFAULT_RETRY_BUDGET = 0.2;
+  public static final int DEFAULT_BREAKER_FAILURES = 5;
+  public static final int DEFAULT_BREAKER_OPEN_MS = 10_000;
 
   public LlmConfig {
     if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
@@ -19,6 +33,21 @@ public record LlmConfig(
     baseModel = baseModel == null ? "" : baseModel;
     if (connectTimeoutMs < 1 || connectTimeoutMs > 600_000) {
       throw new ConfigException("llm.connect_timeout_ms", connectTimeoutMs, "in [1, 600000]");
+    }
+    if (maxRetries < 0 || maxRetries > 10) {
+      throw new ConfigException("llm.max_retries", maxRetries, "in [0,10]");
+    }
+    if (retryBaseMs < 1 || retryBaseMs > 60_000) {
+      throw new ConfigException("llm.retry_base_ms", retryBaseMs, "in [1,60000]");
+    }
+    if (!(retryBudget >= 0 && retryBudget <= 1)) {
+      throw new ConfigException("llm.retry_budget", retryBudget, "in [0,1]");
+    }
+    if (breakerFailures < 1 || breakerFailures > 1000) {
+      throw new ConfigException("llm.breaker_failures", breakerFailures, "in [1,1000]");
+    }
+    if (breakerOpenMs < 1 || breakerOpenMs > 3_600_000) {
+      throw new ConfigException("llm.breaker_open_ms", breakerOpenMs, "in [1,3600000]");
     }
     if (readTimeoutMs < 1 || readTimeoutMs > 3_600_000) {
       throw new ConfigException("llm.read_timeout_ms", readTimeoutMs, "in [1, 3600000]");

@@ -21,6 +21,12 @@ final class NoopMetrics implements NyxMetrics {
   public void traitWeight(String specialist, double weight) {}
 
   @Override
+  public void retry(String specialist, String cause) {}
+
+  @Override
+  public void fallback(String specialist, String why) {}
+
+  @Override
   public String scrape() {
     return "";
   }

@@ -24,6 +24,15 @@ public interface NyxMetrics {
   /** The current trait weight, after any change. */
   void traitWeight(String specialist, double weight);
 
+  /** A model call retried after {@code cause} (before any output arrived). */
+  void retry(String specialist, String cause);
+
+  /**
+   * The base model answered instead of the specialist's adapter ({@code why}: not_loaded,
+   * circuit_open).
+   */
+  void fallback(String specialist, String why);
+
   /** Prometheus text exposition, or "" when metrics are off. */
   String scrape();
 

@@ -96,6 +96,24 @@ public final class PrometheusMetrics implements NyxMetrics {
         .set(weight);
   }
 
+  @Override
+  public void retry(String specialist, String cause) {
+    Counter.builder("nyx.backend.retries")
+        .description("Model calls retried before their first byte, per specialist and cause")
+        .tags("specialist", specialist, "cause", cause)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void fallback(String specialist, String why) {
+    Counter.builder("nyx.fallbacks")
+        .description("Answers given by the base model instead of the specialist's adapter")
+        .tags("specialist", specialist, "why", why)
+        .register(registry)
+        .increment();
+  }
+
   private static Duration[] millis(long... values) {
     Duration[] d = new Duration[values.length];
     for (int i = 0; i < values.length; i++) {

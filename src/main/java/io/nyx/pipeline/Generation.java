@@ -5,28 +5,88 @@ import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.metrics.NyxMetrics;
+import io.nyx.resilience.CircuitBreaker;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
-/** Calls the model for a plan, timing it and counting tokens per specialist. */
+/**
+ * Calls the model for a plan: through the adapter's circuit breaker, retrying failures that came
+ * before the first byte (with jittered backoff, within the retry budget), timing each attempt and
+ * counting tokens per specialist. A retry after output started would duplicate text, so it never
+ * happens.
+ */
 final class Generation {
   /** Enough for a confidence estimate; vLLM allows up to 20 (--max-logprobs). */
   static final int TOP_LOGPROBS = 0;
 
   private final NyxMetrics metrics;
   private final LongSupplier nanoClock;
+  private final Resilience resilience;
 
-  Generation(NyxMetrics metrics, LongSupplier nanoClock) {
+  Generation(NyxMetrics metrics, LongSupplier nanoClock, Resilience resilience) {
     this.metrics = metrics;
     this.nanoClock = nanoClock;
+    this.resilience = resilience;
   }
 
-  /** A result and how long the model took, in milliseconds. */
-  record Timed(ChatResult result, long millis) {}
+  /** A result, how long the model took (milliseconds, last attempt) and how many attempts. */
+  record Timed(ChatResult result, long millis, int attempts) {}
+
+  /** The adapter's breaker is open: the call was not made. */
+  static final class CircuitOpen extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CircuitOpen(String model, int failures) {
+      super("circuit open for '" + model + "' after " + failures + " consecutive failures");
+    }
+  }
 
   Timed call(
       Plan plan, List<ChatMessage> messages, UUID id, InferenceListener listener, boolean stream)
+      throws BackendException, CircuitOpen {
+    CircuitBreaker breaker = resilience.breakers().of(plan.backend().baseUrl(), plan.model());
+    if (!breaker.allow()) {
+      metrics.backendCall(plan.label(), "circuit_open", 0);
+      throw new CircuitOpen(
+          plan.model().isEmpty() ? "base model" : plan.model(), breaker.failures());
+    }
+    resilience.retries().onCall();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Timed t = once(plan, messages, id, listener, stream, attempt);
+        breaker.success();
+        return t;
+      } catch (BackendException e) {
+        if (e.retryable()) {
+          breaker.failure();
+        }
+        if (!e.retryable() || e.afterFirstByte() || !resilience.retries().mayRetry(attempt)) {
+          throw e;
+        }
+        metrics.retry(plan.label(), outcome(e));
+        pause(attempt, e);
+      }
+    }
+  }
+
+  private void pause(int attempt, BackendException cause) throws BackendException {
+    try {
+      resilience.sleeper().sleep(resilience.retries().backoff(attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cause.addSuppressed(e);
+      throw cause;
+    }
+  }
+
+  private Timed once(
+      Plan plan,
+      List<ChatMessage> messages,
+      UUID id,
+      InferenceListener listener,
+      boolean stream,
+      int attempt)
       throws BackendException {
     ChatRequest request = request(plan, messages, id);
     long start = nanoClock.getAsLong();
@@ -39,7 +99,7 @@ final class Generation {
       metrics.backendCall(plan.label(), "ok", seconds);
       metrics.tokens(
           plan.label(), result.usage().promptTokens(), result.usage().completionTokens());
-      return new Timed(result, Math.round(seconds * 1000));
+      return new Timed(result, Math.round(seconds * 1000), attempt);
     } catch (BackendException e) {
       metrics.backendCall(plan.label(), outcome(e), (nanoClock.getAsLong() - start) / 1e9);
       throw e;

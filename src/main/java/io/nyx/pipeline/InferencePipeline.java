@@ -63,7 +63,8 @@ public final class InferencePipeline {
       InstantSource clock,
       LongSupplier nanoClock,
       Supplier<UUID> ids,
-      Powers powers) {}
+      Powers powers,
+      Resilience resilience) {}
 
   private final Parts p;
   private final PromptAssembler assembler = new PromptAssembler();
@@ -75,7 +76,7 @@ public final class InferencePipeline {
 
   public InferencePipeline(Parts parts) {
     this.p = parts;
-    this.generation = new Generation(parts.metrics(), parts.nanoClock());
+    this.generation = new Generation(parts.metrics(), parts.nanoClock(), parts.resilience());
   }
 
   public InferenceResult infer(InferenceRequest req, InferenceListener listener) {
@@ -206,21 +207,41 @@ public final class InferencePipeline {
       try {
         return new Answer(call(d, d.plan(), listener), d.plan(), "");
       } catch (BackendException.ModelNotFound missing) {
-        if (d.plan().specialist() == null) {
-          throw missing;
-        }
-        Plan base = basePlan(d.req());
-        String why = "adapter '" + missing.model() + "' is not loaded; the base model answered";
-        return new Answer(call(d, base, listener), base, why);
+        return fallback(d, listener, "adapter '" + missing.model() + "' is not loaded", missing);
+      } catch (Generation.CircuitOpen open) {
+        return fallback(d, listener, open.getMessage(), null);
       }
     } catch (BackendException e) {
       recordFailure(d, e, start);
       throw Failures.map(e, d.id());
+    } catch (Generation.CircuitOpen open) {
+      recordFailure(d, "backend_unavailable", open.getMessage(), start);
+      throw new NyxException.Unavailable(
+          "model backend " + d.plan().backend().baseUrl() + ": " + open.getMessage(), d.id(), open);
     }
   }
 
+  /**
+   * The adapter cannot answer (not loaded, or its breaker is open): the base model answers and the
+   * adapter is flagged in the response, the row and the metrics.
+   */
+  private Answer fallback(
+      Records.Draft d, InferenceListener listener, String why, BackendException cause)
+      throws BackendException, Generation.CircuitOpen {
+    if (d.plan().specialist() == null) {
+      if (cause != null) {
+        throw cause;
+      }
+      throw new Generation.CircuitOpen("base model", 0);
+    }
+    Plan base = basePlan(d.req());
+    p.metrics()
+        .fallback(d.plan().label(), why.startsWith("circuit") ? "circuit_open" : "not_loaded");
+    return new Answer(call(d, base, listener), base, why + "; the base model answered");
+  }
+
   private Generation.Timed call(Records.Draft d, Plan plan, InferenceListener listener)
-      throws BackendException {
+      throws BackendException, Generation.CircuitOpen {
     return generation.call(plan, d.messages(), d.id(), listener, d.req().stream());
   }
 
@@ -229,10 +250,14 @@ public final class InferencePipeline {
         e instanceof BackendException.Unreachable || e instanceof BackendException.Timeout
             ? "backend_unavailable"
             : "backend_error";
+    recordFailure(d, status, e.getMessage(), start);
+  }
+
+  private void recordFailure(Records.Draft d, String status, String error, long start) {
     try {
-      p.log().append(records.failed(d, status, e.getMessage(), millisSince(start)));
+      p.log().append(records.failed(d, status, error, millisSince(start)));
     } catch (RuntimeException storeDown) {
-      e.addSuppressed(storeDown);
+      // Even the spool failed (disk full); the caller's error response still carries the cause.
     }
   }
 

@@ -45,6 +45,7 @@ final class Records {
     if (!checks.isEmpty()) {
       route.put("checks", checks);
     }
+    route.put("attempts", answer.timed().attempts());
     if (!answer.fallback().isEmpty()) {
       route.put("fallback", answer.fallback());
     }

@@ -1,0 +1,117 @@
+package io.nyx.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nyx.config.ConfigLoader;
+import io.nyx.testing.FakeVllm;
+import io.nyx.testing.HttpTestClient;
+import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Retries before the first byte, and the per-adapter breaker falling back to the base model. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResilienceTest {
+  @TempDir static Path dir;
+  FakeVllm vllm;
+  Nyx nyx;
+  HttpTestClient http;
+
+  @BeforeAll
+  void start() throws IOException {
+    vllm = FakeVllm.start("base", NyxServerTest.ADAPTERS);
+    vllm.reply(
+        (model, req) -> {
+          if ("moira".equals(model)) {
+            throw new IllegalStateException("moira's adapter is broken");
+          }
+          return "[" + model + "] fine";
+        });
+    Path yaml = dir.resolve("nyx.yaml");
+    Files.writeString(
+        yaml,
+        "llm:\n  max_retries: 2\n  retry_base_ms: 1\n  breaker_failures: 3\n"
+            + "  breaker_open_ms: 600000\n");
+    nyx =
+        Nyx.start(
+            ConfigLoader.load(
+                Map.of(
+                    "port",
+                    "0",
+                    "llm-url",
+                    vllm.baseUrl(),
+                    "config",
+                    yaml.toString(),
+                    "data-dir",
+                    dir.toString()),
+                Map.of()),
+            TestDatabase.fresh());
+    http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
+  }
+
+  @AfterAll
+  void stop() {
+    nyx.close();
+    vllm.close();
+  }
+
+  @Test
+  void aFailureBeforeTheFirstByteIsRetried() throws SQLException {
+    vllm.failNext(503, "ServiceUnavailable", "engine busy");
+    Reply r = http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(route(r.json().get("id").asText()).get("attempts").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aBrokenAdapterOpensItsBreakerAndTheBaseModelAnswers() {
+    int before = vllm.chatCount();
+    // Three attempts (one call + two retries) fail: the breaker (3 failures) opens.
+    Reply first =
+        http.post(
+            "/infer",
+            "{\"query\":\"What are the likely consequences of raising our prices by ten percent next year?\",\"specialist\":\"moira\"}");
+    assertThat(first.status()).as(first.body()).isIn(502, 503);
+    assertThat(vllm.chatCount() - before).isEqualTo(3);
+    Reply second =
+        http.post(
+            "/infer",
+            "{\"query\":\"What are the likely consequences of raising our prices by ten percent next year?\",\"specialist\":\"moira\"}");
+    assertThat(second.status()).as(second.body()).isEqualTo(200);
+    JsonNode j = second.json();
+    assertThat(j.get("fallback").asText()).contains("circuit open for 'moira'");
+    assertThat(j.get("answer").asText()).startsWith("[base]");
+    assertThat(vllm.lastRequest().has("model")).isFalse();
+    assertThat(http.get("/metrics").body())
+        .contains("nyx_fallbacks_total{specialist=\"moira\",why=\"circuit_open\"} 1.0")
+        .containsPattern("nyx_backend_retries_total\\{cause=\"[a-z_]+\",specialist=\"moira\"\\} 2");
+  }
+
+  private JsonNode route(String id) throws SQLException {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT route::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1));
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
