@@ -25,6 +25,9 @@ public final class EmbeddingRiskScreen implements RiskScreen {
   static final double LEXICAL_BONUS = 0.25;
   static final double BENIGN_PULL = 1.0;
 
+  /** Below this many words a text needs a keyword match to be flagged. */
+  static final int MIN_WORDS = 4;
+
   /** The default threshold, chosen on the dev half of the labeled set. */
   public static final double DEFAULT_THRESHOLD = 0.35;
 
@@ -60,10 +63,16 @@ public final class EmbeddingRiskScreen implements RiskScreen {
           sim + (lexical ? LEXICAL_BONUS : 0) - BENIGN_PULL * Math.max(0, benignSim - sim);
       scores.put(s.category().name(), score);
     }
-    return assess(scores, evidence);
+    return assess(scores, evidence, words(lower));
   }
 
-  private RiskAssessment assess(Map<String, Double> scores, List<String> evidence) {
+  /** Whitespace-separated words. */
+  static int words(String text) {
+    String t = text.strip();
+    return t.isEmpty() ? 0 : t.split("\\s+").length;
+  }
+
+  private RiskAssessment assess(Map<String, Double> scores, List<String> evidence, int words) {
     Map<String, Double> sorted = new LinkedHashMap<>();
     scores.entrySet().stream()
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -71,7 +80,10 @@ public final class EmbeddingRiskScreen implements RiskScreen {
     var top = sorted.entrySet().stream().findFirst();
     double risk = top.map(Map.Entry::getValue).orElse(0.0);
     String category = top.map(Map.Entry::getKey).orElse("");
-    return new RiskAssessment(risk, category, sorted, risk >= threshold, evidence);
+    // A few words carry too little meaning for the embedding alone ("what if" sat near risky
+    // seeds and was forced to Eleos): short texts are flagged only with a keyword as evidence.
+    boolean flagged = risk >= threshold && (words >= MIN_WORDS || !evidence.isEmpty());
+    return new RiskAssessment(risk, category, sorted, flagged, evidence);
   }
 
   private static boolean matches(RiskCategory c, String lower, List<String> evidence) {

@@ -65,6 +65,12 @@ class EmbeddingRiskScreenTest {
   }
 
   @Test
+  void shortTextNeedsAKeywordToBeFlagged() {
+    assertThat(screen.screen("what if").flagged()).isFalse();
+    assertThat(screen.screen("kill myself").flagged()).isTrue();
+  }
+
+  @Test
   void trickyBenignTextIsNotFlagged() {
     assertThat(screen.screen("this movie killed me").flagged()).isFalse();
     assertThat(screen.screen("how do I kill a python process").flagged()).isFalse();
