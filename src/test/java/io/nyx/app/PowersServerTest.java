@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nyx.config.ConfigLoader;
-import io.nyx.config.NyxConfig;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.TestDatabase;
+import io.nyx.testing.NyxFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,28 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
 class PowersServerTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dataDir;
+  NyxFixture fixture;
   FakeVllm vllm;
   Nyx nyx;
   HttpTestClient http;
 
   @BeforeAll
   void start() {
-    vllm =
-        FakeVllm.start(
-            "Qwen/Qwen2.5-7B-Instruct",
-            List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"));
-    NyxConfig config =
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-            Map.of());
-    nyx = Nyx.start(config, TestDatabase.fresh());
-    http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
+    fixture = NyxFixture.start(dataDir);
+    vllm = fixture.vllm();
+    nyx = fixture.nyx();
+    http = fixture.http();
   }
 
   @AfterAll
   void stop() {
-    nyx.close();
-    vllm.close();
+    fixture.close();
   }
 
   @Test
