@@ -31,17 +31,18 @@ import java.util.Set;
  * helps in proportion to how close the race already is, and a weight of 0 always scores 0 and so
  * can never win (the threshold is positive).
  *
- * <p>Specialists are ranked by score, ties by name. The decision abstains when the best score is
- * below the threshold. With {@code threshold: auto} the threshold is calibrated at construction:
- * every anchor r of a specialist with at least two anchors is scored as a query against its own
- * specialist with r left out (top-k over the others, centroid of the others, prior 1), and the
- * threshold is the {@code abstainQuantile} quantile of those leave-one-out scores (linear
- * interpolation between order statistics). Held-out in-scope queries look like unseen exemplars, so
- * the quantile estimates the share of in-scope queries wrongly abstained, whatever the route set or
- * embedding model; it costs sum over specialists of anchors^2 dot products, not anchors^2 overall.
- * Without any specialist of two anchors it falls back to {@link #FALLBACK_THRESHOLD}. With T =
- * {@code confidenceTemperature}, p_top = softmax(score / T) of the best specialist and s(x) = 1 /
- * (1 + e^-x):
+ * <p>Specialists are ranked by score, ties by name. The decision takes the highest-ranked
+ * specialist whose fit {@code sim_i · min(prior_i, 1)} reaches the threshold, and abstains when
+ * none does: a raised weight reorders specialists that fit, but cannot make an unrelated query fit.
+ * With {@code threshold: auto} the threshold is calibrated at construction: every anchor r of a
+ * specialist with at least two anchors is scored as a query against its own specialist with r left
+ * out (top-k over the others, centroid of the others, prior 1), and the threshold is the {@code
+ * abstainQuantile} quantile of those leave-one-out scores (linear interpolation between order
+ * statistics). Held-out in-scope queries look like unseen exemplars, so the quantile estimates the
+ * share of in-scope queries wrongly abstained, whatever the route set or embedding model; it costs
+ * sum over specialists of anchors^2 dot products, not anchors^2 overall. Without any specialist of
+ * two anchors it falls back to {@link #FALLBACK_THRESHOLD}. With T = {@code confidenceTemperature},
+ * p_top = softmax(score / T) of the best specialist and s(x) = 1 / (1 + e^-x):
  *
  * <pre>
  *   chosen:    confidence = p_top * s((best - threshold) / T)
@@ -144,30 +145,77 @@ public final class SemanticRouter implements Router {
     if (query.length != dim) {
       throw new IllegalStateException("embedder returned " + query.length + "-d, not " + dim);
     }
-    double[] scores = similarities(query);
+    double[] sims = similarities(query);
+    double[] scores = new double[sims.length];
     for (int i = 0; i < scores.length; i++) {
-      scores[i] = Math.min(1, Math.max(0, scores[i]) * priors[i]);
+      scores[i] = Math.min(1, Math.max(0, sims[i]) * priors[i]);
     }
     int[] order = ranking(scores);
     Map<String, Double> ranked = new LinkedHashMap<>();
     for (int i : order) {
       ranked.put(names[i], scores[i]);
     }
-    double best = scores[order[0]];
-    double second = order.length > 1 ? scores[order[1]] : 0;
     double t = settings.confidenceTemperature();
-    if (best < threshold) {
+    int pick = firstEligible(order, sims, priors);
+    if (pick < 0) {
+      int fits = bestFitIndex(sims, priors);
+      double bestFit = fit(sims[fits], priors[fits]);
       String reason =
           String.format(
               Locale.ROOT,
               "best score %.2f (%s) below threshold %.2f",
-              best,
-              names[order[0]],
+              bestFit,
+              names[fits],
               threshold);
-      return new RouteDecision.Abstained(reason, sigmoid((threshold - best) / t), ranked);
+      return new RouteDecision.Abstained(reason, sigmoid((threshold - bestFit) / t), ranked);
     }
-    double confidence = softmaxTop(scores, best, t) * sigmoid((best - threshold) / t);
-    return new RouteDecision.Chosen(names[order[0]], confidence, best - second, ranked);
+    double best = scores[pick];
+    double second = secondBest(order, scores, pick);
+    double confidence =
+        softmaxTop(scores, best, t) * sigmoid((fit(sims[pick], priors[pick]) - threshold) / t);
+    return new RouteDecision.Chosen(names[pick], confidence, best - second, ranked);
+  }
+
+  /**
+   * How well a specialist fits, for abstention: the similarity with the prior applied only when it
+   * demotes ({@code min(prior, 1)}). A high trait weight may win a close race between fitting
+   * specialists but never lifts an unrelated query over the threshold — otherwise learning raised
+   * weights and out-of-scope queries stopped reaching the base model.
+   */
+  private static double fit(double sim, double prior) {
+    return Math.max(0, sim) * Math.min(prior, 1);
+  }
+
+  /** The specialist that fits best (ties by name order, as in ranking). */
+  private int bestFitIndex(double[] sims, double[] priors) {
+    int best = 0;
+    for (int i = 1; i < sims.length; i++) {
+      double f = fit(sims[i], priors[i]);
+      double b = fit(sims[best], priors[best]);
+      if (f > b || (f == b && names[i].compareTo(names[best]) < 0)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** The highest-ranked specialist whose fit reaches the threshold, or -1. */
+  private int firstEligible(int[] order, double[] sims, double[] priors) {
+    for (int i : order) {
+      if (fit(sims[i], priors[i]) >= threshold) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static double secondBest(int[] order, double[] scores, int pick) {
+    for (int i : order) {
+      if (i != pick) {
+        return scores[i];
+      }
+    }
+    return 0;
   }
 
   /** sim_i for every specialist: the blend of top-k anchor mean and centroid cosine. */

@@ -1,0 +1,61 @@
+package io.nyx.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.config.SpecialistConfig;
+import io.nyx.config.SpecialistsYaml;
+import io.nyx.memory.MiniLmEmbedder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Raised trait weights reorder specialists that fit a query but never make an unrelated query fit
+ * (learning had pushed weights up and out-of-scope traffic stopped reaching the base model).
+ */
+class PriorCannotLiftOutOfScopeTest {
+  static MiniLmEmbedder embedder;
+  static SemanticRouter router;
+  static final List<SpecialistConfig> FIVE = SpecialistsYaml.defaults();
+
+  @BeforeAll
+  static void load() {
+    embedder = new MiniLmEmbedder();
+    router = new SemanticRouter(embedder, FIVE, RoutingSettings.DEFAULT);
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  private static Map<String, Double> all(double w) {
+    Map<String, Double> m = new HashMap<>();
+    FIVE.forEach(s -> m.put(s.name(), w));
+    return m;
+  }
+
+  @Test
+  void maximalWeightsDoNotRouteANearMissQuery() {
+    String q = "What is the best way to season a cast iron pan?";
+    RouteDecision neutral = router.route(q, all(0.5));
+    assertThat(neutral).isInstanceOf(RouteDecision.Abstained.class);
+    // Its best raw score is close enough that a weight of 1.0 (prior 1.41) lifts the score over
+    // the threshold, as the scores show; the decision still abstains.
+    RouteDecision boosted = router.route(q, all(1.0));
+    assertThat(boosted.scores().values().iterator().next()).isGreaterThan(router.threshold());
+    assertThat(boosted).isInstanceOf(RouteDecision.Abstained.class);
+  }
+
+  @Test
+  void aLowWeightStillDemotesAFittingSpecialist() {
+    String q = "What did I tell you about my sister's wedding last spring?";
+    assertThat(router.route(q, all(0.5)).specialist()).contains("mnemosyne");
+    Map<String, Double> w = all(0.5);
+    w.put("mnemosyne", 0.05);
+    assertThat(router.route(q, w).specialist()).isNotEqualTo(java.util.Optional.of("mnemosyne"));
+  }
+}
