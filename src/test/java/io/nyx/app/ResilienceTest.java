@@ -43,7 +43,7 @@ class ResilienceTest {
     Path yaml = dir.resolve("nyx.yaml");
     Files.writeString(
         yaml,
-        "llm:\n  max_retries: 2\n  retry_base_ms: 1\n  breaker_failures: 3\n"
+        "llm:\n  max_retries: 2\n  retry_base_ms: 1\n  breaker_failures: 3\n  read_timeout_ms: 1500\n"
             + "  breaker_open_ms: 600000\n");
     nyx =
         Nyx.start(
@@ -74,6 +74,35 @@ class ResilienceTest {
     Reply r = http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(route(r.json().get("id").asText()).get("attempts").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void malformedResetAndHungResponsesAreRetried() throws SQLException {
+    vllm.malformedNext();
+    assertAttempts(2);
+    vllm.resetNext();
+    assertAttempts(2);
+    vllm.hangNext(); // the read timeout (1.5 s) ends the first attempt
+    assertAttempts(2);
+  }
+
+  @Test
+  void aStreamCutAfterTheFirstByteIsNotRetriedButEndsWithAnErrorEvent() {
+    vllm.truncateStreamNext();
+    int before = vllm.chatCount();
+    String body =
+        "{\"model\":\"nyx/kairos\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"plan my day in detail please\"}]}";
+    Reply r = http.post("/v1/chat/completions", body);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("\"error\"").endsWith("data: [DONE]\n\n");
+    assertThat(vllm.chatCount() - before).as("no retry once output has started").isEqualTo(1);
+  }
+
+  private void assertAttempts(int attempts) throws SQLException {
+    Reply r = http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(route(r.json().get("id").asText()).get("attempts").asInt()).isEqualTo(attempts);
   }
 
   @Test
