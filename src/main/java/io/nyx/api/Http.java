@@ -14,6 +14,9 @@ import java.util.logging.Logger;
 /** Wraps every endpoint: one error mapping, one timing metric, JSON responses. */
 final class Http {
   private static final Logger LOG = Logger.getLogger(Http.class.getName());
+  private static final Logger ACCESS = Logger.getLogger("io.nyx.access");
+  private static final io.helidon.http.HeaderName QUERY_ID =
+      io.helidon.http.HeaderNames.create("X-Nyx-Query-Id");
 
   /** An endpoint body that may throw anything; {@link #wrap} maps it. */
   @FunctionalInterface
@@ -37,9 +40,35 @@ final class Http {
       } catch (Exception e) {
         fail(res, e);
       } finally {
-        metrics.request(route, res.status().code(), (nanoClock.getAsLong() - start) / 1e9);
+        double seconds = (nanoClock.getAsLong() - start) / 1e9;
+        metrics.request(route, res.status().code(), seconds);
+        access(req, res, route, seconds);
       }
     };
+  }
+
+  /**
+   * One structured line per request (logfmt): server errors at WARNING, the rest at FINE. It
+   * carries the query id, never the query, the prompt or a key.
+   */
+  private static void access(
+      io.helidon.webserver.http.ServerRequest req, ServerResponse res, String route, double s) {
+    int status = res.status().code();
+    Level level = status >= 500 ? Level.WARNING : Level.FINE;
+    if (!ACCESS.isLoggable(level)) {
+      return;
+    }
+    String queryId = res.headers().first(QUERY_ID).orElse("-");
+    ACCESS.log(
+        level,
+        String.format(
+            java.util.Locale.ROOT,
+            "method=%s route=%s status=%d ms=%.1f query_id=%s",
+            req.prologue().method().text(),
+            route,
+            status,
+            s * 1000,
+            queryId));
   }
 
   static void fail(ServerResponse res, Throwable e) {
@@ -52,6 +81,9 @@ final class Http {
     }
     if (res.isSent()) {
       return;
+    }
+    if (e instanceof io.nyx.pipeline.NyxException n && n.queryId() != null) {
+      res.header(QUERY_ID, n.queryId().toString());
     }
     if (m.retryAfterSeconds() > 0) {
       res.header(HeaderNames.RETRY_AFTER, Integer.toString(m.retryAfterSeconds()));

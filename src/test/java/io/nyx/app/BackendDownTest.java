@@ -44,6 +44,7 @@ class BackendDownTest {
       assertThat(r.header("Retry-After")).isNotNull();
       assertThat(r.json().at("/error/message").asText()).contains(url);
       String id = r.json().at("/error/query_id").asText();
+      assertThat(r.header("X-Nyx-Query-Id")).isEqualTo(id);
       try (Connection c = nyx.database().dataSource().getConnection();
           PreparedStatement ps =
               c.prepareStatement(

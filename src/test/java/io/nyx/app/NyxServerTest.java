@@ -122,7 +122,7 @@ class NyxServerTest {
   void hugeBodyIsRefused() throws SQLException {
     long before = count();
     String big = "{\"query\":\"" + "a".repeat(2 << 20) + "\"}";
-    assertError(http.post("/infer", big), 413, "body");
+    assertError(http.postExpectContinue("/infer", big), 413, "body");
     assertError(http.get("/nowhere"), 404, "path");
     assertError(http.put("/infer", "{}"), 404, "path");
     String longQuery = "{\"query\":\"" + "a".repeat(40_000) + "\"}";

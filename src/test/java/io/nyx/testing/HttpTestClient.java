@@ -46,6 +46,18 @@ public final class HttpTestClient {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /**
+   * POST with {@code Expect: 100-continue}: the server can refuse a body it will not take (413)
+   * before it is sent, instead of closing the connection under a client still writing it.
+   */
+  public Reply postExpectContinue(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .expectContinue(true)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   public Reply put(String path, String body) {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
