@@ -3,13 +3,13 @@ package io.nyx.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nyx.api.RouteJson;
 import io.nyx.app.Embedders;
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.Embedder;
-import io.nyx.routing.MasterVerdict;
 import io.nyx.routing.PolicyRouter;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.RoutingMode;
@@ -173,31 +173,7 @@ final class RouteCommand implements Command {
     ObjectNode o = JSON.createObjectNode();
     o.set("id", id);
     o.put("specialist", d.specialist().orElse(null));
-    o.put("confidence", d.confidence());
-    o.put("method", d.method());
-    ObjectNode scores = o.putObject("scores");
-    d.scores().forEach(scores::put);
-    o.put("margin", d.margin());
-    switch (d) {
-      case RouteDecision.Chosen c -> {}
-      case RouteDecision.Abstained a -> o.put("abstain_reason", a.reason());
-      case RouteDecision.Forced f -> o.put("forced", true);
-    }
-    o.set("master", master(d.master()));
-    return o;
-  }
-
-  static ObjectNode master(MasterVerdict v) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("asked", v.asked());
-    o.put("outcome", v.outcome());
-    if (v.choice() != null) {
-      o.put("choice", v.choice());
-      o.put("confidence", v.confidence());
-    }
-    if (!v.detail().isEmpty()) {
-      o.put("detail", v.detail());
-    }
+    o.setAll(RouteJson.of(d));
     return o;
   }
 }
