@@ -8,6 +8,7 @@ import io.nyx.learning.MemoryTraitStore;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitPosterior;
 import io.nyx.testing.TestDatabase;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -94,6 +95,42 @@ class TraitReplicasTest {
       assertThat(first.history("shared", 5000)).hasSize(1200);
     } finally {
       replicas.forEach(Database::close);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void separateProcessesLoseNoUpdate() throws Exception {
+    String url = io.nyx.testing.TestDatabase.jdbcUrl(io.nyx.testing.TestDatabase.createEmpty());
+    try (Database db = Database.external(url, EmbeddedPostgresServer.SUPERUSER, null)) {
+      JdbcTraitStore store = new JdbcTraitStore(db.dataSource());
+      store.ensure("shared", 0.5, 0.0, 1.0);
+      List<Process> children = new ArrayList<>();
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      for (int i = 0; i < 3; i++) {
+        children.add(
+            new ProcessBuilder(
+                    javaBin,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    TraitWriterChild.class.getName(),
+                    url,
+                    "150")
+                .redirectErrorStream(true)
+                .start());
+      }
+      for (Process child : children) {
+        String out =
+            new String(
+                child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(out).isZero();
+        assertThat(out).contains("DONE");
+      }
+      TraitPosterior p = store.posteriors().get("shared");
+      // 3 processes x 150 writes of 0.75 successes in 1 trial
+      assertThat(p.trials()).isEqualTo(450.0);
+      assertThat(p.successTotal()).isEqualTo(337.5);
+      assertThat(store.history("shared", 5000)).hasSize(450);
     }
   }
 

@@ -1,0 +1,24 @@
+package io.nyx.persistence;
+
+import io.nyx.learning.TraitEvidence;
+import java.time.Instant;
+
+/**
+ * Run in a child JVM by {@link TraitReplicasTest}: one replica process that connects to the shared
+ * database and records {@code args[1]} observations of 0.75 successes in 1 trial for the trait
+ * "shared", then prints DONE.
+ */
+public final class TraitWriterChild {
+  private TraitWriterChild() {}
+
+  public static void main(String[] args) {
+    try (Database db = Database.external(args[0], EmbeddedPostgresServer.SUPERUSER, null)) {
+      JdbcTraitStore store = new JdbcTraitStore(db.dataSource());
+      int times = Integer.parseInt(args[1]);
+      for (int i = 0; i < times; i++) {
+        store.observe("shared", new TraitEvidence(0.75, 1), Instant.now(), "process", "");
+      }
+    }
+    System.out.println("DONE");
+  }
+}
