@@ -53,11 +53,18 @@ public final class PrometheusMetrics implements NyxMetrics {
 
   @Override
   public void routed(String method, String specialist) {
-    Counter.builder("nyx.route.decisions")
-        .description("Routing decisions by method and chosen specialist (base = abstained)")
-        .tags("method", method, "specialist", specialist)
-        .register(registry)
-        .increment();
+    count(
+        "nyx.route.decisions",
+        "Routing decisions by method and chosen specialist (base = abstained)",
+        "method",
+        method,
+        "specialist",
+        specialist);
+  }
+
+  /** Adds one to a counter; every meter carries a description (promtool requires it). */
+  private void count(String name, String description, String... tags) {
+    Counter.builder(name).description(description).tags(tags).register(registry).increment();
   }
 
   @Override
@@ -98,20 +105,24 @@ public final class PrometheusMetrics implements NyxMetrics {
 
   @Override
   public void retry(String specialist, String cause) {
-    Counter.builder("nyx.backend.retries")
-        .description("Model calls retried before their first byte, per specialist and cause")
-        .tags("specialist", specialist, "cause", cause)
-        .register(registry)
-        .increment();
+    count(
+        "nyx.backend.retries",
+        "Model calls retried before their first byte, per specialist and cause",
+        "specialist",
+        specialist,
+        "cause",
+        cause);
   }
 
   @Override
   public void fallback(String specialist, String why) {
-    Counter.builder("nyx.fallbacks")
-        .description("Answers given by the base model instead of the specialist's adapter")
-        .tags("specialist", specialist, "why", why)
-        .register(registry)
-        .increment();
+    count(
+        "nyx.fallbacks",
+        "Answers given by the base model instead of the specialist's adapter",
+        "specialist",
+        specialist,
+        "why",
+        why);
   }
 
   private static Duration[] millis(long... values) {

@@ -72,13 +72,7 @@ public final class JdbcKeyStore implements KeyStore {
   @Override
   public boolean revoke(String name) {
     String sql = "UPDATE nyx_api_keys SET revoked_at = now() WHERE name = ? AND revoked_at IS NULL";
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, name);
-      return ps.executeUpdate() > 0;
-    } catch (SQLException e) {
-      throw new StoreException("revoke API key", e);
-    }
+    return Sql.update(ds, sql, "revoke API key", s -> s.setString(1, name)) > 0;
   }
 
   private static Set<Scope> scopes(Array array) throws SQLException {

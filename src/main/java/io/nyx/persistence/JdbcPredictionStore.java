@@ -86,34 +86,25 @@ public final class JdbcPredictionStore implements PredictionStore {
 
   @Override
   public boolean resolve(long id, String outcome, double score, Instant at) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(RESOLVE)) {
-      s.setString(1, outcome);
-      s.setDouble(2, score);
-      s.setObject(3, Sql.timestamp(at));
-      s.setLong(4, id);
-      return s.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw Sql.error("prediction resolve " + id, e);
-    }
+    return Sql.update(
+            dataSource,
+            RESOLVE,
+            "prediction resolve " + id,
+            s -> {
+              s.setString(1, outcome);
+              s.setDouble(2, score);
+              s.setObject(3, Sql.timestamp(at));
+              s.setLong(4, id);
+            })
+        == 1;
   }
 
   @Override
   public void reopen(long id) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(REOPEN)) {
-      s.setLong(1, id);
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw Sql.error("prediction reopen " + id, e);
-    }
+    Sql.update(dataSource, REOPEN, "prediction reopen " + id, s -> s.setLong(1, id));
   }
 
-  private interface Binder {
-    void bind(PreparedStatement s) throws SQLException;
-  }
-
-  private List<Prediction> query(String sql, Binder binder) {
+  private List<Prediction> query(String sql, Sql.Binder binder) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       binder.bind(s);

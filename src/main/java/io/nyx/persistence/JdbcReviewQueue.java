@@ -101,13 +101,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
 
   @Override
   public void reopen(long id) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(REOPEN)) {
-      s.setLong(1, id);
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw Sql.error("review reopen " + id, e);
-    }
+    Sql.update(dataSource, REOPEN, "review reopen " + id, s -> s.setLong(1, id));
   }
 
   private static ReviewItem read(ResultSet rs) throws SQLException {

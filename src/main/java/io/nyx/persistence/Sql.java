@@ -1,6 +1,7 @@
 package io.nyx.persistence;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -59,6 +60,23 @@ final class Sql {
         c.rollback();
         throw e;
       }
+    } catch (SQLException e) {
+      throw error(operation, e);
+    }
+  }
+
+  /** Binds the parameters of one statement. */
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  /** Runs one INSERT/UPDATE/DELETE on its own connection; returns the rows changed. */
+  static int update(DataSource dataSource, String sql, String operation, Binder binder) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      binder.bind(s);
+      return s.executeUpdate();
     } catch (SQLException e) {
       throw error(operation, e);
     }
