@@ -17,6 +17,11 @@ import java.util.logging.Logger;
  * created_at), so every acknowledged row lands exactly once, even across a kill -9 (the spool is
  * replayed at the next start). While the spool holds rows, new rows queue behind them, so the
  * database receives them in the order they were acknowledged. Thread-safe.
+ *
+ * <p>When the spool is empty, rows go to the database without taking the spool's lock, so
+ * concurrent requests insert concurrently (one lock around every insert capped throughput at one
+ * insert at a time). Rows of concurrent requests have no order to keep; a row whose insert fails
+ * joins the spool behind any row spooled before it.
  */
 public final class DurableQueryLog implements QueryLog, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DurableQueryLog.class.getName());
@@ -27,7 +32,7 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
   private final Object lock = new Object();
   private final Thread replayer;
   private volatile boolean running = true;
-  private int pending;
+  private volatile int pending; // written under lock; read without it on the fast path
 
   public DurableQueryLog(QueryLog primary, Path spoolDir, Duration retryInterval) {
     this.primary = primary;
@@ -41,17 +46,17 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
 
   @Override
   public void append(QueryRecord record) {
-    synchronized (lock) {
-      if (pending == 0) {
-        try {
-          primary.append(record);
-          return;
-        } catch (StoreException e) {
-          LOG.log(
-              Level.WARNING,
-              "database unavailable, spooling rows to " + spool.path() + ": " + e.getMessage());
-        }
+    if (pending == 0) {
+      try {
+        primary.append(record);
+        return;
+      } catch (StoreException e) {
+        LOG.log(
+            Level.WARNING,
+            "database unavailable, spooling rows to " + spool.path() + ": " + e.getMessage());
       }
+    }
+    synchronized (lock) {
       spoolOne(record);
     }
   }
@@ -80,9 +85,7 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
 
   /** Rows acknowledged but not yet in the database. */
   public int pending() {
-    synchronized (lock) {
-      return pending;
-    }
+    return pending;
   }
 
   /** Tries to move every spooled row into the database now; true when the spool is empty. */
