@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +128,49 @@ class ResilienceTest {
     assertThat(http.get("/metrics").body())
         .contains("nyx_fallbacks_total{specialist=\"moira\",why=\"circuit_open\"} 1.0")
         .containsPattern("nyx_backend_retries_total\\{cause=\"[a-z_]+\",specialist=\"moira\"\\} 2");
+  }
+
+  /**
+   * vLLM drops kairos's adapter while four clients send kairos traffic, then loads it again: every
+   * request is answered (by the base model while the adapter is gone, said so in the response and
+   * the row), and once it is back the adapter answers again, without waiting out a breaker.
+   */
+  @Test
+  void anAdapterUnloadedUnderTrafficFallsBackAndReturns() throws Exception {
+    String q = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
+    java.util.concurrent.atomic.AtomicInteger sent =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Reply> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      clients.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int n = sent.incrementAndGet(); n <= 120; n = sent.incrementAndGet()) {
+                      if (n == 30) {
+                        vllm.unloadAdapter("kairos");
+                      } else if (n == 80) {
+                        vllm.loadAdapter("kairos");
+                      }
+                      replies.add(http.post("/infer", q));
+                    }
+                  }));
+    }
+    for (Thread t : clients) {
+      t.join();
+    }
+    assertThat(replies).hasSize(120).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    long fellBack = replies.stream().filter(r -> r.json().has("fallback")).count();
+    assertThat(fellBack).as("answered by the base model while kairos was gone").isBetween(30L, 70L);
+    for (Reply r : replies.stream().filter(r -> r.json().has("fallback")).toList()) {
+      assertThat(r.json().get("fallback").asText()).contains("kairos");
+      assertThat(r.json().get("answer").asText()).startsWith("[base]");
+      assertThat(route(r.json().get("id").asText()).toString()).contains("fallback");
+    }
+    Reply after = http.post("/infer", q);
+    assertThat(after.json().has("fallback")).as(after.body()).isFalse();
+    assertThat(after.json().get("answer").asText()).startsWith("[kairos]");
   }
 
   private JsonNode route(String id) throws SQLException {
