@@ -7,7 +7,7 @@ import io.nyx.context.MemoryBank;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
-import io.nyx.pipeline.FeedbackService;
+import io.nyx.persistence.DurableFeedback;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.ReviewService;
@@ -22,7 +22,7 @@ public final class ApiServer implements AutoCloseable {
   /** What the endpoints work with, wired in {@code app}. */
   public record Parts(
       InferencePipeline pipeline,
-      FeedbackService feedback,
+      DurableFeedback feedback,
       Router router,
       Specialists specialists,
       TraitStore traits,

@@ -1,6 +1,7 @@
 package io.nyx.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nyx.persistence.StoreException;
 import io.nyx.pipeline.NyxException;
 
 /**
@@ -19,6 +20,7 @@ final class ErrorMapper {
       case NyxException.NotFound n -> new Mapped(404, "not_found_error", 0);
       case NyxException.Unavailable u -> new Mapped(503, "service_unavailable", 5);
       case NyxException.UpstreamFailed u -> new Mapped(502, "upstream_error", 0);
+      case StoreException s -> new Mapped(503, "service_unavailable", 5);
       default -> new Mapped(500, "internal_error", 0);
     };
   }

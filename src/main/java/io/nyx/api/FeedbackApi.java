@@ -9,6 +9,7 @@ import io.nyx.learning.TraitChange;
 import io.nyx.learning.TraitPosterior;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
+import io.nyx.persistence.DurableFeedback;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.NyxException;
 import java.util.NoSuchElementException;
@@ -25,11 +26,11 @@ final class FeedbackApi {
   static final int OUTCOMES = 2000;
   static final int BINS = 10;
 
-  private final FeedbackService feedback;
+  private final DurableFeedback feedback;
   private final TraitStore traits;
   private final TraitWeights weights;
 
-  FeedbackApi(FeedbackService feedback, TraitStore traits, TraitWeights weights) {
+  FeedbackApi(DurableFeedback feedback, TraitStore traits, TraitWeights weights) {
     this.feedback = feedback;
     this.traits = traits;
     this.weights = weights;
@@ -41,16 +42,34 @@ final class FeedbackApi {
     UUID id = uuid(f.requireString("query_id", 64));
     double rating = f.requireNumber("rating", -1, 1);
     String comment = f.optString("comment", 4000);
-    FeedbackService.Outcome out = feedback.apply(id, rating, comment == null ? "" : comment);
+    switch (feedback.submit(id, rating, comment == null ? "" : comment)) {
+      case DurableFeedback.Applied a -> Http.json(res, 200, applied(a.outcome()));
+      case DurableFeedback.Queued q -> Http.json(res, 202, queued(q.feedback()));
+    }
+  }
+
+  private static ObjectNode applied(FeedbackService.Outcome out) {
     ObjectNode o = Json.object();
     o.put("query_id", out.queryId().toString());
+    o.put("status", "applied");
     o.put("reward", out.reward());
     if (out.trait().isPresent()) {
       o.set("trait", Responses.trait(out.trait().get()));
     } else {
       o.putNull("trait");
     }
-    Http.json(res, 200, o);
+    return o;
+  }
+
+  /** The database is away: the feedback is on disk and its effect is not known yet. */
+  private static ObjectNode queued(io.nyx.pipeline.Feedback fb) {
+    ObjectNode o = Json.object();
+    o.put("query_id", fb.queryId().toString());
+    o.put("status", "queued");
+    o.put("feedback_id", fb.id().toString());
+    o.putNull("reward");
+    o.putNull("trait");
+    return o;
   }
 
   void list(ServerRequest req, ServerResponse res) {

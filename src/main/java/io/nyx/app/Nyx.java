@@ -25,6 +25,7 @@ import io.nyx.memory.Embedder;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.metrics.PrometheusMetrics;
 import io.nyx.persistence.Database;
+import io.nyx.persistence.DurableFeedback;
 import io.nyx.persistence.DurableQueryLog;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
@@ -83,6 +84,7 @@ public final class Nyx implements AutoCloseable {
   private final TraitLearner learner;
   private final Guard guard;
   private final DurableQueryLog log;
+  private final DurableFeedback feedback;
   private final Memories memories;
 
   private Nyx(
@@ -94,8 +96,10 @@ public final class Nyx implements AutoCloseable {
       TraitLearner learner,
       Guard guard,
       DurableQueryLog log,
+      DurableFeedback feedback,
       Memories memories) {
     this.log = log;
+    this.feedback = feedback;
     this.learner = learner;
     this.guard = guard;
     this.memories = memories;
@@ -209,13 +213,15 @@ public final class Nyx implements AutoCloseable {
             metrics,
             clock,
             UUID::randomUUID);
+    DurableFeedback durableFeedback =
+        new DurableFeedback(feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY);
     Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel());
     ApiServer server =
         new ApiServer(
                 config.server(),
                 new ApiServer.Parts(
                     pipeline,
-                    feedback,
+                    durableFeedback,
                     router,
                     specialists,
                     traits,
@@ -228,7 +234,8 @@ public final class Nyx implements AutoCloseable {
                     new PredictionService(predictions, feedback, clock),
                     memories.bank()))
             .start();
-    return new Nyx(config, db, embedder, server, specialists, learner, guard, log, memories);
+    return new Nyx(
+        config, db, embedder, server, specialists, learner, guard, log, durableFeedback, memories);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -309,6 +316,11 @@ public final class Nyx implements AutoCloseable {
     return log.pending();
   }
 
+  /** Feedback acknowledged as queued but not yet applied (the database was unreachable). */
+  public int spooledFeedback() {
+    return feedback.pending();
+  }
+
   public NyxConfig config() {
     return config;
   }
@@ -339,6 +351,7 @@ public final class Nyx implements AutoCloseable {
     server.close();
     learner.close();
     log.close();
+    feedback.close(); // after the rows: spooled feedback may rate a spooled row
     memories.close();
     embedder.close();
     database.close();

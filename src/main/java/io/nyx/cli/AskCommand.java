@@ -92,6 +92,11 @@ final class AskCommand implements Command {
     ObjectNode fb = JSON.createObjectNode().put("query_id", id).put("rating", rating);
     HttpResponse<String> r = post(url + "/feedback", fb, key);
     JsonNode j = parse(r.body());
+    if (r.statusCode() == 202) {
+      out.printf(
+          "rated %+.1f: queued (the server's database is away; applied when back)%n", rating);
+      return 0;
+    }
     if (r.statusCode() != 200) {
       err.println(
           "nyx ask: feedback failed: "

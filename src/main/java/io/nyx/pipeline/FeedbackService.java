@@ -48,14 +48,29 @@ public final class FeedbackService {
   public record Outcome(UUID queryId, double reward, Optional<TraitWeight> trait) {}
 
   public Outcome apply(UUID queryId, double rating, String comment) {
+    return apply(feedback(queryId, rating, comment));
+  }
+
+  /** New feedback with a fresh id, given now: what {@link #apply(Feedback)} takes. */
+  public Feedback feedback(UUID queryId, double rating, String comment) {
+    return new Feedback(ids.get(), queryId, rating, comment, clock.instant());
+  }
+
+  /**
+   * Applies {@code fb}; applying the same feedback id again changes nothing (it is how a spooled
+   * feedback is replayed).
+   */
+  public Outcome apply(Feedback fb) {
+    UUID queryId = fb.queryId();
     QueryRecord row = log.find(queryId).orElseThrow(() -> unknown(queryId));
     double base = "ok".equals(row.status()) ? row.reward() : 0;
-    double reward = rewards.withFeedback(base, rating);
+    double reward = rewards.withFeedback(base, fb.rating());
     String trait = "ok".equals(row.status()) ? row.specialist() : null;
-    Feedback fb = new Feedback(ids.get(), queryId, rating, comment, clock.instant());
     Optional<TraitWeight> w;
     try {
-      w = store.apply(fb, reward, trait, TraitEvidence.ofReward(rating, config.feedbackEvidence()));
+      w =
+          store.apply(
+              fb, reward, trait, TraitEvidence.ofReward(fb.rating(), config.feedbackEvidence()));
     } catch (NoSuchElementException e) {
       throw unknown(queryId);
     }

@@ -74,6 +74,70 @@ class DatabaseOutageTest {
     }
   }
 
+  /**
+   * Feedback given while the database is away is queued on disk (202), including feedback on a row
+   * that is itself still spooled, and applied exactly once when the database is back: the rows'
+   * rewards move and the trait gains the ratings. Reads that need the database say 503.
+   */
+  @Test
+  void feedbackGivenWhileTheDatabaseIsAwayIsAppliedWhenItReturns() throws Exception {
+    String name = TestDatabase.createEmpty();
+    String direct = TestDatabase.jdbcUrl(name);
+    int pgPort = URI.create(direct.substring("jdbc:".length())).getPort();
+    try (TcpProxy proxy = new TcpProxy(pgPort);
+        FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
+      String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
+      var config =
+          ConfigLoader.load(
+              Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
+              Map.of());
+      try (Nyx nyx = Nyx.start(config, Database.external(viaProxy, "postgres", null))) {
+        HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
+        String q = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
+        String stored = ok(http.post("/infer", q));
+        double trialsBefore = trials(http);
+        proxy.down();
+        String spooled = ok(http.post("/infer", q));
+        for (String id : List.of(stored, spooled)) {
+          HttpTestClient.Reply fb =
+              http.post("/feedback", "{\"query_id\":\"" + id + "\",\"rating\":-1}");
+          assertThat(fb.status()).as(fb.body()).isEqualTo(202);
+          assertThat(fb.json().get("status").asText()).isEqualTo("queued");
+        }
+        assertThat(nyx.spooledFeedback()).isEqualTo(2);
+        HttpTestClient.Reply read = http.get("/traits/kairos");
+        assertThat(read.status()).as(read.body()).isEqualTo(503);
+        assertThat(read.header("Retry-After")).isNotNull();
+        proxy.up();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (nyx.spooledFeedback() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(nyx.spooledFeedback()).as("feedback spool replayed").isZero();
+        // two ratings of -1, each worth traits.feedback_evidence (2) observations
+        assertThat(trials(http) - trialsBefore).isGreaterThanOrEqualTo(4.0);
+      }
+      try (Connection c = DriverManager.getConnection(direct, "postgres", "");
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*), count(DISTINCT f.query_id), max(q.reward)"
+                      + " FROM nyx_feedback f JOIN nyx_synthetic_specialist_queries q"
+                      + " ON q.id = f.query_id");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("feedback rows, exactly once").isEqualTo(2);
+        assertThat(rs.getInt(2)).isEqualTo(2);
+        assertThat(rs.getDouble(3)).as("rated -1: reward pulled below zero").isLessThan(0);
+      }
+    }
+  }
+
+  private static double trials(HttpTestClient http) {
+    HttpTestClient.Reply r = http.get("/traits/kairos");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().at("/posterior/observations_total").asDouble();
+  }
+
   private static String ok(HttpTestClient.Reply r) {
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json().get("id").asText();

@@ -1,0 +1,188 @@
+package io.nyx.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nyx.pipeline.Feedback;
+import io.nyx.pipeline.FeedbackService;
+import io.nyx.pipeline.NyxException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.IntSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Human feedback that survives a database outage: applied at once when PostgreSQL answers,
+ * otherwise forced to a local spool and acknowledged as queued, then applied in order when the
+ * database is back (or at the next start, also after kill -9). Replay waits until the request rows
+ * are out of their own spool, since feedback may rate a row that is still there. A replayed
+ * feedback keeps its id, and applying an id twice changes nothing, so replay is exactly once.
+ * Feedback on a query id the database turns out not to have is dropped at replay, with a warning.
+ * Thread-safe.
+ */
+public final class DurableFeedback implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(DurableFeedback.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What became of a submitted feedback. */
+  public sealed interface Result {}
+
+  /** Applied now: the row's reward and the trait moved. */
+  public record Applied(FeedbackService.Outcome outcome) implements Result {}
+
+  /** The database was unreachable: the feedback is on disk and will be applied when it is back. */
+  public record Queued(Feedback feedback) implements Result {}
+
+  private final FeedbackService service;
+  private final SpoolFile spool;
+  private final IntSupplier rowsSpooled;
+  private final Duration retryInterval;
+  private final Object lock = new Object();
+  private final Thread replayer;
+  private volatile boolean running = true;
+  private volatile int pending;
+
+  /**
+   * @param rowsSpooled request rows not yet in the database; replay waits for them to reach zero
+   */
+  public DurableFeedback(
+      FeedbackService service, Path spoolDir, IntSupplier rowsSpooled, Duration retryInterval) {
+    this.service = service;
+    this.spool = new SpoolFile(spoolDir.resolve("feedback.spool"));
+    this.rowsSpooled = rowsSpooled;
+    this.retryInterval = retryInterval;
+    synchronized (lock) {
+      pending = recover();
+    }
+    this.replayer = Thread.ofVirtual().name("nyx-feedback-replay").start(this::loop);
+  }
+
+  /**
+   * Applies the feedback, or queues it when the database is unreachable.
+   *
+   * @throws NyxException.NotFound when the database answers and has no such query
+   */
+  public Result submit(UUID queryId, double rating, String comment) {
+    Feedback fb = service.feedback(queryId, rating, comment);
+    if (pending == 0) {
+      try {
+        return new Applied(service.apply(fb));
+      } catch (StoreException e) {
+        LOG.log(Level.WARNING, "database unavailable, spooling feedback: " + e.getMessage());
+      }
+    }
+    synchronized (lock) {
+      try {
+        spool.append(encode(fb));
+        pending++;
+      } catch (IOException e) {
+        throw new StoreException("feedback spool append to " + spool.path(), e);
+      }
+    }
+    return new Queued(fb);
+  }
+
+  /** Feedback acknowledged as queued but not yet applied. */
+  public int pending() {
+    return pending;
+  }
+
+  /** Applies every queued feedback now if the database allows; true when none is left. */
+  public boolean replayNow() {
+    synchronized (lock) {
+      if (pending == 0) {
+        return true;
+      }
+      if (rowsSpooled.getAsInt() > 0) {
+        return false;
+      }
+      try {
+        List<byte[]> frames = spool.readAll().frames();
+        for (byte[] frame : frames) {
+          replay(decode(frame));
+        }
+        spool.delete();
+        pending = 0;
+        LOG.info("applied " + frames.size() + " spooled feedback(s)");
+        return true;
+      } catch (StoreException e) {
+        return false; // still down; applied ones are skipped by id on the next pass
+      } catch (IOException e) {
+        LOG.log(Level.SEVERE, "cannot read feedback spool " + spool.path(), e);
+        return false;
+      }
+    }
+  }
+
+  private void replay(Feedback fb) {
+    try {
+      service.apply(fb);
+    } catch (NyxException.NotFound e) {
+      LOG.warning("dropping spooled feedback " + fb.id() + ": " + e.getMessage());
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      replayNow();
+      try {
+        Thread.sleep(retryInterval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private int recover() {
+    try {
+      SpoolFile.Contents c = spool.readAll();
+      spool.truncateTo(c.validLength());
+      return c.frames().size();
+    } catch (IOException e) {
+      throw new StoreException("feedback spool recovery " + spool.path(), e);
+    }
+  }
+
+  static byte[] encode(Feedback fb) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", fb.id().toString());
+    o.put("query_id", fb.queryId().toString());
+    o.put("rating", fb.rating());
+    o.put("comment", fb.comment());
+    o.put("at", fb.at().toString());
+    try {
+      return JSON.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new IllegalStateException("feedback is always serialisable", e);
+    }
+  }
+
+  static Feedback decode(byte[] frame) throws IOException {
+    JsonNode o = JSON.readTree(frame);
+    return new Feedback(
+        UUID.fromString(o.get("id").asText()),
+        UUID.fromString(o.get("query_id").asText()),
+        o.get("rating").asDouble(),
+        o.get("comment").asText(),
+        Instant.parse(o.get("at").asText()));
+  }
+
+  /** Stops the replayer after one last attempt; what is still queued waits for the next start. */
+  @Override
+  public void close() {
+    running = false;
+    replayer.interrupt();
+    try {
+      replayer.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    replayNow();
+  }
+}
