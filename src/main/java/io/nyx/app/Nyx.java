@@ -26,6 +26,7 @@ import io.nyx.metrics.NyxMetrics;
 import io.nyx.metrics.PrometheusMetrics;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.DurableFeedback;
+import io.nyx.persistence.DurableFollowUps;
 import io.nyx.persistence.DurableQueryLog;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
@@ -83,9 +84,19 @@ public final class Nyx implements AutoCloseable {
   private final Specialists specialists;
   private final TraitLearner learner;
   private final Guard guard;
-  private final DurableQueryLog log;
-  private final DurableFeedback feedback;
+  private final Durable durable;
   private final Memories memories;
+
+  /** The write paths that fall back to a local spool, closed rows first. */
+  private record Durable(DurableQueryLog rows, DurableFeedback feedback, DurableFollowUps followUps)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      rows.close();
+      feedback.close(); // after the rows: spooled feedback may rate a spooled row
+      followUps.close();
+    }
+  }
 
   private Nyx(
       NyxConfig config,
@@ -95,11 +106,9 @@ public final class Nyx implements AutoCloseable {
       Specialists specialists,
       TraitLearner learner,
       Guard guard,
-      DurableQueryLog log,
-      DurableFeedback feedback,
+      Durable durable,
       Memories memories) {
-    this.log = log;
-    this.feedback = feedback;
+    this.durable = durable;
     this.learner = learner;
     this.guard = guard;
     this.memories = memories;
@@ -177,14 +186,17 @@ public final class Nyx implements AutoCloseable {
             new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
     JdbcReviewQueue reviews = new JdbcReviewQueue(db.dataSource());
     JdbcPredictionStore predictions = new JdbcPredictionStore(db.dataSource());
+    DurableFollowUps followUps =
+        new DurableFollowUps(
+            reviews, predictions, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY);
     Powers powers =
         new Powers(
             new EmbeddingRiskScreen(
                 embedder,
                 RiskCategories.load(config.context().safetyCategories()),
                 config.context().riskThreshold()),
-            reviews,
-            predictions,
+            followUps.reviews(),
+            followUps.predictions(),
             config.context().maxPromptTokens());
     InferencePipeline pipeline =
         new InferencePipeline(
@@ -213,15 +225,19 @@ public final class Nyx implements AutoCloseable {
             metrics,
             clock,
             UUID::randomUUID);
-    DurableFeedback durableFeedback =
-        new DurableFeedback(feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY);
+    Durable durable =
+        new Durable(
+            log,
+            new DurableFeedback(
+                feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
+            followUps);
     Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel());
     ApiServer server =
         new ApiServer(
                 config.server(),
                 new ApiServer.Parts(
                     pipeline,
-                    durableFeedback,
+                    durable.feedback(),
                     router,
                     specialists,
                     traits,
@@ -234,8 +250,7 @@ public final class Nyx implements AutoCloseable {
                     new PredictionService(predictions, feedback, clock),
                     memories.bank()))
             .start();
-    return new Nyx(
-        config, db, embedder, server, specialists, learner, guard, log, durableFeedback, memories);
+    return new Nyx(config, db, embedder, server, specialists, learner, guard, durable, memories);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -313,12 +328,17 @@ public final class Nyx implements AutoCloseable {
 
   /** Rows acknowledged but still in the local spool (the database was unreachable). */
   public int spooledRows() {
-    return log.pending();
+    return durable.rows().pending();
   }
 
   /** Feedback acknowledged as queued but not yet applied (the database was unreachable). */
   public int spooledFeedback() {
-    return feedback.pending();
+    return durable.feedback().pending();
+  }
+
+  /** Review items and predictions waiting in the spool (the database was unreachable). */
+  public int spooledFollowUps() {
+    return durable.followUps().pending();
   }
 
   public NyxConfig config() {
@@ -350,8 +370,7 @@ public final class Nyx implements AutoCloseable {
     guard.drain(Duration.ofMillis(config.server().shutdownGraceMs()));
     server.close();
     learner.close();
-    log.close();
-    feedback.close(); // after the rows: spooled feedback may rate a spooled row
+    durable.close();
     memories.close();
     embedder.close();
     database.close();

@@ -27,6 +27,9 @@ public final class TraitWeights {
   /** Clock millis after which the snapshot is stale; MIN_VALUE = never loaded. */
   private volatile long staleAtMillis = Long.MIN_VALUE;
 
+  private final java.util.concurrent.locks.ReentrantLock reloading =
+      new java.util.concurrent.locks.ReentrantLock();
+
   /** Without exploration. */
   public TraitWeights(TraitStore store, InstantSource clock, Duration maxAge) {
     this(
@@ -64,7 +67,25 @@ public final class TraitWeights {
     return snapshot;
   }
 
-  private synchronized void reload(long now) {
+  /**
+   * One caller reloads; the others keep routing on the snapshot meanwhile instead of queueing
+   * behind it (while the database is away a reload waits for the pool's timeout, and every request
+   * would wait in turn).
+   */
+  private void reload(long now) {
+    if (!reloading.tryLock()) {
+      return;
+    }
+    try {
+      if (now >= staleAtMillis) {
+        load(now);
+      }
+    } finally {
+      reloading.unlock();
+    }
+  }
+
+  private void load(long now) {
     try {
       Map<String, TraitPosterior> fresh = store.posteriors();
       Map<String, Double> w = new HashMap<>();

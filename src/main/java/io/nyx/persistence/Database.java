@@ -32,6 +32,8 @@ public final class Database implements AutoCloseable {
   static final int POOL_SIZE = 8;
   static final long CONNECTION_TIMEOUT_MS = 3_000;
   static final int CONNECT_TIMEOUT_SECONDS = 3;
+  static final int LOGIN_TIMEOUT_SECONDS = 5;
+  static final int SOCKET_TIMEOUT_SECONDS = 60;
   static final int HEALTH_TIMEOUT_MS = 1_000;
 
   /** Months of request-log partitions kept ready ahead of the current one. */
@@ -107,6 +109,12 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
     // Bounds the TCP connect too: a blackholed host would otherwise hang for pgjdbc's 10 s.
     config.addDataSourceProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    // A server that accepts the connection but never answers (shutting down, a dead backend behind
+    // a proxy) would hang the pool's connection adder, and with it every later request, for good.
+    config.addDataSourceProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+    // A read that waits longer than this is a half-open connection, not a slow query: Nyx's
+    // statements are short (imports and index rebuilds read in batches).
+    config.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
     config.addDataSourceProperty("ApplicationName", "nyx");
     config.addDataSourceProperty("tcpKeepAlive", "true");
     try {

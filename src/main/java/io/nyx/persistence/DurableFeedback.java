@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
@@ -39,13 +38,7 @@ public final class DurableFeedback implements AutoCloseable {
   public record Queued(Feedback feedback) implements Result {}
 
   private final FeedbackService service;
-  private final SpoolFile spool;
-  private final IntSupplier rowsSpooled;
-  private final Duration retryInterval;
-  private final Object lock = new Object();
-  private final Thread replayer;
-  private volatile boolean running = true;
-  private volatile int pending;
+  private final ReplaySpool spool;
 
   /**
    * @param rowsSpooled request rows not yet in the database; replay waits for them to reach zero
@@ -53,13 +46,13 @@ public final class DurableFeedback implements AutoCloseable {
   public DurableFeedback(
       FeedbackService service, Path spoolDir, IntSupplier rowsSpooled, Duration retryInterval) {
     this.service = service;
-    this.spool = new SpoolFile(spoolDir.resolve("feedback.spool"));
-    this.rowsSpooled = rowsSpooled;
-    this.retryInterval = retryInterval;
-    synchronized (lock) {
-      pending = recover();
-    }
-    this.replayer = Thread.ofVirtual().name("nyx-feedback-replay").start(this::loop);
+    this.spool =
+        new ReplaySpool(
+            spoolDir.resolve("feedback.spool"),
+            "feedback",
+            () -> rowsSpooled.getAsInt() == 0,
+            frame -> replay(decode(frame)),
+            retryInterval);
   }
 
   /**
@@ -69,54 +62,25 @@ public final class DurableFeedback implements AutoCloseable {
    */
   public Result submit(UUID queryId, double rating, String comment) {
     Feedback fb = service.feedback(queryId, rating, comment);
-    if (pending == 0) {
+    if (spool.pending() == 0) {
       try {
         return new Applied(service.apply(fb));
       } catch (StoreException e) {
         LOG.log(Level.WARNING, "database unavailable, spooling feedback: " + e.getMessage());
       }
     }
-    synchronized (lock) {
-      try {
-        spool.append(encode(fb));
-        pending++;
-      } catch (IOException e) {
-        throw new StoreException("feedback spool append to " + spool.path(), e);
-      }
-    }
+    spool.append(encode(fb));
     return new Queued(fb);
   }
 
   /** Feedback acknowledged as queued but not yet applied. */
   public int pending() {
-    return pending;
+    return spool.pending();
   }
 
   /** Applies every queued feedback now if the database allows; true when none is left. */
   public boolean replayNow() {
-    synchronized (lock) {
-      if (pending == 0) {
-        return true;
-      }
-      if (rowsSpooled.getAsInt() > 0) {
-        return false;
-      }
-      try {
-        List<byte[]> frames = spool.readAll().frames();
-        for (byte[] frame : frames) {
-          replay(decode(frame));
-        }
-        spool.delete();
-        pending = 0;
-        LOG.info("applied " + frames.size() + " spooled feedback(s)");
-        return true;
-      } catch (StoreException e) {
-        return false; // still down; applied ones are skipped by id on the next pass
-      } catch (IOException e) {
-        LOG.log(Level.SEVERE, "cannot read feedback spool " + spool.path(), e);
-        return false;
-      }
-    }
+    return spool.replayNow();
   }
 
   private void replay(Feedback fb) {
@@ -124,28 +88,6 @@ public final class DurableFeedback implements AutoCloseable {
       service.apply(fb);
     } catch (NyxException.NotFound e) {
       LOG.warning("dropping spooled feedback " + fb.id() + ": " + e.getMessage());
-    }
-  }
-
-  private void loop() {
-    while (running) {
-      replayNow();
-      try {
-        Thread.sleep(retryInterval);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private int recover() {
-    try {
-      SpoolFile.Contents c = spool.readAll();
-      spool.truncateTo(c.validLength());
-      return c.frames().size();
-    } catch (IOException e) {
-      throw new StoreException("feedback spool recovery " + spool.path(), e);
     }
   }
 
@@ -176,13 +118,6 @@ public final class DurableFeedback implements AutoCloseable {
   /** Stops the replayer after one last attempt; what is still queued waits for the next start. */
   @Override
   public void close() {
-    running = false;
-    replayer.interrupt();
-    try {
-      replayer.join(Duration.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    replayNow();
+    spool.close();
   }
 }

@@ -25,7 +25,9 @@ public final class JdbcPredictionStore implements PredictionStore {
   private static final String INSERT =
       """
       INSERT INTO nyx_predictions (query_id, specialist, prediction, scenarios, created_at)
-      VALUES (?, ?, ?, CAST(? AS jsonb), ?) RETURNING id
+      VALUES (?, ?, ?, CAST(? AS jsonb), ?)
+      ON CONFLICT (query_id) DO UPDATE SET query_id = EXCLUDED.query_id
+      RETURNING id
       """;
   private static final String COLUMNS =
       "id, query_id, specialist, prediction, scenarios::text AS scenarios, created_at, outcome";

@@ -19,7 +19,9 @@ public final class JdbcReviewQueue implements ReviewQueue {
   private static final String INSERT =
       """
       INSERT INTO nyx_review_queue (query_id, stage, category, risk, assessment, created_at)
-      VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?) RETURNING id
+      VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?)
+      ON CONFLICT (query_id, stage) DO UPDATE SET query_id = EXCLUDED.query_id
+      RETURNING id
       """;
   private static final String COLUMNS =
       "id, query_id, stage, category, risk, assessment::text AS assessment, status, created_at";

@@ -321,7 +321,9 @@ public final class InferencePipeline {
 
   /**
    * Queues flagged exchanges for review and stores Moira's predictions. The answer is already
-   * recorded; these are follow-ups, so a store failure here must not turn it into an error.
+   * recorded; these are follow-ups, so a store failure here must not turn it into an error. (The
+   * stores wired in {@code app} spool these writes while the database is away; only a failing spool
+   * disk reaches the catch below.)
    */
   private void afterAnswer(Records.Draft d, String content, RiskAssessment output) {
     try {
@@ -337,7 +339,7 @@ public final class InferencePipeline {
       }
     } catch (RuntimeException e) {
       // The recorded answer stands; the queue and predictions are follow-ups, logged when lost.
-      LOG.log(System.Logger.Level.WARNING, "review/prediction follow-up of " + d.id() + " lost", e);
+      LOG.log(System.Logger.Level.ERROR, "review/prediction follow-up of " + d.id() + " lost", e);
     }
   }
 

@@ -26,6 +26,9 @@ public final class KeyRegistry {
   /** Clock millis after which the cache is stale; MIN_VALUE = never loaded. */
   private volatile long staleAt = Long.MIN_VALUE;
 
+  private final java.util.concurrent.locks.ReentrantLock reloading =
+      new java.util.concurrent.locks.ReentrantLock();
+
   public KeyRegistry(
       List<ApiKey> configured, KeyStore store, InstantSource clock, Duration maxAge) {
     this.configured = List.copyOf(configured);
@@ -56,10 +59,27 @@ public final class KeyRegistry {
     return byHash;
   }
 
-  private synchronized void reload(long now) {
-    if (now < staleAt) {
+  /**
+   * The first load blocks every caller (no keys known yet must not mean "open"); later reloads are
+   * done by one caller while the others use the keys already known, so a database outage costs one
+   * request per {@code maxAge} a pool timeout instead of every request.
+   */
+  private void reload(long now) {
+    if (staleAt == Long.MIN_VALUE) {
+      reloading.lock();
+    } else if (!reloading.tryLock()) {
       return;
     }
+    try {
+      if (now >= staleAt) {
+        load(now);
+      }
+    } finally {
+      reloading.unlock();
+    }
+  }
+
+  private void load(long now) {
     Map<String, ApiKey> next = new HashMap<>();
     configured.forEach(k -> next.put(k.sha256(), k));
     try {

@@ -132,6 +132,64 @@ class DatabaseOutageTest {
     }
   }
 
+  /**
+   * A flagged exchange and a Moira prediction answered while the database is away are written once
+   * it is back: review item and prediction, each exactly once.
+   */
+  @Test
+  void reviewsAndPredictionsMadeWhileTheDatabaseIsAwayArriveWhenItReturns() throws Exception {
+    String name = TestDatabase.createEmpty();
+    String direct = TestDatabase.jdbcUrl(name);
+    int pgPort = URI.create(direct.substring("jdbc:".length())).getPort();
+    try (TcpProxy proxy = new TcpProxy(pgPort);
+        FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
+      vllm.reply(
+          (model, req) ->
+              "SCENARIO: the launch slips a month | LIKELIHOOD: 60%\n"
+                  + "SCENARIO: it ships on time | LIKELIHOOD: 40%");
+      String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
+      var config =
+          ConfigLoader.load(
+              Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
+              Map.of());
+      String flagged;
+      String foresight;
+      try (Nyx nyx = Nyx.start(config, Database.external(viaProxy, "postgres", null))) {
+        HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
+        proxy.down();
+        flagged = ok(http.post("/infer", "{\"query\":\"I want to kill myself tonight\"}"));
+        foresight =
+            ok(
+                http.post(
+                    "/infer",
+                    "{\"query\":\"what happens if we launch late\",\"specialist\":\"moira\"}"));
+        assertThat(nyx.spooledFollowUps()).isEqualTo(2);
+        proxy.up();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (nyx.spooledFollowUps() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(nyx.spooledFollowUps()).as("follow-up spool replayed").isZero();
+      }
+      try (Connection c = DriverManager.getConnection(direct, "postgres", "")) {
+        assertThat(count(c, "SELECT count(*) FROM nyx_review_queue WHERE query_id = ?", flagged))
+            .isEqualTo(1);
+        assertThat(count(c, "SELECT count(*) FROM nyx_predictions WHERE query_id = ?", foresight))
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  private static int count(Connection c, String sql, String id) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, java.util.UUID.fromString(id));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   private static double trials(HttpTestClient http) {
     HttpTestClient.Reply r = http.get("/traits/kairos");
     assertThat(r.status()).as(r.body()).isEqualTo(200);

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final int targetPort;
+  private volatile int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean up = true;
 
@@ -42,6 +42,11 @@ public final class TcpProxy implements AutoCloseable {
     up = true;
   }
 
+  /** Forwards new connections to {@code port} from now on (a restarted server on a new port). */
+  public void retarget(int port) {
+    targetPort = port;
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
@@ -50,7 +55,13 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(client);
           continue;
         }
-        Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        Socket target;
+        try {
+          target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        } catch (IOException refused) {
+          closeQuietly(client); // like the server itself: refuse rather than hold the client
+          continue;
+        }
         open.add(client);
         open.add(target);
         Thread.ofVirtual().start(() -> pipe(client, target));
