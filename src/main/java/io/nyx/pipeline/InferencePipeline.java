@@ -269,22 +269,22 @@ public final class InferencePipeline {
     long budget = d.screening().time().urgency().budgetMs();
     Map<String, Object> checks = checks(d, r.content());
     Grounded grounded = Grounded.from(checks);
-    Reward reward =
-        rewards.score(
-            new AnswerSignals(
-                confidence,
-                r.finishReason(),
-                false,
-                latency,
-                budget,
-                output.flagged(),
-                grounded.score(),
-                grounded.invented()));
+    AnswerSignals signals =
+        new AnswerSignals(
+            confidence,
+            r.finishReason(),
+            false,
+            latency,
+            budget,
+            output.flagged(),
+            grounded.score(),
+            grounded.invented());
+    Reward reward = rewards.score(signals);
     if (answer.fallback().isEmpty()) {
       learn(d.plan(), reward);
     }
     double conf = grounded.adjust(confidence.orElse(0.5));
-    persist(records.answered(d, answer, conf, reward, latency, checks));
+    persist(records.answered(d, answer, conf, reward, signals, checks));
     p.metrics().reward(d.plan().label(), reward.value());
     afterAnswer(d, r.content(), output);
     return new InferenceResult(
