@@ -23,6 +23,7 @@ final class Records {
       Instant at,
       InferenceRequest req,
       RouteDecision route,
+      int cluster,
       Plan plan,
       List<ChatMessage> messages,
       List<ContextItem> context,
@@ -106,6 +107,9 @@ final class Records {
   private static Map<String, Object> route(Draft d) {
     Map<String, Object> m = route(d.route());
     m.put("method", d.routeMethod());
+    if (d.cluster() >= 0) {
+      m.put("cluster", d.cluster());
+    }
     m.putAll(d.screening().toMap());
     return m;
   }
