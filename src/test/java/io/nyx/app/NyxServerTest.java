@@ -152,33 +152,6 @@ class NyxServerTest {
   }
 
   @Test
-  void aRoutedAnswerTeachesItsQueryClusterShownByTheTraitsApi() throws Exception {
-    JsonNode a =
-        http.post("/infer", "{\"query\":\"What did I tell you about my garden last summer?\"}")
-            .json();
-    assertThat(a.get("specialist").asText()).isEqualTo("mnemosyne");
-    int cluster =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(row(a.get("id").asText()).get("route").toString())
-            .get("cluster")
-            .asInt();
-    assertThat(cluster).isBetween(0, nyx.config().traits().clusters() - 1);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    JsonNode clusters = http.get("/traits/mnemosyne").json().get("clusters");
-    while (clusters.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      clusters = http.get("/traits/mnemosyne").json().get("clusters");
-    }
-    JsonNode mine = null;
-    for (JsonNode c : clusters) {
-      mine = c.get("cluster").asInt() == cluster ? c : mine;
-    }
-    assertThat(mine).as(clusters.toString()).isNotNull();
-    assertThat(mine.at("/posterior/observations_total").asDouble())
-        .isGreaterThanOrEqualTo(nyx.config().traits().rewardEvidence());
-  }
-
-  @Test
   void answersRewardTheSpecialistThroughItsPosterior() throws Exception {
     http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
     double rate = nyx.config().traits().rewardEvidence();
