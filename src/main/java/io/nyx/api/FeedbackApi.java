@@ -110,7 +110,10 @@ final class FeedbackApi {
         : traits.update(name, nudge.getAsDouble(), "operator", reason);
   }
 
-  /** {@code GET /traits/{name}}: weight, posterior, recent history and calibration. */
+  /**
+   * {@code GET /traits/{name}}: weight, posterior, per-query-cluster weights and posteriors, recent
+   * history and calibration.
+   */
   void show(ServerRequest req, ServerResponse res) {
     String name = req.path().pathParameters().get("name");
     TraitPosterior p = traits.posteriors().get(name);
@@ -123,6 +126,17 @@ final class FeedbackApi {
     for (TraitChange c : traits.history(name, HISTORY)) {
       history.add(change(c));
     }
+    var clusters = o.putArray("clusters");
+    traits
+        .clusterPosteriors()
+        .getOrDefault(name, java.util.Map.of())
+        .forEach(
+            (cluster, c) -> {
+              ObjectNode one = clusters.addObject();
+              one.put("cluster", cluster);
+              one.put("weight", c.weight());
+              one.set("posterior", posterior(c, traits.settings()));
+            });
     o.set("calibration", calibration(Calibration.of(traits.outcomes(name, OUTCOMES), BINS)));
     Http.json(res, 200, o);
   }

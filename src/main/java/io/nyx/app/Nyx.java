@@ -9,6 +9,7 @@ import io.nyx.config.ContextStrategy;
 import io.nyx.config.LlmConfig;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
+import io.nyx.config.TraitConfig;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.FactsContext;
 import io.nyx.context.GroundingCheck;
@@ -202,6 +203,7 @@ public final class Nyx implements AutoCloseable {
         new InferencePipeline(
             new InferencePipeline.Parts(
                 router,
+                router.semantic().clusters(config.traits().clusters(), TraitConfig.CLUSTER_SEED),
                 specialists,
                 contexts(config, db, memories.bank()),
                 learner,

@@ -23,6 +23,7 @@ public final class Cli {
         keys      create, list and revoke API keys
         memory    import a .jsonl/.md/.txt file into Mnemosyne's memory (chunked, resumable)
         facts     import a .jsonl file of facts for Aletheia (resumable)
+        rewards   recompute stored rewards with the current reward function
         simulate  replay a labeled stream through the router and the trait learner (regret, curve)
 
       Run 'nyx <command> --help' for a command's options.
@@ -49,6 +50,7 @@ public final class Cli {
           case "keys" -> new KeysCommand();
           case "memory" -> new MemoryCommand();
           case "facts" -> new FactsCommand();
+          case "rewards" -> new RewardsCommand(java.time.InstantSource.system());
           case "simulate" -> new SimulateCommand();
           default -> null;
         };

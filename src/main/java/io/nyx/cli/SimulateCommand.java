@@ -7,6 +7,7 @@ import io.nyx.app.Embedders;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.SpecialistConfig;
+import io.nyx.config.TraitConfig;
 import io.nyx.learning.MemoryTraitStore;
 import io.nyx.learning.Simulation;
 import io.nyx.memory.CachingEmbedder;
@@ -55,6 +56,8 @@ final class SimulateCommand implements Command {
           --rates FILE         JSON {arm: {label: p}}; arms are specialists and "base" (abstain).
                                Default: the label's specialist (base for "none") 0.8, others 0.3
           --degrade NAME[:P]   NAME's success rate is P (default 0.1) from steps/3 to 2·steps/3
+          --clusters K         query clusters for per-cluster posteriors (default traits.clusters;
+                               0 = one posterior per specialist)
           --out FILE.html      learning curves as self-contained HTML with inline SVG
         """;
   }
@@ -68,7 +71,9 @@ final class SimulateCommand implements Command {
       Map<String, String> env) {
     Args args =
         Args.parse(
-            argv, Set.of("config", "data", "steps", "seed", "rates", "degrade", "out"), Set.of());
+            argv,
+            Set.of("config", "data", "steps", "seed", "rates", "degrade", "out", "clusters"),
+            Set.of());
     if (!args.has("data") || !args.has("steps")) {
       throw new UsageException("--data and --steps are required");
     }
@@ -79,6 +84,10 @@ final class SimulateCommand implements Command {
       flags.put("config", args.flags().get("config"));
     }
     NyxConfig config = ConfigLoader.load(flags, env);
+    TraitConfig traits =
+        args.has("clusters")
+            ? config.traits().withClusters(count("clusters", args.flags().get("clusters")))
+            : config.traits();
     List<Simulation.Item> items = items(Path.of(args.flags().get("data")));
     List<String> names = config.specialists().stream().map(SpecialistConfig::name).toList();
     Simulation.Rates rates = rates(args, names, items);
@@ -94,7 +103,14 @@ final class SimulateCommand implements Command {
       SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
       Simulation sim =
           new Simulation(
-              router, items, rates, names, config.traits().explorer(), Duration.ofSeconds(1));
+              router,
+              items,
+              rates,
+              names,
+              traits.explorer(),
+              Duration.ofSeconds(1),
+              router.clusters(traits.clusters(), TraitConfig.CLUSTER_SEED),
+              traits.clusterMinEvidence());
       r = sim.run(steps, drift, store, new SplittableRandom(seed));
     }
     report(r, drift, store, out);
@@ -124,11 +140,28 @@ final class SimulateCommand implements Command {
       double start = a == 0 ? 0 : r.regretOracle()[a - 1];
       out.printf("regret vs oracle in quarter %d: %.1f%n", q, r.regretOracle()[b] - start);
     }
+    out.println(
+        "cumulative regret at step: vs oracle / vs reachable oracle / vs best fixed / vs static");
+    for (int c = 500; c <= n; c *= 2) {
+      out.printf(
+          "  %6d: %8.1f / %8.1f / %8.1f / %8.1f%n",
+          c,
+          r.regretOracle()[c - 1],
+          r.regretReachable()[c - 1],
+          r.regretBestFixed()[c - 1],
+          r.regretStatic()[c - 1]);
+    }
     int beat = -1;
     for (int t = 0; t < n && beat < 0; t++) {
       beat = r.regretStatic()[t] < 0 ? t + 1 : -1;
     }
-    out.printf("first ahead of static routing at request: %d%n", beat);
+    int stays = n;
+    while (stays > 0 && r.regretStatic()[stays - 1] < 0) {
+      stays--;
+    }
+    out.printf(
+        "first ahead of static routing at request: %d; ahead for good from request: %s%n",
+        beat, stays == n ? "never" : Integer.toString(stays + 1));
     drift.ifPresent(
         d ->
             out.printf(
@@ -140,6 +173,18 @@ final class SimulateCommand implements Command {
                 d.to(),
                 r.shiftAfter(d.to(), d.from(), 200, 0.75, false)));
     store.posteriors().forEach((name, p) -> out.printf("  %-10s weight %.3f%n", name, p.weight()));
+  }
+
+  private static int count(String flag, String v) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + flag + " must be an integer >= 0 but was \"" + v + "\"");
+    }
   }
 
   private static int positive(String flag, String v) {

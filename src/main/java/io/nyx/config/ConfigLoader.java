@@ -194,7 +194,9 @@ public final class ConfigLoader {
             "max_step",
             "hysteresis",
             "pin_s",
-            "explore"));
+            "explore",
+            "clusters",
+            "cluster_min_evidence"));
     TraitConfig d = TraitConfig.DEFAULT;
     return new TraitConfig(
         t.number("min", d.min()),
@@ -206,7 +208,9 @@ public final class ConfigLoader {
         t.number("max_step", d.maxStep()),
         t.number("hysteresis", d.hysteresis()),
         t.number("pin_s", d.pinS()),
-        t.number("explore", d.explore()));
+        t.number("explore", d.explore()),
+        t.integer("clusters", d.clusters()),
+        t.number("cluster_min_evidence", d.clusterMinEvidence()));
   }
 
   private static ContextConfig context(YamlTree t) {

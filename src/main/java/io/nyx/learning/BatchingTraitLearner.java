@@ -9,9 +9,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sums evidence per trait and applies each sum with one {@code update_trait_posterior} call per
- * flush interval, instead of one locked row update (and one fsync) per answer. Under load every
- * request to a specialist would otherwise queue on that specialist's row lock.
+ * Sums evidence per trait (and per trait and query cluster) and applies each sum with one {@code
+ * update_trait_posterior} call per flush interval, instead of one locked row update (and one fsync)
+ * per answer. Under load every request to a specialist would otherwise queue on that specialist's
+ * row lock.
  *
  * <p>Evidence adds up exactly, so batching loses nothing; only the decay and the weight step are
  * applied once per batch instead of once per answer, which within one interval (100 ms by default)
@@ -28,6 +29,7 @@ public final class BatchingTraitLearner implements TraitLearner {
   private final InstantSource clock;
   private final Map<String, TraitEvidence> pending = new HashMap<>();
   private final Map<String, Integer> counts = new HashMap<>();
+  private final Map<InCluster, TraitEvidence> pendingClusters = new HashMap<>();
   private final Thread flusher;
   private volatile boolean running = true;
 
@@ -50,6 +52,17 @@ public final class BatchingTraitLearner implements TraitLearner {
     counts.merge(trait, 1, Integer::sum);
   }
 
+  @Override
+  public synchronized void addInCluster(String trait, int cluster, TraitEvidence evidence) {
+    if (cluster < 0) {
+      throw new IllegalArgumentException("cluster must be >= 0 but was " + cluster);
+    }
+    pendingClusters.merge(new InCluster(trait, cluster), evidence, TraitEvidence::plus);
+  }
+
+  /** A (trait, cluster) key of pending evidence. */
+  private record InCluster(String trait, int cluster) {}
+
   private void loop() {
     while (running) {
       try {
@@ -66,16 +79,30 @@ public final class BatchingTraitLearner implements TraitLearner {
   public void flush() {
     Map<String, TraitEvidence> sums;
     Map<String, Integer> n;
+    Map<InCluster, TraitEvidence> clusterSums;
     synchronized (this) {
-      if (pending.isEmpty()) {
-        return;
-      }
       sums = new HashMap<>(pending);
       n = new HashMap<>(counts);
+      clusterSums = new HashMap<>(pendingClusters);
       pending.clear();
       counts.clear();
+      pendingClusters.clear();
     }
     sums.forEach((trait, sum) -> apply(trait, sum, n.get(trait)));
+    clusterSums.forEach(this::apply);
+  }
+
+  private void apply(InCluster key, TraitEvidence sum) {
+    try {
+      store.observeCluster(key.trait(), key.cluster(), sum, clock.instant());
+    } catch (java.util.NoSuchElementException e) {
+      LOG.log(Level.WARNING, "dropping reward for unknown trait " + key.trait());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cluster update for " + key + " deferred: " + e.getMessage());
+      synchronized (this) {
+        pendingClusters.merge(key, sum, TraitEvidence::plus);
+      }
+    }
   }
 
   private void apply(String trait, TraitEvidence sum, int answers) {

@@ -19,6 +19,7 @@ public final class MemoryTraitStore implements TraitStore {
   private final InstantSource clock;
   private final Map<String, TraitPosterior> traits = new TreeMap<>();
   private final Map<String, List<TraitChange>> history = new LinkedHashMap<>();
+  private final Map<String, Map<Integer, TraitPosterior>> clusters = new TreeMap<>();
   private LearningSettings settings = LearningSettings.DEFAULT;
 
   /**
@@ -70,16 +71,34 @@ public final class MemoryTraitStore implements TraitStore {
   }
 
   @Override
+  public synchronized TraitPosterior observeCluster(
+      String name, int cluster, TraitEvidence e, Instant at) {
+    TraitPosterior trait = require(name);
+    Map<Integer, TraitPosterior> mine = clusters.computeIfAbsent(name, k -> new TreeMap<>());
+    TraitPosterior old = mine.getOrDefault(cluster, trait.newCluster());
+    TraitPosterior next = old.pinnedUntil(trait.pinnedUntil()).observe(e, at, settings);
+    mine.put(cluster, next);
+    return next;
+  }
+
+  @Override
+  public synchronized Map<String, Map<Integer, TraitPosterior>> clusterPosteriors() {
+    Map<String, Map<Integer, TraitPosterior>> m = new TreeMap<>();
+    clusters.forEach((n, c) -> m.put(n, new TreeMap<>(c)));
+    return m;
+  }
+
+  @Override
   public synchronized TraitWeight update(String name, double delta, String source, String reason) {
     TraitPosterior old = require(name);
-    return put(
+    return steer(
         old, old.steer(old.weight() + delta, clock.instant(), settings), delta, source, reason);
   }
 
   @Override
   public synchronized TraitWeight set(String name, double weight, String source, String reason) {
     TraitPosterior old = require(name);
-    return put(
+    return steer(
         old, old.steer(weight, clock.instant(), settings), weight - old.weight(), source, reason);
   }
 
@@ -99,6 +118,20 @@ public final class MemoryTraitStore implements TraitStore {
         .computeIfAbsent(next.name(), k -> new ArrayList<>())
         .add(new TraitChange(next.name(), old.weight(), next.weight(), asked, source, reason, now));
     return next.toWeight(now);
+  }
+
+  /** Operator steering also restarts the trait's clusters from the steered weight. */
+  private TraitWeight steer(
+      TraitPosterior old, TraitPosterior next, double asked, String source, String reason) {
+    clusters.computeIfPresent(next.name(), (n, c) -> restart(c, next));
+    return put(old, next, asked, source, reason);
+  }
+
+  private static Map<Integer, TraitPosterior> restart(
+      Map<Integer, TraitPosterior> old, TraitPosterior steered) {
+    Map<Integer, TraitPosterior> fresh = new TreeMap<>();
+    old.keySet().forEach(c -> fresh.put(c, steered.newCluster()));
+    return fresh;
   }
 
   @Override

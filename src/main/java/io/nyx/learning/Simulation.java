@@ -1,5 +1,6 @@
 package io.nyx.learning;
 
+import io.nyx.routing.QueryClusters;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.Router;
 import java.time.Duration;
@@ -22,11 +23,19 @@ import java.util.random.RandomGenerator;
  *   regret vs oracle(t)     = sum over steps &lt;= t of max_a p[a][label] - p[arm][label]
  *   regret vs static(t)     = sum of p[static arm][label] - p[arm][label]   (router, initial weights)
  *   regret vs best fixed(t) = sum of p[a*][label] - p[arm][label], a* the best single arm overall
+ *   regret vs reachable(t)  = sum of max over a in R(query) of p[a][label] - p[arm][label]
  * </pre>
  *
- * An optional {@link Drift} sets one specialist's rate on every label to {@code rate} during [from,
- * to): it silently degrades, then heals. The simulated clock advances {@code tick} per request.
- * Deterministic for a seed; single-threaded.
+ * R(query), the arms routing can reach for that query with some trait weights, is found by asking
+ * the router once per arm: specialist s is reachable when it is chosen with s at its maximum weight
+ * and every other at its minimum; the base model when the router abstains with all at their
+ * minimum. The oracle may pick an arm no weight can make the router choose (a specialist good at
+ * queries it does not fit), so regret vs oracle keeps a part no learner can remove; regret vs
+ * reachable is what learning weights can win back.
+ *
+ * <p>An optional {@link Drift} sets one specialist's rate on every label to {@code rate} during
+ * [from, to): it silently degrades, then heals. The simulated clock advances {@code tick} per
+ * request. Deterministic for a seed; single-threaded.
  */
 public final class Simulation {
   /** The arm that answers when the router abstains. */
@@ -60,6 +69,7 @@ public final class Simulation {
   /** Cumulative curves (one value per step) and the traffic of the drifting arm. */
   public record Result(
       double[] regretOracle,
+      double[] regretReachable,
       double[] regretStatic,
       double[] regretBestFixed,
       String bestFixed,
@@ -101,7 +111,10 @@ public final class Simulation {
   private final List<String> arms;
   private final ThompsonExplorer explorer;
   private final Duration tick;
+  private final QueryClusters clusters;
+  private final double minEvidence;
 
+  /** Without query clusters: one posterior per specialist. */
   public Simulation(
       Router router,
       List<Item> items,
@@ -109,6 +122,25 @@ public final class Simulation {
       List<String> specialists,
       ThompsonExplorer explorer,
       Duration tick) {
+    this(router, items, rates, specialists, explorer, tick, QueryClusters.NONE, 0);
+  }
+
+  /**
+   * @param clusters kinds of query; each answer also teaches its specialist's posterior in the
+   *     query's cluster, and routing uses it once it holds {@code minEvidence} observations ({@link
+   *     ClusterPriors})
+   */
+  public Simulation(
+      Router router,
+      List<Item> items,
+      Rates rates,
+      List<String> specialists,
+      ThompsonExplorer explorer,
+      Duration tick,
+      QueryClusters clusters,
+      double minEvidence) {
+    this.clusters = clusters;
+    this.minEvidence = minEvidence;
     this.router = router;
     this.items = List.copyOf(items);
     this.rates = rates;
@@ -123,6 +155,10 @@ public final class Simulation {
    */
   public Result run(int steps, Optional<Drift> drift, MemoryTraitStore store, RandomGenerator rng) {
     Map<String, Optional<String>> staticChoice = new HashMap<>();
+    Map<String, Integer> clusterOf = new HashMap<>();
+    Map<String, List<String>> reach = new HashMap<>();
+    double[] reachable = new double[steps];
+    double cumReachable = 0;
     Map<String, Double> initial = weights(store);
     double[] oracle = new double[steps];
     double[] stat = new double[steps];
@@ -135,15 +171,24 @@ public final class Simulation {
     double[] cumFixed = new double[arms.size()];
     for (int t = 0; t < steps; t++) {
       Item item = items.get(rng.nextInt(items.size()));
-      RouteDecision d = router.route(item.text(), weights(store));
+      Instant now = t0.plus(tick.multipliedBy(t));
+      int cluster = clusterOf.computeIfAbsent(item.text(), clusters::of);
+      RouteDecision d =
+          router.route(
+              item.text(),
+              ClusterPriors.weights(
+                  store.posteriors(), store.clusterPosteriors(), cluster, minEvidence, now));
       Optional<String> chosen =
           explorer.choose(d.scores(), d.specialist(), store.posteriors(), store.settings(), rng);
       String arm = chosen.orElse(BASE);
       double p = rate(drift, t, arm, item.label());
       boolean success = rng.nextDouble() < p;
       if (chosen.isPresent()) {
-        store.observe(
-            arm, new TraitEvidence(success ? 1 : 0, 1), t0.plus(tick.multipliedBy(t)), "sim", "");
+        TraitEvidence e = new TraitEvidence(success ? 1 : 0, 1);
+        store.observe(arm, e, now, "sim", "");
+        if (cluster >= 0) {
+          store.observeCluster(arm, cluster, e, now);
+        }
       }
       traffic.merge(arm, 1, Integer::sum);
       driftChosen[t] = drift.isPresent() && drift.get().arm().equals(arm);
@@ -159,17 +204,43 @@ public final class Simulation {
         fixed[a][t] = cumFixed[a];
       }
       cumOracle += best;
+      double bestReachable = 0;
+      for (String a : reach.computeIfAbsent(item.text(), q -> reachable(q, store))) {
+        bestReachable = Math.max(bestReachable, rate(drift, t, a, item.label()));
+      }
+      cumReachable += bestReachable;
+      reachable[t] = cumReachable;
       cumStatic += rate(drift, t, st, item.label());
       cumLearner += p;
       oracle[t] = cumOracle;
       stat[t] = cumStatic;
       learner[t] = cumLearner;
     }
-    return result(oracle, stat, fixed, learner, driftChosen, traffic);
+    return result(oracle, reachable, stat, fixed, learner, driftChosen, traffic);
+  }
+
+  /** The arms some trait weights make the router choose for {@code query} (class Javadoc). */
+  private List<String> reachable(String query, MemoryTraitStore store) {
+    Map<String, TraitPosterior> traits = store.posteriors();
+    List<String> out = new java.util.ArrayList<>();
+    for (String s : traits.keySet()) {
+      Map<String, Double> w = new HashMap<>();
+      traits.forEach((n, p) -> w.put(n, n.equals(s) ? p.max() : p.min()));
+      if (router.route(query, w).specialist().filter(s::equals).isPresent()) {
+        out.add(s);
+      }
+    }
+    Map<String, Double> low = new HashMap<>();
+    traits.forEach((n, p) -> low.put(n, p.min()));
+    if (router.route(query, low).specialist().isEmpty()) {
+      out.add(BASE);
+    }
+    return out;
   }
 
   private Result result(
       double[] oracle,
+      double[] reachable,
       double[] stat,
       double[][] fixed,
       double[] learner,
@@ -183,14 +254,16 @@ public final class Simulation {
       }
     }
     double[] rOracle = new double[steps];
+    double[] rReachable = new double[steps];
     double[] rStatic = new double[steps];
     double[] rFixed = new double[steps];
     for (int t = 0; t < steps; t++) {
       rOracle[t] = oracle[t] - learner[t];
+      rReachable[t] = reachable[t] - learner[t];
       rStatic[t] = stat[t] - learner[t];
       rFixed[t] = fixed[best][t] - learner[t];
     }
-    return new Result(rOracle, rStatic, rFixed, arms.get(best), driftChosen, traffic);
+    return new Result(rOracle, rReachable, rStatic, rFixed, arms.get(best), driftChosen, traffic);
   }
 
   private double rate(Optional<Drift> drift, int t, String arm, String label) {

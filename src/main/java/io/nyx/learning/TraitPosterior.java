@@ -55,6 +55,36 @@ public record TraitPosterior(
         name, weight, min, max, weight, 0, 0, Instant.EPOCH, Instant.EPOCH, 0, 0);
   }
 
+  /**
+   * A new posterior of this trait in one query cluster: it starts where the trait is now (its
+   * current weight as prior and weight), so a cluster begins from what is known of the specialist.
+   */
+  public TraitPosterior newCluster() {
+    return new TraitPosterior(
+        name, weight, min, max, weight, 0, 0, Instant.EPOCH, pinnedUntil, 0, 0);
+  }
+
+  /** The same state under the trait's pin (a cluster follows its trait's operator pin). */
+  public TraitPosterior pinnedUntil(Instant until) {
+    return new TraitPosterior(
+        name,
+        weight,
+        min,
+        max,
+        priorWeight,
+        successes,
+        failures,
+        decayedAt,
+        until,
+        trials,
+        successTotal);
+  }
+
+  /** Decayed evidence held, in observations (as of the last update). */
+  public double evidence() {
+    return successes + failures;
+  }
+
   public double alpha(LearningSettings s) {
     return s.priorStrength() * priorWeight + successes;
   }

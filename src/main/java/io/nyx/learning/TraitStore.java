@@ -41,13 +41,29 @@ public interface TraitStore {
       String name, TraitEvidence evidence, Instant at, String source, String reason);
 
   /**
+   * Learning per query cluster: adds evidence to the trait's posterior in {@code cluster} (created
+   * from the trait's current weight on first use, see {@link TraitPosterior#newCluster}); the same
+   * rules as {@link #observe}, under the trait's pin. Atomic per (trait, cluster).
+   *
+   * @return the cluster's posterior after the update
+   * @throws java.util.NoSuchElementException when no such trait exists
+   */
+  TraitPosterior observeCluster(String name, int cluster, TraitEvidence evidence, Instant at);
+
+  /** Every trait's posteriors per query cluster: trait → cluster → posterior. */
+  Map<String, Map<Integer, TraitPosterior>> clusterPosteriors();
+
+  /**
    * Operator steering: adds {@code delta} to the weight (clipped) and makes it the pinned prior.
    *
    * @throws java.util.NoSuchElementException when no such trait exists
    */
   TraitWeight update(String name, double delta, String source, String reason);
 
-  /** Operator steering: sets the weight (clipped) and makes it the pinned prior. */
+  /**
+   * Operator steering: sets the weight (clipped) and makes it the pinned prior. Steering also
+   * restarts the trait's clusters from the new weight, so no cluster can undo it later.
+   */
   TraitWeight set(String name, double weight, String source, String reason);
 
   /** Newest first. */

@@ -23,6 +23,7 @@ public final class TraitWeights {
   private final LearningSettings settings;
   private volatile Map<String, Double> snapshot = Map.of();
   private volatile Map<String, TraitPosterior> posteriors = Map.of();
+  private volatile Map<String, Map<Integer, TraitPosterior>> clusters = Map.of();
 
   /** Clock millis after which the snapshot is stale; MIN_VALUE = never loaded. */
   private volatile long staleAtMillis = Long.MIN_VALUE;
@@ -88,14 +89,36 @@ public final class TraitWeights {
   private void load(long now) {
     try {
       Map<String, TraitPosterior> fresh = store.posteriors();
+      Map<String, Map<Integer, TraitPosterior>> inClusters = store.clusterPosteriors();
       Map<String, Double> w = new HashMap<>();
       fresh.forEach((name, p) -> w.put(name, p.weight()));
       snapshot = Map.copyOf(w);
       posteriors = Map.copyOf(fresh);
+      clusters = Map.copyOf(inClusters);
     } catch (RuntimeException e) {
       // Keep routing on the last known weights while the database is away.
     }
     staleAtMillis = now + maxAge.toMillis();
+  }
+
+  /**
+   * Weights for a query of {@code cluster} (−1: none): a specialist's weight in the cluster once it
+   * holds {@code minEvidence} observations, its overall weight otherwise ({@link ClusterPriors}).
+   */
+  public Map<String, Double> current(int cluster, double minEvidence) {
+    Map<String, Double> overall = current();
+    if (cluster < 0 || clusters.isEmpty()) {
+      return overall;
+    }
+    Map<String, Double> w = new HashMap<>(overall);
+    w.putAll(ClusterPriors.trusted(posteriors, clusters, cluster, minEvidence, clock.instant()));
+    return Map.copyOf(w);
+  }
+
+  /** Per-cluster posteriors as of the last reload. */
+  public Map<String, Map<Integer, TraitPosterior>> clusters() {
+    current();
+    return clusters;
   }
 
   /** Applies a weight this replica just wrote. */

@@ -47,6 +47,17 @@ public final class JdbcTraitStore implements TraitStore {
   private static final String ALL = COLUMNS + " FROM nyx_trait_weights ORDER BY name";
   private static final String FIND = COLUMNS + " FROM nyx_trait_weights WHERE name = ?";
   private static final String OBSERVE = "SELECT update_trait_posterior(?, ?, ?, ?, ?, ?)";
+  private static final String OBSERVE_CLUSTER =
+      "SELECT update_trait_cluster_posterior(?, ?, ?, ?, ?)";
+  private static final String CLUSTER_COLUMNS =
+      """
+      SELECT c.name, c.cluster, c.weight, t.min_weight, t.max_weight, c.prior_weight AS prior,
+             c.successes, c.failures, c.decayed_at, t.pinned_until, c.trials, c.success_total
+        FROM nyx_trait_clusters c JOIN nyx_trait_weights t ON t.name = c.name
+      """;
+  private static final String CLUSTERS = CLUSTER_COLUMNS + " ORDER BY c.name, c.cluster";
+  private static final String FIND_CLUSTER =
+      CLUSTER_COLUMNS + " WHERE c.name = ? AND c.cluster = ?";
   private static final String UPDATE = "SELECT update_trait_weight(?, ?, ?, ?, ?)";
   private static final String SET = "SELECT set_trait_weight(?, ?, ?, ?, ?)";
   private static final String HISTORY =
@@ -216,6 +227,47 @@ public final class JdbcTraitStore implements TraitStore {
       s.execute();
     }
     return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
+  }
+
+  @Override
+  public TraitPosterior observeCluster(String name, int cluster, TraitEvidence e, Instant at) {
+    return Sql.inTransaction(
+        dataSource,
+        "learning of trait " + name + " in cluster " + cluster,
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(OBSERVE_CLUSTER)) {
+            s.setString(1, name);
+            s.setInt(2, cluster);
+            s.setDouble(3, e.successes());
+            s.setDouble(4, e.trials());
+            s.setObject(5, Sql.timestamp(at));
+            s.execute();
+          }
+          try (PreparedStatement s = c.prepareStatement(FIND_CLUSTER)) {
+            s.setString(1, name);
+            s.setInt(2, cluster);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next(); // the function just wrote it, under the lock held until commit
+              return readPosterior(rs);
+            }
+          }
+        });
+  }
+
+  @Override
+  public Map<String, Map<Integer, TraitPosterior>> clusterPosteriors() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(CLUSTERS);
+        ResultSet rs = s.executeQuery()) {
+      Map<String, Map<Integer, TraitPosterior>> all = new LinkedHashMap<>();
+      while (rs.next()) {
+        all.computeIfAbsent(rs.getString("name"), n -> new LinkedHashMap<>())
+            .put(rs.getInt("cluster"), readPosterior(rs));
+      }
+      return all;
+    } catch (SQLException e) {
+      throw Sql.error("listing of trait clusters", e);
+    }
   }
 
   @Override

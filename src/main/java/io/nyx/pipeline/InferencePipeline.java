@@ -23,6 +23,7 @@ import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
+import io.nyx.routing.QueryClusters;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.Router;
 import io.nyx.safety.RiskAssessment;
@@ -51,6 +52,7 @@ public final class InferencePipeline {
   /** Everything the pipeline works with, wired once in {@code app}. */
   public record Parts(
       Router router,
+      QueryClusters clusters,
       Specialists specialists,
       Map<ContextStrategy, ContextBuilder> contexts,
       TraitLearner learner,
@@ -86,7 +88,8 @@ public final class InferencePipeline {
     ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
     TimeReading time = kairos.read(req.query(), now, zone);
     RiskAssessment risk = screen(req.query());
-    RouteDecision route = route(req);
+    int cluster = p.clusters().of(req.query());
+    RouteDecision route = route(req, cluster);
     String eleos = risk.flagged() ? safetySpecialist() : "";
     Plan plan = eleos.isEmpty() ? plan(route, req) : specialistPlan(eleos, req);
     p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
@@ -102,7 +105,8 @@ public final class InferencePipeline {
     String overridden = eleos.isEmpty() ? "" : route.method();
     Screening screening = new Screening(time, risk, overridden, prompt.dropped());
     Records.Draft draft =
-        new Records.Draft(id, now, req, route, plan, prompt.messages(), context, screening);
+        new Records.Draft(
+            id, now, req, route, cluster, plan, prompt.messages(), context, screening);
     Answer answer = generate(draft, listener, start);
     return finish(draft, answer, start);
   }
@@ -135,7 +139,8 @@ public final class InferencePipeline {
     return out;
   }
 
-  private RouteDecision route(InferenceRequest req) {
+  /** Forced, or routed with the trait weights for the query's cluster (-1: none). */
+  private RouteDecision route(InferenceRequest req, int cluster) {
     String forced = req.specialist();
     if (forced != null) {
       if (p.specialists().find(forced).isEmpty()) {
@@ -144,7 +149,8 @@ public final class InferencePipeline {
       }
       return new RouteDecision.Forced(forced);
     }
-    return p.router().route(req.query(), p.weights().current());
+    return p.router()
+        .route(req.query(), p.weights().current(cluster, p.traitConfig().clusterMinEvidence()));
   }
 
   private Plan plan(RouteDecision route, InferenceRequest req) {
@@ -269,22 +275,22 @@ public final class InferencePipeline {
     long budget = d.screening().time().urgency().budgetMs();
     Map<String, Object> checks = checks(d, r.content());
     Grounded grounded = Grounded.from(checks);
-    Reward reward =
-        rewards.score(
-            new AnswerSignals(
-                confidence,
-                r.finishReason(),
-                false,
-                latency,
-                budget,
-                output.flagged(),
-                grounded.score(),
-                grounded.invented()));
+    AnswerSignals signals =
+        new AnswerSignals(
+            confidence,
+            r.finishReason(),
+            false,
+            latency,
+            budget,
+            output.flagged(),
+            grounded.score(),
+            grounded.invented());
+    Reward reward = rewards.score(signals);
     if (answer.fallback().isEmpty()) {
-      learn(d.plan(), reward);
+      learn(d.plan(), d.cluster(), reward);
     }
     double conf = grounded.adjust(confidence.orElse(0.5));
-    persist(records.answered(d, answer, conf, reward, latency, checks));
+    persist(records.answered(d, answer, conf, reward, signals, checks));
     p.metrics().reward(d.plan().label(), reward.value());
     afterAnswer(d, r.content(), output);
     return new InferenceResult(
@@ -349,11 +355,14 @@ public final class InferencePipeline {
             == ContextStrategy.FORESIGHT;
   }
 
-  private void learn(Plan plan, Reward reward) {
+  private void learn(Plan plan, int cluster, Reward reward) {
     double evidence = p.traitConfig().rewardEvidence();
     if (plan.specialist() != null && evidence != 0) {
-      p.learner()
-          .add(plan.specialist(), TraitEvidence.ofReward(reward.value(), evidence), "reward");
+      TraitEvidence e = TraitEvidence.ofReward(reward.value(), evidence);
+      p.learner().add(plan.specialist(), e, "reward");
+      if (cluster >= 0) {
+        p.learner().addInCluster(plan.specialist(), cluster, e);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.nyx.pipeline;
 import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatResult;
 import io.nyx.context.ContextItem;
+import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Reward;
 import io.nyx.routing.MasterVerdict;
 import io.nyx.routing.RouteDecision;
@@ -22,6 +23,7 @@ final class Records {
       Instant at,
       InferenceRequest req,
       RouteDecision route,
+      int cluster,
       Plan plan,
       List<ChatMessage> messages,
       List<ContextItem> context,
@@ -38,7 +40,7 @@ final class Records {
       InferencePipeline.Answer answer,
       double confidence,
       Reward reward,
-      long latencyMs,
+      AnswerSignals signals,
       Map<String, Object> checks) {
     ChatResult r = answer.timed().result();
     Map<String, Object> route = route(d);
@@ -50,6 +52,7 @@ final class Records {
       route.put("fallback", answer.fallback());
     }
     route.put("reward_components", reward.components());
+    route.put(RewardInputs.KEY, RewardInputs.toMap(signals));
     return new QueryRecord(
         d.id(),
         d.at(),
@@ -69,7 +72,7 @@ final class Records {
         reward.value(),
         r.usage().promptTokens(),
         r.usage().completionTokens(),
-        latencyMs,
+        signals.latencyMs(),
         answer.timed().millis(),
         "ok",
         null);
@@ -104,6 +107,9 @@ final class Records {
   private static Map<String, Object> route(Draft d) {
     Map<String, Object> m = route(d.route());
     m.put("method", d.routeMethod());
+    if (d.cluster() >= 0) {
+      m.put("cluster", d.cluster());
+    }
     m.putAll(d.screening().toMap());
     return m;
   }

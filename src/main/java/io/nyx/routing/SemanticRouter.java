@@ -127,6 +127,14 @@ public final class SemanticRouter implements Router {
     return out;
   }
 
+  /**
+   * Kinds of query, for per-cluster learning: {@code k} spherical k-means clusters of the anchors
+   * (deterministic for {@code seed}); {@link QueryClusters#NONE} when k is 0.
+   */
+  public QueryClusters clusters(int k, long seed) {
+    return k == 0 ? QueryClusters.NONE : QueryClusters.kmeans(embedder, anchors, dim, k, seed);
+  }
+
   /** Specialist names in configuration order. */
   public List<String> specialists() {
     return List.of(names);

@@ -75,6 +75,22 @@ class BatchingTraitLearnerTest {
     }
 
     @Override
+    public synchronized TraitPosterior observeCluster(
+        String name, int cluster, TraitEvidence e, Instant at) {
+      if (down) {
+        throw new IllegalStateException("database down");
+      }
+      TraitPosterior p = inner.observeCluster(name, cluster, e, at);
+      calls.add(name + "#" + cluster);
+      return p;
+    }
+
+    @Override
+    public Map<String, Map<Integer, TraitPosterior>> clusterPosteriors() {
+      return inner.clusterPosteriors();
+    }
+
+    @Override
     public TraitWeight update(String name, double delta, String source, String reason) {
       return inner.update(name, delta, source, reason);
     }

@@ -1,0 +1,76 @@
+package io.nyx.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nyx.testing.NyxFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per-query-cluster learning through the server: row, SQL function and GET /traits/{name}. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TraitClustersServerTest {
+  @TempDir static Path dataDir;
+  NyxFixture fx;
+
+  @BeforeAll
+  void start() throws IOException {
+    Path yaml = dataDir.resolve("nyx.yaml");
+    Files.writeString(yaml, "traits:\n  clusters: 8\n");
+    fx = NyxFixture.start(dataDir, Map.of("config", yaml.toString()));
+  }
+
+  @AfterAll
+  void stop() {
+    fx.close();
+  }
+
+  @Test
+  void aRoutedAnswerTeachesItsQueryClusterShownByTheTraitsApi() throws Exception {
+    JsonNode a =
+        fx.http()
+            .post("/infer", "{\"query\":\"What did I tell you about my garden last summer?\"}")
+            .json();
+    assertThat(a.get("specialist").asText()).isEqualTo("mnemosyne");
+    int cluster = new ObjectMapper().readTree(row(fx, a.get("id").asText())).get("cluster").asInt();
+    assertThat(cluster).isBetween(0, fx.nyx().config().traits().clusters() - 1);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    JsonNode clusters = fx.http().get("/traits/mnemosyne").json().get("clusters");
+    while (clusters.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      clusters = fx.http().get("/traits/mnemosyne").json().get("clusters");
+    }
+    JsonNode mine = null;
+    for (JsonNode c : clusters) {
+      mine = c.get("cluster").asInt() == cluster ? c : mine;
+    }
+    assertThat(mine).as(clusters.toString()).isNotNull();
+    assertThat(mine.at("/posterior/observations_total").asDouble())
+        .isGreaterThanOrEqualTo(fx.nyx().config().traits().rewardEvidence());
+  }
+
+  private static String row(NyxFixture fx, String id) throws SQLException {
+    try (Connection c = fx.nyx().database().dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT route::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getString(1);
+      }
+    }
+  }
+}
