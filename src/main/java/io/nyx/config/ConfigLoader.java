@@ -168,8 +168,13 @@ public final class ConfigLoader {
   }
 
   private static DbConfig db(YamlTree t) {
-    t.rejectUnknown(Set.of("url", "user", "password"));
-    return new DbConfig(t.string("url", ""), t.string("user", ""), t.string("password", ""));
+    t.rejectUnknown(Set.of("url", "user", "password", "app_user", "app_password"));
+    return new DbConfig(
+        t.string("url", ""),
+        t.string("user", ""),
+        t.string("password", ""),
+        t.string("app_user", ""),
+        t.string("app_password", ""));
   }
 
   private static Path dataDir(@Nullable String value, Map<String, String> env) {
