@@ -129,4 +129,29 @@ class ConfigLoaderTest {
         .hasMessageContaining("server.body_timeout_ms")
         .hasMessageContaining("900000");
   }
+
+  @Test
+  void appRoleIsReadAndChecked() throws IOException {
+    Path ok =
+        yaml(
+            "db:\n  url: jdbc:postgresql://db:5432/nyx\n  user: owner\n"
+                + "  app_user: nyx_app\n  app_password: s3cret\n");
+    DbConfig db = ConfigLoader.load(Map.of("config", ok.toString()), Map.of()).db();
+    assertThat(db.appUser()).isEqualTo("nyx_app");
+    assertThat(db.appPassword()).isEqualTo("s3cret");
+    Path quote = yaml("db:\n  url: jdbc:postgresql://db/nyx\n  app_user: 'nyx\"; DROP'\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", quote.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.app_user")
+        .hasMessageContaining("[a-z_][a-z0-9_]{0,62}");
+    Path embedded = yaml("db:\n  app_user: nyx_app\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", embedded.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.app_user")
+        .hasMessageContaining("external");
+    Path inUrl = yaml("db:\n  url: jdbc:postgresql://db/nyx?user=owner\n  app_user: nyx_app\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", inUrl.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.url");
+  }
 }
