@@ -2,6 +2,8 @@ package io.nyx.api;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
 import io.nyx.learning.TraitStore;
@@ -16,6 +18,7 @@ import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 
 /** Nyx's HTTP API on Helidon SE (virtual thread per request). Routes are declared here only. */
 public final class ApiServer implements AutoCloseable {
@@ -36,6 +39,7 @@ public final class ApiServer implements AutoCloseable {
       MemoryBank memory) {}
 
   private final WebServer server;
+  private final ConnectionDeadlines deadlines;
 
   public ApiServer(ServerConfig config, Parts p) {
     Http http = new Http(p.metrics(), System::nanoTime);
@@ -69,11 +73,19 @@ public final class ApiServer implements AutoCloseable {
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))
             .any(http.wrap("unmatched", OpsApi::unmatched));
+    this.deadlines =
+        new ConnectionDeadlines(config.headerTimeoutMs(), config.bodyTimeoutMs(), System::nanoTime);
+    Http1Config http1 = Http1Config.builder().addReceiveListener(deadlines.listener()).build();
     this.server =
         WebServer.builder()
             .host(config.host())
             .port(config.port())
             .maxPayloadSize(config.maxBodyBytes())
+            // HTTP/1 only, through the watching selector (see ConnectionDeadlines); an idle
+            // keep-alive connection is closed after server.header_timeout_ms by it as well.
+            .protocolsDiscoverServices(false)
+            .connectionSelectors(
+                List.of(deadlines.wrap(Http1ConnectionSelector.builder().config(http1).build())))
             .idleConnectionTimeout(Duration.ofMinutes(5))
             .shutdownHook(false)
             .directHandlers(
@@ -99,5 +111,6 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    deadlines.close();
   }
 }

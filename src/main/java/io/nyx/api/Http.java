@@ -3,10 +3,12 @@ package io.nyx.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.nyx.metrics.NyxMetrics;
+import io.nyx.pipeline.NyxException;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -97,7 +99,16 @@ final class Http {
     res.send(Json.bytes(body));
   }
 
+  /** The whole request body; reading it ends the client's body deadline (slow-loris guard). */
   static byte[] body(ServerRequest req) {
-    return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+    try {
+      byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+      ConnectionDeadlines.bodyRead();
+      return body;
+    } catch (ServerConnectionException e) {
+      // The client went away mid-body, or was cut off by server.body_timeout_ms: its fault, and
+      // nobody is left to read the answer.
+      throw new NyxException.BadRequest("body", "request body not received: " + e.getMessage());
+    }
   }
 }

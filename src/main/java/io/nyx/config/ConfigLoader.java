@@ -127,14 +127,18 @@ public final class ConfigLoader {
             "max_body_bytes",
             "max_query_chars",
             "max_concurrent",
-            "shutdown_grace_ms"));
+            "shutdown_grace_ms",
+            "header_timeout_ms",
+            "body_timeout_ms"));
     return new ServerConfig(
         t.string("host", ServerConfig.DEFAULT_HOST),
         t.integer("port", ServerConfig.DEFAULT_PORT),
         (long) t.number("max_body_bytes", ServerConfig.DEFAULT_MAX_BODY_BYTES),
         t.integer("max_query_chars", ServerConfig.DEFAULT_MAX_QUERY_CHARS),
         t.integer("max_concurrent", ServerConfig.DEFAULT_MAX_CONCURRENT),
-        t.integer("shutdown_grace_ms", ServerConfig.DEFAULT_SHUTDOWN_GRACE_MS));
+        t.integer("shutdown_grace_ms", ServerConfig.DEFAULT_SHUTDOWN_GRACE_MS),
+        t.integer("header_timeout_ms", ServerConfig.DEFAULT_HEADER_TIMEOUT_MS),
+        t.integer("body_timeout_ms", ServerConfig.DEFAULT_BODY_TIMEOUT_MS));
   }
 
   private static LlmConfig llm(YamlTree t) {
@@ -164,8 +168,13 @@ public final class ConfigLoader {
   }
 
   private static DbConfig db(YamlTree t) {
-    t.rejectUnknown(Set.of("url", "user", "password"));
-    return new DbConfig(t.string("url", ""), t.string("user", ""), t.string("password", ""));
+    t.rejectUnknown(Set.of("url", "user", "password", "app_user", "app_password"));
+    return new DbConfig(
+        t.string("url", ""),
+        t.string("user", ""),
+        t.string("password", ""),
+        t.string("app_user", ""),
+        t.string("app_password", ""));
   }
 
   private static Path dataDir(@Nullable String value, Map<String, String> env) {

@@ -3,7 +3,9 @@ package io.nyx.config;
 /**
  * The HTTP listener. {@code maxBodyBytes} and {@code maxQueryChars} cut oversized requests off with
  * a 413/400 before any work is done; beyond {@code maxConcurrent} requests in flight Nyx answers
- * 503 with Retry-After at once instead of queueing.
+ * 503 with Retry-After at once instead of queueing. A client that takes longer than {@code
+ * headerTimeoutMs} to send a request head (or to keep an idle connection open), or longer than
+ * {@code bodyTimeoutMs} to send a body after its headers, is disconnected (slow-loris).
  */
 public record ServerConfig(
     String host,
@@ -11,13 +13,17 @@ public record ServerConfig(
     long maxBodyBytes,
     int maxQueryChars,
     int maxConcurrent,
-    int shutdownGraceMs) {
+    int shutdownGraceMs,
+    int headerTimeoutMs,
+    int bodyTimeoutMs) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
   public static final int DEFAULT_MAX_QUERY_CHARS = 32_768;
   public static final int DEFAULT_MAX_CONCURRENT = 512;
   public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+  public static final int DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+  public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
   public ServerConfig {
     if (host != null && host.isBlank()) {
@@ -37,6 +43,12 @@ public record ServerConfig(
     }
     if (maxConcurrent < 1 || maxConcurrent > 100_000) {
       throw new ConfigException("server.max_concurrent", maxConcurrent, "in [1, 100000]");
+    }
+    if (headerTimeoutMs < 100 || headerTimeoutMs > 600_000) {
+      throw new ConfigException("server.header_timeout_ms", headerTimeoutMs, "in [100, 600000]");
+    }
+    if (bodyTimeoutMs < 100 || bodyTimeoutMs > 600_000) {
+      throw new ConfigException("server.body_timeout_ms", bodyTimeoutMs, "in [100, 600000]");
     }
     if (maxQueryChars < 1 || maxQueryChars > 1_000_000) {
       throw new ConfigException("server.max_query_chars", maxQueryChars, "in [1, 1000000]");

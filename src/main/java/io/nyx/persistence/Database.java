@@ -3,6 +3,7 @@ package io.nyx.persistence;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,14 +23,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Phoebe: a pooled, migrated PostgreSQL database, either Nyx's own embedded server or an external
  * one. Opening migrates the schema (Flyway, {@code classpath:db/migration}) and creates the
- * upcoming monthly partitions of the request log. Thread-safe; {@link #close()} closes the pool and
- * then stops the embedded server, if any.
+ * upcoming monthly partitions of the request log, as the owner; with an {@link AppRole} (always for
+ * the embedded server) the pool then runs as that least-privileged role. Thread-safe; {@link
+ * #close()} closes the pool and then stops the embedded server, if any.
  */
 public final class Database implements AutoCloseable {
   /** Database created inside the embedded cluster (its "postgres" database stays for admin). */
   static final String EMBEDDED_DATABASE = "nyx";
 
   static final int POOL_SIZE = 8;
+
+  /** Flyway holds one connection for its lock while it migrates on another. */
+  static final int OWNER_POOL_SIZE = 2;
+
   static final long CONNECTION_TIMEOUT_MS = 3_000;
   static final int CONNECT_TIMEOUT_SECONDS = 3;
   static final int LOGIN_TIMEOUT_SECONDS = 5;
@@ -62,8 +68,12 @@ public final class Database implements AutoCloseable {
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir);
     try {
       createDatabaseIfAbsent(server);
+      AppRole app =
+          new AppRole(
+              AppRole.EMBEDDED_USER, AppPasswordFile.readOrCreate(dataDir, new SecureRandom()));
+      server.ensureLoginRole(app);
       String url = server.jdbcUrl(EMBEDDED_DATABASE);
-      return open(url, EmbeddedPostgresServer.SUPERUSER, null, server);
+      return open(url, EmbeddedPostgresServer.SUPERUSER, null, app, server);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -78,18 +88,39 @@ public final class Database implements AutoCloseable {
    */
   public static Database external(
       String jdbcUrl, @Nullable String user, @Nullable String password) {
-    return open(jdbcUrl, user, password, null);
+    return open(jdbcUrl, user, password, null, null);
+  }
+
+  /**
+   * Like {@link #external(String, String, String)}, but only the migration runs as {@code owner};
+   * the owner then grants {@code app} its privileges ({@code db/app-grants.sql}) and the pool runs
+   * as {@code app}.
+   */
+  public static Database external(
+      String jdbcUrl, @Nullable String owner, @Nullable String ownerPassword, AppRole app) {
+    return open(jdbcUrl, owner, ownerPassword, app, null);
   }
 
   private static Database open(
       String url,
       @Nullable String user,
       @Nullable String password,
+      @Nullable AppRole app,
       @Nullable EmbeddedPostgresServer server) {
     String shownUrl = redact(url);
-    HikariDataSource pool = connect(url, user, password, shownUrl);
+    if (app != null) {
+      try (HikariDataSource owner = connect(url, user, password, shownUrl, OWNER_POOL_SIZE)) {
+        migrate(owner, shownUrl);
+        AppGrants.apply(owner, app, shownUrl);
+      }
+      user = app.user();
+      password = app.password().isEmpty() ? null : app.password();
+    }
+    HikariDataSource pool = connect(url, user, password, shownUrl, POOL_SIZE);
     try {
-      migrate(pool, shownUrl);
+      if (app == null) {
+        migrate(pool, shownUrl);
+      }
       return new Database(pool, shownUrl, server);
     } catch (RuntimeException e) {
       pool.close();
@@ -98,14 +129,14 @@ public final class Database implements AutoCloseable {
   }
 
   private static HikariDataSource connect(
-      String url, @Nullable String user, @Nullable String password, String shownUrl) {
+      String url, @Nullable String user, @Nullable String password, String shownUrl, int size) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("phoebe");
+    config.setPoolName(size == OWNER_POOL_SIZE ? "phoebe-owner" : "phoebe");
     config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
-    config.setMaximumPoolSize(POOL_SIZE);
-    config.setMinimumIdle(2);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(Math.min(2, size));
     config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
     // Bounds the TCP connect too: a blackholed host would otherwise hang for pgjdbc's 10 s.
     config.addDataSourceProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));

@@ -10,9 +10,16 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
 
 /**
  * Nyx's own PostgreSQL server (zonky binaries), its cluster kept in {@code baseDir/pg} across
@@ -34,6 +41,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final Map<String, String> DURABLE = Map.of("synchronous_commit", "on");
 
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(20);
+
+  /** Attributes of the serving role: it may log in, and nothing more. */
+  private static final String LOGIN_ONLY =
+      "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT";
 
   private final EmbeddedPostgres postgres;
   private final FileLock lock;
@@ -134,6 +145,49 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** The cluster directory ({@code baseDir/pg}). */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * Creates (or updates) {@code role} as a login role with no special attributes and sets its
+   * password, then makes the server ask that role for the password (scram-sha-256) on loopback,
+   * ahead of the cluster's trust lines. Idempotent; run at every start, so a changed password file
+   * wins and attributes someone added are taken away again.
+   *
+   * <p>Why a password although the superuser keeps trust auth: the embedded cluster is documented
+   * as reachable by anyone on this machine anyway (its superuser must stay passwordless for zonky's
+   * start-up check). The serving role's password is not a barrier against local users; the role
+   * itself is: a compromised or mistaken statement on Nyx's pool cannot drop, alter or truncate
+   * anything. The password keeps other local programs from borrowing exactly this role.
+   */
+  public void ensureLoginRole(AppRole role) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, "")) {
+      if (!roleExists(c, role.user())) {
+        execute(c, "CREATE ROLE " + role.quoted()); // validated identifier: no bind parameter
+      }
+      execute(c, "ALTER ROLE " + role.quoted() + " " + LOGIN_ONLY);
+      c.unwrap(PGConnection.class)
+          .alterUserPassword(role.user(), role.password().toCharArray(), "scram-sha-256");
+      if (PgHba.requirePassword(dataDir.resolve("pg_hba.conf"), role.user())) {
+        execute(c, "SELECT pg_reload_conf()");
+      }
+    } catch (SQLException | IOException e) {
+      throw new StoreException("creation of role " + role.user() + " in " + dataDir, e);
+    }
+  }
+
+  private static boolean roleExists(Connection c, String role) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+      s.setString(1, role);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
   }
 
   /** URL of {@code database} for the {@link #SUPERUSER}; it carries no password (trust auth). */

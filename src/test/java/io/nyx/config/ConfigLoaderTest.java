@@ -108,4 +108,50 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not valid YAML");
   }
+
+  @Test
+  void slowClientDeadlinesAreReadAndRangeChecked() throws IOException {
+    Path ok = yaml("server:\n  header_timeout_ms: 2500\n  body_timeout_ms: 7000\n");
+    ServerConfig server = ConfigLoader.load(Map.of("config", ok.toString()), Map.of()).server();
+    assertThat(server.headerTimeoutMs()).isEqualTo(2500);
+    assertThat(server.bodyTimeoutMs()).isEqualTo(7000);
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).server().headerTimeoutMs())
+        .isEqualTo(ServerConfig.DEFAULT_HEADER_TIMEOUT_MS);
+    Path zero = yaml("server:\n  header_timeout_ms: 0\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", zero.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.header_timeout_ms")
+        .hasMessageContaining("0")
+        .hasMessageContaining("[100, 600000]");
+    Path huge = yaml("server:\n  body_timeout_ms: 900000\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", huge.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.body_timeout_ms")
+        .hasMessageContaining("900000");
+  }
+
+  @Test
+  void appRoleIsReadAndChecked() throws IOException {
+    Path ok =
+        yaml(
+            "db:\n  url: jdbc:postgresql://db:5432/nyx\n  user: owner\n"
+                + "  app_user: nyx_app\n  app_password: s3cret\n");
+    DbConfig db = ConfigLoader.load(Map.of("config", ok.toString()), Map.of()).db();
+    assertThat(db.appUser()).isEqualTo("nyx_app");
+    assertThat(db.appPassword()).isEqualTo("s3cret");
+    Path quote = yaml("db:\n  url: jdbc:postgresql://db/nyx\n  app_user: 'nyx\"; DROP'\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", quote.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.app_user")
+        .hasMessageContaining("[a-z_][a-z0-9_]{0,62}");
+    Path embedded = yaml("db:\n  app_user: nyx_app\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", embedded.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.app_user")
+        .hasMessageContaining("external");
+    Path inUrl = yaml("db:\n  url: jdbc:postgresql://db/nyx?user=owner\n  app_user: nyx_app\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", inUrl.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("db.url");
+  }
 }

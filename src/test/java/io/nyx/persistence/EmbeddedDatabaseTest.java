@@ -11,6 +11,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,29 @@ class EmbeddedDatabaseTest {
     assertThat(Files.exists(dir.resolve("pg/PG_VERSION"))).isTrue();
     try (Database db = Database.embedded(dir)) {
       assertThat(new JdbcFactStore(db.dataSource()).search("phoebe rows", 5)).contains(stored);
+    }
+  }
+
+  /** The pool serves as nyx_app with the password kept (mode 600) in the data dir. */
+  @Test
+  void servesAsTheAppRoleWhosePasswordIsRequiredAndKept() throws Exception {
+    String password;
+    try (Database db = Database.embedded(dir)) {
+      assertThat(LeastPrivilegeTest.currentUser(db.dataSource())).isEqualTo("nyx_app");
+      Path file = dir.resolve(AppPasswordFile.NAME);
+      password = Files.readString(file).strip();
+      assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
+      String url = db.jdbcUrl();
+      assertThatThrownBy(() -> DriverManager.getConnection(url, "nyx_app", "wrong").close())
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("password authentication failed");
+      DriverManager.getConnection(url, "nyx_app", password).close();
+    }
+    try (Database db = Database.embedded(dir)) { // a restart keeps the same password
+      assertThat(Files.readString(dir.resolve(AppPasswordFile.NAME)).strip()).isEqualTo(password);
+      assertThat(LeastPrivilegeTest.currentUser(db.dataSource())).isEqualTo("nyx_app");
     }
   }
 

@@ -86,8 +86,10 @@ class MigrationTest {
         "nyx_synthetic_specialist_queries_y%04dm%02d", month.getYear(), month.getMonthValue());
   }
 
+  /** Partitions are DDL: the owner creates them, never the serving role of {@code db}. */
   private static int createdPartitions(Database db, YearMonth month) throws SQLException {
-    try (Connection c = db.dataSource().getConnection();
+    try (Connection c =
+            DriverManager.getConnection(db.jdbcUrl(), EmbeddedPostgresServer.SUPERUSER, "");
         PreparedStatement s =
             c.prepareStatement("SELECT nyx_ensure_partitions(CAST(? AS timestamptz), 1)")) {
       s.setString(1, month.atDay(1) + "T00:00:00Z");

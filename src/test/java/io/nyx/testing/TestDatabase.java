@@ -1,5 +1,6 @@
 package io.nyx.testing;
 
+import io.nyx.persistence.AppRole;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.EmbeddedPostgresServer;
 import java.io.IOException;
@@ -32,10 +33,20 @@ public final class TestDatabase {
 
   private TestDatabase() {}
 
-  /** A newly created, migrated database, connected as an external one. */
+  /**
+   * The serving role of every {@link #fresh()} database, as in production: the whole suite runs its
+   * pools without DDL rights, so a missing grant fails a test. (A throw-away cluster: a fixed
+   * password will do.)
+   */
+  public static final AppRole APP_ROLE = new AppRole(AppRole.EMBEDDED_USER, "nyx-test-app");
+
+  /**
+   * A newly created database, migrated by the superuser, connected as an external one whose pool
+   * runs as {@link #APP_ROLE}.
+   */
   public static Database fresh() {
     return Database.external(
-        Server.INSTANCE.jdbcUrl(createEmpty()), EmbeddedPostgresServer.SUPERUSER, null);
+        Server.INSTANCE.jdbcUrl(createEmpty()), EmbeddedPostgresServer.SUPERUSER, null, APP_ROLE);
   }
 
   /** Creates a new database with nothing in it and returns its name. */
@@ -73,6 +84,7 @@ public final class TestDatabase {
       try {
         Path dir = Files.createTempDirectory("nyx-testdb-");
         EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir, FAST);
+        server.ensureLoginRole(APP_ROLE);
         Runtime.getRuntime()
             .addShutdownHook(new Thread(() -> stop(server, dir), "nyx-testdb-stop"));
         return server;
