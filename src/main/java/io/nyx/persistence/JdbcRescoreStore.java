@@ -91,7 +91,8 @@ public final class JdbcRescoreStore implements RescoreStore {
 
   private static List<RescoreRow> select(
       Connection c, Instant since, Optional<Cursor> after, int limit) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(after.isEmpty() ? FIRST : NEXT)) {
+    try (PreparedStatement s =
+        after.isEmpty() ? c.prepareStatement(FIRST) : c.prepareStatement(NEXT)) {
       int i = 1;
       s.setObject(i++, Sql.timestamp(since));
       if (after.isPresent()) {
