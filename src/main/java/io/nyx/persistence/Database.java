@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,9 @@ public final class Database implements AutoCloseable {
   static final int SOCKET_TIMEOUT_SECONDS = 60;
   static final int HEALTH_TIMEOUT_MS = 1_000;
 
+  /** After a failed connection attempt, callers fail at once for this long, then one probes. */
+  static final Duration FAIL_FAST = Duration.ofMillis(500);
+
   /** Months of request-log partitions kept ready ahead of the current one. */
   static final int PARTITION_MONTHS_AHEAD = 3;
 
@@ -49,11 +53,13 @@ public final class Database implements AutoCloseable {
       Pattern.compile("([?&]password=)[^&]*", Pattern.CASE_INSENSITIVE);
 
   private final HikariDataSource pool;
+  private final DataSource guarded;
   private final String jdbcUrl;
   private final @Nullable EmbeddedPostgresServer server;
 
   private Database(HikariDataSource pool, String jdbcUrl, @Nullable EmbeddedPostgresServer server) {
     this.pool = pool;
+    this.guarded = new FailFastDataSource(pool, FAIL_FAST, System::nanoTime);
     this.jdbcUrl = jdbcUrl;
     this.server = server;
   }
@@ -210,8 +216,9 @@ public final class Database implements AutoCloseable {
     return t;
   }
 
+  /** The pool, behind a breaker that fails fast while the server is unreachable. */
   public DataSource dataSource() {
-    return pool;
+    return guarded;
   }
 
   /** The URL in use, password masked. */

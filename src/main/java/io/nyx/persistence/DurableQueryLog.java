@@ -5,6 +5,8 @@ import io.nyx.pipeline.QueryRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -25,6 +27,9 @@ import java.util.logging.Logger;
  */
 public final class DurableQueryLog implements QueryLog, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DurableQueryLog.class.getName());
+
+  /** Rows per transaction when replaying: one commit per row made replay slower than arrivals. */
+  static final int REPLAY_BATCH = 500;
 
   private final QueryLog primary;
   private final SpoolFile spool;
@@ -97,10 +102,17 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
       try {
         SpoolFile.Contents c = spool.readAll();
         int done = 0;
+        List<QueryRecord> batch = new ArrayList<>(REPLAY_BATCH);
         for (byte[] frame : c.frames()) {
-          primary.append(QueryRecordCodec.decode(frame));
-          done++;
+          batch.add(QueryRecordCodec.decode(frame));
+          if (batch.size() == REPLAY_BATCH) {
+            primary.appendAll(batch);
+            done += batch.size();
+            batch.clear();
+          }
         }
+        primary.appendAll(batch);
+        done += batch.size();
         spool.delete();
         pending = 0;
         LOG.info("replayed " + done + " spooled rows into the database");

@@ -57,6 +57,27 @@ public final class JdbcQueryLog implements QueryLog {
     }
   }
 
+  /** One transaction, one batch: replaying a spool of thousands of rows takes a round trip. */
+  @Override
+  public void appendAll(java.util.List<QueryRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    Sql.inTransaction(
+        dataSource,
+        "append of " + records.size() + " spooled queries",
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(INSERT)) {
+            for (QueryRecord r : records) {
+              bind(s, r);
+              s.addBatch();
+            }
+            s.executeBatch();
+          }
+          return null;
+        });
+  }
+
   private static void bind(PreparedStatement s, QueryRecord r) throws SQLException {
     s.setObject(1, r.id());
     s.setObject(2, Sql.timestamp(r.createdAt()));

@@ -13,4 +13,9 @@ public interface QueryLog {
   void append(QueryRecord record);
 
   Optional<QueryRecord> find(UUID id);
+
+  /** Appends every record, in order; an implementation may do it in one round trip. */
+  default void appendAll(java.util.List<QueryRecord> records) {
+    records.forEach(this::append);
+  }
 }
