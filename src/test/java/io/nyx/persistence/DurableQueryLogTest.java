@@ -153,6 +153,36 @@ class DurableQueryLogTest {
     }
   }
 
+  /**
+   * A disk that is full when the spool is written to (the spool file is /dev/full, whose writes
+   * fail with ENOSPC): the append is refused with a clear error, so the answer is not acknowledged,
+   * and the rows spooled before it are intact and replayed.
+   */
+  @Test
+  void aFullDiskRefusesTheRowAndKeepsTheSpoolIntact() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")));
+    Switchable db = new Switchable();
+    db.down = true;
+    Path spoolDir = dir.resolve("spool");
+    Path spool = spoolDir.resolve("queries.spool");
+    Path saved = dir.resolve("saved.spool");
+    try (DurableQueryLog log = new DurableQueryLog(db, spoolDir, Duration.ofHours(1))) {
+      log.append(row(1));
+      log.append(row(2));
+      Files.move(spool, saved);
+      Files.createSymbolicLink(spool, Path.of("/dev/full")); // the disk is full from here on
+      assertThatThrownBy(() -> log.append(row(3)))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("spool append")
+          .hasRootCauseMessage("No space left on device");
+      assertThat(log.pending()).isEqualTo(2);
+      Files.delete(spool);
+      Files.move(saved, spool); // space again (before close, whose replay reads the spool)
+      db.down = false;
+    }
+    assertThat(db.order).containsExactly(row(1).id(), row(2).id());
+  }
+
   @Test
   void spooledRowsRoundTripIntoPostgreSQL() {
     try (Database pg = TestDatabase.fresh()) {
