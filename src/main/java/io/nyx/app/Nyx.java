@@ -233,6 +233,9 @@ public final class Nyx implements AutoCloseable {
             new DurableFeedback(
                 feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
             followUps);
+    metrics.spool("rows", durable.rows()::pending);
+    metrics.spool("feedback", durable.feedback()::pending);
+    metrics.spool("follow_ups", followUps::pending);
     Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel());
     ApiServer server =
         new ApiServer(

@@ -30,4 +30,7 @@ final class NoopMetrics implements NyxMetrics {
   public String scrape() {
     return "";
   }
+
+  @Override
+  public void spool(String kind, java.util.function.IntSupplier pending) {}
 }

@@ -33,6 +33,12 @@ public interface NyxMetrics {
    */
   void fallback(String specialist, String why);
 
+  /**
+   * Watches a spool: {@code pending} writes (of {@code kind}: rows, feedback, follow_ups) are on
+   * local disk waiting for the database. Read at scrape time.
+   */
+  void spool(String kind, java.util.function.IntSupplier pending);
+
   /** Prometheus text exposition, or "" when metrics are off. */
   String scrape();
 

@@ -87,6 +87,14 @@ public final class PrometheusMetrics implements NyxMetrics {
   }
 
   @Override
+  public void spool(String kind, java.util.function.IntSupplier pending) {
+    io.micrometer.core.instrument.Gauge.builder("nyx.spool.pending", pending::getAsInt)
+        .description("Writes on local disk waiting for the database")
+        .tags("kind", kind)
+        .register(registry);
+  }
+
+  @Override
   public void traitWeight(String specialist, double weight) {
     weights
         .computeIfAbsent(

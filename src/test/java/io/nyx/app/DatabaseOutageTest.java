@@ -105,6 +105,9 @@ class DatabaseOutageTest {
           assertThat(fb.json().get("status").asText()).isEqualTo("queued");
         }
         assertThat(nyx.spooledFeedback()).isEqualTo(2);
+        assertThat(http.get("/metrics").body())
+            .contains("nyx_spool_pending{kind=\"feedback\"} 2.0")
+            .contains("nyx_spool_pending{kind=\"rows\"} 1.0");
         HttpTestClient.Reply read = http.get("/traits/kairos");
         assertThat(read.status()).as(read.body()).isEqualTo(503);
         assertThat(read.header("Retry-After")).isNotNull();
