@@ -6,9 +6,11 @@ import io.nyx.pipeline.Feedback;
 import io.nyx.pipeline.FeedbackStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.DoubleUnaryOperator;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * otherwise move twice) and the trait's current weight is returned. Thread-safe.
  */
 public final class JdbcFeedbackStore implements FeedbackStore {
+  private static final String LOCK_REWARD =
+      "SELECT reward FROM nyx_synthetic_specialist_queries WHERE id = ? FOR UPDATE";
   private static final String SET_REWARD =
       "UPDATE nyx_synthetic_specialist_queries SET reward = ? WHERE id = ?";
   private static final String INSERT =
@@ -37,41 +41,68 @@ public final class JdbcFeedbackStore implements FeedbackStore {
   }
 
   @Override
-  public Optional<TraitWeight> apply(
-      Feedback feedback, double newReward, @Nullable String trait, TraitEvidence evidence) {
-    requireValid(feedback, newReward);
-    Optional<Optional<TraitWeight>> applied =
+  public Applied apply(
+      Feedback feedback,
+      DoubleUnaryOperator blend,
+      @Nullable String trait,
+      TraitEvidence evidence) {
+    requireValid(feedback);
+    Done done =
         Sql.inTransaction(
             dataSource,
             "feedback " + feedback.id() + " on query " + feedback.queryId(),
-            c -> applyIn(c, feedback, newReward, trait, evidence));
-    return applied.orElseGet(() -> trait == null ? Optional.empty() : traits.find(trait));
+            c -> applyIn(c, feedback, blend, trait, evidence));
+    if (done.retry()) { // the reward already holds this feedback; report the trait as it is
+      return new Applied(
+          done.applied().reward(), trait == null ? Optional.empty() : traits.find(trait));
+    }
+    return done.applied();
   }
 
-  private static void requireValid(Feedback feedback, double newReward) {
+  /** {@code retry}: the feedback id was applied before and this transaction was rolled back. */
+  private record Done(Applied applied, boolean retry) {}
+
+  private static void requireValid(Feedback feedback) {
     if (!(feedback.rating() >= -1 && feedback.rating() <= 1)) {
       throw new IllegalArgumentException("rating must be in [-1,1] but was " + feedback.rating());
     }
-    if (!Double.isFinite(newReward)) {
-      throw new IllegalArgumentException("reward must be finite but was " + newReward);
-    }
   }
 
-  /** Empty outer Optional: a duplicate feedback id, rolled back (the caller reads the trait). */
-  private static Optional<Optional<TraitWeight>> applyIn(
-      Connection c, Feedback feedback, double newReward, @Nullable String trait, TraitEvidence e)
+  private static Done applyIn(
+      Connection c,
+      Feedback feedback,
+      DoubleUnaryOperator blend,
+      @Nullable String trait,
+      TraitEvidence e)
       throws SQLException {
-    setReward(c, feedback, newReward);
+    double current = lockReward(c, feedback);
+    double reward = blend.applyAsDouble(current);
+    if (!Double.isFinite(reward)) {
+      throw new IllegalArgumentException("reward must be finite but was " + reward);
+    }
+    setReward(c, feedback, reward);
     if (!insert(c, feedback)) {
       c.rollback(); // undo the reward: this feedback was applied before
-      return Optional.empty();
+      return new Done(new Applied(current, Optional.empty()), true);
     }
     if (trait == null) {
-      return Optional.of(Optional.empty());
+      return new Done(new Applied(reward, Optional.empty()), false);
     }
     String reason = "feedback " + feedback.id() + " on query " + feedback.queryId();
-    return Optional.of(
-        Optional.of(JdbcTraitStore.observeIn(c, trait, e, feedback.at(), "feedback", reason)));
+    TraitWeight w = JdbcTraitStore.observeIn(c, trait, e, feedback.at(), "feedback", reason);
+    return new Done(new Applied(reward, Optional.of(w)), false);
+  }
+
+  private static double lockReward(Connection c, Feedback feedback) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LOCK_REWARD)) {
+      s.setObject(1, feedback.queryId());
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("unknown query " + feedback.queryId());
+        }
+        return rs.getDouble(1);
+      }
+    }
   }
 
   private static void setReward(Connection c, Feedback feedback, double newReward)
@@ -79,9 +110,7 @@ public final class JdbcFeedbackStore implements FeedbackStore {
     try (PreparedStatement s = c.prepareStatement(SET_REWARD)) {
       s.setDouble(1, newReward);
       s.setObject(2, feedback.queryId());
-      if (s.executeUpdate() == 0) {
-        throw new NoSuchElementException("unknown query " + feedback.queryId());
-      }
+      s.executeUpdate();
     }
   }
 

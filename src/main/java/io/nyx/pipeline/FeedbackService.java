@@ -63,23 +63,27 @@ public final class FeedbackService {
   public Outcome apply(Feedback fb) {
     UUID queryId = fb.queryId();
     QueryRecord row = log.find(queryId).orElseThrow(() -> unknown(queryId));
-    double base = "ok".equals(row.status()) ? row.reward() : 0;
-    double reward = rewards.withFeedback(base, fb.rating());
-    String trait = "ok".equals(row.status()) ? row.specialist() : null;
-    Optional<TraitWeight> w;
+    boolean ok = "ok".equals(row.status());
+    String trait = ok ? row.specialist() : null;
+    FeedbackStore.Applied applied;
     try {
-      w =
+      applied =
           store.apply(
-              fb, reward, trait, TraitEvidence.ofReward(fb.rating(), config.feedbackEvidence()));
+              fb,
+              current -> rewards.withFeedback(ok ? current : 0, fb.rating()),
+              trait,
+              TraitEvidence.ofReward(fb.rating(), config.feedbackEvidence()));
     } catch (NoSuchElementException e) {
       throw unknown(queryId);
     }
-    w.ifPresent(
-        t -> {
-          weights.apply(t);
-          metrics.traitWeight(t.name(), t.weight());
-        });
-    return new Outcome(queryId, reward, w);
+    applied
+        .trait()
+        .ifPresent(
+            t -> {
+              weights.apply(t);
+              metrics.traitWeight(t.name(), t.weight());
+            });
+    return new Outcome(queryId, applied.reward(), applied.trait());
   }
 
   private static NyxException unknown(UUID id) {

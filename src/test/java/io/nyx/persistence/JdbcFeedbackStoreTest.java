@@ -64,6 +64,37 @@ class JdbcFeedbackStoreTest {
     assertThat(traits.history("fb-kairos", 1).get(0).source()).isEqualTo("feedback");
   }
 
+  /**
+   * Eight ratings of one answer at once: each blends the reward it finds under the row lock, so
+   * none overwrites another (an unlocked read-then-write kept only some of the increments).
+   */
+  @Test
+  void concurrentFeedbackOnOneAnswerBlendsInTurn() throws Exception {
+    UUID query = loggedQuery();
+    double start = log.find(query).orElseThrow().reward();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    feedback.apply(rating(query, 0.5), current -> current + 0.125, null, TWO_WINS);
+                  }));
+    }
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(log.find(query).orElseThrow().reward()).isEqualTo(start + 1.0);
+    assertThat(feedbackRows(query)).isEqualTo(8);
+  }
+
   @Test
   void withoutTraitOnlyRewardAndFeedbackChange() throws SQLException {
     UUID query = loggedQuery();
