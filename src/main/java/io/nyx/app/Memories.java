@@ -60,7 +60,12 @@ final class Memories implements AutoCloseable {
     if (settings.index().equals("hnsw")) {
       HnswIndex hnsw = openHnsw(dataDir.resolve("memory-index"), embedder, settings.efSearch());
       index = hnsw;
-      snapshot = new MemorySnapshot(hnsw, embedder.modelId(), embedder.dimension());
+      snapshot =
+          new MemorySnapshot(
+              hnsw,
+              embedder.modelId(),
+              embedder.dimension(),
+              Runtime.getRuntime().availableProcessors());
       maxId = snapshot.restore(store);
     } else {
       index = new BruteForceIndex(embedder.dimension());
