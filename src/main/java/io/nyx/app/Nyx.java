@@ -209,7 +209,7 @@ public final class Nyx implements AutoCloseable {
             metrics,
             clock,
             UUID::randomUUID);
-    Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel());
+    Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel(), memories);
     ApiServer server =
         new ApiServer(
                 config.server(),

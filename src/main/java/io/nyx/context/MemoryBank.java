@@ -121,6 +121,11 @@ public final class MemoryBank {
     maxIndexed.accumulateAndGet(id, Math::max);
   }
 
+  /** Records that a bulk restore indexed every row up to {@code id}. */
+  public void indexedUpTo(long id) {
+    maxIndexed.accumulateAndGet(id, Math::max);
+  }
+
   /** The highest memory id this replica has indexed (the snapshot's progress marker). */
   public long maxIndexedId() {
     return maxIndexed.get();

@@ -3,6 +3,7 @@ package io.nyx.context;
 import io.nyx.memory.HnswIndex;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -15,7 +16,11 @@ import java.util.function.LongConsumer;
  * the snapshot that the store no longer has are removed (deleted while this replica was down); rows
  * with {@code id > max_id − }{@value #REPLAY} are (re)added. The replay window covers inserts whose
  * transactions committed out of id order around the snapshot (ids are taken at insert, rows become
- * visible at commit); re-adding is idempotent.
+ * visible at commit); re-adding is idempotent. Rows are read in PostgreSQL's binary array format
+ * and indexed from several threads (see {@link BulkIndexer}).
+ *
+ * <p>{@link #restore} runs on one thread; {@link #stop} and {@link #rowsRead} may be called from
+ * any other.
  */
 public final class MemorySnapshot {
   static final long REPLAY = 1_000;
@@ -27,6 +32,8 @@ public final class MemorySnapshot {
   private final String model;
   private final int dimension;
   private final int indexThreads;
+  private final AtomicLong rowsRead = new AtomicLong();
+  private volatile boolean stopped;
 
   /** {@code indexThreads}: threads that add the rows read at start (one per core is best). */
   public MemorySnapshot(HnswIndex index, String model, int dimension, int indexThreads) {
@@ -39,7 +46,12 @@ public final class MemorySnapshot {
     this.indexThreads = indexThreads;
   }
 
-  /** Reconciles the index with the store and commits; returns the highest id now indexed. */
+  /**
+   * Reconciles the index with the store and commits; returns the highest id now indexed.
+   *
+   * @throws CancellationException when {@link #stop} was called; nothing is committed then, so the
+   *     previous snapshot stays the one on disk
+   */
   public long restore(MemoryStore store) {
     long snapshotMax = validMaxId();
     if (snapshotMax > 0 && anyDeleted(store, snapshotMax)) {
@@ -50,7 +62,11 @@ public final class MemorySnapshot {
       store.forEachEmbeddingAfter(
           Math.max(0, snapshotMax - REPLAY),
           (id, embedding) -> {
+            if (stopped) {
+              throw new CancellationException("memory index restore stopped at id " + id);
+            }
             bulk.add(id, embedding);
+            rowsRead.incrementAndGet();
             max.accumulateAndGet(id, Math::max);
           });
     }
@@ -94,6 +110,16 @@ public final class MemorySnapshot {
           }
         };
     index.forEachId(check);
+  }
+
+  /** Makes a running {@link #restore} stop after the row it is at; callable from any thread. */
+  public void stop() {
+    stopped = true;
+  }
+
+  /** Rows read from the store (and handed to the index) by {@link #restore} so far. */
+  public long rowsRead() {
+    return rowsRead.get();
   }
 
   /** Commits the index as the snapshot for the next start. */
