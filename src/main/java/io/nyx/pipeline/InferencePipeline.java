@@ -102,7 +102,7 @@ public final class InferencePipeline {
     String overridden = eleos.isEmpty() ? "" : route.method();
     Screening screening = new Screening(time, risk, overridden, prompt.dropped());
     Records.Draft draft =
-        new Records.Draft(id, now, req, route, plan, prompt.messages(), context, screening);
+        new Records.Draft(id, now, req, route, plan, prompt.messages(), prompt.kept(), screening);
     Answer answer = generate(draft, listener, start);
     return finish(draft, answer, start);
   }
