@@ -41,7 +41,8 @@ import org.postgresql.copy.CopyIn;
  *
  * <p>After the cold build it checks recall@10 of {@value #QUERIES} queries against exact search
  * over the same generated vectors, so a fast start that lost the index would show. Run with {@code
- * scripts/bench-memory-startup [n] [added] [work dir]}.
+ * scripts/bench-memory-startup [n] [added] [work dir]}; then {@code scripts/bench-memory-startup
+ * server [work dir]} times the real server on the same database and snapshot ({@link ServerStart}).
  */
 public final class MemoryStartupBench {
   static final int DIM = 384;
@@ -57,6 +58,11 @@ public final class MemoryStartupBench {
 
   public static void main(String[] args) throws Exception {
     java.util.logging.LogManager.getLogManager().reset(); // PostgreSQL and Flyway start-up chatter
+    if (args.length > 0 && args[0].equals("server")) {
+      ServerStart.run(
+          Path.of(args.length > 1 ? args[1] : "target/bench-memory-startup").toAbsolutePath());
+      return;
+    }
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int added = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     Path work = Path.of(args.length > 2 ? args[2] : "target/bench-memory-startup").toAbsolutePath();
@@ -81,7 +87,7 @@ public final class MemoryStartupBench {
       time("warm: snapshot, " + added + " rows added, 1% deleted", () -> restore(dir, store));
       time("warm again: 0 rows added", () -> restore(dir, store));
       System.out.printf("index on disk: %d MB%n", du(dir) >> 20);
-      time("undo the changes (for the next run)", () -> undo(db, n));
+      time("undo the changes in database and snapshot", () -> undo(db, n, added, dir));
     }
   }
 
@@ -94,7 +100,7 @@ public final class MemoryStartupBench {
     }
     try (HnswIndex index = HnswIndex.open(dir, DIM, 100)) {
       long max = new MemorySnapshot(index, Generator.MODEL, DIM, THREADS).restore(store);
-      return "max id " + max + ", " + index.size() + " vectors";
+      return "max id " + max + ", " + index.size() + " vectors, " + segments(dir) + " segments";
     }
   }
 
@@ -199,9 +205,26 @@ public final class MemoryStartupBench {
     }
   }
 
-  /** Deletes the added rows and puts the deleted ones back, with their ids and vectors. */
-  private static String undo(Database db, int n) throws SQLException {
+  /**
+   * Deletes the added rows and puts the deleted ones back with their ids and vectors, in the
+   * database and in the snapshot alike (re-used ids are something Nyx never does: its restore would
+   * not notice them), so the next run and {@link ServerStart} start from n rows, indexed.
+   */
+  private static String undo(Database db, int n, int added, Path dir) throws SQLException {
     exec(db, "DELETE FROM nyx_subjective_memory WHERE id > " + n);
+    try (HnswIndex index = HnswIndex.open(dir, DIM, 100)) {
+      for (long id = n + 1; id <= n + added; id++) {
+        index.remove(id);
+      }
+      Generator regen = new Generator(SEED);
+      for (long id = 1; id <= n; id++) {
+        float[] v = regen.next();
+        if (id % 100 == 7) {
+          index.add(id, v);
+        }
+      }
+      new MemorySnapshot(index, Generator.MODEL, DIM, 1).save(n);
+    }
     Generator gen = new Generator(SEED);
     exec(db, "ALTER TABLE nyx_subjective_memory DISABLE TRIGGER nyx_memory_changed");
     try (Connection c = db.dataSource().getConnection()) {
@@ -344,6 +367,14 @@ public final class MemoryStartupBench {
 
   private static long maxHeapMb() {
     return Runtime.getRuntime().maxMemory() >> 20;
+  }
+
+  private static long segments(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".si")).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static long du(Path dir) throws IOException {
