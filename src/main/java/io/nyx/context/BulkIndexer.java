@@ -31,7 +31,9 @@ final class BulkIndexer implements AutoCloseable {
 
   BulkIndexer(VectorIndex index, int threads) {
     this.index = index;
-    this.pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().factory());
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads, Thread.ofPlatform().daemon().name("nyx-memory-index-", 0).factory());
     this.inFlight = new Semaphore(2 * threads);
   }
 
