@@ -113,19 +113,23 @@ public final class MemoryStartupBench {
   private static void recall(Path dir, Generator gen, int n) {
     float[][] queries = new Generator(SEED + 2).next(QUERIES);
     long[][] truth = exactTop10(gen, n, queries);
-    try (HnswIndex index = HnswIndex.open(dir, DIM, 100)) {
-      for (float[] q : queries) {
-        index.search(q, 10); // warm up
+    for (int ef : new int[] {100, 200, 400}) {
+      try (HnswIndex index = HnswIndex.open(dir, DIM, ef)) {
+        for (float[] q : queries) {
+          index.search(q, 10); // warm up
+        }
+        long t0 = System.nanoTime();
+        int found = 0;
+        for (int i = 0; i < queries.length; i++) {
+          found += overlap(index.search(queries[i], 10), truth[i]);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+            "%-52s recall@10 %.3f, %.0f queries/s (one thread)%n",
+            "search after cold start, ef=" + ef,
+            found / (10.0 * queries.length),
+            queries.length / s);
       }
-      long t0 = System.nanoTime();
-      int found = 0;
-      for (int i = 0; i < queries.length; i++) {
-        found += overlap(index.search(queries[i], 10), truth[i]);
-      }
-      double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(
-          "%-52s recall@10 %.3f, %.0f queries/s (one thread, ef=100)%n",
-          "search after cold start", found / (10.0 * queries.length), queries.length / s);
     }
   }
 
