@@ -16,17 +16,20 @@ import java.util.stream.Collectors;
 
 /**
  * {@code /ready}: the database answers, and each model backend answers {@code /v1/models} with
- * every configured adapter loaded. Details name the URL and the missing adapters.
+ * every configured adapter loaded, and Mnemosyne's vector index has caught up with the database.
+ * Details name the URL and the missing adapters, or the index's progress.
  */
 final class DependencyChecks implements Readiness {
   private final Database db;
   private final Specialists specialists;
   private final String baseModel;
+  private final Memories memories;
 
-  DependencyChecks(Database db, Specialists specialists, String baseModel) {
+  DependencyChecks(Database db, Specialists specialists, String baseModel, Memories memories) {
     this.db = db;
     this.specialists = specialists;
     this.baseModel = baseModel;
+    this.memories = memories;
   }
 
   @Override
@@ -37,6 +40,7 @@ final class DependencyChecks implements Readiness {
         db.healthy()
             ? new Check(true, "PostgreSQL at " + db.jdbcUrl() + " answers")
             : new Check(false, "PostgreSQL at " + db.jdbcUrl() + " does not answer"));
+    checks.put("memory_index", memories.check());
     Map<ChatBackend, List<SpecialistConfig>> byBackend = new LinkedHashMap<>();
     byBackend.put(specialists.base(), new ArrayList<>());
     for (SpecialistConfig s : specialists.all()) {

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import io.nyx.api.Readiness;
 import io.nyx.config.MemorySettings;
 import io.nyx.context.MemoryBank;
 import io.nyx.context.MemorySnapshot;
@@ -24,26 +25,39 @@ import org.jspecify.annotations.Nullable;
 /**
  * Mnemosyne's running parts: the vector index (restored from its snapshot under {@code
  * dataDir/memory-index}), the memory bank over it, and the listener that keeps it current with
- * other replicas. {@link #close} stops listening and saves the snapshot. When another process holds
- * the snapshot directory (two replicas on one data dir), this one indexes in a temporary directory
- * instead, rebuilt from the database.
+ * other replicas. The index catches up on its own thread ({@link IndexRestore}); start waits up to
+ * {@link #START_WAIT} for it. {@link #close} stops listening and saves the snapshot. When another
+ * process holds the snapshot directory (two replicas on one data dir), this one indexes in a
+ * temporary directory instead, rebuilt from the database.
  */
 final class Memories implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Memories.class.getName());
 
+  /**
+   * How long start-up waits for the index to catch up before serving anyway: covers a warm start (a
+   * million memories with ten thousand new: seconds), not a cold build (minutes).
+   */
+  static final Duration START_WAIT = Duration.ofSeconds(10);
+
+  /** How long closing waits for a running restore to stop (its last batches finish). */
+  static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
   private final MemoryBank bank;
   private final VectorIndex index;
   private final @Nullable MemorySnapshot snapshot;
+  private final @Nullable IndexRestore restore;
   private final MemoryNotifications notifications;
 
   private Memories(
       MemoryBank bank,
       VectorIndex index,
       @Nullable MemorySnapshot snapshot,
+      @Nullable IndexRestore restore,
       MemoryNotifications notifications) {
     this.bank = bank;
     this.index = index;
     this.snapshot = snapshot;
+    this.restore = restore;
     this.notifications = notifications;
   }
 
@@ -54,29 +68,34 @@ final class Memories implements AutoCloseable {
       Embedder embedder,
       InstantSource clock) {
     JdbcMemoryStore store = new JdbcMemoryStore(dataSource);
-    VectorIndex index;
-    MemorySnapshot snapshot = null;
-    long maxId;
-    if (settings.index().equals("hnsw")) {
-      HnswIndex hnsw = openHnsw(dataDir.resolve("memory-index"), embedder, settings.efSearch());
-      index = hnsw;
-      snapshot = new MemorySnapshot(hnsw, embedder.modelId(), embedder.dimension());
-      maxId = snapshot.restore(store);
-    } else {
-      index = new BruteForceIndex(embedder.dimension());
-      maxId = 0;
-    }
     RecallWeights weights =
         new RecallWeights(
             settings.recencyWeight(),
             Duration.ofMillis((long) (settings.halfLifeDays() * 86_400_000L)),
             settings.importanceWeight());
-    MemoryBank bank = new MemoryBank(store, embedder, index, weights, clock, maxId);
-    if (snapshot == null) {
+    if (!settings.index().equals("hnsw")) {
+      VectorIndex exact = new BruteForceIndex(embedder.dimension());
+      MemoryBank bank = new MemoryBank(store, embedder, exact, weights, clock, 0);
       bank.catchUp();
+      MemoryNotifications n = MemoryNotifications.start(dataSource, bank::changed, bank::catchUp);
+      return new Memories(bank, exact, null, null, n);
     }
-    MemoryNotifications n = MemoryNotifications.start(dataSource, bank::changed, bank::catchUp);
-    return new Memories(bank, index, snapshot, n);
+    HnswIndex hnsw = openHnsw(dataDir.resolve("memory-index"), embedder, settings.efSearch());
+    MemorySnapshot snapshot =
+        new MemorySnapshot(
+            hnsw,
+            embedder.modelId(),
+            embedder.dimension(),
+            Runtime.getRuntime().availableProcessors());
+    MemoryBank bank = new MemoryBank(store, embedder, hnsw, weights, clock, 0);
+    IndexRestore restore = new IndexRestore(snapshot, store, bank);
+    MemoryNotifications n =
+        MemoryNotifications.start(dataSource, bank::changed, restore::listening);
+    restore.start();
+    if (!restore.awaitDone(START_WAIT)) {
+      LOG.info(() -> restore.check().detail() + "; serving meanwhile");
+    }
+    return new Memories(bank, hnsw, snapshot, restore, n);
   }
 
   private static HnswIndex openHnsw(Path dir, Embedder embedder, int efSearch) {
@@ -98,10 +117,24 @@ final class Memories implements AutoCloseable {
     return bank;
   }
 
+  /** For {@code /ready}: whether the index has caught up with the database. */
+  Readiness.Check check() {
+    return restore == null
+        ? new Readiness.Check(true, "exact memory index loaded from the database")
+        : restore.check();
+  }
+
+  /**
+   * Stops listening and any running restore, then saves the snapshot; an unfinished restore saves
+   * nothing, so the next start resumes from the previous snapshot.
+   */
   @Override
   public void close() {
+    if (restore != null) {
+      restore.stop(STOP_WAIT);
+    }
     notifications.close();
-    if (snapshot != null) {
+    if (snapshot != null && restore != null && restore.isDone()) {
       snapshot.save(bank.maxIndexedId());
     }
     index.close();

@@ -236,7 +236,7 @@ public final class Nyx implements AutoCloseable {
     metrics.spool("rows", durable.rows()::pending);
     metrics.spool("feedback", durable.feedback()::pending);
     metrics.spool("follow_ups", followUps::pending);
-    Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel());
+    Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel(), memories);
     ApiServer server =
         new ApiServer(
                 config.server(),

@@ -109,12 +109,21 @@ public final class MemoryBank {
 
   /** Indexes whatever the store holds beyond the highest id seen (after a missed notification). */
   public void catchUp() {
-    store.forEachAfter(maxIndexed.get(), this::indexed);
+    store.forEachEmbeddingAfter(maxIndexed.get(), this::indexed);
   }
 
   private void indexed(Memory m) {
-    index.add(m.id(), m.embedding());
-    maxIndexed.accumulateAndGet(m.id(), Math::max);
+    indexed(m.id(), m.embedding());
+  }
+
+  private void indexed(long id, float[] embedding) {
+    index.add(id, embedding);
+    maxIndexed.accumulateAndGet(id, Math::max);
+  }
+
+  /** Records that a bulk restore indexed every row up to {@code id}. */
+  public void indexedUpTo(long id) {
+    maxIndexed.accumulateAndGet(id, Math::max);
   }
 
   /** The highest memory id this replica has indexed (the snapshot's progress marker). */

@@ -39,8 +39,23 @@ public interface MemoryStore {
   /** Streams the memories with {@code id > afterId} in id order, without holding them all. */
   void forEachAfter(long afterId, Consumer<Memory> action);
 
+  /**
+   * Streams the id and embedding of each memory with {@code id > afterId}, in id order: all an
+   * index rebuild needs, read without text or metadata.
+   */
+  void forEachEmbeddingAfter(long afterId, EmbeddingConsumer action);
+
   /** Every id {@code <= maxId}, ascending (to find what was deleted since a snapshot). */
   long[] idsUpTo(long maxId);
+
+  /** How many memories have {@code id <= maxId} (cheaper than {@link #idsUpTo}). */
+  long countUpTo(long maxId);
+
+  /** Receives one stored embedding. */
+  @FunctionalInterface
+  interface EmbeddingConsumer {
+    void accept(long id, float[] embedding);
+  }
 
   /** Every memory, oldest first. */
   List<Memory> all();

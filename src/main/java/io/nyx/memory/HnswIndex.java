@@ -49,7 +49,17 @@ import org.apache.lucene.util.Bits;
 public final class HnswIndex implements VectorIndex {
   static final int MAX_CONN = 16;
   static final int BEAM_WIDTH = 100;
-  static final double RAM_BUFFER_MB = 256;
+
+  /**
+   * Indexing buffer: a quarter of the heap, in [{@value #MIN_RAM_BUFFER_MB}, {@value
+   * #MAX_RAM_BUFFER_MB}] MB. Each flush of it becomes a segment with its own HNSW graph, and a
+   * search visits every graph: 1M vectors restored through 256 MB made 17 segments and ~11 ms
+   * searches. It fills only during bulk loads (a restore); normal writes are flushed small by each
+   * search.
+   */
+  static final double MIN_RAM_BUFFER_MB = 64;
+
+  static final double MAX_RAM_BUFFER_MB = 1024;
   private static final String VECTOR = "v";
   private static final String ID = "id";
 
@@ -80,7 +90,7 @@ public final class HnswIndex implements VectorIndex {
     try {
       directory = new MMapDirectory(dir);
       IndexWriterConfig config = new IndexWriterConfig().setCodec(new HnswCodec());
-      config.setRAMBufferSizeMB(RAM_BUFFER_MB); // few, large segments: each has its own graph
+      config.setRAMBufferSizeMB(ramBufferMb(Runtime.getRuntime().maxMemory()));
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       // Only commit() writes a snapshot, so its marker always matches what it holds.
       config.setCommitOnClose(false);
@@ -89,6 +99,11 @@ public final class HnswIndex implements VectorIndex {
       closeQuietly(directory);
       throw new UncheckedIOException("cannot open vector index in " + dir, e);
     }
+  }
+
+  static double ramBufferMb(long maxHeapBytes) {
+    double quarter = maxHeapBytes / 4.0 / (1 << 20);
+    return Math.clamp(quarter, MIN_RAM_BUFFER_MB, MAX_RAM_BUFFER_MB);
   }
 
   @Override

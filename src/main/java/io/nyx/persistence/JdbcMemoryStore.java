@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGStatement;
 
 /**
  * {@link MemoryStore} over {@code nyx_subjective_memory}; embeddings are {@code real[]}. A text is
@@ -45,6 +46,13 @@ public final class JdbcMemoryStore implements MemoryStore {
       "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE id = ANY (?)";
   private static final String AFTER =
       "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE id > ? ORDER BY id";
+
+  /** {@code array_send}: the array in PostgreSQL's binary format, decoded without parsing text. */
+  private static final String EMBEDDINGS_AFTER =
+      "SELECT id, array_send(embedding) FROM nyx_subjective_memory WHERE id > ? ORDER BY id";
+
+  private static final String COUNT_UP_TO =
+      "SELECT count(*) FROM nyx_subjective_memory WHERE id <= ?";
   private static final String IDS_UP_TO =
       "SELECT id FROM nyx_subjective_memory WHERE id <= ? ORDER BY id";
   private static final String DELETE = "DELETE FROM nyx_subjective_memory WHERE id = ?";
@@ -187,6 +195,42 @@ public final class JdbcMemoryStore implements MemoryStore {
       }
     } catch (SQLException e) {
       throw Sql.error("listing of memories after id " + afterId, e);
+    }
+  }
+
+  @Override
+  public void forEachEmbeddingAfter(long afterId, EmbeddingConsumer action) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(EMBEDDINGS_AFTER)) {
+      c.setAutoCommit(false);
+      s.setFetchSize(2_000);
+      // A negative threshold makes pgjdbc fetch in binary from the first run: raw bytea, no hex.
+      s.unwrap(PGStatement.class).setPrepareThreshold(-1);
+      s.setLong(1, afterId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          action.accept(rs.getLong(1), BinaryArrays.floats(rs.getBytes(2)));
+        }
+      } finally {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw Sql.error("listing of memory embeddings after id " + afterId, e);
+    }
+  }
+
+  @Override
+  public long countUpTo(long maxId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(COUNT_UP_TO)) {
+      s.setLong(1, maxId);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw Sql.error("count of memories up to id " + maxId, e);
     }
   }
 

@@ -106,7 +106,7 @@ public final class InferencePipeline {
     Screening screening = new Screening(time, risk, overridden, prompt.dropped());
     Records.Draft draft =
         new Records.Draft(
-            id, now, req, route, cluster, plan, prompt.messages(), context, screening);
+            id, now, req, route, cluster, plan, prompt.messages(), prompt.kept(), screening);
     Answer answer = generate(draft, listener, start);
     return finish(draft, answer, start);
   }

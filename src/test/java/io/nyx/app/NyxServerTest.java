@@ -247,6 +247,7 @@ class NyxServerTest {
     Reply r = http.get("/ready");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().at("/checks/database/ok").asBoolean()).isTrue();
+    assertThat(r.json().at("/checks/memory_index/detail").asText()).contains("up to date");
     assertThat(http.get("/health").status()).isEqualTo(200);
   }
 

@@ -38,6 +38,7 @@ class PromptBudgetTest {
     int full = PromptAssembler.estimate(assembler.assemble("Sys.", "", items, turns()));
     var oneLess = assembler.assemble("Sys.", "", items, turns(), full - 1);
     assertThat(oneLess.dropped()).containsExactly(Map.of("kind", "memory", "id", 2L));
+    assertThat(oneLess.kept()).containsExactly(items.get(0), items.get(1), items.get(3));
     assertThat(oneLess.estimatedTokens()).isLessThanOrEqualTo(full - 1);
 
     var tight = assembler.assemble("Sys.", "", items, turns(), 10);

@@ -67,4 +67,32 @@ class JdbcMemoryStoreTest {
     assertThat(ids).isSorted();
     assertThat(ids.indexOf(x.id())).isLessThan(ids.indexOf(y.id()));
   }
+
+  @Test
+  void embeddingsReadInBinaryEqualTheTextPathBitForBit() {
+    Memory a = memories.add("binary one", randomVector(3, 384), Map.of(), "t", null);
+    Memory b = memories.add("binary two", randomVector(4, 7), Map.of(), "t", null);
+    Map<Long, float[]> viaText = new java.util.HashMap<>();
+    memories.forEachAfter(a.id() - 1, m -> viaText.put(m.id(), m.embedding()));
+    List<Long> order = new java.util.ArrayList<>();
+    memories.forEachEmbeddingAfter(
+        a.id() - 1,
+        (id, v) -> {
+          order.add(id);
+          assertThat(v).containsExactly(viaText.get(id));
+        });
+    assertThat(order).containsExactly(a.id(), b.id());
+    assertThat(viaText.get(a.id())).containsExactly(randomVector(3, 384));
+  }
+
+  @Test
+  void countUpToMatchesTheIdsUpTo() {
+    Memory c = memories.add("count one", new float[] {1f}, Map.of(), "t", null);
+    Memory d = memories.add("count two", new float[] {0f}, Map.of(), "t", null);
+    assertThat(memories.countUpTo(c.id())).isEqualTo(memories.idsUpTo(c.id()).length);
+    long before = memories.countUpTo(d.id());
+    memories.delete(c.id());
+    assertThat(memories.countUpTo(d.id())).isEqualTo(before - 1);
+    assertThat(memories.countUpTo(0)).isZero();
+  }
 }
