@@ -19,7 +19,6 @@ import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.TraitLearner;
-import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
@@ -29,6 +28,7 @@ import io.nyx.persistence.Database;
 import io.nyx.persistence.DurableFeedback;
 import io.nyx.persistence.DurableFollowUps;
 import io.nyx.persistence.DurableQueryLog;
+import io.nyx.persistence.DurableTraitStore;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
 import io.nyx.persistence.JdbcPredictionStore;
@@ -89,13 +89,18 @@ public final class Nyx implements AutoCloseable {
   private final Memories memories;
 
   /** The write paths that fall back to a local spool, closed rows first. */
-  private record Durable(DurableQueryLog rows, DurableFeedback feedback, DurableFollowUps followUps)
+  private record Durable(
+      DurableQueryLog rows,
+      DurableFeedback feedback,
+      DurableFollowUps followUps,
+      DurableTraitStore traits)
       implements AutoCloseable {
     @Override
     public void close() {
       rows.close();
       feedback.close(); // after the rows: spooled feedback may rate a spooled row
       followUps.close();
+      traits.close();
     }
   }
 
@@ -158,7 +163,13 @@ public final class Nyx implements AutoCloseable {
     ChatBackend shared = backend(config.llm(), config.llm().baseUrl());
     Specialists specialists =
         new Specialists(config.specialists(), shared, url -> backend(config.llm(), url));
-    TraitStore traits = new JdbcTraitStore(db.dataSource(), clock);
+    DurableTraitStore traits =
+        new DurableTraitStore(
+            new JdbcTraitStore(db.dataSource(), clock),
+            db.dataSource(),
+            config.dataDir().resolve("spool"),
+            UUID::randomUUID,
+            SPOOL_RETRY);
     traits.configure(config.traits().learning());
     for (SpecialistConfig s : config.specialists()) {
       traits.ensure(s.name(), s.initialWeight(), config.traits().min(), config.traits().max());
@@ -232,7 +243,9 @@ public final class Nyx implements AutoCloseable {
             log,
             new DurableFeedback(
                 feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
-            followUps);
+            followUps,
+            traits);
+    metrics.spool("traits", traits::pending);
     metrics.spool("rows", durable.rows()::pending);
     metrics.spool("feedback", durable.feedback()::pending);
     metrics.spool("follow_ups", followUps::pending);
@@ -339,6 +352,11 @@ public final class Nyx implements AutoCloseable {
   /** Feedback acknowledged as queued but not yet applied (the database was unreachable). */
   public int spooledFeedback() {
     return durable.feedback().pending();
+  }
+
+  /** Trait evidence waiting in the spool (the database was unreachable). */
+  public int spooledEvidence() {
+    return durable.traits().pending();
   }
 
   /** Review items and predictions waiting in the spool (the database was unreachable). */

@@ -234,24 +234,28 @@ public final class JdbcTraitStore implements TraitStore {
     return Sql.inTransaction(
         dataSource,
         "learning of trait " + name + " in cluster " + cluster,
-        c -> {
-          try (PreparedStatement s = c.prepareStatement(OBSERVE_CLUSTER)) {
-            s.setString(1, name);
-            s.setInt(2, cluster);
-            s.setDouble(3, e.successes());
-            s.setDouble(4, e.trials());
-            s.setObject(5, Sql.timestamp(at));
-            s.execute();
-          }
-          try (PreparedStatement s = c.prepareStatement(FIND_CLUSTER)) {
-            s.setString(1, name);
-            s.setInt(2, cluster);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next(); // the function just wrote it, under the lock held until commit
-              return readPosterior(rs);
-            }
-          }
-        });
+        c -> observeClusterIn(c, name, cluster, e, at));
+  }
+
+  /** Cluster learning inside the caller's transaction. */
+  static TraitPosterior observeClusterIn(
+      Connection c, String name, int cluster, TraitEvidence e, Instant at) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(OBSERVE_CLUSTER)) {
+      s.setString(1, name);
+      s.setInt(2, cluster);
+      s.setDouble(3, e.successes());
+      s.setDouble(4, e.trials());
+      s.setObject(5, Sql.timestamp(at));
+      s.execute();
+    }
+    try (PreparedStatement s = c.prepareStatement(FIND_CLUSTER)) {
+      s.setString(1, name);
+      s.setInt(2, cluster);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next(); // the function just wrote it, under the lock held until commit
+        return readPosterior(rs);
+      }
+    }
   }
 
   @Override

@@ -52,12 +52,26 @@ class DatabaseOutageTest {
           acknowledged.add(ok(http.post("/infer", q)));
         }
         assertThat(nyx.spooledRows()).isEqualTo(10);
+        long flushBy = System.nanoTime() + 5_000_000_000L;
+        while (nyx.spooledEvidence() == 0 && System.nanoTime() < flushBy) {
+          Thread.sleep(50); // the learner flushes every 100 ms; its sums go to disk, not memory
+        }
+        assertThat(nyx.spooledEvidence()).as("evidence on disk while away").isPositive();
         proxy.up();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (nyx.spooledRows() > 0 && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
         assertThat(nyx.spooledRows()).as("spool replayed").isZero();
+        // Every answer's evidence (traits.reward_evidence = 0.25 observations) is applied once,
+        // the ten made while the database was away from the evidence spool.
+        HttpTestClient http2 = new HttpTestClient("http://127.0.0.1:" + nyx.port());
+        while (observations(http2) < 5.0 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        Thread.sleep(300); // a late double count would show here
+        assertThat(observations(http2)).isEqualTo(5.0);
+        assertThat(nyx.spooledEvidence()).isZero();
       }
       try (Connection c = DriverManager.getConnection(direct, "postgres", "");
           PreparedStatement ps =
@@ -191,6 +205,11 @@ class DatabaseOutageTest {
         return rs.getInt(1);
       }
     }
+  }
+
+  private static double observations(HttpTestClient http) {
+    HttpTestClient.Reply r = http.get("/traits/kairos");
+    return r.status() == 200 ? r.json().at("/posterior/observations_total").asDouble() : -1;
   }
 
   private static double trials(HttpTestClient http) {

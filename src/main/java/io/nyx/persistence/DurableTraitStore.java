@@ -1,0 +1,240 @@
+package io.nyx.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nyx.learning.Calibration;
+import io.nyx.learning.LearningSettings;
+import io.nyx.learning.TraitChange;
+import io.nyx.learning.TraitEvidence;
+import io.nyx.learning.TraitPosterior;
+import io.nyx.learning.TraitStore;
+import io.nyx.learning.TraitWeight;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Trait learning that survives a database outage: evidence the database cannot take goes to a local
+ * spool (fsync'd) instead of waiting in memory, where a crash would lose it, and is applied in
+ * order when the database is back, or at the next start. Evidence adds up, so each spooled write
+ * carries an id recorded in {@code nyx_replayed_writes} in the same transaction: a replay cut short
+ * after a commit never applies it twice. While the database is away, {@link #observe} answers with
+ * the last weight it knows. Everything else goes straight to the database. Thread-safe.
+ */
+public final class DurableTraitStore implements TraitStore, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(DurableTraitStore.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CLAIM =
+      "INSERT INTO nyx_replayed_writes (id) VALUES (?) ON CONFLICT (id) DO NOTHING";
+
+  private final JdbcTraitStore store;
+  private final DataSource dataSource;
+  private final Supplier<UUID> ids;
+  private final ReplaySpool spool;
+  private final Map<String, TraitWeight> lastKnown = new ConcurrentHashMap<>();
+
+  public DurableTraitStore(
+      JdbcTraitStore store,
+      DataSource dataSource,
+      Path spoolDir,
+      Supplier<UUID> ids,
+      Duration retryInterval) {
+    this.store = store;
+    this.dataSource = dataSource;
+    this.ids = ids;
+    this.spool =
+        new ReplaySpool(
+            spoolDir.resolve("traits.spool"),
+            "trait evidence",
+            () -> true,
+            this::replay,
+            retryInterval);
+  }
+
+  /** Evidence on local disk waiting for the database. */
+  public int pending() {
+    return spool.pending();
+  }
+
+  @Override
+  public TraitWeight observe(
+      String name, TraitEvidence evidence, Instant at, String source, String reason) {
+    if (spool.pending() == 0) {
+      try {
+        return remember(store.observe(name, evidence, at, source, reason));
+      } catch (StoreException e) {
+        LOG.warning("database unavailable, spooling evidence for " + name + ": " + e.getMessage());
+      }
+    }
+    TraitWeight known = known(name);
+    ObjectNode o = frame("trait", name, evidence, at);
+    o.put("source", source);
+    o.put("reason", reason);
+    spool.append(bytes(o));
+    return known;
+  }
+
+  @Override
+  public TraitPosterior observeCluster(String name, int cluster, TraitEvidence e, Instant at) {
+    if (spool.pending() == 0) {
+      try {
+        return store.observeCluster(name, cluster, e, at);
+      } catch (StoreException ex) {
+        LOG.warning("database unavailable, spooling cluster evidence for " + name);
+      }
+    }
+    TraitWeight known = known(name);
+    ObjectNode o = frame("cluster", name, e, at);
+    o.put("cluster", cluster);
+    spool.append(bytes(o));
+    return TraitPosterior.initial(name, known.weight(), known.min(), known.max()).newCluster();
+  }
+
+  /** Only traits seen through this store are spooled; others are unknown, as the database says. */
+  private TraitWeight known(String name) {
+    TraitWeight w = lastKnown.get(name);
+    if (w == null) {
+      throw new java.util.NoSuchElementException("unknown trait " + name);
+    }
+    return w;
+  }
+
+  private TraitWeight remember(TraitWeight w) {
+    lastKnown.put(w.name(), w);
+    return w;
+  }
+
+  private ObjectNode frame(String kind, String name, TraitEvidence e, Instant at) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", ids.get().toString());
+    o.put("kind", kind);
+    o.put("name", name);
+    o.put("successes", e.successes());
+    o.put("trials", e.trials());
+    o.put("at", at.toString());
+    return o;
+  }
+
+  private static byte[] bytes(ObjectNode o) {
+    try {
+      return JSON.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new IllegalStateException("evidence is always serialisable", e);
+    }
+  }
+
+  /** One transaction per frame: claim its id, then apply it, or skip it if claimed before. */
+  private void replay(byte[] bytes) throws IOException {
+    JsonNode o = JSON.readTree(bytes);
+    UUID id = UUID.fromString(o.get("id").asText());
+    String name = o.get("name").asText();
+    TraitEvidence e = new TraitEvidence(o.get("successes").asDouble(), o.get("trials").asDouble());
+    Instant at = Instant.parse(o.get("at").asText());
+    Sql.inTransaction(
+        dataSource,
+        "replay of spooled evidence for " + name,
+        c -> {
+          if (claim(c, id)) {
+            apply(c, o, name, e, at);
+          }
+          return null;
+        });
+  }
+
+  private static boolean claim(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CLAIM)) {
+      s.setObject(1, id);
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  private void apply(Connection c, JsonNode o, String name, TraitEvidence e, Instant at)
+      throws SQLException {
+    if ("cluster".equals(o.get("kind").asText())) {
+      JdbcTraitStore.observeClusterIn(c, name, o.get("cluster").asInt(), e, at);
+      return;
+    }
+    try {
+      remember(
+          JdbcTraitStore.observeIn(
+              c, name, e, at, o.get("source").asText(), o.get("reason").asText()));
+    } catch (java.util.NoSuchElementException gone) {
+      LOG.warning("dropping spooled evidence for unknown trait " + name);
+    }
+  }
+
+  @Override
+  public void close() {
+    spool.close();
+  }
+
+  @Override
+  public void ensure(String name, double initialWeight, double min, double max) {
+    store.ensure(name, initialWeight, min, max);
+  }
+
+  @Override
+  public void configure(LearningSettings settings) {
+    store.configure(settings);
+  }
+
+  @Override
+  public LearningSettings settings() {
+    return store.settings();
+  }
+
+  @Override
+  public Map<String, TraitWeight> all() {
+    Map<String, TraitWeight> all = store.all();
+    all.values().forEach(this::remember);
+    return all;
+  }
+
+  @Override
+  public Optional<TraitWeight> find(String name) {
+    return store.find(name);
+  }
+
+  @Override
+  public Map<String, TraitPosterior> posteriors() {
+    return store.posteriors();
+  }
+
+  @Override
+  public Map<String, Map<Integer, TraitPosterior>> clusterPosteriors() {
+    return store.clusterPosteriors();
+  }
+
+  @Override
+  public TraitWeight update(String name, double delta, String source, String reason) {
+    return remember(store.update(name, delta, source, reason));
+  }
+
+  @Override
+  public TraitWeight set(String name, double weight, String source, String reason) {
+    return remember(store.set(name, weight, source, reason));
+  }
+
+  @Override
+  public List<TraitChange> history(String name, int limit) {
+    return store.history(name, limit);
+  }
+
+  @Override
+  public List<Calibration.Outcome> outcomes(String name, int limit) {
+    return store.outcomes(name, limit);
+  }
+}
