@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.IntSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -62,15 +61,10 @@ public final class DurableFeedback implements AutoCloseable {
    */
   public Result submit(UUID queryId, double rating, String comment) {
     Feedback fb = service.feedback(queryId, rating, comment);
-    if (spool.pending() == 0) {
-      try {
-        return new Applied(service.apply(fb));
-      } catch (StoreException e) {
-        LOG.log(Level.WARNING, "database unavailable, spooling feedback: " + e.getMessage());
-      }
-    }
-    spool.append(encode(fb));
-    return new Queued(fb);
+    return spool
+        .write(() -> service.apply(fb), () -> encode(fb))
+        .<Result>map(Applied::new)
+        .orElseGet(() -> new Queued(fb));
   }
 
   /** Feedback acknowledged as queued but not yet applied. */

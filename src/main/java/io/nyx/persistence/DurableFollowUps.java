@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.IntSupplier;
-import java.util.logging.Logger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +29,6 @@ import org.jspecify.annotations.Nullable;
  * spooled, {@code enqueue} and {@code save} return 0: the id is not known yet. Thread-safe.
  */
 public final class DurableFollowUps implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(DurableFollowUps.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<Scenario>> SCENARIOS = new TypeReference<>() {};
 
@@ -70,35 +69,27 @@ public final class DurableFollowUps implements AutoCloseable {
   }
 
   private long review(UUID queryId, String stage, RiskAssessment a, Instant at) {
-    if (spool.pending() == 0) {
-      try {
-        return reviews.enqueue(queryId, stage, a, at);
-      } catch (StoreException e) {
-        LOG.warning("database unavailable, spooling review of " + queryId + ": " + e.getMessage());
-      }
-    }
-    ObjectNode o = frame("review", queryId, at);
-    o.put("stage", stage);
-    o.set("assessment", JSON.valueToTree(a));
-    spool.append(bytes(o));
-    return 0;
+    Supplier<byte[]> frame =
+        () -> {
+          ObjectNode o = frame("review", queryId, at);
+          o.put("stage", stage);
+          o.set("assessment", JSON.valueToTree(a));
+          return bytes(o);
+        };
+    return spool.write(() -> reviews.enqueue(queryId, stage, a, at), frame).orElse(0L);
   }
 
   private long prediction(
       UUID queryId, @Nullable String specialist, String text, List<Scenario> s, Instant at) {
-    if (spool.pending() == 0) {
-      try {
-        return predictions.save(queryId, specialist, text, s, at);
-      } catch (StoreException e) {
-        LOG.warning("database unavailable, spooling prediction of " + queryId + ": " + e);
-      }
-    }
-    ObjectNode o = frame("prediction", queryId, at);
-    o.put("specialist", specialist);
-    o.put("text", text);
-    o.set("scenarios", JSON.valueToTree(s));
-    spool.append(bytes(o));
-    return 0;
+    Supplier<byte[]> frame =
+        () -> {
+          ObjectNode o = frame("prediction", queryId, at);
+          o.put("specialist", specialist);
+          o.put("text", text);
+          o.set("scenarios", JSON.valueToTree(s));
+          return bytes(o);
+        };
+    return spool.write(() -> predictions.save(queryId, specialist, text, s, at), frame).orElse(0L);
   }
 
   private void replay(byte[] frame) throws IOException {

@@ -51,18 +51,28 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
 
   @Override
   public void append(QueryRecord record) {
-    if (pending == 0) {
-      try {
-        primary.append(record);
-        return;
-      } catch (StoreException e) {
-        LOG.log(
-            Level.WARNING,
-            "database unavailable, spooling rows to " + spool.path() + ": " + e.getMessage());
-      }
+    if (pending == 0 && direct(record)) {
+      return;
     }
     synchronized (lock) {
+      // The spool may have drained while this caller waited for the lock (a replay holds it):
+      // write directly again, or under steady load every later row would join the spool too.
+      if (pending == 0 && direct(record)) {
+        return;
+      }
       spoolOne(record);
+    }
+  }
+
+  private boolean direct(QueryRecord record) {
+    try {
+      primary.append(record);
+      return true;
+    } catch (StoreException e) {
+      LOG.log(
+          Level.WARNING,
+          "database unavailable, spooling rows to " + spool.path() + ": " + e.getMessage());
+      return false;
     }
   }
 

@@ -72,35 +72,33 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
   @Override
   public TraitWeight observe(
       String name, TraitEvidence evidence, Instant at, String source, String reason) {
-    if (spool.pending() == 0) {
-      try {
-        return remember(store.observe(name, evidence, at, source, reason));
-      } catch (StoreException e) {
-        LOG.warning("database unavailable, spooling evidence for " + name + ": " + e.getMessage());
-      }
-    }
-    TraitWeight known = known(name);
-    ObjectNode o = frame("trait", name, evidence, at);
-    o.put("source", source);
-    o.put("reason", reason);
-    spool.append(bytes(o));
-    return known;
+    Supplier<byte[]> frame =
+        () -> {
+          ObjectNode o = frame("trait", name, evidence, at);
+          o.put("source", source);
+          o.put("reason", reason);
+          return bytes(o);
+        };
+    return spool
+        .write(() -> remember(store.observe(name, evidence, at, source, reason)), frame)
+        .orElseGet(() -> known(name)); // spooled: the last weight known
   }
 
   @Override
   public TraitPosterior observeCluster(String name, int cluster, TraitEvidence e, Instant at) {
-    if (spool.pending() == 0) {
-      try {
-        return store.observeCluster(name, cluster, e, at);
-      } catch (StoreException ex) {
-        LOG.warning("database unavailable, spooling cluster evidence for " + name);
-      }
-    }
-    TraitWeight known = known(name);
-    ObjectNode o = frame("cluster", name, e, at);
-    o.put("cluster", cluster);
-    spool.append(bytes(o));
-    return TraitPosterior.initial(name, known.weight(), known.min(), known.max()).newCluster();
+    Supplier<byte[]> frame =
+        () -> {
+          ObjectNode o = frame("cluster", name, e, at);
+          o.put("cluster", cluster);
+          return bytes(o);
+        };
+    return spool
+        .write(() -> store.observeCluster(name, cluster, e, at), frame)
+        .orElseGet(() -> placeholder(known(name))); // spooled: the learner ignores the result
+  }
+
+  private static TraitPosterior placeholder(TraitWeight w) {
+    return TraitPosterior.initial(w.name(), w.weight(), w.min(), w.max()).newCluster();
   }
 
   /** Only traits seen through this store are spooled; others are unknown, as the database says. */

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,15 +50,44 @@ final class ReplaySpool implements AutoCloseable {
     return pending;
   }
 
-  /** Forces {@code frame} to disk behind the frames already waiting. */
-  void append(byte[] frame) {
+  /**
+   * Writes through {@code direct} while nothing waits in the spool; otherwise, or when the database
+   * fails, forces {@code frame} to disk behind the frames already waiting. A caller that finds the
+   * spool just drained (it waited on the lock while the replay ran) writes directly again, so the
+   * spool empties under steady load instead of taking every later write too.
+   *
+   * @return the direct result, or empty when the write was spooled
+   */
+  <T> Optional<T> write(Supplier<T> direct, Supplier<byte[]> frame) {
+    if (pending == 0) {
+      Optional<T> done = tryDirect(direct);
+      if (done.isPresent()) {
+        return done;
+      }
+    }
     synchronized (lock) {
+      if (pending == 0) {
+        Optional<T> done = tryDirect(direct);
+        if (done.isPresent()) {
+          return done;
+        }
+      }
       try {
-        file.append(frame);
+        file.append(frame.get());
         pending++;
+        return Optional.empty();
       } catch (IOException e) {
         throw new StoreException(what + " spool append to " + file.path(), e);
       }
+    }
+  }
+
+  private <T> Optional<T> tryDirect(Supplier<T> direct) {
+    try {
+      return Optional.of(direct.get());
+    } catch (StoreException e) {
+      LOG.log(Level.WARNING, "database unavailable, spooling " + what + ": " + e.getMessage());
+      return Optional.empty();
     }
   }
 

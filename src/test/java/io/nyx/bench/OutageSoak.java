@@ -95,11 +95,16 @@ public final class OutageSoak {
         System.out.printf(
             "t=%ds: PostgreSQL started again, %d rows in the spool%n",
             (back - t0) / 1_000_000_000L, nyx.spooledRows());
-        while (nyx.spooledRows() > 0) {
+        long drained =
+            0; // every spool empty, and still empty a second later: back to direct writes
+        while (drained == 0 || System.nanoTime() - drained < 1_000_000_000L) {
           Thread.sleep(50);
+          int left = nyx.spooledRows() + nyx.spooledFollowUps() + nyx.spooledEvidence();
+          drained = left > 0 ? 0 : drained == 0 ? System.nanoTime() : drained;
         }
         System.out.printf(
-            "spool replayed %.1f s after the restart%n", (System.nanoTime() - back) / 1e9);
+            "spools (rows, follow-ups, evidence) empty for good %.1f s after the restart%n",
+            (drained - back) / 1e9);
         Thread.sleep(
             Duration.ofNanos(Math.max(0, t0 + seconds * 1_000_000_000L - System.nanoTime())));
         loading.set(false);
@@ -139,6 +144,18 @@ public final class OutageSoak {
             "acknowledged %d, recorded %d, lost %d, stored twice %d%n",
             acknowledged.size(), rs.getInt(1), acknowledged.size() - rs.getInt(1), rs.getInt(2));
       }
+    }
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT (SELECT sum(trials) FROM nyx_trait_weights),"
+                    + " (SELECT 0.25 * count(*) FROM nyx_synthetic_specialist_queries"
+                    + "   WHERE status = 'ok' AND specialist IS NOT NULL)");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      System.out.printf(
+          "trait evidence applied %.2f observations; answered rows imply %.2f%n",
+          rs.getDouble(1), rs.getDouble(2));
     }
   }
 
