@@ -1,5 +1,6 @@
 package io.nyx.config;
 
+import io.nyx.learning.ClusterBandit;
 import io.nyx.learning.LearningSettings;
 import io.nyx.learning.ThompsonExplorer;
 import java.time.Duration;
@@ -114,6 +115,11 @@ public record TraitConfig(
   public LearningSettings learning() {
     return new LearningSettings(
         priorStrength, seconds(halfLifeS), maxStep, hysteresis, seconds(pinS));
+  }
+
+  /** The contextual bandit that decides routed queries of a cluster (with clusters above 0). */
+  public ClusterBandit bandit() {
+    return new ClusterBandit(clusterMinEvidence);
   }
 
   public ThompsonExplorer explorer() {
