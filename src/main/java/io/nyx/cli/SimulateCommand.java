@@ -110,7 +110,8 @@ final class SimulateCommand implements Command {
               traits.explorer(),
               Duration.ofSeconds(1),
               router.clusters(traits.clusters(), TraitConfig.CLUSTER_SEED),
-              traits.bandit());
+              traits.bandit(),
+              traits.banditMargin());
       r = sim.run(steps, drift, store, new SplittableRandom(seed));
     }
     report(r, drift, store, out);

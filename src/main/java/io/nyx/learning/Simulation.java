@@ -122,6 +122,7 @@ public final class Simulation {
   private final Duration tick;
   private final QueryClusters clusters;
   private final ClusterBandit bandit;
+  private final double margin;
 
   /** Without query clusters: one posterior per specialist. */
   public Simulation(
@@ -139,10 +140,13 @@ public final class Simulation {
         explorer,
         tick,
         QueryClusters.NONE,
-        new ClusterBandit(0));
+        new ClusterBandit(0),
+        1);
   }
 
   /**
+   * @param margin the bandit's candidates are within this of the best similarity ({@link
+   *     Router#admissible})
    * @param clusters kinds of query; with clusters the {@code bandit} decides (each answer, the base
    *     model's too, teaches the posterior of its arm in the query's cluster), without them the
    *     router and the {@code explorer}
@@ -155,9 +159,11 @@ public final class Simulation {
       ThompsonExplorer explorer,
       Duration tick,
       QueryClusters clusters,
-      ClusterBandit bandit) {
+      ClusterBandit bandit,
+      double margin) {
     this.clusters = clusters;
     this.bandit = bandit;
+    this.margin = margin;
     this.router = router;
     this.items = List.copyOf(items);
     this.rates = rates;
@@ -192,7 +198,7 @@ public final class Simulation {
       Item item = items.get(rng.nextInt(items.size()));
       Instant now = t0.plus(tick.multipliedBy(t));
       int cluster = clusterOf.computeIfAbsent(item.text(), clusters::of);
-      List<String> allowed = admits.computeIfAbsent(item.text(), router::admissible);
+      List<String> allowed = admits.computeIfAbsent(item.text(), q -> router.admissible(q, margin));
       Optional<String> chosen = decide(item, cluster, allowed, store, now, rng);
       String arm = chosen.orElse(BASE);
       double p = rate(drift, t, arm, item.label());

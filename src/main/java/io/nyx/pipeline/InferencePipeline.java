@@ -177,7 +177,7 @@ public final class InferencePipeline {
           .choose(
               p.traitConfig().bandit(),
               cluster,
-              p.router().admissible(req.query()),
+              p.router().admissible(req.query(), p.traitConfig().banditMargin()),
               route.specialist());
     }
     return p.weights().explore(route.scores(), route.specialist());

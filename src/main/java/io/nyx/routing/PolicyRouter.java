@@ -64,8 +64,8 @@ public final class PolicyRouter implements Router {
    * route is not the learner's to change.
    */
   @Override
-  public List<String> admissible(String query) {
-    return semantic.admissible(query).stream()
+  public List<String> admissible(String query, double margin) {
+    return semantic.admissible(query, margin).stream()
         .filter(n -> !settings.disabled().contains(n))
         .toList();
   }

@@ -18,8 +18,9 @@ public interface Router {
 
   /**
    * The specialists a learned choice may send {@code query} to, whatever the trait weights: those
-   * that fit it (similarity at or above the abstain threshold) and are not disabled. Empty for an
-   * out-of-scope query, which only the base model may answer.
+   * that fit it (similarity at or above the abstain threshold, and within {@code margin} of the
+   * best similarity) and are not disabled. Empty for an out-of-scope query, which only the base
+   * model may answer.
    */
-  List<String> admissible(String query);
+  List<String> admissible(String query, double margin);
 }

@@ -137,18 +137,20 @@ public final class SemanticRouter implements Router {
 
   /**
    * The specialists a learned choice may send {@code query} to: those whose similarity sim_i
-   * reaches the abstain threshold, in configuration order; empty for a blank or out-of-scope query.
-   * Independent of trait weights, so the set is the same whatever was learned.
+   * reaches the abstain threshold and is within {@code margin} of the best similarity, in
+   * configuration order; empty for a blank or out-of-scope query. Independent of trait weights, so
+   * the set is the same whatever was learned.
    */
   @Override
-  public List<String> admissible(String query) {
+  public List<String> admissible(String query, double margin) {
     if (isBlank(query)) {
       return List.of();
     }
     double[] sims = similarities(embedder.embed(query));
+    double top = Arrays.stream(sims).max().orElse(0);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < sims.length; i++) {
-      if (sims[i] >= threshold) {
+      if (sims[i] >= threshold && sims[i] >= top - margin) {
         out.add(names[i]);
       }
     }

@@ -44,7 +44,7 @@ class SimulationTest {
     }
 
     @Override
-    public List<String> admissible(String query) {
+    public List<String> admissible(String query, double margin) {
       return sims.get(query).entrySet().stream()
           .filter(e -> e.getValue() >= 0.3)
           .map(Map.Entry::getKey)

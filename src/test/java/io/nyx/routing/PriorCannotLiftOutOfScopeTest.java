@@ -62,9 +62,9 @@ class PriorCannotLiftOutOfScopeTest {
   @Test
   void aLearnedChoiceCannotSendANearMissQueryToASpecialist() {
     String near = "What is the best way to season a cast iron pan?";
-    assertThat(router.admissible(near)).as("the bandit's arms: base model only").isEmpty();
+    assertThat(router.admissible(near, 1)).as("the bandit's arms: base model only").isEmpty();
     String fits = "What did I tell you about my sister's wedding last spring?";
-    assertThat(router.admissible(fits)).contains("mnemosyne");
+    assertThat(router.admissible(fits, 1)).contains("mnemosyne");
   }
 
   @Test
@@ -84,7 +84,8 @@ class PriorCannotLiftOutOfScopeTest {
     for (int i = 0; i < 100; i++) {
       assertThat(
               new io.nyx.learning.ClusterBandit(0)
-                  .choose(0, router.admissible(near), java.util.Optional.empty(), state, now, rng))
+                  .choose(
+                      0, router.admissible(near, 1), java.util.Optional.empty(), state, now, rng))
           .isEmpty();
     }
   }
