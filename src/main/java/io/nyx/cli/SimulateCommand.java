@@ -142,9 +142,9 @@ final class SimulateCommand implements Command {
       out.printf("regret vs oracle in quarter %d: %.1f%n", q, r.regretOracle()[b] - start);
     }
     out.println(
-        "cumulative regret at step: vs oracle / vs reachable oracle / vs best per-cluster fixed"
+        "cumulative regret at step: vs oracle / vs reachable oracle / vs best per-context fixed"
             + (r.clusterGreedy() ? " (greedy ranking)" : "")
-            + " / vs best fixed / vs static");
+            + " / vs best fixed arm / vs static");
     for (int c = 500; c <= n; c *= 2) {
       out.printf(
           "  %6d: %8.1f / %8.1f / %8.1f / %8.1f / %8.1f%n",
@@ -158,7 +158,7 @@ final class SimulateCommand implements Command {
     if (n >= 1000) {
       int h = n / 2;
       out.printf(
-          "regret growth over the last doubling, R(%d)/R(%d): vs oracle %.2f, vs per-cluster"
+          "regret growth over the last doubling, R(%d)/R(%d): vs oracle %.2f, vs per-context"
               + " fixed %.2f (2 = linear, 1 = no new regret)%n",
           n,
           h,

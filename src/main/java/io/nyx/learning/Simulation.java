@@ -27,11 +27,12 @@ import java.util.random.RandomGenerator;
  *   regret vs cluster(t)    = sum of p[pi_c(query)][label] - p[arm][label]
  * </pre>
  *
- * pi_c is the best fixed per-cluster choice in hindsight ({@link ClusterComparator}): per query
- * cluster a ranking of the arms, each query going to the highest-ranked arm allowed for it (its
- * admissible specialists and the base model). It sees what a per-cluster learner sees, so regret
- * against it is what the learner has not yet learned; without query clusters it is the best single
- * ranking.
+ * pi_c is the best fixed choice per context in hindsight ({@link ClusterComparator}). With query
+ * clusters a context is what the bandit conditions on ({@link BanditContext}: the query's cluster
+ * and the arms allowed for it, its admissible specialists and the base model), so pi_c is the best
+ * arm per context: it sees what the learner sees, and regret against it is what the learner has not
+ * yet learned. Without clusters all queries share one context and pi_c is the best single ranking
+ * of the arms, each query going to the highest-ranked arm allowed for it.
  *
  * <p>R(query), the arms routing can reach for that query with some trait weights, is found by
  * asking the router once per arm: specialist s is reachable when it is chosen with s at its maximum
@@ -197,8 +198,9 @@ public final class Simulation {
     for (int t = 0; t < steps; t++) {
       Item item = items.get(rng.nextInt(items.size()));
       Instant now = t0.plus(tick.multipliedBy(t));
-      int cluster = clusterOf.computeIfAbsent(item.text(), clusters::of);
       List<String> allowed = admits.computeIfAbsent(item.text(), q -> router.admissible(q, margin));
+      int cluster =
+          clusterOf.computeIfAbsent(item.text(), q -> BanditContext.of(clusters.of(q), allowed));
       Optional<String> chosen = decide(item, cluster, allowed, store, now, rng);
       String arm = chosen.orElse(BASE);
       double p = rate(drift, t, arm, item.label());

@@ -89,7 +89,7 @@ public final class InferencePipeline {
     ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
     TimeReading time = kairos.read(req.query(), now, zone);
     RiskAssessment risk = screen(req.query());
-    int cluster = p.clusters().of(req.query());
+    int cluster = banditContext(req);
     RouteDecision route = route(req, cluster);
     String eleos = risk.flagged() ? safetySpecialist() : "";
     Plan plan = eleos.isEmpty() ? plan(route, cluster, req) : specialistPlan(eleos, req);
@@ -159,6 +159,19 @@ public final class InferencePipeline {
       return basePlan(req);
     }
     return specialistPlan(name.get(), req);
+  }
+
+  /**
+   * The query's bandit context ({@link io.nyx.learning.BanditContext}: its k-means cluster and the
+   * specialists that may answer it), or −1 without clusters. Recorded with the row as its cluster.
+   */
+  private int banditContext(InferenceRequest req) {
+    int cluster = p.clusters().of(req.query());
+    if (cluster < 0) {
+      return -1;
+    }
+    List<String> admissible = p.router().admissible(req.query(), p.traitConfig().banditMargin());
+    return io.nyx.learning.BanditContext.of(cluster, admissible);
   }
 
   /**

@@ -118,4 +118,16 @@ class ClusterBanditTest {
     assertThat(counts(new ClusterBandit(2), s, BOTH, Optional.of("eleos"), 200))
         .containsExactly(Map.entry("base", 101), Map.entry("kairos", 99));
   }
+
+  @Test
+  void aContextIsTheClusterWithItsCandidateSetTheSameOnEveryReplica() {
+    int id = BanditContext.of(3, List.of("kairos", "eleos"));
+    assertThat(id).isEqualTo(BanditContext.of(3, List.of("eleos", "kairos"))).isNotNegative();
+    assertThat(BanditContext.of(3, List.of("kairos"))).isNotEqualTo(id);
+    assertThat(BanditContext.of(4, List.of("eleos", "kairos"))).isNotEqualTo(id);
+    assertThat(BanditContext.of(-1, List.of("kairos"))).isEqualTo(-1);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update("3|eleos,kairos".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(id).isEqualTo((int) (crc.getValue() & 0x7fffffff));
+  }
 }
