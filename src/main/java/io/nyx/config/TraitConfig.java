@@ -33,10 +33,14 @@ public record TraitConfig(
     double clusterMinEvidence,
     double banditMargin) {
   /**
-   * Query clusters for per-cluster posteriors (k-means over the exemplars); 0 = off. Off by
-   * default: in {@code nyx simulate} 32 clusters lower regret vs static routing about 2-3x, but
-   * with the default half-life a cluster holds too little evidence to notice a degrading
-   * specialist.
+   * Query clusters for the contextual bandit (k-means over the exemplars); 0 = off. Off by default,
+   * measured with {@code nyx simulate} (seed 42): on stationary streams (half_life_s 0) with
+   * specialists good on some labels and bad on others, 8 clusters beat static routing by 550 and
+   * 912 expected successes over 8,000 requests (default and many-intents sets) against 46 and 163
+   * without clusters, with regret against the best fixed arm per context growing logarithmically.
+   * But with the default 300 s half-life a context holds too little evidence to stop exploring, so
+   * on the shipped rates with a degrading specialist it ends 58 behind static routing (instead of
+   * 15.5 ahead) and takes 334 requests instead of 163 to restore a healed specialist's traffic.
    */
   public static final int DEFAULT_CLUSTERS = 0;
 
