@@ -110,7 +110,8 @@ final class SimulateCommand implements Command {
               traits.explorer(),
               Duration.ofSeconds(1),
               router.clusters(traits.clusters(), TraitConfig.CLUSTER_SEED),
-              traits.clusterMinEvidence());
+              traits.bandit(),
+              traits.banditMargin());
       r = sim.run(steps, drift, store, new SplittableRandom(seed));
     }
     report(r, drift, store, out);
@@ -141,15 +142,28 @@ final class SimulateCommand implements Command {
       out.printf("regret vs oracle in quarter %d: %.1f%n", q, r.regretOracle()[b] - start);
     }
     out.println(
-        "cumulative regret at step: vs oracle / vs reachable oracle / vs best fixed / vs static");
+        "cumulative regret at step: vs oracle / vs reachable oracle / vs best per-context fixed"
+            + (r.clusterGreedy() ? " (greedy ranking)" : "")
+            + " / vs best fixed arm / vs static");
     for (int c = 500; c <= n; c *= 2) {
       out.printf(
-          "  %6d: %8.1f / %8.1f / %8.1f / %8.1f%n",
+          "  %6d: %8.1f / %8.1f / %8.1f / %8.1f / %8.1f%n",
           c,
           r.regretOracle()[c - 1],
           r.regretReachable()[c - 1],
+          r.regretCluster()[c - 1],
           r.regretBestFixed()[c - 1],
           r.regretStatic()[c - 1]);
+    }
+    if (n >= 1000) {
+      int h = n / 2;
+      out.printf(
+          "regret growth over the last doubling, R(%d)/R(%d): vs oracle %.2f, vs per-context"
+              + " fixed %.2f (2 = linear, 1 = no new regret)%n",
+          n,
+          h,
+          r.regretOracle()[n - 1] / r.regretOracle()[h - 1],
+          r.regretCluster()[n - 1] / r.regretCluster()[h - 1]);
     }
     int beat = -1;
     for (int t = 0; t < n && beat < 0; t++) {

@@ -205,7 +205,8 @@ public final class ConfigLoader {
             "pin_s",
             "explore",
             "clusters",
-            "cluster_min_evidence"));
+            "cluster_min_evidence",
+            "bandit_margin"));
     TraitConfig d = TraitConfig.DEFAULT;
     return new TraitConfig(
         t.number("min", d.min()),
@@ -219,7 +220,8 @@ public final class ConfigLoader {
         t.number("pin_s", d.pinS()),
         t.number("explore", d.explore()),
         t.integer("clusters", d.clusters()),
-        t.number("cluster_min_evidence", d.clusterMinEvidence()));
+        t.number("cluster_min_evidence", d.clusterMinEvidence()),
+        t.number("bandit_margin", d.banditMargin()));
   }
 
   private static ContextConfig context(YamlTree t) {

@@ -94,7 +94,11 @@ public final class BatchingTraitLearner implements TraitLearner {
 
   private void apply(InCluster key, TraitEvidence sum) {
     try {
-      store.observeCluster(key.trait(), key.cluster(), sum, clock.instant());
+      if (key.trait().equals(TraitStore.BASE)) {
+        store.observeBase(key.cluster(), sum, clock.instant());
+      } else {
+        store.observeCluster(key.trait(), key.cluster(), sum, clock.instant());
+      }
     } catch (java.util.NoSuchElementException e) {
       LOG.log(Level.WARNING, "dropping reward for unknown trait " + key.trait());
     } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ public final class MemoryTraitStore implements TraitStore {
   private final Map<String, TraitPosterior> traits = new TreeMap<>();
   private final Map<String, List<TraitChange>> history = new LinkedHashMap<>();
   private final Map<String, Map<Integer, TraitPosterior>> clusters = new TreeMap<>();
+  private final Map<Integer, TraitPosterior> base = new TreeMap<>();
   private LearningSettings settings = LearningSettings.DEFAULT;
 
   /**
@@ -79,6 +80,24 @@ public final class MemoryTraitStore implements TraitStore {
     TraitPosterior next = old.pinnedUntil(trait.pinnedUntil()).observe(e, at, settings);
     mine.put(cluster, next);
     return next;
+  }
+
+  @Override
+  public synchronized TraitPosterior observeBase(int cluster, TraitEvidence e, Instant at) {
+    TraitPosterior old = base.getOrDefault(cluster, baseCluster());
+    TraitPosterior next = old.observe(e, at, settings);
+    base.put(cluster, next);
+    return next;
+  }
+
+  /** The base model's posterior in a new cluster: the neutral prior, no evidence. */
+  static TraitPosterior baseCluster() {
+    return TraitPosterior.initial(BASE, ClusterBandit.BASE_PRIOR, 0, 1);
+  }
+
+  @Override
+  public synchronized Map<Integer, TraitPosterior> baseClusters() {
+    return new TreeMap<>(base);
   }
 
   @Override

@@ -24,11 +24,19 @@ import java.util.random.RandomGenerator;
  *   regret vs static(t)     = sum of p[static arm][label] - p[arm][label]   (router, initial weights)
  *   regret vs best fixed(t) = sum of p[a*][label] - p[arm][label], a* the best single arm overall
  *   regret vs reachable(t)  = sum of max over a in R(query) of p[a][label] - p[arm][label]
+ *   regret vs cluster(t)    = sum of p[pi_c(query)][label] - p[arm][label]
  * </pre>
  *
- * R(query), the arms routing can reach for that query with some trait weights, is found by asking
- * the router once per arm: specialist s is reachable when it is chosen with s at its maximum weight
- * and every other at its minimum; the base model when the router abstains with all at their
+ * pi_c is the best fixed choice per context in hindsight ({@link ClusterComparator}). With query
+ * clusters a context is what the bandit conditions on ({@link BanditContext}: the query's cluster
+ * and the arms allowed for it, its admissible specialists and the base model), so pi_c is the best
+ * arm per context: it sees what the learner sees, and regret against it is what the learner has not
+ * yet learned. Without clusters all queries share one context and pi_c is the best single ranking
+ * of the arms, each query going to the highest-ranked arm allowed for it.
+ *
+ * <p>R(query), the arms routing can reach for that query with some trait weights, is found by
+ * asking the router once per arm: specialist s is reachable when it is chosen with s at its maximum
+ * weight and every other at its minimum; the base model when the router abstains with all at their
  * minimum. The oracle may pick an arm no weight can make the router choose (a specialist good at
  * queries it does not fit), so regret vs oracle keeps a part no learner can remove; regret vs
  * reachable is what learning weights can win back.
@@ -72,6 +80,8 @@ public final class Simulation {
       double[] regretReachable,
       double[] regretStatic,
       double[] regretBestFixed,
+      double[] regretCluster,
+      boolean clusterGreedy,
       String bestFixed,
       boolean[] driftArmChosen,
       Map<String, Integer> traffic) {
@@ -112,7 +122,8 @@ public final class Simulation {
   private final ThompsonExplorer explorer;
   private final Duration tick;
   private final QueryClusters clusters;
-  private final double minEvidence;
+  private final ClusterBandit bandit;
+  private final double margin;
 
   /** Without query clusters: one posterior per specialist. */
   public Simulation(
@@ -122,13 +133,24 @@ public final class Simulation {
       List<String> specialists,
       ThompsonExplorer explorer,
       Duration tick) {
-    this(router, items, rates, specialists, explorer, tick, QueryClusters.NONE, 0);
+    this(
+        router,
+        items,
+        rates,
+        specialists,
+        explorer,
+        tick,
+        QueryClusters.NONE,
+        new ClusterBandit(0),
+        1);
   }
 
   /**
-   * @param clusters kinds of query; each answer also teaches its specialist's posterior in the
-   *     query's cluster, and routing uses it once it holds {@code minEvidence} observations ({@link
-   *     ClusterPriors})
+   * @param margin the bandit's candidates are within this of the best similarity ({@link
+   *     Router#admissible})
+   * @param clusters kinds of query; with clusters the {@code bandit} decides (each answer, the base
+   *     model's too, teaches the posterior of its arm in the query's cluster), without them the
+   *     router and the {@code explorer}
    */
   public Simulation(
       Router router,
@@ -138,9 +160,11 @@ public final class Simulation {
       ThompsonExplorer explorer,
       Duration tick,
       QueryClusters clusters,
-      double minEvidence) {
+      ClusterBandit bandit,
+      double margin) {
     this.clusters = clusters;
-    this.minEvidence = minEvidence;
+    this.bandit = bandit;
+    this.margin = margin;
     this.router = router;
     this.items = List.copyOf(items);
     this.rates = rates;
@@ -157,6 +181,8 @@ public final class Simulation {
     Map<String, Optional<String>> staticChoice = new HashMap<>();
     Map<String, Integer> clusterOf = new HashMap<>();
     Map<String, List<String>> reach = new HashMap<>();
+    Map<String, List<String>> admits = new HashMap<>();
+    ClusterComparator comparator = new ClusterComparator();
     double[] reachable = new double[steps];
     double cumReachable = 0;
     Map<String, Double> initial = weights(store);
@@ -172,24 +198,15 @@ public final class Simulation {
     for (int t = 0; t < steps; t++) {
       Item item = items.get(rng.nextInt(items.size()));
       Instant now = t0.plus(tick.multipliedBy(t));
-      int cluster = clusterOf.computeIfAbsent(item.text(), clusters::of);
-      RouteDecision d =
-          router.route(
-              item.text(),
-              ClusterPriors.weights(
-                  store.posteriors(), store.clusterPosteriors(), cluster, minEvidence, now));
-      Optional<String> chosen =
-          explorer.choose(d.scores(), d.specialist(), store.posteriors(), store.settings(), rng);
+      List<String> allowed = admits.computeIfAbsent(item.text(), q -> router.admissible(q, margin));
+      int cluster =
+          clusterOf.computeIfAbsent(item.text(), q -> BanditContext.of(clusters.of(q), allowed));
+      Optional<String> chosen = decide(item, cluster, allowed, store, now, rng);
       String arm = chosen.orElse(BASE);
       double p = rate(drift, t, arm, item.label());
       boolean success = rng.nextDouble() < p;
-      if (chosen.isPresent()) {
-        TraitEvidence e = new TraitEvidence(success ? 1 : 0, 1);
-        store.observe(arm, e, now, "sim", "");
-        if (cluster >= 0) {
-          store.observeCluster(arm, cluster, e, now);
-        }
-      }
+      learn(chosen, cluster, new TraitEvidence(success ? 1 : 0, 1), store, now);
+      comparator.add(cluster, allowedRates(allowed, drift, t, item.label()));
       traffic.merge(arm, 1, Integer::sum);
       driftChosen[t] = drift.isPresent() && drift.get().arm().equals(arm);
       String st =
@@ -216,7 +233,48 @@ public final class Simulation {
       stat[t] = cumStatic;
       learner[t] = cumLearner;
     }
-    return result(oracle, reachable, stat, fixed, learner, driftChosen, traffic);
+    return result(oracle, reachable, stat, fixed, learner, comparator.best(), driftChosen, traffic);
+  }
+
+  /** With clusters the bandit's choice; without, the router's (exploration may override). */
+  private Optional<String> decide(
+      Item item,
+      int cluster,
+      List<String> allowed,
+      MemoryTraitStore store,
+      Instant now,
+      RandomGenerator rng) {
+    RouteDecision d = router.route(item.text(), weights(store));
+    if (cluster < 0) {
+      return explorer.choose(d.scores(), d.specialist(), store.posteriors(), store.settings(), rng);
+    }
+    ClusterBandit.State state =
+        new ClusterBandit.State(
+            store.posteriors(), store.clusterPosteriors(), store.baseClusters(), store.settings());
+    return bandit.choose(cluster, allowed, d.specialist(), state, now, rng);
+  }
+
+  private static void learn(
+      Optional<String> chosen, int cluster, TraitEvidence e, MemoryTraitStore store, Instant now) {
+    if (chosen.isPresent()) {
+      store.observe(chosen.get(), e, now, "sim", "");
+      if (cluster >= 0) {
+        store.observeCluster(chosen.get(), cluster, e, now);
+      }
+    } else if (cluster >= 0) {
+      store.observeBase(cluster, e, now);
+    }
+  }
+
+  /** Expected reward of each arm allowed for the query (its admissible specialists and base). */
+  private Map<Integer, Double> allowedRates(
+      List<String> allowed, Optional<Drift> drift, int t, String label) {
+    Map<Integer, Double> r = new HashMap<>();
+    for (String a : allowed) {
+      r.put(arms.indexOf(a), rate(drift, t, a, label));
+    }
+    r.put(arms.indexOf(BASE), rate(drift, t, BASE, label));
+    return r;
   }
 
   /** The arms some trait weights make the router choose for {@code query} (class Javadoc). */
@@ -244,6 +302,7 @@ public final class Simulation {
       double[] stat,
       double[][] fixed,
       double[] learner,
+      ClusterComparator.Best cluster,
       boolean[] driftChosen,
       Map<String, Integer> traffic) {
     int steps = learner.length;
@@ -257,13 +316,26 @@ public final class Simulation {
     double[] rReachable = new double[steps];
     double[] rStatic = new double[steps];
     double[] rFixed = new double[steps];
+    double[] rCluster = new double[steps];
+    double cum = 0;
     for (int t = 0; t < steps; t++) {
+      cum += cluster.rewards()[t];
+      rCluster[t] = cum - learner[t];
       rOracle[t] = oracle[t] - learner[t];
       rReachable[t] = reachable[t] - learner[t];
       rStatic[t] = stat[t] - learner[t];
       rFixed[t] = fixed[best][t] - learner[t];
     }
-    return new Result(rOracle, rReachable, rStatic, rFixed, arms.get(best), driftChosen, traffic);
+    return new Result(
+        rOracle,
+        rReachable,
+        rStatic,
+        rFixed,
+        rCluster,
+        cluster.greedy(),
+        arms.get(best),
+        driftChosen,
+        traffic);
   }
 
   private double rate(Optional<Drift> drift, int t, String arm, String label) {

@@ -50,6 +50,21 @@ public interface TraitStore {
    */
   TraitPosterior observeCluster(String name, int cluster, TraitEvidence evidence, Instant at);
 
+  /**
+   * Learning of the base model (the answer when routing abstains) per query cluster, for {@link
+   * ClusterBandit}: the same rules as {@link #observeCluster} from the neutral prior {@link
+   * ClusterBandit#BASE_PRIOR}, without pin. Atomic per cluster.
+   *
+   * @return the base model's posterior in the cluster after the update
+   */
+  TraitPosterior observeBase(int cluster, TraitEvidence evidence, Instant at);
+
+  /** The base model's posterior per query cluster. */
+  Map<Integer, TraitPosterior> baseClusters();
+
+  /** The name the base model's posteriors carry (not a valid specialist name). */
+  String BASE = "(base)";
+
   /** Every trait's posteriors per query cluster: trait → cluster → posterior. */
   Map<String, Map<Integer, TraitPosterior>> clusterPosteriors();
 

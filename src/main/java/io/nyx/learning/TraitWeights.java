@@ -3,6 +3,7 @@ package io.nyx.learning;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -24,6 +25,7 @@ public final class TraitWeights {
   private volatile Map<String, Double> snapshot = Map.of();
   private volatile Map<String, TraitPosterior> posteriors = Map.of();
   private volatile Map<String, Map<Integer, TraitPosterior>> clusters = Map.of();
+  private volatile Map<Integer, TraitPosterior> base = Map.of();
 
   /** Clock millis after which the snapshot is stale; MIN_VALUE = never loaded. */
   private volatile long staleAtMillis = Long.MIN_VALUE;
@@ -90,11 +92,13 @@ public final class TraitWeights {
     try {
       Map<String, TraitPosterior> fresh = store.posteriors();
       Map<String, Map<Integer, TraitPosterior>> inClusters = store.clusterPosteriors();
+      Map<Integer, TraitPosterior> inBase = store.baseClusters();
       Map<String, Double> w = new HashMap<>();
       fresh.forEach((name, p) -> w.put(name, p.weight()));
       snapshot = Map.copyOf(w);
       posteriors = Map.copyOf(fresh);
       clusters = Map.copyOf(inClusters);
+      base = Map.copyOf(inBase);
     } catch (RuntimeException e) {
       // Keep routing on the last known weights while the database is away.
     }
@@ -102,17 +106,17 @@ public final class TraitWeights {
   }
 
   /**
-   * Weights for a query of {@code cluster} (−1: none): a specialist's weight in the cluster once it
-   * holds {@code minEvidence} observations, its overall weight otherwise ({@link ClusterPriors}).
+   * The answer to a routed query of {@code cluster} (≥ 0) by the contextual bandit ({@link
+   * ClusterBandit}): a Thompson draw over the {@code admissible} specialists and the base model on
+   * the shared per-cluster posteriors; empty = the base model.
    */
-  public Map<String, Double> current(int cluster, double minEvidence) {
-    Map<String, Double> overall = current();
-    if (cluster < 0 || clusters.isEmpty()) {
-      return overall;
+  public Optional<String> choose(
+      ClusterBandit bandit, int cluster, List<String> admissible, Optional<String> routed) {
+    current();
+    ClusterBandit.State state = new ClusterBandit.State(posteriors, clusters, base, settings);
+    synchronized (rng) {
+      return bandit.choose(cluster, admissible, routed, state, clock.instant(), rng);
     }
-    Map<String, Double> w = new HashMap<>(overall);
-    w.putAll(ClusterPriors.trusted(posteriors, clusters, cluster, minEvidence, clock.instant()));
-    return Map.copyOf(w);
   }
 
   /** Per-cluster posteriors as of the last reload. */

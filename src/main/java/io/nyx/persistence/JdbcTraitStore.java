@@ -58,6 +58,15 @@ public final class JdbcTraitStore implements TraitStore {
   private static final String CLUSTERS = CLUSTER_COLUMNS + " ORDER BY c.name, c.cluster";
   private static final String FIND_CLUSTER =
       CLUSTER_COLUMNS + " WHERE c.name = ? AND c.cluster = ?";
+  private static final String OBSERVE_BASE = "SELECT update_base_cluster_posterior(?, ?, ?, ?)";
+  private static final String BASE_CLUSTERS =
+      """
+      SELECT cluster, weight, prior_weight AS prior, successes, failures, decayed_at, trials,
+             success_total
+        FROM nyx_base_clusters
+      """;
+  private static final String ALL_BASE = BASE_CLUSTERS + " ORDER BY cluster";
+  private static final String FIND_BASE = BASE_CLUSTERS + " WHERE cluster = ?";
   private static final String UPDATE = "SELECT update_trait_weight(?, ?, ?, ?, ?)";
   private static final String SET = "SELECT set_trait_weight(?, ?, ?, ?, ?)";
   private static final String HISTORY =
@@ -272,6 +281,59 @@ public final class JdbcTraitStore implements TraitStore {
     } catch (SQLException e) {
       throw Sql.error("listing of trait clusters", e);
     }
+  }
+
+  @Override
+  public TraitPosterior observeBase(int cluster, TraitEvidence e, Instant at) {
+    return Sql.inTransaction(
+        dataSource,
+        "learning of the base model in cluster " + cluster,
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(OBSERVE_BASE)) {
+            s.setInt(1, cluster);
+            s.setDouble(2, e.successes());
+            s.setDouble(3, e.trials());
+            s.setObject(4, Sql.timestamp(at));
+            s.execute();
+          }
+          try (PreparedStatement s = c.prepareStatement(FIND_BASE)) {
+            s.setInt(1, cluster);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next(); // the function just wrote it, under the lock held until commit
+              return readBase(rs);
+            }
+          }
+        });
+  }
+
+  @Override
+  public Map<Integer, TraitPosterior> baseClusters() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(ALL_BASE);
+        ResultSet rs = s.executeQuery()) {
+      Map<Integer, TraitPosterior> all = new LinkedHashMap<>();
+      while (rs.next()) {
+        all.put(rs.getInt("cluster"), readBase(rs));
+      }
+      return all;
+    } catch (SQLException e) {
+      throw Sql.error("listing of base model clusters", e);
+    }
+  }
+
+  private static TraitPosterior readBase(ResultSet rs) throws SQLException {
+    return new TraitPosterior(
+        BASE,
+        rs.getDouble("weight"),
+        0,
+        1,
+        rs.getDouble("prior"),
+        rs.getDouble("successes"),
+        rs.getDouble("failures"),
+        Sql.instant(rs, "decayed_at"),
+        Instant.EPOCH,
+        rs.getDouble("trials"),
+        rs.getDouble("success_total"));
   }
 
   @Override

@@ -21,6 +21,7 @@ import io.nyx.learning.Reward;
 import io.nyx.learning.RewardFunction;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
+import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.routing.QueryClusters;
@@ -88,10 +89,10 @@ public final class InferencePipeline {
     ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
     TimeReading time = kairos.read(req.query(), now, zone);
     RiskAssessment risk = screen(req.query());
-    int cluster = p.clusters().of(req.query());
+    int cluster = banditContext(req);
     RouteDecision route = route(req, cluster);
     String eleos = risk.flagged() ? safetySpecialist() : "";
-    Plan plan = eleos.isEmpty() ? plan(route, req) : specialistPlan(eleos, req);
+    Plan plan = eleos.isEmpty() ? plan(route, cluster, req) : specialistPlan(eleos, req);
     p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
     listener.routed(id, route, plan.specialist());
     List<ContextItem> context = withCare(context(plan, req, now, zone), risk);
@@ -149,20 +150,50 @@ public final class InferencePipeline {
       }
       return new RouteDecision.Forced(forced);
     }
-    return p.router()
-        .route(req.query(), p.weights().current(cluster, p.traitConfig().clusterMinEvidence()));
+    return p.router().route(req.query(), p.weights().current());
   }
 
-  private Plan plan(RouteDecision route, InferenceRequest req) {
-    // Exploration (a no-op unless traits.explore > 0) may pick another plausible specialist.
-    Optional<String> name =
-        req.specialist() != null
-            ? route.specialist()
-            : p.weights().explore(route.scores(), route.specialist());
+  private Plan plan(RouteDecision route, int cluster, InferenceRequest req) {
+    Optional<String> name = answerer(route, cluster, req);
     if (name.isEmpty()) {
       return basePlan(req);
     }
     return specialistPlan(name.get(), req);
+  }
+
+  /**
+   * The query's bandit context ({@link io.nyx.learning.BanditContext}: its k-means cluster and the
+   * specialists that may answer it), or −1 without clusters. Recorded with the row as its cluster.
+   */
+  private int banditContext(InferenceRequest req) {
+    int cluster = p.clusters().of(req.query());
+    if (cluster < 0) {
+      return -1;
+    }
+    List<String> admissible = p.router().admissible(req.query(), p.traitConfig().banditMargin());
+    return io.nyx.learning.BanditContext.of(cluster, admissible);
+  }
+
+  /**
+   * Who answers a decision. Forced, pinned and master-decided routes stand. A semantic decision on
+   * a query of a cluster goes to the contextual bandit, which picks among the specialists that fit
+   * and the base model ({@link io.nyx.learning.ClusterBandit}); without clusters exploration (a
+   * no-op unless traits.explore &gt; 0) may pick another plausible specialist.
+   */
+  private Optional<String> answerer(RouteDecision route, int cluster, InferenceRequest req) {
+    boolean semantic = route.method().equals("semantic") || route.method().equals("abstain");
+    if (req.specialist() != null || !semantic) {
+      return route.specialist();
+    }
+    if (cluster >= 0 && route.master().equals(io.nyx.routing.MasterVerdict.NOT_ASKED)) {
+      return p.weights()
+          .choose(
+              p.traitConfig().bandit(),
+              cluster,
+              p.router().admissible(req.query(), p.traitConfig().banditMargin()),
+              route.specialist());
+    }
+    return p.weights().explore(route.scores(), route.specialist());
   }
 
   private Plan specialistPlan(String name, InferenceRequest req) {
@@ -357,12 +388,17 @@ public final class InferencePipeline {
 
   private void learn(Plan plan, int cluster, Reward reward) {
     double evidence = p.traitConfig().rewardEvidence();
-    if (plan.specialist() != null && evidence != 0) {
-      TraitEvidence e = TraitEvidence.ofReward(reward.value(), evidence);
+    if (evidence == 0) {
+      return;
+    }
+    TraitEvidence e = TraitEvidence.ofReward(reward.value(), evidence);
+    if (plan.specialist() != null) {
       p.learner().add(plan.specialist(), e, "reward");
-      if (cluster >= 0) {
-        p.learner().addInCluster(plan.specialist(), cluster, e);
-      }
+    }
+    if (cluster >= 0) {
+      // The base model's answers teach its posterior in the cluster, for the bandit.
+      String arm = plan.specialist() != null ? plan.specialist() : TraitStore.BASE;
+      p.learner().addInCluster(arm, cluster, e);
     }
   }
 

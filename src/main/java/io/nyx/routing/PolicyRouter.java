@@ -58,6 +58,18 @@ public final class PolicyRouter implements Router {
     return out;
   }
 
+  /**
+   * The specialists a learned choice may send {@code query} to ({@link SemanticRouter#admissible}),
+   * without the disabled ones. Only for semantic decisions: a pinned, forced or master-decided
+   * route is not the learner's to change.
+   */
+  @Override
+  public List<String> admissible(String query, double margin) {
+    return semantic.admissible(query, margin).stream()
+        .filter(n -> !settings.disabled().contains(n))
+        .toList();
+  }
+
   public SemanticRouter semantic() {
     return semantic;
   }

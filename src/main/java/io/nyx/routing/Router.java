@@ -1,5 +1,6 @@
 package io.nyx.routing;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,4 +15,12 @@ public interface Router {
    *     the specialist's initial weight
    */
   RouteDecision route(String query, Map<String, Double> traitWeights);
+
+  /**
+   * The specialists a learned choice may send {@code query} to, whatever the trait weights: those
+   * that fit it (similarity at or above the abstain threshold, and within {@code margin} of the
+   * best similarity) and are not disabled. Empty for an out-of-scope query, which only the base
+   * model may answer.
+   */
+  List<String> admissible(String query, double margin);
 }

@@ -135,6 +135,28 @@ public final class SemanticRouter implements Router {
     return k == 0 ? QueryClusters.NONE : QueryClusters.kmeans(embedder, anchors, dim, k, seed);
   }
 
+  /**
+   * The specialists a learned choice may send {@code query} to: those whose similarity sim_i
+   * reaches the abstain threshold and is within {@code margin} of the best similarity, in
+   * configuration order; empty for a blank or out-of-scope query. Independent of trait weights, so
+   * the set is the same whatever was learned.
+   */
+  @Override
+  public List<String> admissible(String query, double margin) {
+    if (isBlank(query)) {
+      return List.of();
+    }
+    double[] sims = similarities(embedder.embed(query));
+    double top = Arrays.stream(sims).max().orElse(0);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < sims.length; i++) {
+      if (sims[i] >= threshold && sims[i] >= top - margin) {
+        out.add(names[i]);
+      }
+    }
+    return out;
+  }
+
   /** Specialist names in configuration order. */
   public List<String> specialists() {
     return List.of(names);

@@ -45,7 +45,8 @@ class TraitClustersServerTest {
             .json();
     assertThat(a.get("specialist").asText()).isEqualTo("mnemosyne");
     int cluster = new ObjectMapper().readTree(row(fx, a.get("id").asText())).get("cluster").asInt();
-    assertThat(cluster).isBetween(0, fx.nyx().config().traits().clusters() - 1);
+    // The row's cluster is the bandit context (k-means cluster and candidate set, hashed).
+    assertThat(cluster).isNotNegative();
     long deadline = System.nanoTime() + 10_000_000_000L;
     JsonNode clusters = fx.http().get("/traits/mnemosyne").json().get("clusters");
     while (clusters.isEmpty() && System.nanoTime() < deadline) {
@@ -59,6 +60,19 @@ class TraitClustersServerTest {
     assertThat(mine).as(clusters.toString()).isNotNull();
     assertThat(mine.at("/posterior/observations_total").asDouble())
         .isGreaterThanOrEqualTo(fx.nyx().config().traits().rewardEvidence());
+  }
+
+  @Test
+  void aForcedRequestIsNeverReroutedByTheBandit() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      JsonNode a =
+          fx.http()
+              .post(
+                  "/infer",
+                  "{\"query\":\"What did I tell you about my garden?\",\"specialist\":\"kairos\"}")
+              .json();
+      assertThat(a.get("specialist").asText()).isEqualTo("kairos");
+    }
   }
 
   private static String row(NyxFixture fx, String id) throws SQLException {

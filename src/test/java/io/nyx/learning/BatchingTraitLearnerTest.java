@@ -64,6 +64,16 @@ class BatchingTraitLearnerTest {
     }
 
     @Override
+    public TraitPosterior observeBase(int cluster, TraitEvidence e, Instant at) {
+      return inner.observeBase(cluster, e, at);
+    }
+
+    @Override
+    public Map<Integer, TraitPosterior> baseClusters() {
+      return inner.baseClusters();
+    }
+
+    @Override
     public synchronized TraitWeight observe(
         String name, TraitEvidence e, Instant at, String source, String reason) {
       if (down) {

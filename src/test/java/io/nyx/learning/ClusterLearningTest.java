@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Test;
 
-/** Per-cluster posteriors and the back-off rule, by hand, on a fixed clock. */
+/** Per-cluster posteriors (specialists' and the base model's), by hand, on a fixed clock. */
 class ClusterLearningTest {
   static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
 
@@ -50,24 +50,6 @@ class ClusterLearningTest {
   }
 
   @Test
-  void routingTrustsAClusterOnlyWithEnoughEvidence() {
-    MemoryTraitStore s = store();
-    s.observeCluster("moira", 1, new TraitEvidence(1, 1), T0); // 6/11
-    var traits = s.posteriors();
-    assertThat(ClusterPriors.weights(traits, s.clusterPosteriors(), 1, 2, T0))
-        .containsEntry("moira", 0.5)
-        .containsEntry("kairos", 0.5);
-    s.observeCluster("moira", 1, new TraitEvidence(1, 1), T0); // 7/12, evidence 2
-    assertThat(ClusterPriors.weights(traits, s.clusterPosteriors(), 1, 2, T0).get("moira"))
-        .isCloseTo(7.0 / 12, within(1e-12));
-    assertThat(ClusterPriors.weights(traits, s.clusterPosteriors(), 2, 2, T0))
-        .as("another cluster backs off to the trait")
-        .containsEntry("moira", 0.5);
-    assertThat(ClusterPriors.weights(traits, s.clusterPosteriors(), -1, 2, T0))
-        .containsEntry("moira", 0.5);
-  }
-
-  @Test
   void steeringRestartsClustersAndIsNotOverriddenWhilePinned() {
     MemoryTraitStore s = store();
     s.observeCluster("moira", 1, new TraitEvidence(0, 6), T0);
@@ -77,12 +59,24 @@ class ClusterLearningTest {
     assertThat(c.evidence()).isZero();
     TraitPosterior after = s.observeCluster("moira", 1, new TraitEvidence(0, 6), T0);
     assertThat(after.weight()).as("pinned: evidence counts, the weight stays").isEqualTo(0.8);
-    assertThat(ClusterPriors.weights(s.posteriors(), s.clusterPosteriors(), 1, 2, T0))
-        .containsEntry("moira", 0.8);
     Instant later = T0.plus(Duration.ofMinutes(31));
     TraitPosterior moved = s.observeCluster("moira", 1, new TraitEvidence(0, 0), later);
     // after the pin: prior 0.8·10 = 8 against 2 + 6·2^(-31/60) failures
     double f = 6 * Math.pow(2, -31.0 / 60);
     assertThat(moved.weight()).isCloseTo(8 / (10 + f), within(1e-12));
+  }
+
+  @Test
+  void theBaseModelLearnsPerClusterFromTheNeutralPrior() {
+    MemoryTraitStore s = store();
+    TraitPosterior b = s.observeBase(2, new TraitEvidence(3, 4), T0); // Beta(5 + 3, 5 + 1)
+    assertThat(b.name()).isEqualTo(TraitStore.BASE);
+    assertThat(b.priorWeight()).isEqualTo(0.5);
+    assertThat(b.alpha(S)).isEqualTo(8.0);
+    assertThat(b.beta(S)).isEqualTo(6.0);
+    TraitPosterior later = s.observeBase(2, new TraitEvidence(0, 0), T0.plus(Duration.ofHours(1)));
+    assertThat(later.successes()).isEqualTo(1.5);
+    assertThat(s.baseClusters()).containsOnlyKeys(2);
+    assertThat(s.clusterPosteriors()).as("no trait is touched").isEmpty();
   }
 }

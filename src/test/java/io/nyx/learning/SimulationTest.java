@@ -42,6 +42,15 @@ class SimulationTest {
           ? new RouteDecision.Abstained("below threshold", 0.5, scores)
           : new RouteDecision.Chosen(best.getKey(), 0.5, 0.1, scores);
     }
+
+    @Override
+    public List<String> admissible(String query, double margin) {
+      return sims.get(query).entrySet().stream()
+          .filter(e -> e.getValue() >= 0.3)
+          .map(Map.Entry::getKey)
+          .sorted()
+          .toList();
+    }
   }
 
   static final List<Simulation.Item> ITEMS = new ArrayList<>();

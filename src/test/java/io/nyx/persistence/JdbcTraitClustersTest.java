@@ -24,7 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code update_trait_cluster_posterior} (V50) against the Java reference, and under contention.
+ * {@code update_trait_cluster_posterior} (V50) and {@code update_base_cluster_posterior} (V51)
+ * against the Java reference, and under contention.
  */
 class JdbcTraitClustersTest {
   static final Instant T0 = Instant.parse("2026-05-01T10:00:00Z");
@@ -109,6 +110,43 @@ class JdbcTraitClustersTest {
         .isInstanceOf(NoSuchElementException.class)
         .hasMessageContaining("nobody");
     assertThatThrownBy(() -> traits.observeCluster("strict", -1, new TraitEvidence(1, 1), T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cluster");
+  }
+
+  @Test
+  void baseModelPosteriorsMatchTheJavaReferenceAndLoseNoUpdate() throws Exception {
+    MemoryTraitStore ref = new MemoryTraitStore(InstantSource.fixed(T0));
+    ref.configure(S);
+    SplittableRandom rng = new SplittableRandom(11);
+    for (int i = 0; i < 40; i++) {
+      int cluster = 10 + rng.nextInt(2);
+      TraitEvidence e = new TraitEvidence(rng.nextDouble(), 1);
+      Instant at = T0.plusSeconds(53L * i);
+      TraitPosterior sql = traits.observeBase(cluster, e, at);
+      TraitPosterior java = ref.observeBase(cluster, e, at);
+      assertThat(sql.successes()).as("step " + i).isCloseTo(java.successes(), within(1e-9));
+      assertThat(sql.failures()).isCloseTo(java.failures(), within(1e-9));
+      assertThat(sql.weight()).isCloseTo(java.weight(), within(1e-12));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 50; i++) {
+                  traits.observeBase(20, new TraitEvidence(0.5, 1), T0);
+                }
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    assertThat(traits.baseClusters().get(20).trials()).isEqualTo(400.0);
+    assertThat(traits.baseClusters().get(20).successTotal()).isEqualTo(200.0);
+    assertThatThrownBy(() -> traits.observeBase(-1, new TraitEvidence(1, 1), T0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cluster");
   }

@@ -58,4 +58,35 @@ class PriorCannotLiftOutOfScopeTest {
     w.put("mnemosyne", 0.05);
     assertThat(router.route(q, w).specialist()).isNotEqualTo(java.util.Optional.of("mnemosyne"));
   }
+
+  @Test
+  void aLearnedChoiceCannotSendANearMissQueryToASpecialist() {
+    String near = "What is the best way to season a cast iron pan?";
+    assertThat(router.admissible(near, 1)).as("the bandit's arms: base model only").isEmpty();
+    String fits = "What did I tell you about my sister's wedding last spring?";
+    assertThat(router.admissible(fits, 1)).contains("mnemosyne");
+  }
+
+  @Test
+  void theBanditCannotLiftANearMissQueryWhateverItLearned() {
+    String near = "What is the best way to season a cast iron pan?";
+    var store = new io.nyx.learning.MemoryTraitStore(java.time.InstantSource.system());
+    FIVE.forEach(s -> store.ensure(s.name(), 0.5, 0.05, 1.0));
+    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    for (SpecialistConfig s : FIVE) {
+      store.observeCluster(s.name(), 0, new io.nyx.learning.TraitEvidence(100, 100), now);
+    }
+    store.observeBase(0, new io.nyx.learning.TraitEvidence(0, 100), now);
+    var state =
+        new io.nyx.learning.ClusterBandit.State(
+            store.posteriors(), store.clusterPosteriors(), store.baseClusters(), store.settings());
+    var rng = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 100; i++) {
+      assertThat(
+              new io.nyx.learning.ClusterBandit(0)
+                  .choose(
+                      0, router.admissible(near, 1), java.util.Optional.empty(), state, now, rng))
+          .isEmpty();
+    }
+  }
 }

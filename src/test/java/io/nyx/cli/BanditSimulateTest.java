@@ -1,0 +1,71 @@
+package io.nyx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code nyx simulate} with the contextual bandit, end to end through the real router (MiniLM), on
+ * the shipped labeled set with specialists good on some labels and bad on others. Seed 42, no decay
+ * (a stationary stream), so every figure is exact.
+ */
+class BanditSimulateTest {
+  static final String DATA = "src/test/resources/routing/default-labeled.jsonl";
+  static final String RATES = "src/test/resources/routing/rates-mixed-default.json";
+
+  @TempDir Path dir;
+
+  private String simulate(int clusters) throws Exception {
+    Path yaml = dir.resolve("stationary.yaml");
+    Files.writeString(yaml, "traits:\n  half_life_s: 0\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Cli.run(
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("HOME", dir.toString(), "NYX_DATA_DIR", dir.resolve("data").toString()),
+            "simulate",
+            "--config",
+            yaml.toString(),
+            "--data",
+            DATA,
+            "--rates",
+            RATES,
+            "--steps",
+            "2000",
+            "--clusters",
+            Integer.toString(clusters));
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theBanditBeatsStaticRoutingWithin500EventsAndLearnsWhatOneWeightCannot() throws Exception {
+    String bandit = simulate(8);
+    String weights = simulate(0);
+    // Per-context bandit (8 clusters): ahead of static routing for good from event 22, 120.9
+    // expected successes ahead at 2,000; regret vs the best fixed arm per context grows 1.48x over
+    // the last doubling, vs the oracle 1.81x.
+    assertThat(bandit)
+        .contains("     500:     72.1 /     44.2 /     27.3 /    -59.3 /    -20.8")
+        .contains("    2000:    230.3 /    130.2 /     60.6 /   -292.8 /   -120.9")
+        .contains("R(2000)/R(1000): vs oracle 1.81, vs per-context fixed 1.48")
+        .contains("ahead for good from request: 22");
+    // One weight per specialist: ahead for good only from 258, 10.8 ahead at 2,000, and its
+    // regret vs the best single ranking of the arms grows linearly.
+    assertThat(weights)
+        .contains("    2000:    323.5 /    224.5 /    108.7 /   -202.9 /    -10.8")
+        .contains("R(2000)/R(1000): vs oracle 1.94, vs per-context fixed 2.01")
+        .contains("ahead for good from request: 258");
+  }
+}
