@@ -40,6 +40,9 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
   private static final String CLAIM =
       "INSERT INTO nyx_replayed_writes (id) VALUES (?) ON CONFLICT (id) DO NOTHING";
 
+  /** The name spooled base-model evidence is filed under (not a trait). */
+  private static final String BASE = "(base)";
+
   private final JdbcTraitStore store;
   private final DataSource dataSource;
   private final Supplier<UUID> ids;
@@ -95,6 +98,24 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
     return spool
         .write(() -> store.observeCluster(name, cluster, e, at), frame)
         .orElseGet(() -> placeholder(known(name))); // spooled: the learner ignores the result
+  }
+
+  @Override
+  public TraitPosterior observeBase(int cluster, TraitEvidence e, Instant at) {
+    Supplier<byte[]> frame =
+        () -> {
+          ObjectNode o = frame("base", BASE, e, at);
+          o.put("cluster", cluster);
+          return bytes(o);
+        };
+    return spool
+        .write(() -> store.observeBase(cluster, e, at), frame)
+        .orElseGet(() -> TraitPosterior.initial(BASE, 0.5, 0, 1)); // the learner ignores it
+  }
+
+  @Override
+  public Map<Integer, TraitPosterior> baseClusters() {
+    return store.baseClusters();
   }
 
   private static TraitPosterior placeholder(TraitWeight w) {
@@ -161,9 +182,16 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
 
   private void apply(Connection c, JsonNode o, String name, TraitEvidence e, Instant at)
       throws SQLException {
-    if ("cluster".equals(o.get("kind").asText())) {
-      JdbcTraitStore.observeClusterIn(c, name, o.get("cluster").asInt(), e, at);
-      return;
+    switch (o.get("kind").asText()) {
+      case "cluster" -> {
+        JdbcTraitStore.observeClusterIn(c, name, o.get("cluster").asInt(), e, at);
+        return;
+      }
+      case "base" -> {
+        JdbcTraitStore.observeBaseIn(c, o.get("cluster").asInt(), e, at);
+        return;
+      }
+      default -> {} // "trait", below
     }
     try {
       remember(

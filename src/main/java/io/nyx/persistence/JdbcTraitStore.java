@@ -288,22 +288,26 @@ public final class JdbcTraitStore implements TraitStore {
     return Sql.inTransaction(
         dataSource,
         "learning of the base model in cluster " + cluster,
-        c -> {
-          try (PreparedStatement s = c.prepareStatement(OBSERVE_BASE)) {
-            s.setInt(1, cluster);
-            s.setDouble(2, e.successes());
-            s.setDouble(3, e.trials());
-            s.setObject(4, Sql.timestamp(at));
-            s.execute();
-          }
-          try (PreparedStatement s = c.prepareStatement(FIND_BASE)) {
-            s.setInt(1, cluster);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next(); // the function just wrote it, under the lock held until commit
-              return readBase(rs);
-            }
-          }
-        });
+        c -> observeBaseIn(c, cluster, e, at));
+  }
+
+  /** Base-model learning inside the caller's transaction. */
+  static TraitPosterior observeBaseIn(Connection c, int cluster, TraitEvidence e, Instant at)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(OBSERVE_BASE)) {
+      s.setInt(1, cluster);
+      s.setDouble(2, e.successes());
+      s.setDouble(3, e.trials());
+      s.setObject(4, Sql.timestamp(at));
+      s.execute();
+    }
+    try (PreparedStatement s = c.prepareStatement(FIND_BASE)) {
+      s.setInt(1, cluster);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next(); // the function just wrote it, under the lock held until commit
+        return readBase(rs);
+      }
+    }
   }
 
   @Override
