@@ -61,7 +61,7 @@ class PriorCannotLiftOutOfScopeTest {
 
   @Test
   void aLearnedChoiceCannotSendANearMissQueryToASpecialist() {
-    String near = "What is the best way to season a cast iron pan?";
+    String near = "Who won the Champions League in 2012?";
     assertThat(router.admissible(near, 1)).as("the bandit's arms: base model only").isEmpty();
     String fits = "What did I tell you about my sister's wedding last spring?";
     assertThat(router.admissible(fits, 1)).contains("mnemosyne");
@@ -69,7 +69,7 @@ class PriorCannotLiftOutOfScopeTest {
 
   @Test
   void theBanditCannotLiftANearMissQueryWhateverItLearned() {
-    String near = "What is the best way to season a cast iron pan?";
+    String near = "Who won the Champions League in 2012?";
     var store = new io.nyx.learning.MemoryTraitStore(java.time.InstantSource.system());
     FIVE.forEach(s -> store.ensure(s.name(), 0.5, 0.05, 1.0));
     java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
