@@ -228,7 +228,8 @@ public final class Nyx implements AutoCloseable {
                 System::nanoTime,
                 UUID::randomUUID,
                 powers,
-                resilience(config.llm())));
+                resilience(config.llm()),
+                config.rewardFunctions()));
     FeedbackService feedback =
         new FeedbackService(
             log,
@@ -237,7 +238,8 @@ public final class Nyx implements AutoCloseable {
             config.traits(),
             metrics,
             clock,
-            UUID::randomUUID);
+            UUID::randomUUID,
+            config.rewardFunctions());
     Durable durable =
         new Durable(
             log,

@@ -74,9 +74,10 @@ final class RewardsCommand implements Command {
     Instant since = Since.parse(args.flags().get("since"), clock.instant());
     int batch = MemoryCommand.positive(args, "batch", 1000);
     boolean write = !args.has("dry-run");
-    try (Database db = Nyx.openDatabase(ConfigLoader.load(MemoryCommand.serveFlags(args), env))) {
+    io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
+    try (Database db = Nyx.openDatabase(config)) {
       RewardRecompute.Summary s =
-          new RewardRecompute(new JdbcRescoreStore(db.dataSource()))
+          new RewardRecompute(new JdbcRescoreStore(db.dataSource()), config.rewardFunctions())
               .run(
                   since,
                   batch,

@@ -107,7 +107,8 @@ final class RouteCommand implements Command {
         c.traits(),
         c.context(),
         c.security(),
-        c.specialists());
+        c.specialists(),
+        c.rewards());
   }
 
   private static int stream(

@@ -1,5 +1,6 @@
 package io.nyx.config;
 
+import io.nyx.learning.RewardWeights;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ public final class ConfigLoader {
           "traits",
           "context",
           "security",
-          "specialists");
+          "specialists",
+          "rewards");
 
   private ConfigLoader() {}
 
@@ -116,7 +118,8 @@ public final class ConfigLoader {
         traits(root.child("traits")),
         context(root.child("context")),
         SecurityConfigs.fromTree(root.child("security")),
-        specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists);
+        specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
+        RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))));
   }
 
   private static ServerConfig server(YamlTree t) {

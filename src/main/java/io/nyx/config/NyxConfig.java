@@ -1,8 +1,12 @@
 package io.nyx.config;
 
+import io.nyx.learning.RewardWeights;
+import io.nyx.learning.Rewards;
 import io.nyx.routing.RoutingSettings;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The whole configuration, resolved once from defaults, the YAML file, environment and flags. */
 public record NyxConfig(
@@ -15,7 +19,8 @@ public record NyxConfig(
     TraitConfig traits,
     ContextConfig context,
     SecurityConfig security,
-    List<SpecialistConfig> specialists) {
+    List<SpecialistConfig> specialists,
+    RewardWeights rewards) {
 
   public NyxConfig {
     specialists = List.copyOf(specialists);
@@ -30,6 +35,13 @@ public record NyxConfig(
             "within [traits.min, traits.max] = [" + traits.min() + ", " + traits.max() + "]");
       }
     }
+  }
+
+  /** Each specialist's reward function: the shared {@code rewards} with its own {@code reward}. */
+  public Rewards rewardFunctions() {
+    Map<String, Map<String, Double>> own = new LinkedHashMap<>();
+    specialists.forEach(s -> own.put(s.name(), s.reward()));
+    return new Rewards(rewards, own);
   }
 
   public SpecialistConfig specialist(String name) {

@@ -24,7 +24,8 @@ public final class SpecialistsYaml {
           "exemplars",
           "decoding",
           "initial_weight",
-          "backend_url");
+          "backend_url",
+          "reward");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private SpecialistsYaml() {}
@@ -86,6 +87,7 @@ public final class SpecialistsYaml {
         t.strings("exemplars"),
         decoding,
         t.number("initial_weight", 0.5),
-        t.string("backend_url"));
+        t.string("backend_url"),
+        RewardConfigs.overrides(t.child("reward")));
   }
 }

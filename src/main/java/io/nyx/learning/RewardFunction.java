@@ -19,11 +19,11 @@ import java.util.Map;
  * 0.7·rating}, because a person's judgement is worth more than the model's own certainty.
  */
 public final class RewardFunction {
-  static final double TRUNCATION_PENALTY = -0.25;
-  static final double FEEDBACK_SHARE = 0.7;
-  static final double DELAY_RATE = 0.25;
-  static final double MAX_DELAY_PENALTY = 0.5;
-  static final double UNSAFE_OUTPUT_PENALTY = -0.5;
+  static final double TRUNCATION_PENALTY = RewardWeights.DEFAULT.truncated();
+  static final double FEEDBACK_SHARE = RewardWeights.DEFAULT.feedbackShare();
+  static final double DELAY_RATE = RewardWeights.DEFAULT.delayRate();
+  static final double MAX_DELAY_PENALTY = RewardWeights.DEFAULT.maxDelay();
+  static final double UNSAFE_OUTPUT_PENALTY = RewardWeights.DEFAULT.unsafeOutput();
 
   /** A human reviewer's "harmful" caps the rating at this, whatever rating came with it. */
   static final double HARMFUL_RATING_CAP = -0.5;
@@ -32,10 +32,25 @@ public final class RewardFunction {
    * Aletheia's grounding {@code g} (share of supported sentences) adds {@code 0.5·(2g − 1)}: an
    * answer wholly supported by the retrieved facts gains 0.5, a wholly unsupported one loses 0.5.
    */
-  static final double GROUNDING_WEIGHT = 0.5;
+  static final double GROUNDING_WEIGHT = RewardWeights.DEFAULT.grounding();
 
   /** Citing a fact id that was never retrieved is a fabricated source. */
-  static final double INVENTED_CITATION_PENALTY = -0.25;
+  static final double INVENTED_CITATION_PENALTY = RewardWeights.DEFAULT.inventedCitation();
+
+  private final RewardWeights w;
+
+  /** With the default weights (the numbers above). */
+  public RewardFunction() {
+    this(RewardWeights.DEFAULT);
+  }
+
+  public RewardFunction(RewardWeights weights) {
+    this.w = weights;
+  }
+
+  public RewardWeights weights() {
+    return w;
+  }
 
   public Reward score(AnswerSignals signals) {
     Map<String, Double> parts = new LinkedHashMap<>();
@@ -44,21 +59,21 @@ public final class RewardFunction {
       return new Reward(-1.0, parts);
     }
     double confidence = signals.confidence().orElse(0.5);
-    parts.put("confidence", 2 * confidence - 1);
+    parts.put("confidence", w.confidence() * (2 * confidence - 1));
     if ("length".equals(signals.finishReason())) {
-      parts.put("truncated", TRUNCATION_PENALTY);
+      parts.put("truncated", w.truncated());
     }
     if (signals.latencyBudgetMs() > 0 && signals.latencyMs() > signals.latencyBudgetMs()) {
       parts.put("delay", delay(signals.latencyMs(), signals.latencyBudgetMs()));
     }
     if (signals.unsafeOutput()) {
-      parts.put("unsafe_output", UNSAFE_OUTPUT_PENALTY);
+      parts.put("unsafe_output", w.unsafeOutput());
     }
     if (signals.grounding().isPresent()) {
-      parts.put("grounding", GROUNDING_WEIGHT * (2 * signals.grounding().getAsDouble() - 1));
+      parts.put("grounding", w.grounding() * (2 * signals.grounding().getAsDouble() - 1));
     }
     if (signals.inventedCitations()) {
-      parts.put("invented_citation", INVENTED_CITATION_PENALTY);
+      parts.put("invented_citation", w.inventedCitation());
     }
     double sum = parts.values().stream().mapToDouble(Double::doubleValue).sum();
     return new Reward(clamp(sum), parts);
@@ -66,12 +81,13 @@ public final class RewardFunction {
 
   /** The reward after a person rated the answer ({@code rating} in [-1,1]). */
   public double withFeedback(double automatic, double rating) {
-    return clamp((1 - FEEDBACK_SHARE) * automatic + FEEDBACK_SHARE * rating);
+    double share = w.feedbackShare();
+    return clamp((1 - share) * automatic + share * rating);
   }
 
-  static double delay(long latencyMs, long budgetMs) {
+  double delay(long latencyMs, long budgetMs) {
     double overrun = (double) (latencyMs - budgetMs) / budgetMs;
-    return -Math.min(MAX_DELAY_PENALTY, DELAY_RATE * overrun);
+    return -Math.min(w.maxDelay(), w.delayRate() * overrun);
   }
 
   /**

@@ -28,7 +28,7 @@ public final class JdbcRescoreStore implements RescoreStore {
   private static final String COLUMNS =
       """
       SELECT id, created_at, status, finish_reason, confidence, reward, latency_ms,
-             route::text AS route
+             route::text AS route, specialist
         FROM nyx_synthetic_specialist_queries
       """;
   private static final String FIRST =
@@ -120,7 +120,8 @@ public final class JdbcRescoreStore implements RescoreStore {
         rs.getDouble("reward"),
         rs.getLong("latency_ms"),
         JsonColumns.readMap(rs.getString("route")),
-        List.of());
+        List.of(),
+        rs.getString("specialist"));
   }
 
   /** The same rows, each with its ratings, oldest first. */
@@ -149,7 +150,8 @@ public final class JdbcRescoreStore implements RescoreStore {
                     r.reward(),
                     r.latencyMs(),
                     r.route(),
-                    ratings.getOrDefault(r.id(), List.of())))
+                    ratings.getOrDefault(r.id(), List.of()),
+                    r.specialist()))
         .toList();
   }
 

@@ -1,7 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.config.TraitConfig;
-import io.nyx.learning.RewardFunction;
+import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitWeight;
 import io.nyx.learning.TraitWeights;
@@ -25,7 +25,7 @@ public final class FeedbackService {
   private final NyxMetrics metrics;
   private final InstantSource clock;
   private final Supplier<UUID> ids;
-  private final RewardFunction rewards = new RewardFunction();
+  private final Rewards rewards;
 
   public FeedbackService(
       QueryLog log,
@@ -34,7 +34,9 @@ public final class FeedbackService {
       TraitConfig config,
       NyxMetrics metrics,
       InstantSource clock,
-      Supplier<UUID> ids) {
+      Supplier<UUID> ids,
+      Rewards rewards) {
+    this.rewards = rewards;
     this.log = log;
     this.store = store;
     this.weights = weights;
@@ -70,7 +72,7 @@ public final class FeedbackService {
       applied =
           store.apply(
               fb,
-              current -> rewards.withFeedback(ok ? current : 0, fb.rating()),
+              current -> rewards.of(row.specialist()).withFeedback(ok ? current : 0, fb.rating()),
               trait,
               TraitEvidence.ofReward(fb.rating(), config.feedbackEvidence()));
     } catch (NoSuchElementException e) {

@@ -18,7 +18,7 @@ import io.nyx.foresight.Foresight;
 import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
-import io.nyx.learning.RewardFunction;
+import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitStore;
@@ -67,11 +67,11 @@ public final class InferencePipeline {
       LongSupplier nanoClock,
       Supplier<UUID> ids,
       Powers powers,
-      Resilience resilience) {}
+      Resilience resilience,
+      Rewards rewards) {}
 
   private final Parts p;
   private final PromptAssembler assembler = new PromptAssembler();
-  private final RewardFunction rewards = new RewardFunction();
   private final Generation generation;
   private final Records records = new Records();
   private final Kairos kairos = new Kairos();
@@ -316,7 +316,7 @@ public final class InferencePipeline {
             output.flagged(),
             grounded.score(),
             grounded.invented());
-    Reward reward = rewards.score(signals);
+    Reward reward = p.rewards().of(d.plan().specialist()).score(signals);
     if (answer.fallback().isEmpty()) {
       learn(d.plan(), d.cluster(), reward);
     }

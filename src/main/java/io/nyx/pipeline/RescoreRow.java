@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param reward the stored reward (automatic, or blended with feedback)
  * @param confidence the stored confidence (after Aletheia's grounding adjustment)
+ * @param specialist whose reward function scores it; null when the base model answered
  */
 public record RescoreRow(
     UUID id,
@@ -24,7 +25,8 @@ public record RescoreRow(
     double reward,
     long latencyMs,
     Map<String, Object> route,
-    List<Double> ratings) {
+    List<Double> ratings,
+    @Nullable String specialist) {
   public RescoreRow {
     route = Collections.unmodifiableMap(new LinkedHashMap<>(route)); // JSON may hold nulls
     ratings = List.copyOf(ratings);

@@ -2,6 +2,7 @@ package io.nyx.pipeline;
 
 import io.nyx.learning.Reward;
 import io.nyx.learning.RewardFunction;
+import io.nyx.learning.Rewards;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,7 +18,16 @@ public final class Rescoring {
   /** Rewards closer than this are the same (dividing the grounding out costs an ulp or two). */
   static final double SAME = 1e-9;
 
-  private final RewardFunction rewards = new RewardFunction();
+  private final Rewards rewards;
+
+  /** With the default weights for every specialist. */
+  public Rescoring() {
+    this(Rewards.DEFAULT);
+  }
+
+  public Rescoring(Rewards rewards) {
+    this.rewards = rewards;
+  }
 
   /**
    * The recomputed reward of one row.
@@ -35,10 +45,11 @@ public final class Rescoring {
 
   public Rescored rescore(RescoreRow row) {
     boolean ok = "ok".equals(row.status());
-    Reward auto = ok ? rewards.score(RewardInputs.of(row)) : null;
+    RewardFunction f = rewards.of(row.specialist());
+    Reward auto = ok ? f.score(RewardInputs.of(row)) : null;
     double reward = auto == null ? -1 : auto.value();
     for (double rating : row.ratings()) {
-      reward = rewards.withFeedback(ok ? reward : 0, rating);
+      reward = f.withFeedback(ok ? reward : 0, rating);
     }
     Map<String, Double> parts = auto == null ? Map.of() : auto.components();
     boolean partsChanged = ok && !same(row.route().get("reward_components"), parts);

@@ -12,10 +12,12 @@ import java.util.function.Consumer;
  */
 public final class RewardRecompute {
   private final RescoreStore store;
-  private final Rescoring rescoring = new Rescoring();
+  private final Rescoring rescoring;
 
-  public RewardRecompute(RescoreStore store) {
+  /** With each specialist's reward function as configured now. */
+  public RewardRecompute(RescoreStore store, io.nyx.learning.Rewards rewards) {
     this.store = store;
+    this.rescoring = new Rescoring(rewards);
   }
 
   /** Totals over the rows seen; means are over every row, changed or not. */

@@ -67,6 +67,51 @@ class RewardsCommandTest {
     assertThat(rewards()).isEqualTo(live);
   }
 
+  /**
+   * The shipped five with Aletheia's own weights (confidence counts half): only Aletheia's row
+   * scores differently; a change of the shared weights moves every answered row.
+   */
+  @Test
+  void eachSpecialistIsRescoredWithItsOwnWeights() throws java.io.IOException {
+    String shipped;
+    try (var in = getClass().getResourceAsStream("/io/nyx/config/specialists.yaml")) {
+      shipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path own = dataDir.resolve("aletheia-weights.yaml");
+    java.nio.file.Files.writeString(
+        own,
+        shipped.replace(
+            "  - name: aletheia\n", "  - name: aletheia\n    reward: {confidence: 0.5}\n"));
+    Run r =
+        run(
+            "rewards",
+            "recompute",
+            "--since",
+            "1d",
+            "--dry-run",
+            "--db-url",
+            url,
+            "--config",
+            own.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(": 4 rows, 1 changed");
+    Path shared = dataDir.resolve("shared-weights.yaml");
+    java.nio.file.Files.writeString(shared, "rewards:\n  confidence: 0.5\n");
+    Run all =
+        run(
+            "rewards",
+            "recompute",
+            "--since",
+            "1d",
+            "--dry-run",
+            "--db-url",
+            url,
+            "--config",
+            shared.toString());
+    assertThat(all.out()).contains(": 4 rows, 3 changed");
+    assertThat(rewards()).isEqualTo(live); // dry runs
+  }
+
   @Test
   void rewardsFromAnOlderFunctionAreRecomputedKeepingFeedback() throws SQLException {
     // an "older function": every reward 0.25 lower and its components gone

@@ -62,6 +62,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rewardWeightsAreSharedAndPerSpecialist() throws IOException {
+    Path file =
+        yaml(
+            "rewards:\n  unsafe_output: -1.0\nspecialists:\n  - name: facts\n    description: d\n"
+                + "    reward: {grounding: 1.5}\n  - name: other\n    description: e\n");
+    NyxConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertThat(c.rewards().unsafeOutput()).isEqualTo(-1.0);
+    assertThat(c.rewardFunctions().of("facts").weights().grounding()).isEqualTo(1.5);
+    assertThat(c.rewardFunctions().of("facts").weights().unsafeOutput()).isEqualTo(-1.0);
+    assertThat(c.rewardFunctions().of("other").weights().grounding()).isEqualTo(0.5);
+    Path bad =
+        yaml("specialists:\n  - name: facts\n    description: d\n    reward: {grounding: 3}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", bad.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("reward.grounding")
+        .hasMessageContaining("[0.0, 2.0]");
+    Path unknown = yaml("rewards:\n  kindness: 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", unknown.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rewards.kindness");
+  }
+
+  @Test
   void badPortFromEnvironmentNamesTheVariable() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("NYX_PORT", "eighty")))
         .hasMessageContaining("NYX_PORT")

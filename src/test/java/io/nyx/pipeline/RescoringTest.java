@@ -19,7 +19,8 @@ class RescoringTest {
 
   private static RescoreRow row(
       String status, double reward, Map<String, Object> route, List<Double> ratings) {
-    return new RescoreRow(UUID.randomUUID(), AT, status, "stop", 0.6, reward, 900, route, ratings);
+    return new RescoreRow(
+        UUID.randomUUID(), AT, status, "stop", 0.6, reward, 900, route, ratings, "kairos");
   }
 
   /** confidence 0.9, cut by max_tokens, 3 s against a 1 s budget. */
