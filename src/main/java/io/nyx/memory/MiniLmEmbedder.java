@@ -2,7 +2,7 @@ package io.nyx.memory;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -20,16 +20,36 @@ public final class MiniLmEmbedder implements Embedder {
   public static final String MODEL_ID = "all-minilm-l6-v2-q";
   public static final int DIMENSION = 384;
 
-  private final AllMiniLmL6V2QuantizedEmbeddingModel model;
+  private final EmbeddingModel model;
 
-  /** Batches run on langchain4j's own pool (one thread per core, idle threads time out). */
+  /** Batches run on a pool of one thread per core (idle threads time out). */
   public MiniLmEmbedder() {
-    this.model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    this(DEFAULT_POOL);
   }
 
   /** Batches run on {@code executor}; pass a small pool to cap the CPU a batch may take. */
   public MiniLmEmbedder(Executor executor) {
-    this.model = new AllMiniLmL6V2QuantizedEmbeddingModel(executor);
+    this.model = new MiniLmModel(executor);
+  }
+
+  private static final Executor DEFAULT_POOL = defaultPool();
+
+  private static Executor defaultPool() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    java.util.concurrent.ThreadPoolExecutor pool =
+        new java.util.concurrent.ThreadPoolExecutor(
+            cores,
+            cores,
+            1,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "nyx-embed");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   @Override

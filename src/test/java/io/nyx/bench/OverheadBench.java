@@ -26,7 +26,10 @@ import java.util.concurrent.Future;
  * PostgreSQL writes). Overhead = Nyx latency − direct latency, per percentile. Also reports the
  * server start time (embedded PostgreSQL on a fresh data dir, embeddings loaded, port open).
  *
- * <p>Run with {@code scripts/bench-overhead [requests] [concurrency] [backendDelayMs]}.
+ * <p>Run with {@code scripts/bench-overhead [requests] [concurrency] [backendDelayMs] [unique]}. By
+ * default five queries repeat, so their embeddings (and those of the fake's echoing answers) come
+ * from the embedding cache; {@code unique} makes every query different, so each request pays for
+ * embedding its query and its answer, as distinct real traffic would.
  */
 public final class OverheadBench {
   private static final HttpClient CLIENT =
@@ -39,12 +42,23 @@ public final class OverheadBench {
           "I feel really overwhelmed and alone lately",
           "What could happen if I quit my job to start a company?");
 
+  private static boolean unique;
+  private static final java.util.concurrent.atomic.AtomicLong SERIAL =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private OverheadBench() {}
+
+  /** One of five questions; with {@code unique}, made distinct by a serial number in words. */
+  private static String query(int k) {
+    String q = QUERIES.get(k % QUERIES.size());
+    return unique ? q + " (ticket number " + SERIAL.incrementAndGet() + ")" : q;
+  }
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int delayMs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    unique = args.length > 3 && "unique".equals(args[3]);
     Path dataDir = Files.createTempDirectory("nyx-bench");
     try (FakeVllm vllm =
         FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
@@ -80,8 +94,7 @@ public final class OverheadBench {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        futures.add(
-            pool.submit(() -> ms[k] = once(url, body(direct, QUERIES.get(k % QUERIES.size())))));
+        futures.add(pool.submit(() -> ms[k] = once(url, body(direct, query(k)))));
       }
       for (Future<?> f : futures) {
         f.get();

@@ -78,4 +78,31 @@ class MiniLmEmbedderTest {
     }
     return s;
   }
+
+  /** The non-spinning session computes what langchain4j's stock model computes. */
+  @org.junit.jupiter.api.Test
+  void ownSessionMatchesTheStockModel() {
+    var stock =
+        new dev.langchain4j.model.embedding.onnx.allminilml6v2q
+            .AllMiniLmL6V2QuantizedEmbeddingModel();
+    try (MiniLmEmbedder ours = new MiniLmEmbedder()) {
+      for (String t :
+          java.util.List.of(
+              "What did I tell you about my sister's wedding last spring?",
+              "hi",
+              "I have a report due in two hours, what should I do first? ".repeat(20))) {
+        float[] a = ours.embed(t);
+        float[] b = stock.embed(t).content().vector();
+        double dot = 0;
+        double norm = 0;
+        for (int k = 0; k < a.length; k++) {
+          dot += a[k] * b[k];
+          norm += b[k] * b[k];
+        }
+        org.assertj.core.api.Assertions.assertThat(dot / Math.sqrt(norm))
+            .as(t)
+            .isGreaterThan(0.99999);
+      }
+    }
+  }
 }
