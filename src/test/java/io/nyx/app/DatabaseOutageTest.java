@@ -32,16 +32,10 @@ class DatabaseOutageTest {
   void noAcknowledgedRecordIsLostWhileTheDatabaseIsAway() throws Exception {
     String name = TestDatabase.createEmpty();
     String direct = TestDatabase.jdbcUrl(name);
-    int pgPort = URI.create(direct.substring("jdbc:".length())).getPort();
-    try (TcpProxy proxy = new TcpProxy(pgPort);
+    try (TcpProxy proxy = proxyTo(direct);
         FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
-      String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
-      var config =
-          ConfigLoader.load(
-              Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-              Map.of());
       List<String> acknowledged = new ArrayList<>();
-      try (Nyx nyx = Nyx.start(config, Database.external(viaProxy, "postgres", null))) {
+      try (Nyx nyx = startBehind(proxy, name, vllm)) {
         HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
         String q = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
         for (int i = 0; i < 10; i++) {
@@ -97,15 +91,9 @@ class DatabaseOutageTest {
   void feedbackGivenWhileTheDatabaseIsAwayIsAppliedWhenItReturns() throws Exception {
     String name = TestDatabase.createEmpty();
     String direct = TestDatabase.jdbcUrl(name);
-    int pgPort = URI.create(direct.substring("jdbc:".length())).getPort();
-    try (TcpProxy proxy = new TcpProxy(pgPort);
+    try (TcpProxy proxy = proxyTo(direct);
         FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
-      String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
-      var config =
-          ConfigLoader.load(
-              Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-              Map.of());
-      try (Nyx nyx = Nyx.start(config, Database.external(viaProxy, "postgres", null))) {
+      try (Nyx nyx = startBehind(proxy, name, vllm)) {
         HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
         String q = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
         String stored = ok(http.post("/infer", q));
@@ -157,21 +145,15 @@ class DatabaseOutageTest {
   void reviewsAndPredictionsMadeWhileTheDatabaseIsAwayArriveWhenItReturns() throws Exception {
     String name = TestDatabase.createEmpty();
     String direct = TestDatabase.jdbcUrl(name);
-    int pgPort = URI.create(direct.substring("jdbc:".length())).getPort();
-    try (TcpProxy proxy = new TcpProxy(pgPort);
+    try (TcpProxy proxy = proxyTo(direct);
         FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.reply(
           (model, req) ->
               "SCENARIO: the launch slips a month | LIKELIHOOD: 60%\n"
                   + "SCENARIO: it ships on time | LIKELIHOOD: 40%");
-      String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
-      var config =
-          ConfigLoader.load(
-              Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-              Map.of());
       String flagged;
       String foresight;
-      try (Nyx nyx = Nyx.start(config, Database.external(viaProxy, "postgres", null))) {
+      try (Nyx nyx = startBehind(proxy, name, vllm)) {
         HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
         proxy.down();
         flagged = ok(http.post("/infer", "{\"query\":\"I want to kill myself tonight\"}"));
@@ -216,6 +198,21 @@ class DatabaseOutageTest {
     HttpTestClient.Reply r = http.get("/traits/kairos");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json().at("/posterior/observations_total").asDouble();
+  }
+
+  /** A forwarder to the test server's PostgreSQL, which the test can take away. */
+  private static TcpProxy proxyTo(String jdbcUrl) throws java.io.IOException {
+    return new TcpProxy(URI.create(jdbcUrl.substring("jdbc:".length())).getPort());
+  }
+
+  /** Nyx on database {@code name}, reached through {@code proxy}, answered by {@code vllm}. */
+  private Nyx startBehind(TcpProxy proxy, String name, FakeVllm vllm) {
+    var config =
+        ConfigLoader.load(
+            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
+            Map.of());
+    String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
+    return Nyx.start(config, Database.external(viaProxy, "postgres", null));
   }
 
   private static String ok(HttpTestClient.Reply r) {
