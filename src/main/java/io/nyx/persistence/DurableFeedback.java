@@ -50,7 +50,7 @@ public final class DurableFeedback implements AutoCloseable {
             spoolDir.resolve("feedback.spool"),
             "feedback",
             () -> rowsSpooled.getAsInt() == 0,
-            frame -> replay(decode(frame)),
+            ReplaySpool.Replay.each(frame -> replay(decode(frame))),
             retryInterval);
   }
 

@@ -49,7 +49,7 @@ public final class DurableFollowUps implements AutoCloseable {
             spoolDir.resolve("follow-ups.spool"),
             "follow-up",
             () -> rowsSpooled.getAsInt() == 0,
-            this::replay,
+            ReplaySpool.Replay.each(this::replay),
             retryInterval);
   }
 

@@ -63,7 +63,7 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
             spoolDir.resolve("traits.spool"),
             "trait evidence",
             () -> true,
-            this::replay,
+            ReplaySpool.Replay.each(this::replay),
             retryInterval);
   }
 

@@ -19,8 +19,24 @@ import java.util.logging.Logger;
 final class ReplaySpool implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ReplaySpool.class.getName());
 
-  /** Writes one frame to the database; throws {@link StoreException} while it is away. */
+  /**
+   * Writes the frames, in order, to the database; throws {@link StoreException} while it is away.
+   */
   interface Replay {
+    void apply(List<byte[]> frames) throws IOException;
+
+    /** A replay that writes one frame at a time. */
+    static Replay each(Frame one) {
+      return frames -> {
+        for (byte[] f : frames) {
+          one.apply(f);
+        }
+      };
+    }
+  }
+
+  /** Writes one frame to the database. */
+  interface Frame {
     void apply(byte[] frame) throws IOException;
   }
 
@@ -77,7 +93,8 @@ final class ReplaySpool implements AutoCloseable {
         pending++;
         return Optional.empty();
       } catch (IOException e) {
-        throw new StoreException(what + " spool append to " + file.path(), e);
+        throw new StoreException(
+            what + " spool append to " + file.path() + " (database also down)", e);
       }
     }
   }
@@ -88,6 +105,20 @@ final class ReplaySpool implements AutoCloseable {
     } catch (StoreException e) {
       LOG.log(Level.WARNING, "database unavailable, spooling " + what + ": " + e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  /** The frames waiting, in order (empty when none). */
+  List<byte[]> frames() {
+    synchronized (lock) {
+      if (pending == 0) {
+        return List.of();
+      }
+      try {
+        return file.readAll().frames();
+      } catch (IOException e) {
+        throw new StoreException(what + " spool read " + file.path(), e);
+      }
     }
   }
 
@@ -102,9 +133,7 @@ final class ReplaySpool implements AutoCloseable {
       }
       try {
         List<byte[]> frames = file.readAll().frames();
-        for (byte[] frame : frames) {
-          replay.apply(frame);
-        }
+        replay.apply(frames);
         file.delete();
         pending = 0;
         LOG.info("replayed " + frames.size() + " spooled " + what + " write(s)");
