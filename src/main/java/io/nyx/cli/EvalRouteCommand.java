@@ -139,7 +139,12 @@ final class EvalRouteCommand implements Command {
         new SemanticRouter(
             embedder,
             config.specialists(),
-            config.routing().withTopK(1).withCentroidWeight(1).withThreshold(0.01));
+            config
+                .routing()
+                .withTopK(1)
+                .withCentroidWeight(1)
+                .withTokenWeight(0)
+                .withThreshold(0.01));
     List<String> centroidTop =
         centroid.routeAll(texts, weights).stream()
             .map(d -> d.scores().keySet().iterator().next())

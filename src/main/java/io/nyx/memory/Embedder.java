@@ -19,6 +19,19 @@ public interface Embedder extends AutoCloseable {
   /** Same vectors as calling {@link #embed} on each text, in order; may batch for speed. */
   List<float[]> embedAll(List<String> texts);
 
+  /**
+   * The vector {@link #embed} gives, with the token vectors of the same run when the model exposes
+   * them ({@link TokenVectors#NONE} otherwise).
+   */
+  default Encoded encode(String text) {
+    return Encoded.pooledOnly(embed(text));
+  }
+
+  /** {@link #encode} of each text, in order; may run in parallel. */
+  default List<Encoded> encodeAll(List<String> texts) {
+    return embedAll(texts).stream().map(Encoded::pooledOnly).toList();
+  }
+
   @Override
   default void close() {}
 }

@@ -4,6 +4,7 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -11,16 +12,18 @@ import java.util.concurrent.Executor;
  * inside the langchain4j jar, so it needs no network. Loading takes about 0.6 s and unpacks native
  * libraries to {@code java.io.tmpdir}: build one per process and share it.
  *
- * <p>Thread-safe: the ONNX Runtime session and the tokenizer are. {@link #embedAll} runs the same
- * per-text encoder as {@link #embed}, fanned out over the executor, so a text gets the same vector
- * alone or in a batch. Texts longer than the model's 510-token window are split by langchain4j and
- * their window vectors averaged.
+ * <p>Thread-safe: the ONNX Runtime session and the tokenizer are. {@link #embedAll} and {@link
+ * #encodeAll} run the same per-text encoder as {@link #embed}, fanned out over the executor, so a
+ * text gets the same vector alone or in a batch. {@link #encode} also returns the token vectors of
+ * the same run. The shipped tokenizer cuts a text at 128 tokens (as langchain4j's model does), so
+ * only the start of a long text counts.
  */
 public final class MiniLmEmbedder implements Embedder {
   public static final String MODEL_ID = "all-minilm-l6-v2-q";
   public static final int DIMENSION = 384;
 
   private final EmbeddingModel model;
+  private final Executor executor;
 
   /** Batches run on a pool of one thread per core (idle threads time out). */
   public MiniLmEmbedder() {
@@ -30,6 +33,7 @@ public final class MiniLmEmbedder implements Embedder {
   /** Batches run on {@code executor}; pass a small pool to cap the CPU a batch may take. */
   public MiniLmEmbedder(Executor executor) {
     this.model = new MiniLmModel(executor);
+    this.executor = executor;
   }
 
   private static final Executor DEFAULT_POOL = defaultPool();
@@ -68,16 +72,27 @@ public final class MiniLmEmbedder implements Embedder {
    */
   @Override
   public float[] embed(String text) {
-    return unit(model.embed(segment(text)).content());
+    return encode(text).vector();
   }
 
   @Override
   public List<float[]> embedAll(List<String> texts) {
-    if (texts.isEmpty()) {
-      return List.of();
-    }
-    List<TextSegment> segments = texts.stream().map(MiniLmEmbedder::segment).toList();
-    return model.embedAll(segments).content().stream().map(MiniLmEmbedder::unit).toList();
+    return encodeAll(texts).stream().map(Encoded::vector).toList();
+  }
+
+  @Override
+  public Encoded encode(String text) {
+    TextSegment segment = segment(text);
+    Encoded one = MiniLmModel.encode(text, DIMENSION);
+    return one != null ? one : Encoded.pooledOnly(unit(model.embed(segment).content()));
+  }
+
+  @Override
+  public List<Encoded> encodeAll(List<String> texts) {
+    texts.forEach(MiniLmEmbedder::segment); // reject a blank text before any work starts
+    List<CompletableFuture<Encoded>> runs =
+        texts.stream().map(t -> CompletableFuture.supplyAsync(() -> encode(t), executor)).toList();
+    return runs.stream().map(CompletableFuture::join).toList();
   }
 
   private static TextSegment segment(String text) {

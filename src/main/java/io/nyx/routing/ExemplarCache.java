@@ -1,6 +1,7 @@
 package io.nyx.routing;
 
 import io.nyx.memory.Embedder;
+import io.nyx.memory.Encoded;
 import java.util.List;
 
 /**
@@ -9,8 +10,13 @@ import java.util.List;
  */
 public interface ExemplarCache {
 
-  /** Same vectors as {@code embedder.embedAll(texts)}, in order. */
-  List<float[]> embedAll(Embedder embedder, List<String> texts);
+  /** Same as {@code embedder.encodeAll(texts)} (sentence and token vectors), in order. */
+  List<Encoded> encodeAll(Embedder embedder, List<String> texts);
 
-  ExemplarCache NONE = Embedder::embedAll;
+  /** The sentence vectors alone. */
+  default List<float[]> embedAll(Embedder embedder, List<String> texts) {
+    return encodeAll(embedder, texts).stream().map(Encoded::vector).toList();
+  }
+
+  ExemplarCache NONE = Embedder::encodeAll;
 }

@@ -1,6 +1,8 @@
 package io.nyx.routing;
 
 import io.nyx.memory.Embedder;
+import io.nyx.memory.Encoded;
+import io.nyx.memory.TokenVectors;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -22,19 +24,22 @@ import java.util.zip.CRC32;
 
 /**
  * Exemplar vectors kept in {@code <dir>/embeddings-<model id>.bin}, so a restart embeds only new
- * texts. The file is append-only: a header (magic, model id, dimension), then records {@code [int
- * textBytes][utf-8 text][dim floats][long crc32 of text and floats]}, big-endian. Reading stops at
- * the first record that is short or fails its checksum (a crash mid-append), and the file is cut
- * back to the last good record before new ones are appended. A file whose header names another
- * model or dimension is replaced. A cache that cannot be written is not an error: the vectors are
- * still returned.
+ * texts. The file is append-only: a header (magic, version, model id, dimension), then records
+ * {@code [int textBytes][utf-8 text][int payloadBytes][payload][long crc32 of text and payload]},
+ * big-endian, where the payload is the sentence vector ({@code dim} floats), the number of token
+ * vectors, their word pieces (modified UTF-8) and their rows ({@code count × dim} floats). Reading
+ * stops at the first record that is short or fails its checksum (a crash mid-append), and the file
+ * is cut back to the last good record before new ones are appended. A file whose header names
+ * another model or dimension is replaced. A cache that cannot be written is not an error: the
+ * vectors are still returned.
  *
  * <p>Thread-safe (one lock); meant for start-up, not for the request path.
  */
 public final class FileExemplarCache implements ExemplarCache {
   private static final int MAGIC = 0x4e59_5845; // "NYXE"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2; // 1 held sentence vectors only
   private static final int MAX_TEXT_BYTES = 1 << 20;
+  private static final int MAX_PAYLOAD_BYTES = 64 << 20;
 
   private final Path dir;
 
@@ -48,31 +53,36 @@ public final class FileExemplarCache implements ExemplarCache {
   }
 
   @Override
-  public synchronized List<float[]> embedAll(Embedder embedder, List<String> texts) {
+  public synchronized List<Encoded> encodeAll(Embedder embedder, List<String> texts) {
     Path file = file(embedder.modelId());
     Loaded loaded = load(file, embedder.modelId(), embedder.dimension());
     List<String> missing =
         texts.stream().distinct().filter(t -> !loaded.vectors().containsKey(t)).toList();
-    List<float[]> fresh = missing.isEmpty() ? List.of() : embedder.embedAll(missing);
-    Map<String, float[]> all = new HashMap<>(loaded.vectors());
+    List<Encoded> fresh = missing.isEmpty() ? List.of() : embedder.encodeAll(missing);
+    Map<String, Encoded> all = new HashMap<>(loaded.vectors());
     for (int i = 0; i < missing.size(); i++) {
       all.put(missing.get(i), fresh.get(i));
     }
     if (!missing.isEmpty()) {
       append(file, loaded, embedder, missing, fresh);
     }
-    List<float[]> out = new ArrayList<>(texts.size());
-    texts.forEach(t -> out.add(all.get(t).clone()));
+    List<Encoded> out = new ArrayList<>(texts.size());
+    texts.forEach(t -> out.add(copy(all.get(t))));
     return out;
   }
 
   /**
    * What a read found: the vectors and the byte length of the valid prefix (0: no valid header).
    */
-  record Loaded(Map<String, float[]> vectors, long validBytes) {}
+  record Loaded(Map<String, Encoded> vectors, long validBytes) {}
+
+  private static Encoded copy(Encoded e) {
+    TokenVectors t = e.tokens();
+    return new Encoded(e.vector().clone(), new TokenVectors(t.rows().clone(), t.pieces(), t.dim()));
+  }
 
   static Loaded load(Path file, String modelId, int dim) {
-    Map<String, float[]> vectors = new HashMap<>();
+    Map<String, Encoded> vectors = new HashMap<>();
     if (!Files.isRegularFile(file)) {
       return new Loaded(vectors, 0);
     }
@@ -112,7 +122,7 @@ public final class FileExemplarCache implements ExemplarCache {
   }
 
   /** Reads one record into {@code vectors}; its byte size, or 0 at a short or corrupt record. */
-  private static long record(DataInputStream in, int dim, Map<String, float[]> vectors)
+  private static long record(DataInputStream in, int dim, Map<String, Encoded> vectors)
       throws IOException {
     try {
       int n = in.readInt();
@@ -120,25 +130,44 @@ public final class FileExemplarCache implements ExemplarCache {
         return 0;
       }
       byte[] text = in.readNBytes(n);
-      if (text.length != n) {
+      int m = text.length == n ? in.readInt() : -1;
+      if (m < 0 || m > MAX_PAYLOAD_BYTES) {
         return 0;
       }
-      float[] v = new float[dim];
-      for (int d = 0; d < dim; d++) {
-        v[d] = in.readFloat();
-      }
-      if (in.readLong() != crc(text, v)) {
+      byte[] payload = in.readNBytes(m);
+      if (payload.length != m || in.readLong() != crc(text, payload)) {
         return 0;
       }
-      vectors.put(new String(text, StandardCharsets.UTF_8), v);
-      return 4L + n + 4L * dim + 8;
+      vectors.put(new String(text, StandardCharsets.UTF_8), decode(payload, dim));
+      return 4L + n + 4L + m + 8;
     } catch (EOFException e) {
       return 0;
     }
   }
 
+  private static Encoded decode(byte[] payload, int dim) throws IOException {
+    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+    float[] vector = floats(in, dim);
+    int count = in.readInt();
+    List<String> pieces = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      pieces.add(in.readUTF());
+    }
+    float[] rows = floats(in, count * dim);
+    return new Encoded(
+        vector, count == 0 ? TokenVectors.NONE : new TokenVectors(rows, pieces, dim));
+  }
+
+  private static float[] floats(DataInputStream in, int n) throws IOException {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = in.readFloat();
+    }
+    return v;
+  }
+
   private void append(
-      Path file, Loaded loaded, Embedder embedder, List<String> texts, List<float[]> vectors) {
+      Path file, Loaded loaded, Embedder embedder, List<String> texts, List<Encoded> vectors) {
     try {
       Files.createDirectories(dir);
       try (FileChannel ch =
@@ -162,24 +191,37 @@ public final class FileExemplarCache implements ExemplarCache {
     }
   }
 
-  private static void writeRecord(DataOutputStream out, String text, float[] v) throws IOException {
+  private static void writeRecord(DataOutputStream out, String text, Encoded e) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] payload = encode(e);
     out.writeInt(bytes.length);
     out.write(bytes);
-    for (float x : v) {
-      out.writeFloat(x);
-    }
-    out.writeLong(crc(bytes, v));
+    out.writeInt(payload.length);
+    out.write(payload);
+    out.writeLong(crc(bytes, payload));
   }
 
-  private static long crc(byte[] text, float[] v) {
+  private static byte[] encode(Encoded e) throws IOException {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(buf);
+    for (float x : e.vector()) {
+      out.writeFloat(x);
+    }
+    out.writeInt(e.tokens().count());
+    for (String piece : e.tokens().pieces()) {
+      out.writeUTF(piece);
+    }
+    for (float x : e.tokens().rows()) {
+      out.writeFloat(x);
+    }
+    out.flush();
+    return buf.toByteArray();
+  }
+
+  private static long crc(byte[] text, byte[] payload) {
     CRC32 crc = new CRC32();
     crc.update(text);
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * v.length);
-    for (float x : v) {
-      buf.putFloat(x);
-    }
-    crc.update(buf.array());
+    crc.update(payload);
     return crc.getValue();
   }
 }

@@ -7,14 +7,16 @@ import java.util.List;
  * Knobs of the router; YAML keys are {@code routing.<snake_case name>}. See SemanticRouter for the
  * formula each semantic knob enters and PolicyRouter for the master and the pins.
  *
- * <p>How the defaults were chosen (README "Routing accuracy" has the figures): on the shipped
- * specialists ({@code default-labeled.jsonl}) and a 50-intent set with 10 exemplars per intent
- * ({@code many-intents.yaml}; tuned on {@code many-intents-tune.jsonl}, reported on {@code
+ * <p>How the defaults were chosen (README "Routing" has the figures): on the shipped specialists
+ * ({@code default-labeled.jsonl}) and a 50-intent set with 10 exemplars per intent ({@code
+ * many-intents.yaml}; tuned on {@code many-intents-tune.jsonl}, reported on {@code
  * many-intents-test.jsonl}), centroid-only, k-nearest, their blend, shrinkage LDA, whitened cosine,
- * logistic regression and per-route calibration all land within two points of each other, so the
- * blend k = 3, weight 0.75 stays. The abstention threshold is not a constant: by default ({@code
- * threshold: auto}) it is the {@code abstain_quantile} quantile of the exemplars' own leave-one-out
- * scores, computed at load time, so it follows the route set and the embedding model.
+ * logistic regression and per-route calibration on pooled vectors all land within two points of
+ * each other (the blend k = 3, weight 0.75 stays for embedders without token vectors); token
+ * matching ({@code token_weight} 0.5) is what moved accuracy above the centroid. The abstention
+ * threshold is not a constant: by default ({@code threshold: auto}) it is the {@code
+ * abstain_quantile} quantile of the exemplars' own leave-one-out scores, computed at load time, so
+ * it follows the route set and the embedding model.
  *
  * @param threshold abstain when the best final score is below this; 0 (YAML {@code auto}) means
  *     calibrate it from the exemplars ({@code routing.threshold})
@@ -23,6 +25,9 @@ import java.util.List;
  * @param topK how many of a specialist's nearest exemplars are averaged ({@code routing.top_k})
  * @param centroidWeight share of the centroid cosine in the similarity, the rest being the top-k
  *     mean ({@code routing.centroid_weight})
+ * @param tokenWeight share of the late-interaction (token) score when the embedder gives token
+ *     vectors, the rest being the centroid cosine; 0 keeps the top-k/centroid blend ({@code
+ *     routing.token_weight})
  * @param confidenceTemperature softmax temperature, in score units, that turns scores into a
  *     confidence ({@code routing.confidence_temperature})
  * @param abstainQuantile with {@code threshold: auto}, the share of exemplars (scored against their
@@ -44,6 +49,7 @@ public record RoutingSettings(
     double priorStrength,
     int topK,
     double centroidWeight,
+    double tokenWeight,
     double confidenceTemperature,
     double abstainQuantile,
     RoutingMode mode,
@@ -61,6 +67,12 @@ public record RoutingSettings(
   public static final int DEFAULT_TOP_K = 3;
   public static final double DEFAULT_CENTROID_WEIGHT = 0.75;
   public static final double DEFAULT_CONFIDENCE_TEMPERATURE = 0.05;
+
+  /**
+   * Half token matching, half centroid: chosen on the tune split and the shipped five (0.4–0.6 and
+   * idf powers 1–2 were within a point; README "Routing" has the figures).
+   */
+  public static final double DEFAULT_TOKEN_WEIGHT = 0.5;
 
   /**
    * The share of leave-one-out exemplar scores below the threshold, which is about the share of
@@ -114,6 +126,7 @@ public record RoutingSettings(
         priorStrength,
         topK,
         centroidWeight,
+        DEFAULT_TOKEN_WEIGHT,
         confidenceTemperature,
         DEFAULT_ABSTAIN_QUANTILE,
         DEFAULT_MODE,
@@ -137,6 +150,9 @@ public record RoutingSettings(
     }
     if (!(centroidWeight >= 0 && centroidWeight <= 1)) {
       throw new ConfigException("routing.centroid_weight", centroidWeight, "in [0,1]");
+    }
+    if (!(tokenWeight >= 0 && tokenWeight <= 1)) {
+      throw new ConfigException("routing.token_weight", tokenWeight, "in [0,1]");
     }
     if (!(confidenceTemperature > 0 && confidenceTemperature <= 1)) {
       throw new ConfigException(
@@ -172,6 +188,7 @@ public record RoutingSettings(
         priorStrength,
         topK,
         centroidWeight,
+        tokenWeight,
         confidenceTemperature,
         abstainQuantile,
         mode,
@@ -188,6 +205,7 @@ public record RoutingSettings(
         value,
         topK,
         centroidWeight,
+        tokenWeight,
         confidenceTemperature,
         abstainQuantile,
         mode,
@@ -204,6 +222,7 @@ public record RoutingSettings(
         priorStrength,
         value,
         centroidWeight,
+        tokenWeight,
         confidenceTemperature,
         abstainQuantile,
         mode,
@@ -219,6 +238,24 @@ public record RoutingSettings(
         threshold,
         priorStrength,
         topK,
+        value,
+        tokenWeight,
+        confidenceTemperature,
+        abstainQuantile,
+        mode,
+        masterMargin,
+        masterWeight,
+        master,
+        pinned,
+        disabled);
+  }
+
+  public RoutingSettings withTokenWeight(double value) {
+    return new RoutingSettings(
+        threshold,
+        priorStrength,
+        topK,
+        centroidWeight,
         value,
         confidenceTemperature,
         abstainQuantile,
@@ -243,6 +280,7 @@ public record RoutingSettings(
         priorStrength,
         topK,
         centroidWeight,
+        tokenWeight,
         confidenceTemperature,
         abstainQuantile,
         newMode,

@@ -2,6 +2,8 @@ package io.nyx.routing;
 
 import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.Embedder;
+import io.nyx.memory.Encoded;
+import io.nyx.memory.TokenVectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -14,22 +16,32 @@ import java.util.Set;
 /**
  * Routes a query to the specialist whose description and exemplars it is closest to in sentence
  * embedding space. Each specialist i owns "anchors": its description (when not blank) and its
- * exemplars, embedded once at construction. For a query q (unit vector):
+ * exemplars, embedded once at construction. For a query q (unit vector) and an embedder that gives
+ * token vectors (the in-process MiniLM), with t = {@code tokenWeight}:
  *
  * <pre>
- *   sim_i   = (1 - a) * mean of the k largest cos(q, anchor)  +  a * cos(q, centroid_i)
+ *   sim_i   = (1 - t) * cos(q, centroid_i)  +  t * maxsim_i
  *   prior_i = (w_i / 0.5)^lambda, and 0 when w_i = 0
  *   score_i = clamp(sim_i * prior_i, 0, 1)
  * </pre>
  *
- * where a = {@code centroidWeight}, k = {@code topK} (capped by the specialist's anchor count),
- * centroid_i = normalised mean of its anchors, w_i = its trait weight (its {@code initialWeight}
- * when absent from the map) and lambda = {@code priorStrength}. The top-k mean rewards a query that
- * matches a few exemplars closely even when a specialist's exemplars are diverse; the centroid term
- * damps a single accidental near-match. The prior is multiplicative (log-linear: log score = log
- * sim + lambda log(w/0.5)), so the neutral weight 0.5 leaves similarity untouched, a higher weight
- * helps in proportion to how close the race already is, and a weight of 0 always scores 0 and so
- * can never win (the threshold is positive).
+ * where centroid_i = normalised mean of its anchors and maxsim_i is the idf-weighted token match of
+ * {@link LateInteraction}, computed for the {@link #CANDIDATES} specialists nearest by centroid (0
+ * for the rest, which the centroid alone already puts behind). The centroid says what the query is
+ * about as a whole; the token match rewards the words that tell intents apart ("pin", "refund"),
+ * which one pooled vector blurs: on the 50-intent tune split it lifted accuracy from 0.887 (the
+ * centroid alone) to 0.927. Without token vectors (a remote embedder, or {@code tokenWeight} 0):
+ *
+ * <pre>
+ *   sim_i   = (1 - a) * mean of the k largest cos(q, anchor)  +  a * cos(q, centroid_i)
+ * </pre>
+ *
+ * with a = {@code centroidWeight} and k = {@code topK} (capped by the specialist's anchor count).
+ * w_i is the specialist's trait weight (its {@code initialWeight} when absent from the map) and
+ * lambda = {@code priorStrength}. The prior is multiplicative (log-linear: log score = log sim +
+ * lambda log(w/0.5)), so the neutral weight 0.5 leaves similarity untouched, a higher weight helps
+ * in proportion to how close the race already is, and a weight of 0 always scores 0 and so can
+ * never win (the threshold is positive).
  *
  * <p>Specialists are ranked by score, ties by name. The decision takes the highest-ranked
  * specialist whose fit {@code sim_i · min(prior_i, 1)} reaches the threshold, and abstains when
@@ -40,7 +52,8 @@ import java.util.Set;
  * abstainQuantile} quantile of those leave-one-out scores (linear interpolation between order
  * statistics). Held-out in-scope queries look like unseen exemplars, so the quantile estimates the
  * share of in-scope queries wrongly abstained, whatever the route set or embedding model; it costs
- * sum over specialists of anchors^2 dot products, not anchors^2 overall. Without any specialist of
+ * sum over specialists of anchors^2 dot products (times tokens^2 with token matching, so at most
+ * {@link #MAX_CALIBRATION} anchors are scored), not anchors^2 overall. Without any specialist of
  * two anchors it falls back to {@link #FALLBACK_THRESHOLD}. With T = {@code confidenceTemperature},
  * p_top = softmax(score / T) of the best specialist and s(x) = 1 / (1 + e^-x):
  *
@@ -63,6 +76,15 @@ public final class SemanticRouter implements Router {
   /** The threshold hand-tuned on the shipped five before calibration existed. */
   public static final double FALLBACK_THRESHOLD = 0.25;
 
+  /**
+   * Token matching runs for this many specialists nearest by centroid: 8 of 50 intents decided
+   * exactly as all 50 did on the tune and test splits, and 500 specialists cost no more than 8.
+   */
+  static final int CANDIDATES = 8;
+
+  /** At most this many anchors are scored to calibrate the threshold with token matching. */
+  static final int MAX_CALIBRATION = 2048;
+
   private final Embedder embedder;
   private final RoutingSettings settings;
   private final String[] names;
@@ -71,6 +93,7 @@ public final class SemanticRouter implements Router {
   private final float[] anchors; // (anchor count, dim), unit rows, grouped by specialist
   private final int[] firstAnchor; // specialist i owns rows [firstAnchor[i], firstAnchor[i + 1])
   private final float[] centroids; // (specialist count, dim), unit rows
+  private final LateInteraction late; // null: the top-k/centroid blend
   private final double threshold;
 
   public SemanticRouter(
@@ -101,9 +124,11 @@ public final class SemanticRouter implements Router {
       texts.addAll(anchorTexts(s));
     }
     firstAnchor[n] = texts.size();
-    this.anchors = flatten(cache.embedAll(embedder, texts));
+    List<Encoded> encoded = cache.encodeAll(embedder, texts);
+    this.anchors = flatten(encoded.stream().map(Encoded::vector).toList());
     this.centroids = centroids();
-    this.threshold = settings.autoThreshold() ? calibrate() : settings.threshold();
+    this.late = settings.tokenWeight() > 0 ? LateInteraction.of(firstAnchor, encoded) : null;
+    this.threshold = settings.autoThreshold() ? calibrate(encoded) : settings.threshold();
   }
 
   @Override
@@ -111,14 +136,14 @@ public final class SemanticRouter implements Router {
     if (isBlank(query)) {
       return blank();
     }
-    return decide(embedder.embed(query), priors(traitWeights));
+    return decide(embedder.encode(query), priors(traitWeights));
   }
 
   /** Same decisions as {@link #route} on each query, in order, with one batched embedding call. */
   public List<RouteDecision> routeAll(List<String> queries, Map<String, Double> traitWeights) {
     double[] priors = priors(traitWeights);
     List<String> texts = queries.stream().filter(q -> !isBlank(q)).toList();
-    List<float[]> vectors = embedder.embedAll(texts);
+    List<Encoded> vectors = embedder.encodeAll(texts);
     List<RouteDecision> out = new ArrayList<>(queries.size());
     int next = 0;
     for (String q : queries) {
@@ -146,7 +171,7 @@ public final class SemanticRouter implements Router {
     if (isBlank(query)) {
       return List.of();
     }
-    double[] sims = similarities(embedder.embed(query));
+    double[] sims = similarities(embedder.encode(query));
     double top = Arrays.stream(sims).max().orElse(0);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < sims.length; i++) {
@@ -171,9 +196,10 @@ public final class SemanticRouter implements Router {
     return threshold;
   }
 
-  private RouteDecision decide(float[] query, double[] priors) {
-    if (query.length != dim) {
-      throw new IllegalStateException("embedder returned " + query.length + "-d, not " + dim);
+  private RouteDecision decide(Encoded query, double[] priors) {
+    if (query.vector().length != dim) {
+      throw new IllegalStateException(
+          "embedder returned " + query.vector().length + "-d, not " + dim);
     }
     double[] sims = similarities(query);
     double[] scores = new double[sims.length];
@@ -248,8 +274,58 @@ public final class SemanticRouter implements Router {
     return 0;
   }
 
+  /**
+   * sim_i for every specialist: with token vectors, {@code (1 - t)·cos(centroid) + t·maxsim} for
+   * the {@link #CANDIDATES} specialists nearest by centroid and {@code (1 - t)·cos(centroid)} for
+   * the rest (they cannot win: maxsim is what lifts a candidate); else the top-k/centroid blend.
+   */
+  private double[] similarities(Encoded query) {
+    float[] q = query.vector();
+    if (late == null) {
+      return blended(q);
+    }
+    int n = names.length;
+    double[] cos = new double[n];
+    for (int i = 0; i < n; i++) {
+      cos[i] = dot(q, centroids, i);
+    }
+    if (query.tokens().isEmpty()) {
+      return cos; // a query past the model's window: the centroid alone
+    }
+    double t = settings.tokenWeight();
+    LateInteraction.Query lq = late.query(query.tokens());
+    double[] sim = new double[n];
+    Set<Integer> candidates = nearest(cos, CANDIDATES);
+    for (int i = 0; i < n; i++) {
+      double tokens = candidates.contains(i) ? late.score(lq, i) : 0;
+      sim[i] = (1 - t) * cos[i] + t * tokens;
+    }
+    return sim;
+  }
+
+  /** Indices of the {@code k} largest values. */
+  private static Set<Integer> nearest(double[] values, int k) {
+    if (values.length <= k) {
+      Set<Integer> all = new HashSet<>();
+      for (int i = 0; i < values.length; i++) {
+        all.add(i);
+      }
+      return all;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    double cut = sorted[values.length - k];
+    Set<Integer> out = new HashSet<>();
+    for (int i = 0; i < values.length && out.size() < k; i++) {
+      if (values[i] >= cut) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
   /** sim_i for every specialist: the blend of top-k anchor mean and centroid cosine. */
-  private double[] similarities(float[] q) {
+  private double[] blended(float[] q) {
     int n = names.length;
     double[] sim = new double[n];
     double[] top = new double[settings.topK()]; // scratch, descending
@@ -356,13 +432,22 @@ public final class SemanticRouter implements Router {
     return out;
   }
 
-  /** The leave-one-out quantile described in the class Javadoc. */
-  private double calibrate() {
+  /**
+   * The leave-one-out quantile described in the class Javadoc, over every anchor, or every k-th
+   * when there are more than {@link #MAX_CALIBRATION} (token matching makes each one cost anchors ×
+   * tokens² dot products).
+   */
+  private double calibrate(List<Encoded> encoded) {
     List<Double> loo = new ArrayList<>();
+    int stride =
+        late == null ? 1 : Math.max(1, (anchorCount() + MAX_CALIBRATION - 1) / MAX_CALIBRATION);
+    int seen = 0;
     for (int i = 0; i < names.length; i++) {
       if (firstAnchor[i + 1] - firstAnchor[i] >= 2) {
         for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
-          loo.add(leaveOneOut(i, row));
+          if (seen++ % stride == 0) {
+            loo.add(leaveOneOut(i, row, encoded.get(row)));
+          }
         }
       }
     }
@@ -378,8 +463,12 @@ public final class SemanticRouter implements Router {
     return Math.min(0.99, Math.max(1e-3, q));
   }
 
+  private int anchorCount() {
+    return firstAnchor[names.length];
+  }
+
   /** sim of anchor {@code row} to specialist i, computed without that anchor. */
-  private double leaveOneOut(int i, int row) {
+  private double leaveOneOut(int i, int row, Encoded anchor) {
     float[] q = Arrays.copyOfRange(anchors, row * dim, (row + 1) * dim);
     float[] rest = new float[dim];
     double[] top = new double[settings.topK()];
@@ -394,6 +483,12 @@ public final class SemanticRouter implements Router {
       count = insert(top, count, dot(q, anchors, other));
     }
     normalise(rest, 0);
+    if (late != null) {
+      TokenVectors tokens = anchor.tokens();
+      double t = settings.tokenWeight();
+      double match = late.score(late.query(tokens), i, row - firstAnchor[i]);
+      return (1 - t) * dot(q, rest, 0) + t * match;
+    }
     double sum = 0;
     for (int j = 0; j < count; j++) {
       sum += top[j];

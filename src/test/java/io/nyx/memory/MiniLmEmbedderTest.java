@@ -67,6 +67,45 @@ class MiniLmEmbedderTest {
         .hasMessageContaining("blank");
   }
 
+  @Test
+  void encodeGivesTheSentenceVectorAndUnitTokenRowsWithoutSpecialTokens() {
+    Encoded e = embedder.encode("what's my current bank balance");
+    assertThat(e.vector()).containsExactly(embedder.embed("what's my current bank balance"));
+    TokenVectors t = e.tokens();
+    assertThat(t.pieces()).containsExactly("what", "'", "s", "my", "current", "bank", "balance");
+    assertThat(t.dim()).isEqualTo(384);
+    for (int p = 0; p < t.count(); p++) {
+      float[] row = java.util.Arrays.copyOfRange(t.rows(), p * 384, (p + 1) * 384);
+      assertThat(norm(row)).isCloseTo(1.0, within(1e-5));
+    }
+    // Contextual: the same piece in another sentence gets another vector.
+    TokenVectors other = embedder.encode("the river bank flooded").tokens();
+    int here = t.pieces().indexOf("bank");
+    int there = other.pieces().indexOf("bank");
+    double same = 0;
+    for (int d = 0; d < 384; d++) {
+      same += t.rows()[here * 384 + d] * other.rows()[there * 384 + d];
+    }
+    assertThat(same).isLessThan(0.95);
+  }
+
+  @Test
+  void aLongTextIsCutAtTheTokenizers128TokensAsTheStockModelCutsIt() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      text.append("word").append(i).append(' ');
+    }
+    Encoded e = embedder.encode(text.toString());
+    assertThat(e.tokens().count()).isEqualTo(126); // 128 minus [CLS] and [SEP]
+    float[] stock =
+        new dev.langchain4j.model.embedding.onnx.allminilml6v2q
+                .AllMiniLmL6V2QuantizedEmbeddingModel()
+            .embed(text.toString())
+            .content()
+            .vector();
+    assertThat(dot(e.vector(), stock) / norm(stock)).isGreaterThan(0.99999);
+  }
+
   private static double norm(float[] v) {
     return Math.sqrt(dot(v, v));
   }
@@ -90,7 +129,11 @@ class MiniLmEmbedderTest {
           java.util.List.of(
               "What did I tell you about my sister's wedding last spring?",
               "hi",
-              "I have a report due in two hours, what should I do first? ".repeat(20))) {
+              "what's my current bank balance",
+              "Café déjà vu — naïve coöperation, 100% ünïcödé!",
+              "  leading and trailing spaces\tand a tab  ",
+              "I have a report due in two hours, what should I do first? ".repeat(20),
+              "I have a report due in two hours, what should I do first? ".repeat(60))) {
         float[] a = ours.embed(t);
         float[] b = stock.embed(t).content().vector();
         double dot = 0;

@@ -3,6 +3,7 @@ package io.nyx.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.memory.Embedder;
+import io.nyx.memory.MiniLmEmbedder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,5 +137,43 @@ class FileExemplarCacheTest {
     SemanticRouter fresh = new SemanticRouter(new CountingEmbedder("m1"), specs, s);
     assertThat(cached.route("seven", java.util.Map.of()))
         .isEqualTo(fresh.route("seven", java.util.Map.of()));
+  }
+
+  @Test
+  void tokenVectorsSurviveARestartUnchanged() {
+    List<String> texts = List.of("what's my current bank balance", "I lost my debit card");
+    try (MiniLmEmbedder model = new MiniLmEmbedder()) {
+      List<io.nyx.memory.Encoded> first = new FileExemplarCache(dir).encodeAll(model, texts);
+      Embedder offline =
+          new Embedder() {
+            @Override
+            public String modelId() {
+              return model.modelId();
+            }
+
+            @Override
+            public int dimension() {
+              return model.dimension();
+            }
+
+            @Override
+            public float[] embed(String text) {
+              throw new AssertionError("the cache should have had " + text);
+            }
+
+            @Override
+            public List<float[]> embedAll(List<String> t) {
+              throw new AssertionError("the cache should have had " + t);
+            }
+          };
+      List<io.nyx.memory.Encoded> again = new FileExemplarCache(dir).encodeAll(offline, texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(again.get(i).vector()).containsExactly(first.get(i).vector());
+        assertThat(again.get(i).tokens().pieces())
+            .isEqualTo(first.get(i).tokens().pieces())
+            .isNotEmpty();
+        assertThat(again.get(i).tokens().rows()).containsExactly(first.get(i).tokens().rows());
+      }
+    }
   }
 }

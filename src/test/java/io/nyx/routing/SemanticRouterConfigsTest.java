@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nyx.config.SpecialistConfig;
+import io.nyx.memory.Encoded;
 import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.memory.TokenVectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -100,16 +102,25 @@ class SemanticRouterConfigsTest {
     List<SpecialistConfig> many = generated();
     assertThat(many).hasSize(200);
     // Fixed threshold: templated exemplars score each other highly, so a calibrated one is strict.
-    SemanticRouter r =
-        new SemanticRouter(embedder, many, RoutingSettings.DEFAULT.withThreshold(0.25));
-
-    String q = "my kayak has a crack in the hull, how can I repair it?";
-    RouteDecision d = r.route(q, Map.of());
-    assertThat(d.specialist()).contains("kayak-1");
-    Map<String, Double> expected = reference(many, q);
-    assertThat(d.scores()).hasSize(200).containsOnlyKeys(expected.keySet());
-    expected.forEach(
-        (name, score) -> assertThat(d.scores().get(name)).as(name).isCloseTo(score, within(1e-5)));
+    for (double tokens : List.of(0.0, RoutingSettings.DEFAULT_TOKEN_WEIGHT)) {
+      RoutingSettings st = RoutingSettings.DEFAULT.withThreshold(0.25).withTokenWeight(tokens);
+      SemanticRouter r = new SemanticRouter(embedder, many, st);
+      for (String q :
+          List.of(
+              "my kayak has a crack in the hull, how can I repair it?",
+              "which paddle length suits a touring kayak",
+              // Over 16 pieces: only the 16 rarest are matched.
+              "I bought a second hand touring kayak last summer and the hull has a long crack near"
+                  + " the stern, so what glue or patch kit should I use to repair it properly")) {
+        RouteDecision d = r.route(q, Map.of());
+        assertThat(d.specialist()).as(q).get().asString().startsWith("kayak-");
+        Map<String, Double> expected = reference(many, q, st);
+        assertThat(d.scores()).hasSize(200).containsOnlyKeys(expected.keySet());
+        expected.forEach(
+            (name, score) ->
+                assertThat(d.scores().get(name)).as(name).isCloseTo(score, within(1e-5)));
+      }
+    }
   }
 
   @Test
@@ -151,8 +162,87 @@ class SemanticRouterConfigsTest {
   }
 
   /** The formula of SemanticRouter's Javadoc written the slow, obvious way (neutral weights). */
-  private static Map<String, Double> reference(List<SpecialistConfig> specialists, String query) {
-    RoutingSettings st = RoutingSettings.DEFAULT;
+  private static Map<String, Double> reference(
+      List<SpecialistConfig> specialists, String query, RoutingSettings st) {
+    return st.tokenWeight() > 0
+        ? tokenReference(specialists, query, st.tokenWeight())
+        : blendReference(specialists, query, st);
+  }
+
+  /**
+   * (1 - t)·cos(centroid) + t·maxsim for the 8 nearest centroids, (1 - t)·cos(centroid) for the
+   * rest; maxsim = sum over query pieces of idf-weight × best cosine to any of the specialist's
+   * exemplar tokens.
+   */
+  private static Map<String, Double> tokenReference(
+      List<SpecialistConfig> specialists, String query, double t) {
+    Encoded q = embedder.encode(query);
+    Map<String, Double> centroidCos = new HashMap<>();
+    Map<String, List<Encoded>> anchors = new HashMap<>();
+    Map<String, Integer> specialistsWith = new HashMap<>();
+    for (SpecialistConfig s : specialists) {
+      List<Encoded> a = s.exemplars().stream().map(embedder::encode).toList();
+      anchors.put(s.name(), a);
+      double[] centroid = new double[q.vector().length];
+      a.forEach(e -> Arrays.setAll(centroid, i -> centroid[i] + e.vector()[i]));
+      double norm = Math.sqrt(Arrays.stream(centroid).map(x -> x * x).sum());
+      double c = 0;
+      for (int i = 0; i < centroid.length; i++) {
+        c += q.vector()[i] * centroid[i] / norm;
+      }
+      centroidCos.put(s.name(), c);
+      a.stream()
+          .flatMap(e -> e.tokens().pieces().stream())
+          .distinct()
+          .forEach(p -> specialistsWith.merge(p, 1, Integer::sum));
+    }
+    List<String> nearest =
+        centroidCos.entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .limit(8)
+            .map(Map.Entry::getKey)
+            .toList();
+    int n = specialists.size();
+    List<String> all = q.tokens().pieces();
+    java.util.function.ToDoubleFunction<Integer> idf =
+        j -> Math.log((n + 1.0) / (specialistsWith.getOrDefault(all.get(j), 0) + 1)) + 1;
+    List<Integer> kept =
+        java.util.stream.IntStream.range(0, all.size())
+            .boxed()
+            .sorted(Comparator.comparingDouble(idf).reversed())
+            .limit(16)
+            .toList();
+    double wSum = kept.stream().mapToDouble(idf).sum();
+    Map<String, Double> out = new HashMap<>();
+    for (SpecialistConfig s : specialists) {
+      double maxsim = 0;
+      if (nearest.contains(s.name())) {
+        for (int j : kept) {
+          double best = -1;
+          for (Encoded e : anchors.get(s.name())) {
+            for (int k = 0; k < e.tokens().count(); k++) {
+              best = Math.max(best, rowDot(q.tokens(), j, e.tokens(), k));
+            }
+          }
+          maxsim += idf.applyAsDouble(j) / wSum * best;
+        }
+      }
+      double sim = (1 - t) * centroidCos.get(s.name()) + t * maxsim;
+      out.put(s.name(), Math.min(1, Math.max(0, sim)));
+    }
+    return out;
+  }
+
+  private static double rowDot(TokenVectors a, int i, TokenVectors b, int k) {
+    double s = 0;
+    for (int d = 0; d < a.dim(); d++) {
+      s += (double) a.rows()[i * a.dim() + d] * b.rows()[k * b.dim() + d];
+    }
+    return s;
+  }
+
+  private static Map<String, Double> blendReference(
+      List<SpecialistConfig> specialists, String query, RoutingSettings st) {
     float[] q = embedder.embed(query);
     Map<String, Double> out = new HashMap<>();
     for (SpecialistConfig s : specialists) {
