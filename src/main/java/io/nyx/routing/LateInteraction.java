@@ -29,7 +29,7 @@ import org.apache.lucene.util.VectorUtil;
  */
 final class LateInteraction {
   /** The most query pieces matched; longer queries keep their rarest. */
-  static final int MAX_QUERY_PIECES = 16;
+  static final int MAX_QUERY_PIECES = 8;
 
   /** A query's pieces that take part: their rows and normalised weights. */
   record Query(float[][] rows, double[] weights) {}

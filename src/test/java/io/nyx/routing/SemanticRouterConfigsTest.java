@@ -109,7 +109,7 @@ class SemanticRouterConfigsTest {
           List.of(
               "my kayak has a crack in the hull, how can I repair it?",
               "which paddle length suits a touring kayak",
-              // Over 16 pieces: only the 16 rarest are matched.
+              // Over 8 pieces: only the 8 rarest are matched.
               "I bought a second hand touring kayak last summer and the hull has a long crack near"
                   + " the stern, so what glue or patch kit should I use to repair it properly")) {
         RouteDecision d = r.route(q, Map.of());
@@ -210,7 +210,7 @@ class SemanticRouterConfigsTest {
         java.util.stream.IntStream.range(0, all.size())
             .boxed()
             .sorted(Comparator.comparingDouble(idf).reversed())
-            .limit(16)
+            .limit(8)
             .toList();
     double wSum = kept.stream().mapToDouble(idf).sum();
     Map<String, Double> out = new HashMap<>();

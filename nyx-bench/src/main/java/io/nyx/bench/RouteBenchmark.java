@@ -49,7 +49,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+    jvmArgsAppend = {
+      "--enable-native-access=ALL-UNNAMED",
+      "--add-modules=jdk.incubator.vector", // as the nyx launcher runs it
+      "-Xmx2g"
+    })
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 10)
 @Threads(1)
