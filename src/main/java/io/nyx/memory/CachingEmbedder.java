@@ -6,12 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Remembers the vectors of the most recent texts, so one request's query is embedded once even when
- * routing and Mnemosyne's recall both need it: {@link #encode} (the router) also fills the plain
- * vector cache that {@link #embed} (recall, the risk screen) reads. Bounded (LRU); vectors are
- * shared, callers must not modify them. Thread-safe.
+ * Remembers the most recent texts' encodings, so one request's query is run through the model once
+ * although the risk screen, the router and Mnemosyne's recall all need it, in whatever order they
+ * ask: a miss, by {@link #embed} or {@link #encode}, runs the inner {@link Embedder#encode} (the
+ * same single run for MiniLM) and keeps both. Sentence vectors are kept for {@code capacity} texts,
+ * token vectors for at most {@link #ENCODED} (they are up to 126 × 384 floats each, and only the
+ * router reads them, right after the screen). Bounded (LRU); vectors are shared, callers must not
+ * modify them. Thread-safe.
  */
 public final class CachingEmbedder implements Embedder {
+  /** Most texts whose token vectors are kept (≤ 24 MB). */
+  static final int ENCODED = 128;
+
   private final Embedder inner;
   private final Map<String, float[]> recent;
   private final Map<String, Encoded> encoded;
@@ -19,7 +25,7 @@ public final class CachingEmbedder implements Embedder {
   public CachingEmbedder(Embedder inner, int capacity) {
     this.inner = inner;
     this.recent = lru(capacity);
-    this.encoded = lru(capacity);
+    this.encoded = lru(Math.min(capacity, ENCODED));
   }
 
   private static <V> Map<String, V> lru(int capacity) {
@@ -51,11 +57,7 @@ public final class CachingEmbedder implements Embedder {
         return v;
       }
     }
-    float[] v = inner.embed(text);
-    synchronized (recent) {
-      recent.put(text, v);
-    }
-    return v;
+    return miss(text).vector();
   }
 
   @Override
@@ -66,6 +68,10 @@ public final class CachingEmbedder implements Embedder {
         return e;
       }
     }
+    return miss(text);
+  }
+
+  private Encoded miss(String text) {
     Encoded e = inner.encode(text);
     synchronized (encoded) {
       encoded.put(text, e);
