@@ -107,15 +107,19 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     hidden.get(all);
     double[] sum = new double[dim];
     List<String> kept = new ArrayList<>();
-    float[] rows = new float[positions * dim];
     for (int p = 0; p < positions; p++) {
       for (int d = 0; d < dim; d++) {
         sum[d] += all[p * dim + d];
       }
       if (special[p] == 0) {
-        System.arraycopy(all, p * dim, rows, kept.size() * dim, dim);
-        unit(rows, kept.size() * dim, dim);
         kept.add(pieces[p]);
+      }
+    }
+    float[] rows = new float[kept.size() * dim];
+    for (int p = 0, k = 0; p < positions; p++) {
+      if (special[p] == 0) {
+        System.arraycopy(all, p * dim, rows, k * dim, dim);
+        unit(rows, k++ * dim, dim);
       }
     }
     float[] vector = new float[dim];
@@ -123,8 +127,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       vector[d] = (float) (sum[d] / positions);
     }
     unit(vector, 0, dim);
-    float[] tokenRows = java.util.Arrays.copyOf(rows, kept.size() * dim);
-    return new Encoded(vector, new TokenVectors(tokenRows, kept, dim));
+    return new Encoded(vector, new TokenVectors(rows, kept, dim));
   }
 
   /** Scales {@code v[from, from + dim)} to length 1 (a zero row stays zero). */

@@ -297,38 +297,32 @@ public final class SemanticRouter implements Router {
       cos[i] = dot(q, centroids, i);
     }
     if (query.tokens().isEmpty()) {
-      return cos; // a query past the model's window: the centroid alone
+      return cos; // the embedder gave this text no token vectors: the centroid alone
     }
     double t = settings.tokenWeight();
     LateInteraction.Query lq = late.query(query.tokens());
     double[] sim = new double[n];
-    Set<Integer> candidates = nearest(cos, CANDIDATES);
+    boolean[] candidate = nearest(cos, CANDIDATES);
     for (int i = 0; i < n; i++) {
-      double tokens = candidates.contains(i) ? late.score(lq, i) : 0;
+      double tokens = candidate[i] ? late.score(lq, i) : 0;
       sim[i] = (1 - t) * cos[i] + t * tokens;
     }
     return sim;
   }
 
-  /** Indices of the {@code k} largest values. */
-  private static Set<Integer> nearest(double[] values, int k) {
-    if (values.length <= k) {
-      Set<Integer> all = new HashSet<>();
-      for (int i = 0; i < values.length; i++) {
-        all.add(i);
-      }
-      return all;
-    }
+  /** Whether each value is among the {@code k} largest (on a tie at the cut, earlier first). */
+  private static boolean[] nearest(double[] values, int k) {
+    boolean[] in = new boolean[values.length];
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    double cut = sorted[values.length - k];
-    Set<Integer> out = new HashSet<>();
-    for (int i = 0; i < values.length && out.size() < k; i++) {
+    double cut = sorted[Math.max(0, values.length - k)];
+    for (int i = 0, taken = 0; i < values.length && taken < k; i++) {
       if (values[i] >= cut) {
-        out.add(i);
+        in[i] = true;
+        taken++;
       }
     }
-    return out;
+    return in;
   }
 
   /** sim_i for every specialist: the blend of top-k anchor mean and centroid cosine. */
