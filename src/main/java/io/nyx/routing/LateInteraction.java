@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Token-level matching of a query against a specialist's anchors (late interaction, as in ColBERT):
@@ -24,8 +23,8 @@ import org.apache.lucene.util.VectorUtil;
  * of the sentence reads like another's, which a single pooled vector blurs. Only the query's {@link
  * #MAX_QUERY_PIECES} rarest pieces take part (the whole query when shorter, as intent queries are):
  * a 128-token message would otherwise cost 8× a short one, and its centroid already says what it is
- * about. Dot products go through Lucene's {@link VectorUtil}, which uses the Vector API when {@code
- * jdk.incubator.vector} is present (the launcher adds it). Immutable and thread-safe.
+ * about. The maxima come from a {@link MaxDot} kernel (the Vector API when {@code
+ * jdk.incubator.vector} is present, as the launcher arranges). Immutable and thread-safe.
  */
 final class LateInteraction {
   /** The most query pieces matched; longer queries keep their rarest. */
@@ -34,14 +33,23 @@ final class LateInteraction {
   /** A query's pieces that take part: their rows and normalised weights. */
   record Query(float[][] rows, double[] weights) {}
 
-  private final float[][][] rows; // per specialist: the token rows of all its anchors
+  private final MaxDot kernel;
+  private final int dim;
+  private final float[][] packed; // per specialist: the token rows of all its anchors, packed
   private final int[][] starts; // per specialist: first row of each anchor, then the row count
   private final Map<String, Double> idf;
   private final double unseen;
 
   private LateInteraction(
-      float[][][] rows, int[][] starts, Map<String, Double> idf, double unseen) {
-    this.rows = rows;
+      MaxDot kernel,
+      int dim,
+      float[][] packed,
+      int[][] starts,
+      Map<String, Double> idf,
+      double unseen) {
+    this.kernel = kernel;
+    this.dim = dim;
+    this.packed = packed;
     this.starts = starts;
     this.idf = idf;
     this.unseen = unseen;
@@ -52,12 +60,17 @@ final class LateInteraction {
    * firstAnchor[i + 1])}. Null when some anchor has none (an embedder without token vectors).
    */
   static LateInteraction of(int[] firstAnchor, List<Encoded> anchors) {
+    return of(firstAnchor, anchors, MaxDot.best());
+  }
+
+  /** As {@link #of(int[], List)} with the given kernel (tests compare kernels). */
+  static LateInteraction of(int[] firstAnchor, List<Encoded> anchors, MaxDot kernel) {
     if (anchors.isEmpty() || anchors.stream().anyMatch(e -> e.tokens().isEmpty())) {
       return null;
     }
     int dim = anchors.getFirst().tokens().dim();
     int n = firstAnchor.length - 1;
-    float[][][] rows = new float[n][][];
+    float[][] packed = new float[n][];
     int[][] starts = new int[n][];
     Map<String, Integer> specialistsWith = new HashMap<>();
     for (int i = 0; i < n; i++) {
@@ -72,18 +85,19 @@ final class LateInteraction {
         pieces.addAll(t.pieces());
       }
       starts[i][count] = total;
-      rows[i] = new float[total][];
+      float[][] rows = new float[total][];
       for (int a = 0; a < count; a++) {
         TokenVectors t = anchors.get(firstAnchor[i] + a).tokens();
         for (int k = 0; k < t.count(); k++) {
-          rows[i][starts[i][a] + k] = row(t, k);
+          rows[starts[i][a] + k] = row(t, k);
         }
       }
+      packed[i] = kernel.pack(rows, dim);
       pieces.forEach(p -> specialistsWith.merge(p, 1, Integer::sum));
     }
     Map<String, Double> idf = new HashMap<>();
     specialistsWith.forEach((p, s) -> idf.put(p, Math.log((n + 1.0) / (s + 1)) + 1));
-    return new LateInteraction(rows, starts, idf, Math.log(n + 1.0) + 1);
+    return new LateInteraction(kernel, dim, packed, starts, idf, Math.log(n + 1.0) + 1);
   }
 
   private static float[] row(TokenVectors t, int k) {
@@ -124,20 +138,18 @@ final class LateInteraction {
 
   /** maxsim of {@code q} to specialist i without the tokens of its anchor {@code skip} (or -1). */
   double score(Query q, int i, int skip) {
-    int skipFrom = skip < 0 ? 0 : starts[i][skip];
-    int skipTo = skip < 0 ? 0 : starts[i][skip + 1];
-    float[][] r = rows[i];
+    int[] s = starts[i];
+    int skipFrom = skip < 0 ? 0 : s[skip];
+    int skipTo = skip < 0 ? 0 : s[skip + 1];
+    int m = q.rows().length;
+    if (m == 0) {
+      return 0;
+    }
+    float[] best = new float[m];
+    kernel.maxDots(packed[i], s[s.length - 1], dim, q.rows(), skipFrom, skipTo, best);
     double sum = 0;
-    for (int j = 0; j < q.rows().length; j++) {
-      float[] qj = q.rows()[j];
-      double best = -1;
-      for (int t = 0; t < skipFrom; t++) {
-        best = Math.max(best, VectorUtil.dotProduct(qj, r[t]));
-      }
-      for (int t = skipTo; t < r.length; t++) {
-        best = Math.max(best, VectorUtil.dotProduct(qj, r[t]));
-      }
-      sum += q.weights()[j] * best;
+    for (int j = 0; j < m; j++) {
+      sum += q.weights()[j] * best[j];
     }
     return sum;
   }

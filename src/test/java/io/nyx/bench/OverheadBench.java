@@ -29,7 +29,10 @@ import java.util.concurrent.Future;
  * <p>Run with {@code scripts/bench-overhead [requests] [concurrency] [backendDelayMs] [unique]}. By
  * default five queries repeat, so their embeddings (and those of the fake's echoing answers) come
  * from the embedding cache; {@code unique} makes every query different, so each request pays for
- * embedding its query and its answer, as distinct real traffic would.
+ * embedding its query and its answer, as distinct real traffic would. A fifth argument {@code
+ * remote} sets {@code embedding.provider: openai} against the fake's {@code /v1/embeddings} (384
+ * dimensions), the deployment where an embedding model is served next to the LLM: Nyx's own work
+ * without MiniLM on its cores.
  */
 public final class OverheadBench {
   private static final HttpClient CLIENT =
@@ -59,16 +62,28 @@ public final class OverheadBench {
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int delayMs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     unique = args.length > 3 && "unique".equals(args[3]);
+    boolean remote = args.length > 4 && "remote".equals(args[4]);
     Path dataDir = Files.createTempDirectory("nyx-bench");
     try (FakeVllm vllm =
         FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
       vllm.delay(Duration.ofMillis(delayMs));
+      Map<String, String> flags =
+          new java.util.HashMap<>(
+              Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()));
+      if (remote) {
+        vllm.embeddingDimension(384);
+        Path yaml = dataDir.resolve("remote-embeddings.yaml");
+        Files.writeString(
+            yaml,
+            "embedding:\n  provider: openai\n  url: "
+                + vllm.baseUrl()
+                + "\n  model: "
+                + FakeVllm.EMBEDDING_MODEL
+                + "\n");
+        flags.put("config", yaml.toString());
+      }
       long t0 = System.nanoTime();
-      try (Nyx nyx =
-          Nyx.start(
-              ConfigLoader.load(
-                  Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-                  Map.of()))) {
+      try (Nyx nyx = Nyx.start(ConfigLoader.load(flags, Map.of()))) {
         double startMs = (System.nanoTime() - t0) / 1e6;
         System.out.printf("server start (fresh data dir): %.0f ms%n", startMs);
         String nyxUrl = "http://127.0.0.1:" + nyx.port() + "/infer";
