@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * database, exactly once. Nyx runs as a separate process ({@code nyx serve}), so the kill is real:
  * no shutdown hook, no flush.
  */
+// A child that hangs before it prints its port must fail the test, not hang the build.
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrashRecoveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");

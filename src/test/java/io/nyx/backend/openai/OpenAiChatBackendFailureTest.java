@@ -20,22 +20,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every failure ends as the right {@link BackendException}, and within its time bound. */
+/**
+ * Every failure ends as the right {@link BackendException}, and within its time bound. Tests that
+ * wait for a read timeout use {@link #impatient} (300 ms); the rest use a backend whose 5 s timeout
+ * a loaded CI machine cannot trip by accident (300 ms once did, on a first connection).
+ */
 class OpenAiChatBackendFailureTest {
   private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
+  private static final Duration PATIENT = Duration.ofSeconds(5);
 
   /** A bound that shows nothing hung, not a benchmark. */
   private static final long BOUND_MS = 5_000;
 
   private FakeVllm fake;
   private OpenAiChatBackend backend;
+  private OpenAiChatBackend impatient;
 
   @BeforeEach
   void start() {
     fake = FakeVllm.start(BASE, ADAPTERS);
-    backend =
-        new OpenAiChatBackend(
-            new BackendSettings(fake.baseUrl(), Duration.ofMillis(300), READ_TIMEOUT, null));
+    backend = withReadTimeout(PATIENT);
+    impatient = withReadTimeout(READ_TIMEOUT);
+  }
+
+  private OpenAiChatBackend withReadTimeout(Duration read) {
+    return new OpenAiChatBackend(new BackendSettings(fake.baseUrl(), PATIENT, read, null));
   }
 
   @AfterEach
@@ -44,13 +53,21 @@ class OpenAiChatBackendFailureTest {
   }
 
   private BackendException complete() {
+    return complete(backend);
+  }
+
+  private static BackendException complete(OpenAiChatBackend via) {
     return catchThrowableOfType(
-        BackendException.class, () -> backend.complete(ask("kairos", "hello there")));
+        BackendException.class, () -> via.complete(ask("kairos", "hello there")));
   }
 
   private BackendException stream(List<StreamDelta> sink) {
+    return stream(backend, sink);
+  }
+
+  private static BackendException stream(OpenAiChatBackend via, List<StreamDelta> sink) {
     return catchThrowableOfType(
-        BackendException.class, () -> backend.stream(ask("kairos", "hello there"), sink::add));
+        BackendException.class, () -> via.stream(ask("kairos", "hello there"), sink::add));
   }
 
   @Test
@@ -146,7 +163,7 @@ class OpenAiChatBackendFailureTest {
     fake.hangNext();
 
     long start = System.nanoTime();
-    BackendException e = complete();
+    BackendException e = complete(impatient);
     long ms = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(e).isInstanceOf(BackendException.Timeout.class);
@@ -160,7 +177,7 @@ class OpenAiChatBackendFailureTest {
     fake.hangAfterHeadersNext();
 
     long start = System.nanoTime();
-    BackendException e = complete();
+    BackendException e = complete(impatient);
     long ms = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(e).isInstanceOf(BackendException.Timeout.class);
@@ -174,7 +191,7 @@ class OpenAiChatBackendFailureTest {
     List<StreamDelta> deltas = new ArrayList<>();
 
     long start = System.nanoTime();
-    BackendException e = stream(deltas);
+    BackendException e = stream(impatient, deltas);
     long ms = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(e).isInstanceOf(BackendException.Timeout.class);
@@ -185,25 +202,26 @@ class OpenAiChatBackendFailureTest {
 
   @Test
   void slowButSteadyStreamIsNotCutByTheIdleTimeout() throws BackendException {
-    // Six gaps of 150 ms: each under the 300 ms read timeout, together well over it.
-    fake.reply((m, r) -> "a b c d e").streamInterval(Duration.ofMillis(150));
+    // Six gaps of 400 ms: each under the 1 s read timeout, together well over it.
+    Duration read = Duration.ofSeconds(1);
+    fake.reply((m, r) -> "a b c d e").streamInterval(Duration.ofMillis(400));
     List<StreamDelta> deltas = new ArrayList<>();
 
     long start = System.nanoTime();
-    String content = backend.stream(ask("kairos", "slowly"), deltas::add).content();
+    String content = withReadTimeout(read).stream(ask("kairos", "slowly"), deltas::add).content();
 
     assertThat(content).isEqualTo("a b c d e");
     assertThat(deltas).hasSize(5);
-    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThan(READ_TIMEOUT.toMillis());
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThan(read.toMillis());
   }
 
   @Test
   void wholeNonStreamingResponseMustFitTheReadTimeout() throws BackendException {
-    fake.delay(Duration.ofMillis(150));
-    assertThat(backend.complete(ask("kairos", "in time")).content()).endsWith("in time");
+    OpenAiChatBackend oneSecond = withReadTimeout(Duration.ofSeconds(1));
+    assertThat(oneSecond.complete(ask("kairos", "in time")).content()).endsWith("in time");
 
-    fake.delay(Duration.ofMillis(600));
-    BackendException e = complete();
+    fake.delay(Duration.ofMillis(2_500));
+    BackendException e = complete(oneSecond);
     assertThat(e).isInstanceOf(BackendException.Timeout.class);
   }
 
