@@ -42,6 +42,9 @@ public final class RouteJson {
     if (!v.detail().isEmpty()) {
       o.put("detail", v.detail());
     }
+    if (!v.trigger().isEmpty()) {
+      o.put("trigger", v.trigger());
+    }
     return o;
   }
 }

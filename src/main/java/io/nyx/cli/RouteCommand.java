@@ -89,14 +89,7 @@ final class RouteCommand implements Command {
       return c;
     }
     RoutingSettings r = c.routing();
-    RoutingSettings semantic =
-        r.withPolicy(
-            RoutingMode.SEMANTIC,
-            r.masterMargin(),
-            r.masterWeight(),
-            r.master(),
-            r.pinned(),
-            r.disabled());
+    RoutingSettings semantic = r.withMode(RoutingMode.SEMANTIC);
     return new NyxConfig(
         c.server(),
         c.llm(),

@@ -20,6 +20,7 @@ final class RoutingConfigs {
             "confidence_temperature",
             "mode",
             "master_margin",
+            "master_band",
             "master_weight",
             "master_url",
             "master_model",
@@ -37,6 +38,7 @@ final class RoutingConfigs {
         t.number("abstain_quantile", d.abstainQuantile()),
         mode(t),
         t.number("master_margin", d.masterMargin()),
+        t.number("master_band", d.masterBand()),
         t.number("master_weight", d.masterWeight()),
         new RoutingSettings.MasterSettings(
             t.string("master_url", ""),

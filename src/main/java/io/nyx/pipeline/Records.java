@@ -146,6 +146,9 @@ final class Records {
     if (!v.detail().isEmpty()) {
       m.put("detail", v.detail());
     }
+    if (!v.trigger().isEmpty()) {
+      m.put("trigger", v.trigger());
+    }
     return m;
   }
 

@@ -15,8 +15,10 @@ import java.util.Map;
  *       never win; they are never offered to the master.
  *   <li>A pinned specialist is chosen for every query (method "pinned"), scores still recorded.
  *   <li>Mode semantic: the semantic decision. Mode master: the master is asked every time and its
- *       pick is taken (method "master"). Mode hybrid: the master is asked only when the semantic
- *       router chose and its margin is below {@code masterMargin}.
+ *       pick is taken (method "master"). Mode hybrid: the master is asked only on a close call: the
+ *       semantic router chose and its margin is below {@code masterMargin}, or the top score lies
+ *       within {@code masterBand} of the abstain threshold (chosen or abstained: whether the query
+ *       is in scope at all is then the close call). The verdict records which.
  *   <li>When the master answers a specialist a with confidence c, the scores become {@code s_i +
  *       masterWeight * c * [i = a]} and the best wins (hybrid); confidence is c when the winner is
  *       a, else the semantic confidence times (1 - c). "none" abstains. A master that times out,
@@ -79,10 +81,11 @@ public final class PolicyRouter implements Router {
       return pinned(s);
     }
     boolean blank = query == null || query.isBlank();
-    if (blank || !shouldAsk(s)) {
+    String trigger = blank ? "" : trigger(s);
+    if (trigger.isEmpty()) {
       return s;
     }
-    MasterVerdict v = master.ask(query, candidates(s));
+    MasterVerdict v = master.ask(query, candidates(s)).triggeredBy(trigger);
     if (!v.answered()) {
       return withVerdict(s, v);
     }
@@ -96,12 +99,30 @@ public final class PolicyRouter implements Router {
     return combine(s, v);
   }
 
-  private boolean shouldAsk(RouteDecision s) {
+  /** Why the master should be asked about {@code s}, or "" when it should not. */
+  private String trigger(RouteDecision s) {
     return switch (settings.mode()) {
-      case SEMANTIC -> false;
-      case MASTER -> true;
-      case HYBRID -> s instanceof RouteDecision.Chosen && s.margin() < settings.masterMargin();
+      case SEMANTIC -> "";
+      case MASTER -> "always";
+      case HYBRID -> {
+        if (s instanceof RouteDecision.Chosen && s.margin() < settings.masterMargin()) {
+          yield "close_race";
+        }
+        yield nearThreshold(s) ? "near_threshold" : "";
+      }
     };
+  }
+
+  /**
+   * The best score lies within {@code masterBand} of the abstain threshold. Scores are the final
+   * ones, best first; with neutral trait weights they are what the threshold is compared with.
+   */
+  private boolean nearThreshold(RouteDecision s) {
+    if (settings.masterBand() == 0 || s.scores().isEmpty()) {
+      return false;
+    }
+    double top = s.scores().values().iterator().next();
+    return Math.abs(top - semantic.threshold()) < settings.masterBand();
   }
 
   private RouteDecision combine(RouteDecision s, MasterVerdict v) {
@@ -150,7 +171,7 @@ public final class PolicyRouter implements Router {
   }
 
   private static MasterVerdict outcome(MasterVerdict v, String outcome) {
-    return new MasterVerdict(true, outcome, v.choice(), v.confidence(), v.detail());
+    return new MasterVerdict(true, outcome, v.choice(), v.confidence(), v.detail(), v.trigger());
   }
 
   /** Highest first, ties by name, like the semantic router. */

@@ -43,20 +43,83 @@ class PolicyRouterTest {
   @BeforeAll
   static void load() {
     embedder = new MiniLmEmbedder();
-    semantic =
-        new SemanticRouter(
-            embedder,
-            List.of(
-                specialist("billing", MONEY),
-                specialist("invoices", MONEY),
-                specialist(
-                    "chef",
-                    List.of(
-                        "how long do I roast a whole chicken",
-                        "what can I cook with leftover rice",
-                        "give me a recipe for banana bread",
-                        "how do I make a sourdough starter"))),
-            RoutingSettings.DEFAULT.withThreshold(0.2));
+    semantic = withThreshold(0.2);
+  }
+
+  private static SemanticRouter withThreshold(double threshold) {
+    return new SemanticRouter(
+        embedder,
+        List.of(
+            specialist("billing", MONEY),
+            specialist("invoices", MONEY),
+            specialist(
+                "chef",
+                List.of(
+                    "how long do I roast a whole chicken",
+                    "what can I cook with leftover rice",
+                    "give me a recipe for banana bread",
+                    "how do I make a sourdough starter"))),
+        RoutingSettings.DEFAULT.withThreshold(threshold));
+  }
+
+  private static final String CHEF_QUERY = "a recipe for roast chicken";
+
+  /** The chef query's top score: clear of billing, so no close race. */
+  private static double chefTop() {
+    RouteDecision d = semantic.route(CHEF_QUERY, Map.of());
+    assertThat(d.margin()).isGreaterThan(RoutingSettings.DEFAULT_MASTER_MARGIN);
+    return d.scores().values().iterator().next();
+  }
+
+  @Test
+  void anAbstentionJustUnderTheThresholdAsksTheMasterWhichMayBringTheQueryIn() {
+    SemanticRouter strict = withThreshold(chefTop() + 0.01);
+    assertThat(strict.route(CHEF_QUERY, Map.of())).isInstanceOf(RouteDecision.Abstained.class);
+    fake.replyStructured(req -> "{\"specialist\":\"chef\",\"confidence\":0.9}");
+
+    RouteDecision d =
+        new PolicyRouter(strict, master, strict.settings()).route(CHEF_QUERY, Map.of());
+
+    assertThat(d.specialist()).contains("chef");
+    assertThat(d.method()).isEqualTo("hybrid");
+    assertThat(d.master().trigger()).isEqualTo("near_threshold");
+    assertThat(d.master().outcome()).isEqualTo("overruled");
+    assertThat(fake.chatCount()).isEqualTo(1);
+
+    // With the band off, the abstention stands and the master is not asked.
+    RoutingSettings off = strict.settings().withMasterBand(0);
+    RouteDecision kept = new PolicyRouter(strict, master, off).route(CHEF_QUERY, Map.of());
+    assertThat(kept).isInstanceOf(RouteDecision.Abstained.class);
+    assertThat(kept.master()).isEqualTo(MasterVerdict.NOT_ASKED);
+    assertThat(fake.chatCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aChoiceJustOverTheThresholdAsksTheMasterWhichMaySayNone() {
+    SemanticRouter lenient = withThreshold(chefTop() - 0.01);
+    fake.replyStructured(req -> "{\"specialist\":\"none\",\"confidence\":0.7}");
+
+    RouteDecision d =
+        new PolicyRouter(lenient, master, lenient.settings()).route(CHEF_QUERY, Map.of());
+
+    assertThat(d).isInstanceOf(RouteDecision.Abstained.class);
+    assertThat(d.master().trigger()).isEqualTo("near_threshold");
+    assertThat(d.master().outcome()).isEqualTo("none");
+    assertThat(((RouteDecision.Abstained) d).reason()).contains("master: no specialist fits");
+  }
+
+  @Test
+  void aMasterThatFailsNearTheThresholdLeavesTheAbstention() {
+    SemanticRouter strict = withThreshold(chefTop() + 0.01);
+    fake.replyStructured(req -> "not json at all");
+
+    RouteDecision d =
+        new PolicyRouter(strict, master, strict.settings()).route(CHEF_QUERY, Map.of());
+
+    assertThat(d).isInstanceOf(RouteDecision.Abstained.class);
+    assertThat(d.master().asked()).isTrue();
+    assertThat(d.master().outcome()).isEqualTo("garbage");
+    assertThat(d.master().trigger()).isEqualTo("near_threshold");
   }
 
   @AfterAll
@@ -102,6 +165,7 @@ class PolicyRouterTest {
     assertThat(d.confidence()).isEqualTo(0.8);
     // Tie broken by name before the master: billing was the semantic pick.
     assertThat(d.master().outcome()).isEqualTo("overruled");
+    assertThat(d.master().trigger()).isEqualTo("close_race");
     assertThat(d.master().choice()).isEqualTo("invoices");
     assertThat(d.scores().get("invoices") - d.scores().get("billing")).isEqualTo(0.5 * 0.8);
     assertThat(d.margin()).isEqualTo(0.5 * 0.8);
@@ -228,16 +292,7 @@ class PolicyRouterTest {
 
   private PolicyRouter policy(RoutingMode mode, String pinned, List<String> disabled) {
     RoutingSettings s = semantic.settings();
-    return new PolicyRouter(
-        semantic,
-        master,
-        s.withPolicy(
-            mode,
-            RoutingSettings.DEFAULT_MASTER_MARGIN,
-            RoutingSettings.DEFAULT_MASTER_WEIGHT,
-            s.master(),
-            pinned,
-            disabled));
+    return new PolicyRouter(semantic, master, s.withMode(mode).withPins(pinned, disabled));
   }
 
   private static List<SpecialistConfig> semanticSpecialists() {
