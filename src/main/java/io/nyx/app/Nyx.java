@@ -18,7 +18,6 @@ import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
 import io.nyx.learning.BatchingTraitLearner;
-import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitWeights;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
@@ -29,6 +28,7 @@ import io.nyx.persistence.DurableFeedback;
 import io.nyx.persistence.DurableFollowUps;
 import io.nyx.persistence.DurableQueryLog;
 import io.nyx.persistence.DurableTraitStore;
+import io.nyx.persistence.FileEvidenceJournal;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcFeedbackStore;
 import io.nyx.persistence.JdbcPredictionStore;
@@ -83,7 +83,7 @@ public final class Nyx implements AutoCloseable {
   private final Embedder embedder;
   private final ApiServer server;
   private final Specialists specialists;
-  private final TraitLearner learner;
+  private final BatchingTraitLearner learner;
   private final Guard guard;
   private final Durable durable;
   private final Memories memories;
@@ -110,7 +110,7 @@ public final class Nyx implements AutoCloseable {
       Embedder embedder,
       ApiServer server,
       Specialists specialists,
-      TraitLearner learner,
+      BatchingTraitLearner learner,
       Guard guard,
       Durable durable,
       Memories memories) {
@@ -182,9 +182,11 @@ public final class Nyx implements AutoCloseable {
             config.traits().explorer(),
             RandomGenerator.of("L64X128MixRandom"),
             config.traits().learning());
-    TraitLearner learner =
+    BatchingTraitLearner learner =
         new BatchingTraitLearner(
             traits,
+            new FileEvidenceJournal(
+                config.dataDir().resolve("journal"), clock.instant().toEpochMilli() * 1_000),
             w -> {
               weights.apply(w);
               metrics.traitWeight(w.name(), w.weight());
@@ -356,9 +358,12 @@ public final class Nyx implements AutoCloseable {
     return durable.feedback().pending();
   }
 
-  /** Trait evidence waiting in the spool (the database was unreachable). */
+  /**
+   * Trait evidence waiting on local disk for the database: batches in the learner's journal plus
+   * operator and feedback updates in the spool.
+   */
   public int spooledEvidence() {
-    return durable.traits().pending();
+    return durable.traits().pending() + learner.queued();
   }
 
   /** Review items and predictions waiting in the spool (the database was unreachable). */

@@ -21,6 +21,7 @@ public final class MemoryTraitStore implements TraitStore {
   private final Map<String, List<TraitChange>> history = new LinkedHashMap<>();
   private final Map<String, Map<Integer, TraitPosterior>> clusters = new TreeMap<>();
   private final Map<Integer, TraitPosterior> base = new TreeMap<>();
+  private final Map<java.util.UUID, Long> watermarks = new java.util.HashMap<>();
   private LearningSettings settings = LearningSettings.DEFAULT;
 
   /**
@@ -80,6 +81,35 @@ public final class MemoryTraitStore implements TraitStore {
     TraitPosterior next = old.pinnedUntil(trait.pinnedUntil()).observe(e, at, settings);
     mine.put(cluster, next);
     return next;
+  }
+
+  @Override
+  public synchronized long watermark(java.util.UUID journal) {
+    return watermarks.getOrDefault(journal, 0L);
+  }
+
+  @Override
+  public synchronized List<TraitWeight> applySegment(
+      java.util.UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
+    if (watermarks.getOrDefault(journal, 0L) >= seq) {
+      return List.of();
+    }
+    watermarks.put(journal, seq);
+    List<TraitWeight> out = new ArrayList<>();
+    for (EvidenceSum s :
+        sums.stream().sorted(java.util.Comparator.comparing(EvidenceSum::target)).toList()) {
+      if (!BASE.equals(s.trait()) && !traits.containsKey(s.trait())) {
+        continue; // a trait that no longer exists
+      }
+      if (BASE.equals(s.trait())) {
+        observeBase(s.cluster(), s.evidence(), at);
+      } else if (s.cluster() == EvidenceSum.TRAIT) {
+        out.add(observe(s.trait(), s.evidence(), at, "reward", s.answers() + " answer(s)"));
+      } else {
+        observeCluster(s.trait(), s.cluster(), s.evidence(), at);
+      }
+    }
+    return out;
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Shared trait weights and their posteriors (table {@code nyx_trait_weights}). Every change is
@@ -58,6 +59,20 @@ public interface TraitStore {
    * @return the base model's posterior in the cluster after the update
    */
   TraitPosterior observeBase(int cluster, TraitEvidence evidence, Instant at);
+
+  /**
+   * Applies a journal segment (see {@link EvidenceJournal}) at once, together with the journal's
+   * watermark: when segment {@code seq} of {@code journal}, or a later one, was applied before, it
+   * is skipped, so a segment replayed after a crash counts once. Targets are applied in a fixed
+   * order (trait, then cluster), so replicas lock rows in the same order. Evidence for a trait that
+   * no longer exists is dropped.
+   *
+   * @return the weights after the trait-level updates (empty when skipped), to refresh caches
+   */
+  List<TraitWeight> applySegment(UUID journal, long seq, List<EvidenceSum> sums, Instant at);
+
+  /** The last segment of {@code journal} applied, 0 when none. */
+  long watermark(UUID journal);
 
   /** The base model's posterior per query cluster. */
   Map<Integer, TraitPosterior> baseClusters();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.learning.Calibration;
+import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.LearningSettings;
 import io.nyx.learning.TraitChange;
 import io.nyx.learning.TraitEvidence;
@@ -116,6 +117,23 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
   @Override
   public Map<Integer, TraitPosterior> baseClusters() {
     return store.baseClusters();
+  }
+
+  @Override
+  public long watermark(UUID journal) {
+    return store.watermark(journal);
+  }
+
+  /**
+   * Straight to the database, never spooled: the segment is already on local disk in the learner's
+   * journal, which retries it until the database takes it.
+   */
+  @Override
+  public List<TraitWeight> applySegment(
+      UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
+    List<TraitWeight> applied = store.applySegment(journal, seq, sums, at);
+    applied.forEach(this::remember);
+    return applied;
   }
 
   private static TraitPosterior placeholder(TraitWeight w) {

@@ -1,6 +1,7 @@
 package io.nyx.persistence;
 
 import io.nyx.learning.Calibration;
+import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.LearningSettings;
 import io.nyx.learning.TraitChange;
 import io.nyx.learning.TraitEvidence;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -29,6 +32,7 @@ import javax.sql.DataSource;
  * history in one transaction. Thread-safe.
  */
 public final class JdbcTraitStore implements TraitStore {
+  private static final Logger LOG = Logger.getLogger(JdbcTraitStore.class.getName());
   private static final String ENSURE =
       """
       INSERT INTO nyx_trait_weights (name, weight, min_weight, max_weight, prior_weight)
@@ -47,6 +51,16 @@ public final class JdbcTraitStore implements TraitStore {
   private static final String ALL = COLUMNS + " FROM nyx_trait_weights ORDER BY name";
   private static final String FIND = COLUMNS + " FROM nyx_trait_weights WHERE name = ?";
   private static final String OBSERVE = "SELECT update_trait_posterior(?, ?, ?, ?, ?, ?)";
+  private static final String NAMES = "SELECT name FROM nyx_trait_weights";
+  private static final String WATERMARK =
+      "SELECT applied_seq FROM nyx_learner_journals WHERE journal_id = ?";
+  private static final String ADVANCE =
+      """
+      INSERT INTO nyx_learner_journals AS j (journal_id, applied_seq) VALUES (?, ?)
+      ON CONFLICT (journal_id) DO UPDATE SET applied_seq = EXCLUDED.applied_seq, updated_at = now()
+       WHERE j.applied_seq < EXCLUDED.applied_seq
+      RETURNING j.applied_seq
+      """;
   private static final String OBSERVE_CLUSTER =
       "SELECT update_trait_cluster_posterior(?, ?, ?, ?, ?)";
   private static final String CLUSTER_COLUMNS =
@@ -236,6 +250,65 @@ public final class JdbcTraitStore implements TraitStore {
       s.execute();
     }
     return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
+  }
+
+  @Override
+  public List<TraitWeight> applySegment(
+      UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
+    return Sql.inTransaction(
+        dataSource,
+        "learning from segment " + seq + " of journal " + journal,
+        c -> advance(c, journal, seq) ? applyIn(c, sums, at) : List.of());
+  }
+
+  @Override
+  public long watermark(UUID journal) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(WATERMARK)) {
+      s.setObject(1, journal);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw Sql.error("reading the watermark of journal " + journal, e);
+    }
+  }
+
+  /** Moves the journal's watermark to {@code seq}; false when it was there or beyond already. */
+  private static boolean advance(Connection c, UUID journal, long seq) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(ADVANCE)) {
+      s.setObject(1, journal);
+      s.setLong(2, seq);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static List<TraitWeight> applyIn(Connection c, List<EvidenceSum> sums, Instant at)
+      throws SQLException {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(NAMES);
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        known.add(rs.getString(1));
+      }
+    }
+    List<TraitWeight> out = new ArrayList<>();
+    List<EvidenceSum> ordered =
+        sums.stream().sorted(java.util.Comparator.comparing(EvidenceSum::target)).toList();
+    for (EvidenceSum s : ordered) {
+      if (BASE.equals(s.trait())) {
+        observeBaseIn(c, s.cluster(), s.evidence(), at);
+      } else if (!known.contains(s.trait())) {
+        LOG.warning("dropping journaled evidence for unknown trait " + s.trait());
+      } else if (s.cluster() == EvidenceSum.TRAIT) {
+        out.add(observeIn(c, s.trait(), s.evidence(), at, "reward", s.answers() + " answer(s)"));
+      } else {
+        observeClusterIn(c, s.trait(), s.cluster(), s.evidence(), at);
+      }
+    }
+    return out;
   }
 
   @Override

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fault: Nyx is killed with SIGKILL mid-load, part of the time with PostgreSQL unreachable (rows in
  * the spool). After a restart on the same data dir every answer a client received is a row in the
- * database, exactly once. Nyx runs as a separate process ({@code nyx serve}), so the kill is real:
- * no shutdown hook, no flush.
+ * database, exactly once, and its trait evidence is applied, once. Nyx runs as a separate process
+ * ({@code nyx serve}), so the kill is real: no shutdown hook, no flush.
  */
 // A child that hangs before it prints its port must fail the test, not hang the build.
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -90,6 +90,15 @@ class CrashRecoveryTest {
         waitFor(() -> recorded(direct, acknowledged) == acknowledged.size(), "spool replayed");
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(80);
         assertThat(duplicates(direct)).as("rows stored twice").isZero();
+        // Every acknowledged answer taught kairos once: evidence in the journal at the kill (or
+        // queued while the database was away) is applied by the restarted process.
+        double w = io.nyx.config.TraitConfig.DEFAULT.rewardEvidence();
+        waitFor(
+            () -> kairosTrials(direct) >= acknowledged.size() * w - 1e-9,
+            "the evidence of every acknowledged answer applied");
+        assertThat(kairosTrials(direct))
+            .as("at most once per stored answer (plus those cut off mid-request)")
+            .isLessThanOrEqualTo((kairosRows(direct) + 6) * w + 1e-9);
       } finally {
         second.destroyForcibly();
         second.waitFor(10, TimeUnit.SECONDS);
@@ -169,6 +178,28 @@ class CrashRecoveryTest {
         rs.next();
         return rs.getInt(1);
       }
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  private static double kairosTrials(String url) {
+    return number(url, "SELECT trials FROM nyx_trait_weights WHERE name = 'kairos'");
+  }
+
+  private static int kairosRows(String url) {
+    return (int)
+        number(
+            url,
+            "SELECT count(*) FROM nyx_synthetic_specialist_queries"
+                + " WHERE specialist = 'kairos' AND status = 'ok'");
+  }
+
+  private static double number(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getDouble(1) : -1;
     } catch (SQLException e) {
       return -1;
     }

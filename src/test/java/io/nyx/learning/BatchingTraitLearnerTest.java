@@ -96,6 +96,30 @@ class BatchingTraitLearnerTest {
     }
 
     @Override
+    public synchronized List<TraitWeight> applySegment(
+        java.util.UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
+      if (down) {
+        throw new IllegalStateException("database down");
+      }
+      List<TraitWeight> out = inner.applySegment(journal, seq, sums, at);
+      for (EvidenceSum sum : sums) {
+        if (inner.find(sum.trait()).isEmpty()) {
+          continue;
+        }
+        calls.add(
+            sum.cluster() == EvidenceSum.TRAIT
+                ? sum.trait() + " reward " + sum.answers() + " answer(s)"
+                : sum.trait() + "#" + sum.cluster());
+      }
+      return out;
+    }
+
+    @Override
+    public long watermark(java.util.UUID journal) {
+      return inner.watermark(journal);
+    }
+
+    @Override
     public Map<String, Map<Integer, TraitPosterior>> clusterPosteriors() {
       return inner.clusterPosteriors();
     }
@@ -148,7 +172,7 @@ class BatchingTraitLearnerTest {
   }
 
   @Test
-  void aFailedFlushKeepsItsSumsAndCloseAppliesThem() {
+  void aFailedFlushKeepsItsBatchAndCloseAppliesItThenTheNextInOrder() {
     FlakyStore store = new FlakyStore();
     store.ensure("a", 0.5, 0, 1);
     BatchingTraitLearner learner = learner(store, new ArrayList<>());
@@ -156,11 +180,13 @@ class BatchingTraitLearnerTest {
     store.down = true;
     learner.flush();
     assertThat(store.weight("a")).isEqualTo(0.5);
+    assertThat(learner.queued()).isEqualTo(1);
     learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
     store.down = false;
     learner.close();
     assertThat(store.weight("a")).isCloseTo(7.0 / 12, within(1e-12));
-    assertThat(store.calls).containsExactly("a reward 2 answer(s)");
+    assertThat(store.calls).containsExactly("a reward 1 answer(s)", "a reward 1 answer(s)");
+    assertThat(learner.queued()).isZero();
   }
 
   @Test

@@ -1,0 +1,249 @@
+package io.nyx.persistence;
+
+import io.nyx.learning.EvidenceJournal;
+import io.nyx.learning.EvidenceSum;
+import io.nyx.learning.TraitEvidence;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * {@link EvidenceJournal} in a directory: {@code id} holds the journal's id, {@code seg-<seq>.log}
+ * one segment each, a line per answer ({@code trait TAB cluster TAB successes TAB trials TAB
+ * crc32}). Each line is one {@code write} straight to the file (no user-space buffer), so a killed
+ * process leaves every line it wrote in the page cache; {@link #sync} forces sealed segments to
+ * disk once per batch, which also covers a machine crash for all but the last interval. A line cut
+ * short or damaged fails its checksum and is skipped. Not thread-safe: the learner calls {@link
+ * #append} and {@link #rotate} under its lock and the rest from one thread.
+ */
+public final class FileEvidenceJournal implements EvidenceJournal {
+  private static final Logger LOG = Logger.getLogger(FileEvidenceJournal.class.getName());
+  private static final Pattern SEGMENT = Pattern.compile("seg-(\\d{19})\\.log");
+
+  private final Path dir;
+  private final UUID id;
+  private final List<Segment> leftovers;
+  private final List<FileChannel> sealed = new ArrayList<>();
+  private long seq;
+  private FileChannel open;
+  private boolean written;
+
+  /**
+   * Opens (or creates) the journal in {@code dir}, reading what a previous process left. New
+   * segments are numbered above {@code floor} and above every segment found (the caller passes the
+   * wall clock in microseconds, so numbers keep rising across restarts even when every file was
+   * applied and deleted; {@link #advancePast} covers a clock set back).
+   */
+  public FileEvidenceJournal(Path dir, long floor) {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir);
+      this.id = readOrCreateId(dir.resolve("id"));
+      this.leftovers = readLeftovers();
+      this.seq = Math.max(floor, lastSeq()) + 1;
+      this.open = channel(seq);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the evidence journal in " + dir, e);
+    }
+  }
+
+  @Override
+  public UUID id() {
+    return id;
+  }
+
+  @Override
+  public void append(EvidenceSum.Target target, TraitEvidence e) {
+    String body =
+        String.format(
+            Locale.ROOT,
+            "%s\t%d\t%s\t%s",
+            target.trait(),
+            target.cluster(),
+            Double.toString(e.successes()),
+            Double.toString(e.trials()));
+    byte[] line = (body + "\t" + crc(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      ByteBuffer b = ByteBuffer.wrap(line);
+      while (b.hasRemaining()) {
+        open.write(b);
+      }
+      written = true;
+    } catch (IOException ex) {
+      // The answer is recorded; only its learning would be lost in a crash before the flush.
+      LOG.warning("evidence journal write failed: " + ex.getMessage());
+    }
+  }
+
+  @Override
+  public long rotate() {
+    long done = seq;
+    sealed.add(open);
+    seq++;
+    try {
+      open = channel(seq);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open journal segment " + seq, e);
+    }
+    written = false;
+    return done;
+  }
+
+  @Override
+  public void advancePast(long applied) {
+    if (applied < seq) {
+      return;
+    }
+    try {
+      open.close();
+      Files.deleteIfExists(file(seq)); // nothing was written to it yet: called at start
+      seq = applied + 1;
+      open = channel(seq);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the journal past segment " + applied, e);
+    }
+  }
+
+  @Override
+  public void sync() {
+    for (FileChannel c : sealed) {
+      try (c) {
+        c.force(false);
+      } catch (IOException e) {
+        LOG.warning("evidence journal sync failed: " + e.getMessage());
+      }
+    }
+    sealed.clear();
+  }
+
+  @Override
+  public void applied(long done) {
+    try {
+      Files.deleteIfExists(file(done));
+    } catch (IOException e) {
+      LOG.warning("cannot delete applied journal segment " + done + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public List<Segment> leftovers() {
+    return leftovers;
+  }
+
+  @Override
+  public void close() {
+    sync();
+    try {
+      open.close();
+      if (!written) {
+        Files.deleteIfExists(file(seq));
+      }
+    } catch (IOException e) {
+      LOG.warning("closing the evidence journal: " + e.getMessage());
+    }
+  }
+
+  private FileChannel channel(long n) throws IOException {
+    return FileChannel.open(
+        file(n), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
+  private Path file(long n) {
+    return dir.resolve(String.format(Locale.ROOT, "seg-%019d.log", n));
+  }
+
+  /** Every segment file with at least one intact line, oldest first; empty ones are deleted. */
+  private List<Segment> readLeftovers() throws IOException {
+    List<Segment> out = new ArrayList<>();
+    for (long n : segmentNumbers()) {
+      List<EvidenceSum> sums = sums(Files.readAllLines(file(n), StandardCharsets.UTF_8), n);
+      if (sums.isEmpty()) {
+        Files.deleteIfExists(file(n));
+      } else {
+        out.add(new Segment(n, sums));
+      }
+    }
+    return out;
+  }
+
+  private long lastSeq() throws IOException {
+    List<Long> all = segmentNumbers();
+    return all.isEmpty() ? 0 : all.getLast();
+  }
+
+  private List<Long> segmentNumbers() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(p -> SEGMENT.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches)
+          .map(m -> Long.parseLong(m.group(1)))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static List<EvidenceSum> sums(List<String> lines, long n) {
+    Map<EvidenceSum.Target, TraitEvidence> sums = new LinkedHashMap<>();
+    Map<EvidenceSum.Target, Integer> counts = new LinkedHashMap<>();
+    int bad = 0;
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      int cut = line.lastIndexOf('\t');
+      if (f.length != 5 || cut < 0 || !crc(line.substring(0, cut)).equals(f[4])) {
+        bad++;
+        continue;
+      }
+      EvidenceSum.Target t = new EvidenceSum.Target(f[0], Integer.parseInt(f[1]));
+      TraitEvidence e = new TraitEvidence(Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+      sums.merge(t, e, TraitEvidence::plus);
+      counts.merge(t, 1, Integer::sum);
+    }
+    if (bad > 0) {
+      LOG.warning("journal segment " + n + ": skipped " + bad + " damaged line(s)");
+    }
+    List<EvidenceSum> out = new ArrayList<>();
+    sums.forEach((t, e) -> out.add(new EvidenceSum(t.trait(), t.cluster(), e, counts.get(t))));
+    return out;
+  }
+
+  private static String crc(String body) {
+    CRC32 c = new CRC32();
+    c.update(body.getBytes(StandardCharsets.UTF_8));
+    return Long.toHexString(c.getValue());
+  }
+
+  private static UUID readOrCreateId(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return UUID.fromString(Files.readString(file, StandardCharsets.UTF_8).strip());
+    }
+    UUID fresh = UUID.randomUUID();
+    Path tmp = file.resolveSibling("id.tmp");
+    try (FileChannel c =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      c.write(ByteBuffer.wrap(fresh.toString().getBytes(StandardCharsets.UTF_8)));
+      c.force(true);
+    }
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return fresh;
+  }
+}

@@ -1,0 +1,203 @@
+package io.nyx.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.learning.BatchingTraitLearner;
+import io.nyx.learning.EvidenceJournal;
+import io.nyx.learning.EvidenceSum;
+import io.nyx.learning.TraitEvidence;
+import io.nyx.learning.TraitPosterior;
+import io.nyx.learning.TraitStore;
+import io.nyx.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trait evidence across crashes, against PostgreSQL: evidence journaled but never flushed is
+ * applied by the next process; a batch applied just before the crash (its file not yet deleted) is
+ * not applied again; a line torn by the crash is skipped. "Crash" = the learner is abandoned
+ * without {@code close()} and a new one opens the same journal directory, as a restart after kill
+ * -9 does (CrashRecoveryTest kills a real process).
+ */
+class EvidenceJournalCrashTest {
+  private static Database db;
+  private static JdbcTraitStore traits;
+  private static final Duration NEVER = Duration.ofHours(1); // no flush unless asked
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.fresh();
+    traits = new JdbcTraitStore(db.dataSource());
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  private static double trials(String trait) {
+    return traits.posteriors().get(trait).trials();
+  }
+
+  private static BatchingTraitLearner learner(EvidenceJournal journal) {
+    return new BatchingTraitLearner(traits, journal, w -> {}, NEVER, InstantSource.system());
+  }
+
+  @Test
+  void evidenceThatNeverReachedAFlushIsAppliedAfterTheRestart() {
+    traits.ensure("crash-a", 0.5, 0, 1);
+    Path journalDir = dir.resolve("journal");
+    BatchingTraitLearner first = learner(new FileEvidenceJournal(journalDir, 0));
+    for (int i = 0; i < 3; i++) {
+      first.add("crash-a", TraitEvidence.ofReward(1, 1), "reward");
+      first.addInCluster("crash-a", 2, TraitEvidence.ofReward(1, 1));
+      first.addInCluster(TraitStore.BASE, 2, TraitEvidence.ofReward(-1, 1));
+    }
+    double before = trials("crash-a");
+    // kill -9: no flush, no close
+
+    try (BatchingTraitLearner second = learner(new FileEvidenceJournal(journalDir, 0))) {
+      second.flush();
+    }
+
+    assertThat(trials("crash-a") - before).isEqualTo(3.0);
+    TraitPosterior inCluster = traits.clusterPosteriors().get("crash-a").get(2);
+    assertThat(inCluster.trials()).isEqualTo(3.0);
+    assertThat(traits.baseClusters().get(2).trials()).isEqualTo(3.0);
+    assertThat(segments(journalDir)).isEmpty();
+  }
+
+  @Test
+  void aBatchAppliedJustBeforeTheCrashIsNotAppliedAgain() {
+    traits.ensure("crash-b", 0.5, 0, 1);
+    Path journalDir = dir.resolve("journal");
+    // The crash falls between the commit and the deletion of the segment's file.
+    EvidenceJournal keepsFiles = new KeepsFiles(new FileEvidenceJournal(journalDir, 0));
+    BatchingTraitLearner first = learner(keepsFiles);
+    first.add("crash-b", TraitEvidence.ofReward(1, 1), "reward");
+    first.add("crash-b", TraitEvidence.ofReward(1, 1), "reward");
+    double before = trials("crash-b");
+    first.flush();
+    assertThat(trials("crash-b") - before).isEqualTo(2.0);
+    assertThat(segments(journalDir)).hasSize(1);
+
+    FileEvidenceJournal reopened = new FileEvidenceJournal(journalDir, 0);
+    assertThat(reopened.leftovers()).hasSize(1);
+    try (BatchingTraitLearner second = learner(reopened)) {
+      second.add("crash-b", TraitEvidence.ofReward(1, 1), "reward");
+      second.flush();
+    }
+
+    assertThat(trials("crash-b") - before)
+        .as("2 before the crash + 1 after, none twice")
+        .isEqualTo(3.0);
+    assertThat(segments(journalDir)).isEmpty();
+  }
+
+  @Test
+  void aLineTornByTheCrashIsSkippedAndTheRestCounts() throws IOException {
+    traits.ensure("crash-c", 0.5, 0, 1);
+    Path journalDir = dir.resolve("journal");
+    BatchingTraitLearner first = learner(new FileEvidenceJournal(journalDir, 0));
+    first.add("crash-c", TraitEvidence.ofReward(1, 1), "reward");
+    first.add("crash-c", TraitEvidence.ofReward(1, 1), "reward");
+    Path open = segments(journalDir).getLast();
+    Files.writeString(
+        open, "crash-c\t-1\t1.0\t1", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    double before = trials("crash-c");
+
+    try (BatchingTraitLearner second = learner(new FileEvidenceJournal(journalDir, 0))) {
+      second.flush();
+    }
+
+    assertThat(trials("crash-c") - before).isEqualTo(2.0);
+  }
+
+  @Test
+  void numbersKeepRisingWhenEveryFileWasAppliedAndTheFloorIsBehind() {
+    traits.ensure("crash-d", 0.5, 0, 1);
+    Path journalDir = dir.resolve("journal");
+    double before = trials("crash-d");
+    try (BatchingTraitLearner first = learner(new FileEvidenceJournal(journalDir, 1_000_000))) {
+      first.add("crash-d", TraitEvidence.ofReward(1, 1), "reward");
+    }
+    // A clock set back: the floor is lower now, the watermark is what keeps numbers rising.
+    try (BatchingTraitLearner second = learner(new FileEvidenceJournal(journalDir, 5))) {
+      second.add("crash-d", TraitEvidence.ofReward(1, 1), "reward");
+    }
+    assertThat(trials("crash-d") - before).isEqualTo(2.0);
+  }
+
+  @Test
+  void theJournalKeepsItsIdAcrossOpens() {
+    Path journalDir = dir.resolve("journal");
+    UUID id = new FileEvidenceJournal(journalDir, 0).id();
+    assertThat(new FileEvidenceJournal(journalDir, 0).id()).isEqualTo(id);
+  }
+
+  private static List<Path> segments(Path journalDir) {
+    try (var files = Files.list(journalDir)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith("seg-"))
+          .filter(p -> p.toFile().length() > 0)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A journal whose applied segments stay on disk, as after a crash right after the commit. */
+  private record KeepsFiles(EvidenceJournal inner) implements EvidenceJournal {
+    @Override
+    public UUID id() {
+      return inner.id();
+    }
+
+    @Override
+    public void append(EvidenceSum.Target target, TraitEvidence evidence) {
+      inner.append(target, evidence);
+    }
+
+    @Override
+    public long rotate() {
+      return inner.rotate();
+    }
+
+    @Override
+    public void advancePast(long applied) {
+      inner.advancePast(applied);
+    }
+
+    @Override
+    public void sync() {
+      inner.sync();
+    }
+
+    @Override
+    public void applied(long seq) {}
+
+    @Override
+    public List<Segment> leftovers() {
+      return inner.leftovers();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+}
