@@ -18,6 +18,7 @@ import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
 import io.nyx.learning.BatchingTraitLearner;
+import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.TraitWeights;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
@@ -66,6 +67,9 @@ import java.util.random.RandomGenerator;
  * reverse order, the HTTP server, the database (and the embedded PostgreSQL) and the embedder.
  */
 public final class Nyx implements AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Nyx.class.getName());
+
   /** How often summed reward deltas are written to the shared trait weights. */
   static final Duration LEARN_INTERVAL = Duration.ofMillis(100);
 
@@ -156,6 +160,19 @@ public final class Nyx implements AutoCloseable {
     }
   }
 
+  /**
+   * The evidence journal in {@code dir}, numbered above the wall clock; in memory when another Nyx
+   * on the same data dir holds it (that one then may lose up to one flush interval in a crash).
+   */
+  private static EvidenceJournal journal(java.nio.file.Path dir, InstantSource clock) {
+    if (!FileEvidenceJournal.available(dir)) {
+      LOG.warning(
+          dir + " is held by another Nyx on this data dir; trait evidence waits in memory here");
+      return EvidenceJournal.inMemory();
+    }
+    return new FileEvidenceJournal(dir, clock.instant().toEpochMilli() * 1_000);
+  }
+
   private static Nyx wire(NyxConfig config, Database db, Embedder embedder, Memories memories) {
     InstantSource clock = InstantSource.system();
     Guard guard = Admission.guard(config, db, clock);
@@ -185,8 +202,7 @@ public final class Nyx implements AutoCloseable {
     BatchingTraitLearner learner =
         new BatchingTraitLearner(
             traits,
-            new FileEvidenceJournal(
-                config.dataDir().resolve("journal"), clock.instant().toEpochMilli() * 1_000),
+            journal(config.dataDir().resolve("journal"), clock),
             w -> {
               weights.apply(w);
               metrics.traitWeight(w.name(), w.weight());

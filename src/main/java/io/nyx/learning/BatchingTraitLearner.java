@@ -39,9 +39,15 @@ public final class BatchingTraitLearner implements TraitLearner {
   private final Map<EvidenceSum.Target, TraitEvidence> pending = new HashMap<>();
   private final Map<EvidenceSum.Target, Integer> counts = new HashMap<>();
   private final Deque<EvidenceJournal.Segment> unapplied = new ArrayDeque<>();
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  // A lock, not a monitor: record() writes to the journal while holding it, and a virtual thread
+  // blocked on a monitor pins its carrier on JDK 21-23.
+  private final ReentrantLock recording = new ReentrantLock();
   private final ReentrantLock applying = new ReentrantLock();
   private final Thread flusher;
   private volatile boolean running = true;
+  private boolean closed; // guarded by recording
 
   /** Without a journal: evidence waits in memory until the next flush (tests, simulations). */
   public BatchingTraitLearner(
@@ -67,12 +73,15 @@ public final class BatchingTraitLearner implements TraitLearner {
     this.onUpdate = onUpdate;
     this.interval = interval;
     this.unapplied.addAll(journal.leftovers());
+    this.queued.set(unapplied.size());
+    long watermark = 0;
     try {
-      journal.advancePast(store.watermark(journal.id()));
+      watermark = store.watermark(journal.id());
     } catch (RuntimeException e) {
       // The database is away: the journal's own numbering (above the wall clock) stands.
       LOG.warning("cannot read the journal watermark: " + e.getMessage());
     }
+    journal.advancePast(watermark);
     this.flusher = Thread.ofVirtual().name("nyx-trait-flusher").start(this::loop);
   }
 
@@ -89,10 +98,19 @@ public final class BatchingTraitLearner implements TraitLearner {
     record(new EvidenceSum.Target(trait, cluster), evidence);
   }
 
-  private synchronized void record(EvidenceSum.Target target, TraitEvidence evidence) {
-    journal.append(target, evidence);
-    pending.merge(target, evidence, TraitEvidence::plus);
-    counts.merge(target, 1, Integer::sum);
+  private void record(EvidenceSum.Target target, TraitEvidence evidence) {
+    recording.lock();
+    try {
+      if (closed) {
+        LOG.warning("trait evidence after shutdown dropped (" + target.trait() + ")");
+        return;
+      }
+      journal.append(target, evidence);
+      pending.merge(target, evidence, TraitEvidence::plus);
+      counts.merge(target, 1, Integer::sum);
+    } finally {
+      recording.unlock();
+    }
   }
 
   private void loop() {
@@ -103,61 +121,80 @@ public final class BatchingTraitLearner implements TraitLearner {
         Thread.currentThread().interrupt();
         return;
       }
-      flush();
+      try {
+        flush();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "trait evidence flush failed; retried at the next tick", e);
+      }
     }
   }
 
-  /** Seals what is pending as one batch and applies every queued batch, oldest first. */
+  /**
+   * Applies every queued batch, oldest first, then seals what is pending as a new batch and applies
+   * it. While the store refuses batches (database down) nothing new is sealed: pending evidence
+   * keeps adding up in memory and in the one open journal segment, so an outage grows neither the
+   * queue nor the number of files.
+   */
   public void flush() {
     applying.lock();
     try {
-      seal();
-      journal.sync();
-      applyQueued();
+      if (!applyQueued()) {
+        return;
+      }
+      if (seal()) {
+        journal.sync();
+        applyQueued();
+      }
     } finally {
       applying.unlock();
     }
   }
 
-  private void seal() {
+  /** False when there was nothing to seal. Rotates first: if that fails, nothing is cleared. */
+  private boolean seal() {
     List<EvidenceSum> sums = new ArrayList<>();
     long seq;
-    synchronized (this) {
+    recording.lock();
+    try {
       if (pending.isEmpty()) {
-        return;
+        return false;
       }
+      seq = journal.rotate();
       pending.forEach(
           (t, e) -> sums.add(new EvidenceSum(t.trait(), t.cluster(), e, counts.get(t))));
       pending.clear();
       counts.clear();
-      seq = journal.rotate();
+    } finally {
+      recording.unlock();
     }
     unapplied.addLast(new EvidenceJournal.Segment(seq, sums));
+    queued.incrementAndGet();
+    return true;
   }
 
-  /** Stops at the first batch the store refuses: later ones wait, so the order holds. */
-  private void applyQueued() {
+  /**
+   * Stops at the first batch the store refuses (later ones wait, so the order holds); true when the
+   * queue is empty.
+   */
+  private boolean applyQueued() {
     while (!unapplied.isEmpty()) {
       EvidenceJournal.Segment s = unapplied.peekFirst();
       try {
         store.applySegment(journal.id(), s.seq(), s.sums(), clock.instant()).forEach(onUpdate);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "trait evidence batch " + s.seq() + " deferred: " + e.getMessage());
-        return;
+        return false;
       }
       unapplied.removeFirst();
+      queued.decrementAndGet();
       journal.applied(s.seq());
     }
+    return true;
   }
 
   /** Batches sealed but not yet taken by the store. */
   public int queued() {
-    applying.lock();
-    try {
-      return unapplied.size();
-    } finally {
-      applying.unlock();
-    }
+    return queued.get();
   }
 
   @Override
@@ -169,7 +206,18 @@ public final class BatchingTraitLearner implements TraitLearner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    flush();
-    journal.close();
+    applying.lock(); // then recording, the order flush() takes them in
+    try {
+      recording.lock();
+      try {
+        closed = true; // from here on nothing is added, so the journal may close after the flush
+      } finally {
+        recording.unlock();
+      }
+      flush();
+      journal.close();
+    } finally {
+      applying.unlock();
+    }
   }
 }

@@ -3,10 +3,13 @@ package io.nyx.persistence;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.TraitEvidence;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +42,12 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   private final Path dir;
   private final UUID id;
   private final List<Segment> leftovers;
-  private final List<FileChannel> sealed = new ArrayList<>();
+  private final List<FileOutputStream> sealed = new ArrayList<>();
+  private final FileChannel lockChannel;
   private long seq;
-  private FileChannel open;
+  private FileOutputStream open;
   private boolean written;
+  private boolean torn;
 
   /**
    * Opens (or creates) the journal in {@code dir}, reading what a previous process left. New
@@ -54,12 +59,14 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     this.dir = dir;
     try {
       Files.createDirectories(dir);
+      this.lockChannel = lock(dir.resolve("lock"));
       this.id = readOrCreateId(dir.resolve("id"));
       this.leftovers = readLeftovers();
       this.seq = Math.max(floor, lastSeq()) + 1;
-      this.open = channel(seq);
+      this.open = stream(seq);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the evidence journal in " + dir, e);
+      throw new UncheckedIOException(
+          "cannot open the evidence journal in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -78,14 +85,15 @@ public final class FileEvidenceJournal implements EvidenceJournal {
             target.cluster(),
             Double.toString(e.successes()),
             Double.toString(e.trials()));
-    byte[] line = (body + "\t" + crc(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    // After a failed write, start on a fresh line: a torn line fails its checksum alone.
+    String text = (torn ? "\n" : "") + body + "\t" + crc(body) + "\n";
     try {
-      ByteBuffer b = ByteBuffer.wrap(line);
-      while (b.hasRemaining()) {
-        open.write(b);
-      }
+      // A stream, not a FileChannel: an interrupted caller must not close the shared file.
+      open.write(text.getBytes(StandardCharsets.UTF_8));
       written = true;
+      torn = false;
     } catch (IOException ex) {
+      torn = true;
       // The answer is recorded; only its learning would be lost in a crash before the flush.
       LOG.warning("evidence journal write failed: " + ex.getMessage());
     }
@@ -93,16 +101,17 @@ public final class FileEvidenceJournal implements EvidenceJournal {
 
   @Override
   public long rotate() {
-    long done = seq;
-    sealed.add(open);
-    seq++;
+    FileOutputStream next;
     try {
-      open = channel(seq);
+      next = stream(seq + 1); // first, so a failure leaves the journal as it was
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open journal segment " + seq, e);
+      throw new UncheckedIOException("cannot open journal segment " + (seq + 1), e);
     }
+    sealed.add(open);
+    open = next;
     written = false;
-    return done;
+    torn = false;
+    return seq++;
   }
 
   @Override
@@ -114,7 +123,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
       open.close();
       Files.deleteIfExists(file(seq)); // nothing was written to it yet: called at start
       seq = applied + 1;
-      open = channel(seq);
+      open = stream(seq);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move the journal past segment " + applied, e);
     }
@@ -122,9 +131,9 @@ public final class FileEvidenceJournal implements EvidenceJournal {
 
   @Override
   public void sync() {
-    for (FileChannel c : sealed) {
-      try (c) {
-        c.force(false);
+    for (FileOutputStream s : sealed) {
+      try (s) {
+        s.getFD().sync();
       } catch (IOException e) {
         LOG.warning("evidence journal sync failed: " + e.getMessage());
       }
@@ -149,7 +158,8 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   @Override
   public void close() {
     sync();
-    try {
+    try (lockChannel) {
+      open.getFD().sync();
       open.close();
       if (!written) {
         Files.deleteIfExists(file(seq));
@@ -159,9 +169,45 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     }
   }
 
-  private FileChannel channel(long n) throws IOException {
-    return FileChannel.open(
-        file(n), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  /**
+   * Whether {@code dir} can be this process's journal: false when another live process holds it (a
+   * second Nyx on the same data dir), which must then keep its evidence in memory.
+   */
+  public static boolean available(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      try (FileChannel c = lockFile(dir.resolve("lock"));
+          FileLock l = c.tryLock()) {
+        return l != null;
+      }
+    } catch (OverlappingFileLockException e) {
+      return false; // held by this very process
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static FileChannel lock(Path file) throws IOException {
+    FileChannel c = lockFile(file);
+    FileLock held;
+    try {
+      held = c.tryLock();
+    } catch (OverlappingFileLockException e) {
+      held = null;
+    }
+    if (held == null) {
+      c.close();
+      throw new IOException(file + " is held by another process using the same data dir");
+    }
+    return c; // the lock lives as long as the channel
+  }
+
+  private static FileChannel lockFile(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  private FileOutputStream stream(long n) throws IOException {
+    return new FileOutputStream(file(n).toFile(), true);
   }
 
   private Path file(long n) {

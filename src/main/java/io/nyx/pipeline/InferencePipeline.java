@@ -185,7 +185,8 @@ public final class InferencePipeline {
     if (req.specialist() != null || !semantic) {
       return route.specialist();
     }
-    if (cluster >= 0 && route.master().equals(io.nyx.routing.MasterVerdict.NOT_ASKED)) {
+    // A master that was asked but gave no usable answer leaves a semantic decision: the bandit's.
+    if (cluster >= 0 && !route.master().answered()) {
       return p.weights()
           .choose(
               p.traitConfig().bandit(),

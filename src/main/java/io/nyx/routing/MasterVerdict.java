@@ -4,10 +4,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the master model contributed to a decision. {@code outcome} is one of: {@code not_asked};
- * {@code agreed} / {@code overruled} (it picked the semantic winner / another specialist); {@code
- * none} (it said no specialist fits); or, when its answer was not used and the semantic decision
- * stands, {@code timeout}, {@code failed} (an error from the backend) or {@code garbage} (not valid
- * JSON, a name outside the enum, a missing or out-of-range field).
+ * {@code agreed} / {@code overruled} (it picked the semantic winner / another specialist, or any
+ * specialist when the router had abstained); {@code none} (it said no specialist fits); or, when
+ * its answer was not used and the semantic decision stands, {@code timeout}, {@code failed} (an
+ * error from the backend) or {@code garbage} (not valid JSON, a name outside the enum, a missing or
+ * out-of-range field).
  *
  * @param choice the master's pick ("none" for abstain), or null when it gave none
  * @param confidence the master's stated confidence in [0,1], 0 when it gave none

@@ -47,15 +47,17 @@ public final class PolicyRouter implements Router {
 
   @Override
   public RouteDecision route(String query, Map<String, Double> traitWeights) {
-    return decide(query, semantic.route(query, withDisabled(traitWeights)));
+    Map<String, Double> weights = withDisabled(traitWeights);
+    return decide(query, semantic.route(query, weights), weights);
   }
 
   /** {@link #route} on each query, with one batched embedding call. */
   public List<RouteDecision> routeAll(List<String> queries, Map<String, Double> traitWeights) {
-    List<RouteDecision> first = semantic.routeAll(queries, withDisabled(traitWeights));
+    Map<String, Double> weights = withDisabled(traitWeights);
+    List<RouteDecision> first = semantic.routeAll(queries, weights);
     List<RouteDecision> out = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
-      out.add(decide(queries.get(i), first.get(i)));
+      out.add(decide(queries.get(i), first.get(i), weights));
     }
     return out;
   }
@@ -76,12 +78,12 @@ public final class PolicyRouter implements Router {
     return semantic;
   }
 
-  private RouteDecision decide(String query, RouteDecision s) {
+  private RouteDecision decide(String query, RouteDecision s, Map<String, Double> weights) {
     if (!settings.pinned().isEmpty()) {
       return pinned(s);
     }
     boolean blank = query == null || query.isBlank();
-    String trigger = blank ? "" : trigger(s);
+    String trigger = blank ? "" : trigger(s, weights);
     if (trigger.isEmpty()) {
       return s;
     }
@@ -100,7 +102,7 @@ public final class PolicyRouter implements Router {
   }
 
   /** Why the master should be asked about {@code s}, or "" when it should not. */
-  private String trigger(RouteDecision s) {
+  private String trigger(RouteDecision s, Map<String, Double> weights) {
     return switch (settings.mode()) {
       case SEMANTIC -> "";
       case MASTER -> "always";
@@ -108,21 +110,20 @@ public final class PolicyRouter implements Router {
         if (s instanceof RouteDecision.Chosen && s.margin() < settings.masterMargin()) {
           yield "close_race";
         }
-        yield nearThreshold(s) ? "near_threshold" : "";
+        yield nearThreshold(s, weights) ? "near_threshold" : "";
       }
     };
   }
 
   /**
-   * The best score lies within {@code masterBand} of the abstain threshold. Scores are the final
-   * ones, best first; with neutral trait weights they are what the threshold is compared with.
+   * The fit that decided {@code s} (the chosen specialist's, or the best one's for an abstention)
+   * lies within {@code masterBand} of the abstain threshold.
    */
-  private boolean nearThreshold(RouteDecision s) {
+  private boolean nearThreshold(RouteDecision s, Map<String, Double> weights) {
     if (settings.masterBand() == 0 || s.scores().isEmpty()) {
       return false;
     }
-    double top = s.scores().values().iterator().next();
-    return Math.abs(top - semantic.threshold()) < settings.masterBand();
+    return Math.abs(semantic.fitOf(s, weights) - semantic.threshold()) < settings.masterBand();
   }
 
   private RouteDecision combine(RouteDecision s, MasterVerdict v) {
@@ -130,6 +131,20 @@ public final class PolicyRouter implements Router {
     Map<String, Double> scores = new HashMap<>(s.scores());
     scores.merge(pick, settings.masterWeight() * v.confidence(), Double::sum);
     Map<String, Double> ranked = ranked(scores);
+    if (s instanceof RouteDecision.Abstained) {
+      // The router found no specialist fit; the master says one does. There is no semantic
+      // winner to weigh its pick against, so the pick answers, on the master's confidence.
+      double best = scores.get(pick);
+      double other =
+          scores.entrySet().stream()
+              .filter(e -> !e.getKey().equals(pick))
+              .mapToDouble(Map.Entry::getValue)
+              .max()
+              .orElse(0);
+      String method = settings.mode() == RoutingMode.MASTER ? "master" : "hybrid";
+      return new RouteDecision.Chosen(
+          pick, method, v.confidence(), Math.max(0, best - other), ranked, outcome(v, "overruled"));
+    }
     String winner =
         settings.mode() == RoutingMode.MASTER ? pick : ranked.keySet().iterator().next();
     String semanticTop = s.specialist().orElse("");

@@ -401,6 +401,27 @@ public final class SemanticRouter implements Router {
     return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * How well the specialist that decided {@code d} fits, in the threshold's units ({@link #fit}):
+   * the chosen specialist's for a choice, the best one's for an abstention. Recovered from the
+   * decision's scores ({@code score = sim·prior}, so {@code fit = score / max(prior, 1)}); exact
+   * unless a score was capped at 1, which takes a fit of at least {@code 1 / prior} ≥ 0.7 — far
+   * above any threshold, where being near it is not in question.
+   */
+  public double fitOf(RouteDecision d, Map<String, Double> traitWeights) {
+    double[] priors = priors(traitWeights);
+    double best = 0;
+    for (int i = 0; i < names.length; i++) {
+      double score = d.scores().getOrDefault(names[i], 0.0);
+      double fit = priors[i] <= 0 ? 0 : score / Math.max(priors[i], 1);
+      if (d instanceof RouteDecision.Chosen c && c.name().equals(names[i])) {
+        return fit;
+      }
+      best = Math.max(best, fit);
+    }
+    return best;
+  }
+
   private double[] priors(Map<String, Double> traitWeights) {
     double[] priors = new double[names.length];
     for (int i = 0; i < names.length; i++) {

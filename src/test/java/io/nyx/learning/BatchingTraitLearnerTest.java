@@ -190,6 +190,81 @@ class BatchingTraitLearnerTest {
   }
 
   @Test
+  void anOutageQueuesOneBatchAndPendingEvidenceKeepsAddingUp() {
+    FlakyStore store = new FlakyStore();
+    store.ensure("a", 0.5, 0, 1);
+    try (BatchingTraitLearner learner = learner(store, new ArrayList<>())) {
+      store.down = true;
+      for (int i = 0; i < 3; i++) {
+        learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
+        learner.flush();
+      }
+      assertThat(learner.queued()).as("one batch, not one per tick").isEqualTo(1);
+      store.down = false;
+      learner.flush();
+      assertThat(learner.queued()).isZero();
+      assertThat(store.calls).containsExactly("a reward 1 answer(s)", "a reward 2 answer(s)");
+    }
+  }
+
+  @Test
+  void aJournalThatCannotRotateLosesNothing() {
+    FlakyStore store = new FlakyStore();
+    store.ensure("a", 0.5, 0, 1);
+    EvidenceJournal inner = EvidenceJournal.inMemory();
+    boolean[] fail = {true};
+    EvidenceJournal flaky =
+        new EvidenceJournal() {
+          @Override
+          public java.util.UUID id() {
+            return inner.id();
+          }
+
+          @Override
+          public void append(EvidenceSum.Target target, TraitEvidence evidence) {
+            inner.append(target, evidence);
+          }
+
+          @Override
+          public long rotate() {
+            if (fail[0]) {
+              throw new IllegalStateException("no file descriptors left");
+            }
+            return inner.rotate();
+          }
+
+          @Override
+          public void advancePast(long applied) {
+            inner.advancePast(applied);
+          }
+
+          @Override
+          public void sync() {}
+
+          @Override
+          public void applied(long seq) {}
+
+          @Override
+          public List<Segment> leftovers() {
+            return List.of();
+          }
+
+          @Override
+          public void close() {}
+        };
+    try (BatchingTraitLearner learner =
+        new BatchingTraitLearner(store, flaky, w -> {}, Duration.ofHours(1), CLOCK)) {
+      learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
+      learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
+      org.assertj.core.api.Assertions.assertThatThrownBy(learner::flush)
+          .hasMessageContaining("file descriptors");
+      fail[0] = false;
+      learner.flush();
+      assertThat(store.calls).containsExactly("a reward 2 answer(s)");
+    }
+  }
+
+  @Test
   void unknownTraitsAreDroppedNotRetriedForever() {
     FlakyStore store = new FlakyStore();
     try (BatchingTraitLearner learner = learner(store, new ArrayList<>())) {

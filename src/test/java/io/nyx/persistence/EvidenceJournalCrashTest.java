@@ -60,14 +60,16 @@ class EvidenceJournalCrashTest {
   void evidenceThatNeverReachedAFlushIsAppliedAfterTheRestart() {
     traits.ensure("crash-a", 0.5, 0, 1);
     Path journalDir = dir.resolve("journal");
-    BatchingTraitLearner first = learner(new FileEvidenceJournal(journalDir, 0));
+    FileEvidenceJournal firstJournal = new FileEvidenceJournal(journalDir, 0);
+    BatchingTraitLearner first = learner(firstJournal);
     for (int i = 0; i < 3; i++) {
       first.add("crash-a", TraitEvidence.ofReward(1, 1), "reward");
       first.addInCluster("crash-a", 2, TraitEvidence.ofReward(1, 1));
       first.addInCluster(TraitStore.BASE, 2, TraitEvidence.ofReward(-1, 1));
     }
     double before = trials("crash-a");
-    // kill -9: no flush, no close
+    // kill -9: no flush, no close; the process's file lock goes with it
+    releaseLock(firstJournal);
 
     try (BatchingTraitLearner second = learner(new FileEvidenceJournal(journalDir, 0))) {
       second.flush();
@@ -85,7 +87,8 @@ class EvidenceJournalCrashTest {
     traits.ensure("crash-b", 0.5, 0, 1);
     Path journalDir = dir.resolve("journal");
     // The crash falls between the commit and the deletion of the segment's file.
-    EvidenceJournal keepsFiles = new KeepsFiles(new FileEvidenceJournal(journalDir, 0));
+    FileEvidenceJournal firstJournal = new FileEvidenceJournal(journalDir, 0);
+    EvidenceJournal keepsFiles = new KeepsFiles(firstJournal);
     BatchingTraitLearner first = learner(keepsFiles);
     first.add("crash-b", TraitEvidence.ofReward(1, 1), "reward");
     first.add("crash-b", TraitEvidence.ofReward(1, 1), "reward");
@@ -93,6 +96,7 @@ class EvidenceJournalCrashTest {
     first.flush();
     assertThat(trials("crash-b") - before).isEqualTo(2.0);
     assertThat(segments(journalDir)).hasSize(1);
+    releaseLock(firstJournal);
 
     FileEvidenceJournal reopened = new FileEvidenceJournal(journalDir, 0);
     assertThat(reopened.leftovers()).hasSize(1);
@@ -111,12 +115,14 @@ class EvidenceJournalCrashTest {
   void aLineTornByTheCrashIsSkippedAndTheRestCounts() throws IOException {
     traits.ensure("crash-c", 0.5, 0, 1);
     Path journalDir = dir.resolve("journal");
-    BatchingTraitLearner first = learner(new FileEvidenceJournal(journalDir, 0));
+    FileEvidenceJournal firstJournal = new FileEvidenceJournal(journalDir, 0);
+    BatchingTraitLearner first = learner(firstJournal);
     first.add("crash-c", TraitEvidence.ofReward(1, 1), "reward");
     first.add("crash-c", TraitEvidence.ofReward(1, 1), "reward");
     Path open = segments(journalDir).getLast();
     Files.writeString(
         open, "crash-c\t-1\t1.0\t1", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    releaseLock(firstJournal);
     double before = trials("crash-c");
 
     try (BatchingTraitLearner second = learner(new FileEvidenceJournal(journalDir, 0))) {
@@ -142,10 +148,59 @@ class EvidenceJournalCrashTest {
   }
 
   @Test
+  void anInterruptedCallerDoesNotStopTheJournal() {
+    Path journalDir = dir.resolve("journal");
+    FileEvidenceJournal journal = new FileEvidenceJournal(journalDir, 0);
+    EvidenceSum.Target a = new EvidenceSum.Target("crash-e", EvidenceSum.TRAIT);
+    Thread.currentThread().interrupt(); // e.g. a request thread whose call was cancelled
+    try {
+      journal.append(a, TraitEvidence.ofReward(1, 1));
+    } finally {
+      assertThat(Thread.interrupted()).isTrue();
+    }
+    journal.append(a, TraitEvidence.ofReward(1, 1));
+    // kill -9: reopen without closing (the lock goes with the process; here, with the channel)
+    releaseLock(journal);
+    List<EvidenceJournal.Segment> left = new FileEvidenceJournal(journalDir, 0).leftovers();
+    assertThat(left).hasSize(1);
+    assertThat(left.getFirst().sums().getFirst().answers()).isEqualTo(2);
+  }
+
+  @Test
+  void aSecondProcessOnTheSameDataDirCannotTakeTheJournal() {
+    Path journalDir = dir.resolve("journal");
+    FileEvidenceJournal first = new FileEvidenceJournal(journalDir, 0);
+    try {
+      assertThat(FileEvidenceJournal.available(journalDir)).isFalse();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> new FileEvidenceJournal(journalDir, 0))
+          .hasMessageContaining("held by another process");
+    } finally {
+      first.close();
+    }
+    assertThat(FileEvidenceJournal.available(journalDir)).isTrue();
+  }
+
+  @Test
   void theJournalKeepsItsIdAcrossOpens() {
     Path journalDir = dir.resolve("journal");
-    UUID id = new FileEvidenceJournal(journalDir, 0).id();
-    assertThat(new FileEvidenceJournal(journalDir, 0).id()).isEqualTo(id);
+    FileEvidenceJournal first = new FileEvidenceJournal(journalDir, 0);
+    UUID id = first.id();
+    first.close();
+    FileEvidenceJournal second = new FileEvidenceJournal(journalDir, 0);
+    assertThat(second.id()).isEqualTo(id);
+    second.close();
+  }
+
+  /** What the end of a killed process does to its lock, without closing the journal. */
+  private static void releaseLock(FileEvidenceJournal journal) {
+    try {
+      var f = FileEvidenceJournal.class.getDeclaredField("lockChannel");
+      f.setAccessible(true);
+      ((java.nio.channels.FileChannel) f.get(journal)).close();
+    } catch (ReflectiveOperationException | IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<Path> segments(Path journalDir) {

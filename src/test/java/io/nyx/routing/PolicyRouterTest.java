@@ -95,6 +95,40 @@ class PolicyRouterTest {
   }
 
   @Test
+  void onAnAbstentionTheMastersPickAnswersEvenWhenItWasNotTheTopScore() {
+    SemanticRouter strict = withThreshold(chefTop() + 0.01);
+    fake.replyStructured(req -> "{\"specialist\":\"billing\",\"confidence\":0.1}");
+
+    RouteDecision d =
+        new PolicyRouter(strict, master, strict.settings()).route(CHEF_QUERY, Map.of());
+
+    // chef scored highest but below the threshold; nobody chose it.
+    assertThat(d.specialist()).contains("billing");
+    assertThat(d.confidence()).isEqualTo(0.1);
+    assertThat(d.margin()).isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
+  void theBandIsMeasuredOnTheFitNotOnAScoreALearnedWeightLifted() {
+    // A high trait weight lifts chef's score (prior > 1) but never its fit: the band follows the
+    // fit, which is what the threshold is compared with.
+    SemanticRouter strict = withThreshold(chefTop() + 0.01);
+    Map<String, Double> boosted = Map.of("chef", 0.6); // prior 1.2^0.5: lifts the score by ~0.07
+    RouteDecision s = strict.route(CHEF_QUERY, boosted);
+    assertThat(s).isInstanceOf(RouteDecision.Abstained.class);
+    assertThat(s.scores().get("chef")).isGreaterThan(strict.threshold() + 0.03);
+    assertThat(strict.fitOf(s, boosted))
+        .isCloseTo(chefTop(), org.assertj.core.api.Assertions.within(1e-9));
+    fake.replyStructured(req -> "{\"specialist\":\"chef\",\"confidence\":0.9}");
+
+    RouteDecision d =
+        new PolicyRouter(strict, master, strict.settings()).route(CHEF_QUERY, boosted);
+
+    assertThat(d.master().trigger()).isEqualTo("near_threshold");
+    assertThat(d.specialist()).contains("chef");
+  }
+
+  @Test
   void aChoiceJustOverTheThresholdAsksTheMasterWhichMaySayNone() {
     SemanticRouter lenient = withThreshold(chefTop() - 0.01);
     fake.replyStructured(req -> "{\"specialist\":\"none\",\"confidence\":0.7}");
