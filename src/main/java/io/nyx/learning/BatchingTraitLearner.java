@@ -181,6 +181,10 @@ public final class BatchingTraitLearner implements TraitLearner {
       EvidenceJournal.Segment s = unapplied.peekFirst();
       try {
         store.applySegment(journal.id(), s.seq(), s.sums(), clock.instant()).forEach(onUpdate);
+      } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+        // Refused for what it holds, not for where the database is: a retry would refuse it
+        // again and hold back every later batch, so it is dropped (loudly).
+        LOG.log(Level.SEVERE, "trait evidence batch " + s.seq() + " dropped: " + s.sums(), e);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "trait evidence batch " + s.seq() + " deferred: " + e.getMessage());
         return false;

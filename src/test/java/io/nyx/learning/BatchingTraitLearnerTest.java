@@ -24,6 +24,7 @@ class BatchingTraitLearnerTest {
     final MemoryTraitStore inner = new MemoryTraitStore(CLOCK);
     final List<String> calls = new ArrayList<>();
     boolean down;
+    boolean refuseNext;
 
     FlakyStore() {
       inner.configure(EXACT);
@@ -100,6 +101,10 @@ class BatchingTraitLearnerTest {
         java.util.UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
       if (down) {
         throw new IllegalStateException("database down");
+      }
+      if (refuseNext) {
+        refuseNext = false;
+        throw new IllegalArgumentException("evidence out of range");
       }
       List<TraitWeight> out = inner.applySegment(journal, seq, sums, at);
       for (EvidenceSum sum : sums) {
@@ -261,6 +266,21 @@ class BatchingTraitLearnerTest {
       fail[0] = false;
       learner.flush();
       assertThat(store.calls).containsExactly("a reward 2 answer(s)");
+    }
+  }
+
+  @Test
+  void aBatchRefusedForWhatItHoldsIsDroppedSoLaterOnesStillApply() {
+    FlakyStore store = new FlakyStore();
+    store.ensure("a", 0.5, 0, 1);
+    try (BatchingTraitLearner learner = learner(store, new ArrayList<>())) {
+      learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
+      store.refuseNext = true;
+      learner.flush();
+      assertThat(learner.queued()).isZero();
+      learner.add("a", TraitEvidence.ofReward(1, 1), "reward");
+      learner.flush();
+      assertThat(store.calls).containsExactly("a reward 1 answer(s)");
     }
   }
 
