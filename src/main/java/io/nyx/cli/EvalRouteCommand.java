@@ -87,7 +87,12 @@ final class EvalRouteCommand implements Command {
   }
 
   /** The figures plus the baselines, ready to print. */
-  record Report(RouteEvaluation eval, double threshold, double routerTop1, double centroidTop1) {
+  record Report(
+      RouteEvaluation eval,
+      double threshold,
+      double routerTop1,
+      double centroidTop1,
+      Escalations escalations) {
     String text() {
       RouteEvaluation e = eval;
       StringBuilder b = new StringBuilder();
@@ -105,6 +110,12 @@ final class EvalRouteCommand implements Command {
       b.append(f("baseline top-1     %.3f  cosine to exemplar centroid%n", centroidTop1));
       b.append(
           f("latency ms         p50 %.2f  p90 %.2f  p99 %.2f%n", e.p50Ms(), e.p90Ms(), e.p99Ms()));
+      Escalations x = escalations;
+      b.append(
+          f(
+              "hybrid would ask  %.3f of queries (close race %.3f, near threshold %.3f); %.2f of"
+                  + " those decided wrong here%n",
+              x.share(), x.closeRace(), x.nearThreshold(), x.wrongShare()));
       b.append("confusion (row = label, columns = predictions with counts):\n");
       for (int l = 0; l < e.classes().size(); l++) {
         b.append("  ").append(e.classes().get(l)).append(':');
@@ -154,7 +165,47 @@ final class EvalRouteCommand implements Command {
         RouteEvaluation.of(labels, predictions, latencies),
         router.semantic().threshold(),
         top1(labels, routerTop),
-        top1(labels, centroidTop));
+        top1(labels, centroidTop),
+        Escalations.of(config, router, texts, weights, labels, predictions));
+  }
+
+  /**
+   * Which queries hybrid mode would ask the master about, and how many of those the semantic
+   * decision got wrong: the most a master could fix, at the cost of one call per asked query. Found
+   * by routing in hybrid mode against a master that fails without I/O (the decision stays semantic,
+   * the trigger is recorded).
+   */
+  record Escalations(double closeRace, double nearThreshold, double wrongShare) {
+    double share() {
+      return closeRace + nearThreshold;
+    }
+
+    static Escalations of(
+        NyxConfig config,
+        PolicyRouter router,
+        List<String> texts,
+        Map<String, Double> weights,
+        List<String> labels,
+        List<String> predictions) {
+      PolicyRouter hybrid =
+          new PolicyRouter(
+              router.semantic(),
+              io.nyx.routing.Master.UNAVAILABLE,
+              config.routing().withMode(io.nyx.routing.RoutingMode.HYBRID));
+      List<RouteDecision> ds = hybrid.routeAll(texts, weights);
+      int race = 0;
+      int near = 0;
+      int wrong = 0;
+      for (int i = 0; i < ds.size(); i++) {
+        String trigger = ds.get(i).master().trigger();
+        race += trigger.equals("close_race") ? 1 : 0;
+        near += trigger.equals("near_threshold") ? 1 : 0;
+        wrong += !trigger.isEmpty() && !labels.get(i).equals(predictions.get(i)) ? 1 : 0;
+      }
+      double n = ds.size();
+      int asked = race + near;
+      return new Escalations(race / n, near / n, asked == 0 ? 0 : (double) wrong / asked);
+    }
   }
 
   private static double top1(List<String> labels, List<String> predicted) {

@@ -55,7 +55,8 @@ class EvalRouteCliTest {
         .contains("abstain recall     1.000")
         .contains("wrongly abstained  0.000")
         .contains("moira: aletheia=1")
-        .containsPattern("latency ms +p50 \\d+\\.\\d\\d");
+        .containsPattern("latency ms +p50 \\d+\\.\\d\\d")
+        .containsPattern("hybrid would ask +\\d\\.\\d{3} of queries \\(close race");
     String page = Files.readString(html);
     assertThat(page).startsWith("<!doctype html>").contains("<svg").contains("moira → aletheia: 1");
     assertThat(dir.resolve("data/cache/embeddings-all-minilm-l6-v2-q.bin")).exists();
