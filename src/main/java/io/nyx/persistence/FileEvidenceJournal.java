@@ -131,6 +131,9 @@ public final class FileEvidenceJournal implements EvidenceJournal {
 
   @Override
   public void sync() {
+    if (sealed.isEmpty()) {
+      return;
+    }
     for (FileOutputStream s : sealed) {
       try (s) {
         s.getFD().sync();
@@ -139,6 +142,16 @@ public final class FileEvidenceJournal implements EvidenceJournal {
       }
     }
     sealed.clear();
+    syncDirectory(dir); // the new segments' names, not only their contents
+  }
+
+  /** Makes the directory's entries durable (a new file's name survives a power loss). */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      LOG.warning("evidence journal directory sync failed: " + e.getMessage());
+    }
   }
 
   @Override
@@ -290,6 +303,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
       c.force(true);
     }
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory(file.getParent()); // a lost id would start a new journal at watermark 0
     return fresh;
   }
 }
