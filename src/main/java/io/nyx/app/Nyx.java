@@ -265,7 +265,7 @@ public final class Nyx implements AutoCloseable {
                 feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
             followUps,
             traits);
-    metrics.spool("traits", traits::pending);
+    metrics.spool("traits", () -> traits.pending() + learner.queued());
     metrics.spool("rows", durable.rows()::pending);
     metrics.spool("feedback", durable.feedback()::pending);
     metrics.spool("follow_ups", followUps::pending);
