@@ -39,7 +39,7 @@ public final class BatchingTraitLearner implements TraitLearner {
   private final Map<EvidenceSum.Target, TraitEvidence> pending = new HashMap<>();
   private final Map<EvidenceSum.Target, Integer> counts = new HashMap<>();
   private final Deque<EvidenceJournal.Segment> unapplied = new ArrayDeque<>();
-  private final java.util.concurrent.atomic.AtomicInteger queued =
+  private final java.util.concurrent.atomic.AtomicInteger queued = // see queued()
       new java.util.concurrent.atomic.AtomicInteger();
   // A lock, not a monitor: record() writes to the journal while holding it, and a virtual thread
   // blocked on a monitor pins its carrier on JDK 21-23.
@@ -168,7 +168,6 @@ public final class BatchingTraitLearner implements TraitLearner {
       recording.unlock();
     }
     unapplied.addLast(new EvidenceJournal.Segment(seq, sums));
-    queued.incrementAndGet();
     return true;
   }
 
@@ -187,16 +186,20 @@ public final class BatchingTraitLearner implements TraitLearner {
         LOG.log(Level.SEVERE, "trait evidence batch " + s.seq() + " dropped: " + s.sums(), e);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "trait evidence batch " + s.seq() + " deferred: " + e.getMessage());
+        queued.set(unapplied.size());
         return false;
       }
       unapplied.removeFirst();
-      queued.decrementAndGet();
       journal.applied(s.seq());
     }
+    queued.set(0);
     return true;
   }
 
-  /** Batches sealed but not yet taken by the store. */
+  /**
+   * Batches the store has refused so far and that wait on disk (a batch being applied in the
+   * ordinary course does not count: it would make every flush look like an outage).
+   */
   public int queued() {
     return queued.get();
   }
