@@ -185,14 +185,18 @@ public final class BatchingTraitLearner implements TraitLearner {
         // again and hold back every later batch, so it is dropped (loudly).
         LOG.log(Level.SEVERE, "trait evidence batch " + s.seq() + " dropped: " + s.sums(), e);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "trait evidence batch " + s.seq() + " deferred: " + e.getMessage());
+        if (queued.get() == 0) { // once per outage, not every tick
+          LOG.warning("trait evidence waits on disk for the database: " + e.getMessage());
+        }
         queued.set(unapplied.size());
         return false;
       }
       unapplied.removeFirst();
       journal.applied(s.seq());
     }
-    queued.set(0);
+    if (queued.getAndSet(0) > 0) {
+      LOG.info("trait evidence that waited for the database is applied");
+    }
     return true;
   }
 
