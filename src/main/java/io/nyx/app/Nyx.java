@@ -5,6 +5,7 @@ import io.nyx.api.Readiness;
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.ChatBackend;
 import io.nyx.backend.openai.OpenAiChatBackend;
+import io.nyx.backend.openai.VllmQueues;
 import io.nyx.config.ContextStrategy;
 import io.nyx.config.LlmConfig;
 import io.nyx.config.NyxConfig;
@@ -42,6 +43,7 @@ import io.nyx.pipeline.Powers;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.Resilience;
 import io.nyx.pipeline.ReviewService;
+import io.nyx.resilience.Backpressure;
 import io.nyx.resilience.Breakers;
 import io.nyx.resilience.RetryPolicy;
 import io.nyx.resilience.Sleeper;
@@ -76,6 +78,9 @@ public final class Nyx implements AutoCloseable {
   /** Longest wait between two attempts of one model call. */
   static final Duration RETRY_CAP = Duration.ofSeconds(2);
 
+  /** How often each model server's queue depth is read from its /metrics. */
+  static final Duration QUEUE_POLL = Duration.ofMillis(500);
+
   /** How often rows spooled while the database was down are retried. */
   static final Duration SPOOL_RETRY = Duration.ofSeconds(1);
 
@@ -88,6 +93,7 @@ public final class Nyx implements AutoCloseable {
   private final ApiServer server;
   private final Specialists specialists;
   private final BatchingTraitLearner learner;
+  private final VllmQueues queues;
   private final Guard guard;
   private final Durable durable;
   private final Memories memories;
@@ -117,7 +123,9 @@ public final class Nyx implements AutoCloseable {
       BatchingTraitLearner learner,
       Guard guard,
       Durable durable,
-      Memories memories) {
+      Memories memories,
+      VllmQueues queues) {
+    this.queues = queues;
     this.durable = durable;
     this.learner = learner;
     this.guard = guard;
@@ -228,6 +236,7 @@ public final class Nyx implements AutoCloseable {
             followUps.reviews(),
             followUps.predictions(),
             config.context().maxPromptTokens());
+    VllmQueues queues = new VllmQueues(QUEUE_POLL);
     InferencePipeline pipeline =
         new InferencePipeline(
             new InferencePipeline.Parts(
@@ -246,7 +255,7 @@ public final class Nyx implements AutoCloseable {
                 System::nanoTime,
                 UUID::randomUUID,
                 powers,
-                resilience(config.llm()),
+                resilience(config.llm(), queues),
                 config.rewardFunctions()));
     FeedbackService feedback =
         new FeedbackService(
@@ -288,7 +297,8 @@ public final class Nyx implements AutoCloseable {
                     new PredictionService(predictions, feedback, clock),
                     memories.bank()))
             .start();
-    return new Nyx(config, db, embedder, server, specialists, learner, guard, durable, memories);
+    return new Nyx(
+        config, db, embedder, server, specialists, learner, guard, durable, memories, queues);
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -330,7 +340,7 @@ public final class Nyx implements AutoCloseable {
     return new PolicyRouter(semantic, new MasterModel(backend, model, config.specialists()), r);
   }
 
-  private static Resilience resilience(LlmConfig llm) {
+  private static Resilience resilience(LlmConfig llm, VllmQueues queues) {
     return new Resilience(
         new Breakers(
             llm.breakerFailures(),
@@ -342,7 +352,8 @@ public final class Nyx implements AutoCloseable {
             RETRY_CAP,
             llm.retryBudget(),
             new SplittableRandom()),
-        Sleeper.REAL);
+        Sleeper.REAL,
+        new Backpressure(llm.maxWaiting(), queues::waiting));
   }
 
   private static ChatBackend backend(LlmConfig llm, String url) {
@@ -415,6 +426,7 @@ public final class Nyx implements AutoCloseable {
   public void close() {
     guard.drain(Duration.ofMillis(config.server().shutdownGraceMs()));
     server.close();
+    queues.close();
     learner.close();
     durable.close();
     memories.close();

@@ -156,7 +156,8 @@ public final class ConfigLoader {
             "retry_base_ms",
             "retry_budget",
             "breaker_failures",
-            "breaker_open_ms"));
+            "breaker_open_ms",
+            "max_waiting"));
     return new LlmConfig(
         t.string("url", LlmConfig.DEFAULT_URL),
         t.string("api_key", ""),
@@ -167,7 +168,8 @@ public final class ConfigLoader {
         t.integer("retry_base_ms", LlmConfig.DEFAULT_RETRY_BASE_MS),
         t.number("retry_budget", LlmConfig.DEFAULT_RETRY_BUDGET),
         t.integer("breaker_failures", LlmConfig.DEFAULT_BREAKER_FAILURES),
-        t.integer("breaker_open_ms", LlmConfig.DEFAULT_BREAKER_OPEN_MS));
+        t.integer("breaker_open_ms", LlmConfig.DEFAULT_BREAKER_OPEN_MS),
+        t.integer("max_waiting", LlmConfig.DEFAULT_MAX_WAITING));
   }
 
   private static DbConfig db(YamlTree t) {

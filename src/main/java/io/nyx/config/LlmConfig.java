@@ -15,7 +15,8 @@ public record LlmConfig(
     int retryBaseMs,
     double retryBudget,
     int breakerFailures,
-    int breakerOpenMs) {
+    int breakerOpenMs,
+    int maxWaiting) {
   public static final String DEFAULT_URL = "http://localhost:8000/v1";
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
   public static final int DEFAULT_READ_TIMEOUT_MS = 120_000;
@@ -24,6 +25,12 @@ public record LlmConfig(
   public static final double DEFAULT_RETRY_BUDGET = 0.2;
   public static final int DEFAULT_BREAKER_FAILURES = 5;
   public static final int DEFAULT_BREAKER_OPEN_MS = 10_000;
+
+  /**
+   * Requests waiting in vLLM's own queue above which new calls are refused (503 + Retry-After):
+   * half of vLLM's default batch (256 sequences) already waiting means seconds of queueing.
+   */
+  public static final int DEFAULT_MAX_WAITING = 128;
 
   public LlmConfig {
     if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
@@ -48,6 +55,9 @@ public record LlmConfig(
     }
     if (breakerOpenMs < 1 || breakerOpenMs > 3_600_000) {
       throw new ConfigException("llm.breaker_open_ms", breakerOpenMs, "in [1,3600000]");
+    }
+    if (maxWaiting < 0 || maxWaiting > 1_000_000) {
+      throw new ConfigException("llm.max_waiting", maxWaiting, "in [0, 1000000] (0: off)");
     }
     if (readTimeoutMs < 1 || readTimeoutMs > 3_600_000) {
       throw new ConfigException("llm.read_timeout_ms", readTimeoutMs, "in [1, 3600000]");

@@ -42,9 +42,24 @@ final class Generation {
     }
   }
 
+  /** The model server's own queue is over the limit: the call was not made. */
+  static final class Saturated extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Saturated(String url, int waiting, int max) {
+      super(url + " has " + waiting + " requests waiting (llm.max_waiting " + max + ")");
+    }
+  }
+
   Timed call(
       Plan plan, List<ChatMessage> messages, UUID id, InferenceListener listener, boolean stream)
-      throws BackendException, CircuitOpen {
+      throws BackendException, CircuitOpen, Saturated {
+    int waiting = resilience.backpressure().overLimit(plan.backend().baseUrl());
+    if (waiting >= 0) {
+      metrics.backendCall(plan.label(), "saturated", 0);
+      throw new Saturated(
+          plan.backend().baseUrl(), waiting, resilience.backpressure().maxWaiting());
+    }
     CircuitBreaker breaker = resilience.breakers().of(plan.backend().baseUrl(), plan.model());
     if (!breaker.allow()) {
       metrics.backendCall(plan.label(), "circuit_open", 0);

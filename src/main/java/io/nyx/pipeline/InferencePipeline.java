@@ -256,6 +256,11 @@ public final class InferencePipeline {
       recordFailure(d, "backend_unavailable", open.getMessage(), start);
       throw new NyxException.Unavailable(
           "model backend " + d.plan().backend().baseUrl() + ": " + open.getMessage(), d.id(), open);
+    } catch (Generation.Saturated full) {
+      // The base model waits in the same queue: no fallback, the client retries later.
+      recordFailure(d, "backend_saturated", full.getMessage(), start);
+      throw new NyxException.Unavailable(
+          "model backend saturated: " + full.getMessage(), d.id(), full);
     }
   }
 
@@ -265,7 +270,7 @@ public final class InferencePipeline {
    */
   private Answer fallback(
       Records.Draft d, InferenceListener listener, String why, BackendException cause)
-      throws BackendException, Generation.CircuitOpen {
+      throws BackendException, Generation.CircuitOpen, Generation.Saturated {
     if (d.plan().specialist() == null) {
       if (cause != null) {
         throw cause;
@@ -279,7 +284,7 @@ public final class InferencePipeline {
   }
 
   private Generation.Timed call(Records.Draft d, Plan plan, InferenceListener listener)
-      throws BackendException, Generation.CircuitOpen {
+      throws BackendException, Generation.CircuitOpen, Generation.Saturated {
     return generation.call(plan, d.messages(), d.id(), listener, d.req().stream());
   }
 

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param messages the exact messages sent to the backend
  * @param decoding temperature, top_p, max_tokens (JSON object)
  * @param context the context items that reached the prompt, e.g. ids of memories (JSON object)
- * @param status "ok", "backend_unavailable", "backend_error", "rejected"
+ * @param status "ok", "backend_unavailable", "backend_saturated", "backend_error", "rejected"
  * @param error null when status is ok
  * @param latencyMs whole request; {@code backendLatencyMs} the model call alone
  */

@@ -38,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code POST /v1/load_lora_adapter}, {@code /v1/unload_lora_adapter} with plain-text success
  *       bodies and JSON errors (1.5, 9.5);
  *   <li>{@code POST /v1/embeddings}: deterministic unit vectors from the words of each input (5);
- *   <li>{@code GET /health}: 200 with an empty body.
+ *   <li>{@code GET /health}: 200 with an empty body;
+ *   <li>{@code GET /metrics}: {@code vllm:num_requests_running} and {@code
+ *       vllm:num_requests_waiting} (4), the latter as set by {@link #waiting}.
  * </ul>
  *
  * <p>Generation is deterministic: the content comes from {@link #reply} (or {@link
@@ -80,6 +82,7 @@ public final class FakeVllm implements AutoCloseable {
   private volatile boolean legacyErrors;
   private volatile @Nullable String apiKey;
   private volatile int embeddingDimension = DEFAULT_EMBEDDING_DIMENSION;
+  private volatile int waiting;
 
   /** One chat-completions request as received: its JSON body and headers (lower-case names). */
   record Received(JsonNode body, Map<String, String> headers) {}
@@ -170,6 +173,12 @@ public final class FakeVllm implements AutoCloseable {
   /** Like {@code --api-key}: /v1 paths then need {@code Authorization: Bearer key}, else 401. */
   public FakeVllm requireApiKey(@Nullable String key) {
     this.apiKey = key;
+    return this;
+  }
+
+  /** What {@code GET /metrics} reports as {@code vllm:num_requests_waiting}. */
+  public FakeVllm waiting(int requests) {
+    this.waiting = requests;
     return this;
   }
 
@@ -386,6 +395,7 @@ public final class FakeVllm implements AutoCloseable {
       case "/v1/embeddings" -> onlyIf(ex, post, () -> embeddings(ex));
       case "/v1/load_lora_adapter" -> onlyIf(ex, post, () -> load(ex));
       case "/v1/unload_lora_adapter" -> onlyIf(ex, post, () -> unload(ex));
+      case "/metrics" -> onlyIf(ex, method.equals("GET"), () -> metrics(ex));
       default -> FakeVllmHttp.sendDetail(ex, 404, "Not Found");
     }
   }
@@ -421,6 +431,24 @@ public final class FakeVllm implements AutoCloseable {
     String key = apiKey;
     return key == null
         || ("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"));
+  }
+
+  /** Prometheus text like vLLM's (vllm-protocol.md §4): the queue gauges, one engine. */
+  private void metrics(HttpExchange ex) throws IOException {
+    String labels = "{engine=\"0\",model_name=\"" + baseModel + "\"}";
+    FakeVllmHttp.sendText(
+        ex,
+        200,
+        "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n"
+            + "# TYPE vllm:num_requests_waiting gauge\n"
+            + "vllm:num_requests_running"
+            + labels
+            + " 0.0\n"
+            + "vllm:num_requests_waiting"
+            + labels
+            + " "
+            + (double) waiting
+            + "\n");
   }
 
   private void models(HttpExchange ex) throws IOException {

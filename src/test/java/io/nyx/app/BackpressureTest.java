@@ -1,0 +1,92 @@
+package io.nyx.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.NyxFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Load shedding on vLLM's own queue: while the (fake) server reports more requests waiting than
+ * {@code llm.max_waiting}, {@code /infer} answers 503 with Retry-After at once, without calling the
+ * model, and records the refusal; when the queue drains, answers flow again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BackpressureTest {
+  static final String QUERY = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
+
+  @TempDir static Path dir;
+  NyxFixture fixture;
+
+  @BeforeAll
+  void start() throws IOException {
+    Path yaml = dir.resolve("nyx.yaml");
+    Files.writeString(yaml, "llm:\n  max_waiting: 10\n");
+    fixture = NyxFixture.start(dir, Map.of("config", yaml.toString()));
+  }
+
+  @AfterAll
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void aFullQueueIsRefusedFastAndRecordedThenAnswersFlowAgain()
+      throws InterruptedException, SQLException {
+    assertThat(fixture.http().post("/infer", QUERY).status()).isEqualTo(200);
+    fixture.vllm().waiting(50);
+    awaitStatus(503);
+    int before = fixture.vllm().chatCount();
+    Reply refused = fixture.http().post("/infer", QUERY);
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.header("Retry-After")).isNotNull();
+    assertThat(refused.json().at("/error/message").asText())
+        .contains("50 requests waiting")
+        .contains("llm.max_waiting 10");
+    assertThat(fixture.vllm().chatCount()).as("no call while saturated").isEqualTo(before);
+    String id = refused.json().at("/error/query_id").asText();
+    assertThat(status(id)).isEqualTo("backend_saturated");
+
+    fixture.vllm().waiting(3);
+    assertThat(awaitStatus(200).json().get("specialist").asText()).isEqualTo("kairos");
+  }
+
+  /** Polls /infer until it answers {@code status} (the queue is read every 500 ms). */
+  private Reply awaitStatus(int status) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    Reply r = fixture.http().post("/infer", QUERY);
+    while (r.status() != status && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      r = fixture.http().post("/infer", QUERY);
+    }
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    return r;
+  }
+
+  private String status(String id) throws SQLException {
+    try (Connection c = fixture.nyx().database().dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT status FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getString(1);
+      }
+    }
+  }
+}
