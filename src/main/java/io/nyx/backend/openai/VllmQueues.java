@@ -94,5 +94,6 @@ public final class VllmQueues implements AutoCloseable {
   public void close() {
     running = false;
     pollers.values().forEach(Thread::interrupt);
+    http.shutdownNow();
   }
 }
