@@ -48,6 +48,7 @@ import io.nyx.resilience.Breakers;
 import io.nyx.resilience.RetryPolicy;
 import io.nyx.resilience.Sleeper;
 import io.nyx.routing.FileExemplarCache;
+import io.nyx.routing.Master;
 import io.nyx.routing.MasterModel;
 import io.nyx.routing.PolicyRouter;
 import io.nyx.routing.RoutingSettings;
@@ -218,7 +219,9 @@ public final class Nyx implements AutoCloseable {
             LEARN_INTERVAL,
             clock);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
-    PolicyRouter router = router(config, embedder);
+    VllmQueues queues = new VllmQueues(QUEUE_POLL);
+    Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues::waiting);
+    PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
@@ -236,7 +239,6 @@ public final class Nyx implements AutoCloseable {
             followUps.reviews(),
             followUps.predictions(),
             config.context().maxPromptTokens());
-    VllmQueues queues = new VllmQueues(QUEUE_POLL);
     InferencePipeline pipeline =
         new InferencePipeline(
             new InferencePipeline.Parts(
@@ -255,7 +257,7 @@ public final class Nyx implements AutoCloseable {
                 System::nanoTime,
                 UUID::randomUUID,
                 powers,
-                resilience(config.llm(), queues),
+                resilience(config.llm(), backpressure),
                 config.rewardFunctions()));
     FeedbackService feedback =
         new FeedbackService(
@@ -319,6 +321,11 @@ public final class Nyx implements AutoCloseable {
 
   /** The route policy over the semantic router (exemplars cached in data_dir/cache). */
   public static PolicyRouter router(NyxConfig config, Embedder embedder) {
+    return router(config, embedder, Backpressure.OFF);
+  }
+
+  /** The router whose master model is not asked while its server's queue is over the limit. */
+  static PolicyRouter router(NyxConfig config, Embedder embedder, Backpressure backpressure) {
     RoutingSettings r = config.routing();
     SemanticRouter semantic =
         new SemanticRouter(
@@ -337,10 +344,14 @@ public final class Nyx implements AutoCloseable {
                 Duration.ofMillis(llm.connectTimeoutMs()),
                 Duration.ofMillis(r.master().timeoutMs()),
                 key));
-    return new PolicyRouter(semantic, new MasterModel(backend, model, config.specialists()), r);
+    Master master =
+        Master.unlessSaturated(
+            new MasterModel(backend, model, config.specialists()),
+            () -> backpressure.overLimit(backend.baseUrl()) >= 0);
+    return new PolicyRouter(semantic, master, r);
   }
 
-  private static Resilience resilience(LlmConfig llm, VllmQueues queues) {
+  private static Resilience resilience(LlmConfig llm, Backpressure backpressure) {
     return new Resilience(
         new Breakers(
             llm.breakerFailures(),
@@ -353,7 +364,7 @@ public final class Nyx implements AutoCloseable {
             llm.retryBudget(),
             new SplittableRandom()),
         Sleeper.REAL,
-        new Backpressure(llm.maxWaiting(), queues::waiting));
+        backpressure);
   }
 
   private static ChatBackend backend(LlmConfig llm, String url) {

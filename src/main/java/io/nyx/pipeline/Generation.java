@@ -9,6 +9,7 @@ import io.nyx.resilience.CircuitBreaker;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls the model for a plan: through the adapter's circuit breaker, retrying failures that came
@@ -51,14 +52,22 @@ final class Generation {
     }
   }
 
+  /** The refusal when the plan's server reports a queue over the limit, else null. */
+  @Nullable Saturated shed(Plan plan) {
+    int waiting = resilience.backpressure().overLimit(plan.backend().baseUrl());
+    if (waiting < 0) {
+      return null;
+    }
+    metrics.backendCall(plan.label(), "saturated", 0);
+    return new Saturated(plan.backend().baseUrl(), waiting, resilience.backpressure().maxWaiting());
+  }
+
   Timed call(
       Plan plan, List<ChatMessage> messages, UUID id, InferenceListener listener, boolean stream)
       throws BackendException, CircuitOpen, Saturated {
-    int waiting = resilience.backpressure().overLimit(plan.backend().baseUrl());
-    if (waiting >= 0) {
-      metrics.backendCall(plan.label(), "saturated", 0);
-      throw new Saturated(
-          plan.backend().baseUrl(), waiting, resilience.backpressure().maxWaiting());
+    Saturated full = shed(plan);
+    if (full != null) {
+      throw full;
     }
     CircuitBreaker breaker = resilience.breakers().of(plan.backend().baseUrl(), plan.model());
     if (!breaker.allow()) {

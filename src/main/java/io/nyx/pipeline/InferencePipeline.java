@@ -94,7 +94,11 @@ public final class InferencePipeline {
     String eleos = risk.flagged() ? safetySpecialist() : "";
     Plan plan = eleos.isEmpty() ? plan(route, cluster, req) : specialistPlan(eleos, req);
     p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
-    listener.routed(id, route, plan.specialist());
+    // Refused before anything is sent: a stream would otherwise have begun with 200.
+    Generation.Saturated full = generation.shed(plan);
+    if (full == null) {
+      listener.routed(id, route, plan.specialist());
+    }
     List<ContextItem> context = withCare(context(plan, req, now, zone), risk);
     PromptAssembler.Assembled prompt =
         assembler.assemble(
@@ -108,6 +112,9 @@ public final class InferencePipeline {
     Records.Draft draft =
         new Records.Draft(
             id, now, req, route, cluster, plan, prompt.messages(), prompt.kept(), screening);
+    if (full != null) {
+      throw refuse(draft, full, start);
+    }
     Answer answer = generate(draft, listener, start);
     return finish(draft, answer, start);
   }
@@ -257,11 +264,18 @@ public final class InferencePipeline {
       throw new NyxException.Unavailable(
           "model backend " + d.plan().backend().baseUrl() + ": " + open.getMessage(), d.id(), open);
     } catch (Generation.Saturated full) {
-      // The base model waits in the same queue: no fallback, the client retries later.
-      recordFailure(d, "backend_saturated", full.getMessage(), start);
-      throw new NyxException.Unavailable(
-          "model backend saturated: " + full.getMessage(), d.id(), full);
+      throw refuse(d, full, start); // the queue filled between the first check and a retry
     }
+  }
+
+  /**
+   * The model server's queue is full: the row records the refusal and the client is told to come
+   * back later. No fallback: the base model waits in the same queue.
+   */
+  private NyxException refuse(Records.Draft d, Generation.Saturated full, long start) {
+    recordFailure(d, "backend_saturated", full.getMessage(), start);
+    return new NyxException.Unavailable(
+        "model backend saturated: " + full.getMessage(), d.id(), full);
   }
 
   /**

@@ -61,6 +61,18 @@ class BackpressureTest {
     String id = refused.json().at("/error/query_id").asText();
     assertThat(status(id)).isEqualTo("backend_saturated");
 
+    // A stream is refused the same way, before its first byte: a status a client can back off on.
+    Reply stream =
+        fixture
+            .http()
+            .post(
+                "/v1/chat/completions",
+                "{\"model\":\"nyx/kairos\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"plan my afternoon\"}]}");
+    assertThat(stream.status()).as(stream.body()).isEqualTo(503);
+    assertThat(stream.header("Retry-After")).isNotNull();
+    assertThat(fixture.vllm().chatCount()).isEqualTo(before);
+
     fixture.vllm().waiting(3);
     assertThat(awaitStatus(200).json().get("specialist").asText()).isEqualTo("kairos");
   }

@@ -22,6 +22,12 @@ public final class VllmQueues implements AutoCloseable {
       Pattern.compile(
           "^vllm:num_requests_waiting(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)\\s*$", Pattern.MULTILINE);
 
+  /** Failed reads in a row that keep the last good value. */
+  static final int GRACE = 3;
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(VllmQueues.class.getName());
+
   private final HttpClient http;
   private final Duration interval;
   private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
@@ -40,10 +46,29 @@ public final class VllmQueues implements AutoCloseable {
     return waiting.getOrDefault(baseUrl, -1);
   }
 
+  /**
+   * Reads until closed. A failed read keeps the last good value for {@link #GRACE} intervals: an
+   * overloaded server is exactly the one whose {@code /metrics} may answer late, and shedding must
+   * not lapse then. After that the value is unknown (never refused), with one warning.
+   */
   private void poll(String baseUrl) {
     URI metrics = URI.create(root(baseUrl) + "/metrics");
+    int misses = 0;
     while (running) {
-      waiting.put(baseUrl, read(metrics));
+      int read;
+      try {
+        read = read(metrics);
+      } catch (RuntimeException e) {
+        read = -1; // a poller that died would freeze its last value
+      }
+      if (read >= 0) {
+        waiting.put(baseUrl, read);
+        misses = 0;
+      } else if (++misses > GRACE) {
+        if (waiting.put(baseUrl, -1) != null && misses == GRACE + 1) {
+          LOG.warning("cannot read " + metrics + "; load shedding for it is off until it answers");
+        }
+      }
       try {
         Thread.sleep(interval);
       } catch (InterruptedException e) {
