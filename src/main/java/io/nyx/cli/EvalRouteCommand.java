@@ -113,7 +113,7 @@ final class EvalRouteCommand implements Command {
       Escalations x = escalations;
       b.append(
           f(
-              "hybrid would ask  %.3f of queries (close race %.3f, near threshold %.3f); %.2f of"
+              "hybrid would ask   %.3f of queries (close race %.3f, near threshold %.3f); %.2f of"
                   + " those decided wrong here%n",
               x.share(), x.closeRace(), x.nearThreshold(), x.wrongShare()));
       b.append("confusion (row = label, columns = predictions with counts):\n");
@@ -166,7 +166,7 @@ final class EvalRouteCommand implements Command {
         router.semantic().threshold(),
         top1(labels, routerTop),
         top1(labels, centroidTop),
-        Escalations.of(config, router, texts, weights, labels, predictions));
+        Escalations.of(config, router, texts, weights, labels));
   }
 
   /**
@@ -185,8 +185,7 @@ final class EvalRouteCommand implements Command {
         PolicyRouter router,
         List<String> texts,
         Map<String, Double> weights,
-        List<String> labels,
-        List<String> predictions) {
+        List<String> labels) {
       PolicyRouter hybrid =
           new PolicyRouter(
               router.semantic(),
@@ -200,7 +199,9 @@ final class EvalRouteCommand implements Command {
         String trigger = ds.get(i).master().trigger();
         race += trigger.equals("close_race") ? 1 : 0;
         near += trigger.equals("near_threshold") ? 1 : 0;
-        wrong += !trigger.isEmpty() && !labels.get(i).equals(predictions.get(i)) ? 1 : 0;
+        // The decision a failed ask leaves is the semantic one, whatever --master did above.
+        String semantic = ds.get(i).specialist().orElse(RouteEvaluation.NONE);
+        wrong += !trigger.isEmpty() && !labels.get(i).equals(semantic) ? 1 : 0;
       }
       double n = ds.size();
       int asked = race + near;
