@@ -43,4 +43,20 @@ final class Queries {
               + " I make mistakes at work. Is this likely to be my routine, something like low"
               + " iron, or should I see a doctor? What simple changes could I try first for two"
               + " weeks to see if they help?");
+
+  /** {@code mixed}: all; {@code short}: the questions; {@code long}: the ~128-token messages. */
+  static List<String> of(String mix) {
+    return switch (mix) {
+      case "mixed" -> ALL;
+      case "short" -> java.util.stream.IntStream.range(0, ALL.size())
+          .filter(i -> ALL.get(i).length() < 200)
+          .mapToObj(ALL::get)
+          .toList();
+      case "long" -> java.util.stream.IntStream.range(0, ALL.size())
+          .filter(i -> ALL.get(i).length() >= 200)
+          .mapToObj(ALL::get)
+          .toList();
+      default -> throw new IllegalArgumentException("mix must be mixed, short or long: " + mix);
+    };
+  }
 }

@@ -67,6 +67,15 @@ public class RouteBenchmark {
   @Param({"5", "500"})
   public int specialists;
 
+  /**
+   * Which queries: {@code mixed} (the default, alternating), {@code short} (the short questions
+   * only) or {@code long} (the ~128-token messages only).
+   */
+  @Param({"mixed"})
+  public String mix;
+
+  private List<String> queries;
+
   private MiniLmEmbedder embedder;
   private SemanticRouter router;
   private int next;
@@ -75,6 +84,7 @@ public class RouteBenchmark {
   public void setUp(BenchmarkParams params) {
     embedder = new MiniLmEmbedder();
     next = 0;
+    queries = Queries.of(mix);
     // embedOnly never touches the router: skip embedding 10,000 exemplars for it.
     if (params.getBenchmark().endsWith(".embedOnly")) {
       return;
@@ -100,8 +110,8 @@ public class RouteBenchmark {
   }
 
   private String nextQuery() {
-    String q = Queries.ALL.get(next);
-    next = (next + 1) % Queries.ALL.size();
+    String q = queries.get(next);
+    next = (next + 1) % queries.size();
     return q;
   }
 
