@@ -147,6 +147,7 @@ public final class Nyx implements AutoCloseable {
   public static Nyx start(NyxConfig config, Database db) {
     Embedder embedder = null;
     Memories memories = null;
+    java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
     try {
       embedder = new CachingEmbedder(Embedders.create(config.embedding()), QUERY_CACHE);
       memories =
@@ -156,8 +157,17 @@ public final class Nyx implements AutoCloseable {
               db.dataSource(),
               embedder,
               InstantSource.system());
-      return wire(config, db, embedder, memories);
+      return wire(config, db, embedder, memories, opened);
     } catch (RuntimeException e) {
+      // What wire started (spools, the learner and its journal lock, queue pollers) stops too, so
+      // a failed start leaves nothing running and the data dir free for the next attempt.
+      while (!opened.isEmpty()) {
+        try {
+          opened.pop().close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       if (memories != null) {
         memories.close();
       }
@@ -182,7 +192,13 @@ public final class Nyx implements AutoCloseable {
     return new FileEvidenceJournal(dir, clock.instant().toEpochMilli() * 1_000);
   }
 
-  private static Nyx wire(NyxConfig config, Database db, Embedder embedder, Memories memories) {
+  /** Builds and starts everything; each part that runs on its own is pushed onto {@code opened}. */
+  private static Nyx wire(
+      NyxConfig config,
+      Database db,
+      Embedder embedder,
+      Memories memories,
+      java.util.Deque<AutoCloseable> opened) {
     InstantSource clock = InstantSource.system();
     Guard guard = Admission.guard(config, db, clock);
     NyxMetrics metrics = new PrometheusMetrics();
@@ -196,6 +212,7 @@ public final class Nyx implements AutoCloseable {
             config.dataDir().resolve("spool"),
             UUID::randomUUID,
             SPOOL_RETRY);
+    opened.push(traits);
     traits.configure(config.traits().learning());
     for (SpecialistConfig s : config.specialists()) {
       traits.ensure(s.name(), s.initialWeight(), config.traits().min(), config.traits().max());
@@ -218,18 +235,22 @@ public final class Nyx implements AutoCloseable {
             },
             LEARN_INTERVAL,
             clock);
+    opened.push(learner);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     VllmQueues queues = new VllmQueues(QUEUE_POLL);
+    opened.push(queues);
     Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues::waiting);
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
+    opened.push(log);
     JdbcReviewQueue reviews = new JdbcReviewQueue(db.dataSource());
     JdbcPredictionStore predictions = new JdbcPredictionStore(db.dataSource());
     DurableFollowUps followUps =
         new DurableFollowUps(
             reviews, predictions, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY);
+    opened.push(followUps);
     Powers powers =
         new Powers(
             new EmbeddingRiskScreen(
@@ -276,6 +297,7 @@ public final class Nyx implements AutoCloseable {
                 feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
             followUps,
             traits);
+    opened.push(durable.feedback());
     metrics.spool("traits", () -> traits.pending() + learner.queued());
     metrics.spool("rows", durable.rows()::pending);
     metrics.spool("feedback", durable.feedback()::pending);
