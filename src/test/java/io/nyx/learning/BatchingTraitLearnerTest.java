@@ -216,46 +216,16 @@ class BatchingTraitLearnerTest {
   void aJournalThatCannotRotateLosesNothing() {
     FlakyStore store = new FlakyStore();
     store.ensure("a", 0.5, 0, 1);
-    EvidenceJournal inner = EvidenceJournal.inMemory();
     boolean[] fail = {true};
     EvidenceJournal flaky =
-        new EvidenceJournal() {
-          @Override
-          public java.util.UUID id() {
-            return inner.id();
-          }
-
-          @Override
-          public void append(EvidenceSum.Target target, TraitEvidence evidence) {
-            inner.append(target, evidence);
-          }
-
+        new ForwardingJournal(EvidenceJournal.inMemory()) {
           @Override
           public long rotate() {
             if (fail[0]) {
               throw new IllegalStateException("no file descriptors left");
             }
-            return inner.rotate();
+            return super.rotate();
           }
-
-          @Override
-          public void advancePast(long applied) {
-            inner.advancePast(applied);
-          }
-
-          @Override
-          public void sync() {}
-
-          @Override
-          public void applied(long seq) {}
-
-          @Override
-          public List<Segment> leftovers() {
-            return List.of();
-          }
-
-          @Override
-          public void close() {}
         };
     try (BatchingTraitLearner learner =
         new BatchingTraitLearner(store, flaky, w -> {}, Duration.ofHours(1), CLOCK)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.EvidenceSum;
+import io.nyx.learning.ForwardingJournal;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitPosterior;
 import io.nyx.learning.TraitStore;
@@ -216,43 +217,12 @@ class EvidenceJournalCrashTest {
   }
 
   /** A journal whose applied segments stay on disk, as after a crash right after the commit. */
-  private record KeepsFiles(EvidenceJournal inner) implements EvidenceJournal {
-    @Override
-    public UUID id() {
-      return inner.id();
-    }
-
-    @Override
-    public void append(EvidenceSum.Target target, TraitEvidence evidence) {
-      inner.append(target, evidence);
-    }
-
-    @Override
-    public long rotate() {
-      return inner.rotate();
-    }
-
-    @Override
-    public void advancePast(long applied) {
-      inner.advancePast(applied);
-    }
-
-    @Override
-    public void sync() {
-      inner.sync();
+  private static final class KeepsFiles extends ForwardingJournal {
+    KeepsFiles(EvidenceJournal inner) {
+      super(inner);
     }
 
     @Override
     public void applied(long seq) {}
-
-    @Override
-    public List<Segment> leftovers() {
-      return inner.leftovers();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
   }
 }
