@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.StoredRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -89,16 +87,7 @@ class BackpressureTest {
     return r;
   }
 
-  private String status(String id) throws SQLException {
-    try (Connection c = fixture.nyx().database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT status FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        return rs.getString(1);
-      }
-    }
+  private String status(String id) {
+    return StoredRows.text(fixture.nyx(), id, "status");
   }
 }

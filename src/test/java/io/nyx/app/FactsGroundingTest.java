@@ -10,11 +10,9 @@ import io.nyx.persistence.JdbcFactStore;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.StoredRows;
 import io.nyx.testing.TestDatabase;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,18 +86,7 @@ class FactsGroundingTest {
     assertThat(j.get("confidence").asDouble()).isCloseTo(Math.exp(-0.05) * 0.75, within(1e-9));
   }
 
-  private JsonNode storedRoute(String id) throws SQLException {
-    try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT route::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1));
-      } catch (java.io.IOException e) {
-        throw new AssertionError(e);
-      }
-    }
+  private JsonNode storedRoute(String id) {
+    return StoredRows.json(nyx, id, "route");
   }
 }

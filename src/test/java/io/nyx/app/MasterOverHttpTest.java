@@ -3,15 +3,12 @@ package io.nyx.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.StoredRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -91,16 +88,7 @@ class MasterOverHttpTest {
     assertThat(route.at("/master/choice").asText()).isEqualTo("invoices");
   }
 
-  private JsonNode storedRoute(String id) throws SQLException, IOException {
-    try (Connection c = fixture.nyx().database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT route::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        return new ObjectMapper().readTree(rs.getString(1));
-      }
-    }
+  private JsonNode storedRoute(String id) {
+    return StoredRows.json(fixture.nyx(), id, "route");
   }
 }

@@ -7,10 +7,8 @@ import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.StoredRows;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,16 +164,7 @@ class MemoryApiTest {
     assertThat(r.json().at("/error/param").asText()).as(r.body()).isEqualTo(param);
   }
 
-  private String storedContext(String queryId) throws SQLException {
-    try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT context::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, queryId);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        return rs.getString(1);
-      }
-    }
+  private String storedContext(String queryId) {
+    return StoredRows.text(nyx, queryId, "context");
   }
 }

@@ -8,13 +8,10 @@ import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.StoredRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -252,16 +249,7 @@ class PromptBudgetServerTest {
     return out;
   }
 
-  private JsonNode storedContext(String queryId) throws SQLException, IOException {
-    try (Connection c = fixture.nyx().database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT context::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, queryId);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as("row %s", queryId).isTrue();
-        return MAPPER.readTree(rs.getString(1));
-      }
-    }
+  private JsonNode storedContext(String queryId) {
+    return StoredRows.json(fixture.nyx(), queryId, "context");
   }
 }

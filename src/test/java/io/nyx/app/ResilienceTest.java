@@ -7,13 +7,11 @@ import io.nyx.config.ConfigLoader;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.StoredRows;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Map;
@@ -173,18 +171,7 @@ class ResilienceTest {
     assertThat(after.json().get("answer").asText()).startsWith("[kairos]");
   }
 
-  private JsonNode route(String id) throws SQLException {
-    try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT route::text FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1));
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    }
+  private JsonNode route(String id) {
+    return StoredRows.json(nyx, id, "route");
   }
 }
