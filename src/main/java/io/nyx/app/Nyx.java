@@ -184,12 +184,14 @@ public final class Nyx implements AutoCloseable {
    * on the same data dir holds it (that one then may lose up to one flush interval in a crash).
    */
   private static EvidenceJournal journal(java.nio.file.Path dir, InstantSource clock) {
-    if (!FileEvidenceJournal.available(dir)) {
-      LOG.warning(
-          dir + " is held by another Nyx on this data dir; trait evidence waits in memory here");
-      return EvidenceJournal.inMemory();
-    }
-    return new FileEvidenceJournal(dir, clock.instant().toEpochMilli() * 1_000);
+    return FileEvidenceJournal.openIfFree(dir, clock.instant().toEpochMilli() * 1_000)
+        .<EvidenceJournal>map(j -> j)
+        .orElseGet(
+            () -> {
+              LOG.warning(
+                  dir + " is held by another Nyx on this data dir; evidence waits in memory here");
+              return EvidenceJournal.inMemory();
+            });
   }
 
   /** Builds and starts everything; each part that runs on its own is pushed onto {@code opened}. */

@@ -200,6 +200,27 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     }
   }
 
+  /** The journal in {@code dir}, or empty when another live process holds it. */
+  public static java.util.Optional<FileEvidenceJournal> openIfFree(Path dir, long floor) {
+    try {
+      return java.util.Optional.of(new FileEvidenceJournal(dir, floor));
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof HeldException) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The directory's lock is taken. */
+  private static final class HeldException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    HeldException(Path file) {
+      super(file + " is held by another process using the same data dir");
+    }
+  }
+
   private static FileChannel lock(Path file) throws IOException {
     FileChannel c = lockFile(file);
     FileLock held;
@@ -210,7 +231,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     }
     if (held == null) {
       c.close();
-      throw new IOException(file + " is held by another process using the same data dir");
+      throw new HeldException(file);
     }
     return c; // the lock lives as long as the channel
   }

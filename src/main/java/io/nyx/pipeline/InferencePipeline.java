@@ -264,7 +264,8 @@ public final class InferencePipeline {
       throw new NyxException.Unavailable(
           "model backend " + d.plan().backend().baseUrl() + ": " + open.getMessage(), d.id(), open);
     } catch (Generation.Saturated full) {
-      throw refuse(d, full, start); // the queue filled between the first check and a retry
+      // A fallback's server, checked only now, or a queue that filled since the first check.
+      throw refuse(d, full, start);
     }
   }
 

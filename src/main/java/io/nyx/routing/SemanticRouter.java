@@ -409,15 +409,18 @@ public final class SemanticRouter implements Router {
    * above any threshold, where being near it is not in question.
    */
   public double fitOf(RouteDecision d, Map<String, Double> traitWeights) {
-    double[] priors = priors(traitWeights);
+    // A choice needs its own specialist's prior only (this runs on every hybrid request).
     double best = 0;
     for (int i = 0; i < names.length; i++) {
-      double score = d.scores().getOrDefault(names[i], 0.0);
-      double fit = priors[i] <= 0 ? 0 : score / Math.max(priors[i], 1);
-      if (d instanceof RouteDecision.Chosen c && c.name().equals(names[i])) {
-        return fit;
+      boolean chosen = d instanceof RouteDecision.Chosen c && c.name().equals(names[i]);
+      if (chosen || d instanceof RouteDecision.Abstained) {
+        double prior = prior(i, traitWeights);
+        double fit = prior <= 0 ? 0 : d.scores().getOrDefault(names[i], 0.0) / Math.max(prior, 1);
+        if (chosen) {
+          return fit;
+        }
+        best = Math.max(best, fit);
       }
-      best = Math.max(best, fit);
     }
     return best;
   }
@@ -425,14 +428,18 @@ public final class SemanticRouter implements Router {
   private double[] priors(Map<String, Double> traitWeights) {
     double[] priors = new double[names.length];
     for (int i = 0; i < names.length; i++) {
-      double w = traitWeights.getOrDefault(names[i], initialWeights[i]);
-      if (!(w >= 0 && w <= 1)) {
-        throw new IllegalArgumentException(
-            "trait weight of " + names[i] + " must be in [0,1] but was " + w);
-      }
-      priors[i] = w == 0 ? 0 : Math.pow(w / NEUTRAL_WEIGHT, settings.priorStrength());
+      priors[i] = prior(i, traitWeights);
     }
     return priors;
+  }
+
+  private double prior(int i, Map<String, Double> traitWeights) {
+    double w = traitWeights.getOrDefault(names[i], initialWeights[i]);
+    if (!(w >= 0 && w <= 1)) {
+      throw new IllegalArgumentException(
+          "trait weight of " + names[i] + " must be in [0,1] but was " + w);
+    }
+    return w == 0 ? 0 : Math.pow(w / NEUTRAL_WEIGHT, settings.priorStrength());
   }
 
   private RouteDecision blank() {
