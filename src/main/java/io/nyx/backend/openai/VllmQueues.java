@@ -28,7 +28,6 @@ public final class VllmQueues implements AutoCloseable {
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(VllmQueues.class.getName());
 
-  private final HttpClient http;
   private final Duration interval;
   private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
   private final Map<String, Thread> pollers = new ConcurrentHashMap<>();
@@ -36,7 +35,6 @@ public final class VllmQueues implements AutoCloseable {
 
   public VllmQueues(Duration interval) {
     this.interval = interval;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   }
 
   /** Requests waiting at the server behind {@code baseUrl} (…/v1), or -1 while unknown. */
@@ -53,11 +51,18 @@ public final class VllmQueues implements AutoCloseable {
    */
   private void poll(String baseUrl) {
     URI metrics = URI.create(root(baseUrl) + "/metrics");
+    // Its own client, made only once the server is asked about (none while shedding is off).
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+      poll(baseUrl, metrics, http);
+    }
+  }
+
+  private void poll(String baseUrl, URI metrics, HttpClient http) {
     int misses = 0;
     while (running) {
       int read;
       try {
-        read = read(metrics);
+        read = read(metrics, http);
       } catch (RuntimeException e) {
         read = -1; // a poller that died would freeze its last value
       }
@@ -78,7 +83,7 @@ public final class VllmQueues implements AutoCloseable {
     }
   }
 
-  private int read(URI metrics) {
+  private static int read(URI metrics, HttpClient http) {
     try {
       HttpResponse<String> r =
           http.send(
@@ -119,6 +124,5 @@ public final class VllmQueues implements AutoCloseable {
   public void close() {
     running = false;
     pollers.values().forEach(Thread::interrupt);
-    http.shutdownNow();
   }
 }
