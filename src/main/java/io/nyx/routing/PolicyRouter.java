@@ -16,9 +16,10 @@ import java.util.Map;
  *   <li>A pinned specialist is chosen for every query (method "pinned"), scores still recorded.
  *   <li>Mode semantic: the semantic decision. Mode master: the master is asked every time and its
  *       pick is taken (method "master"). Mode hybrid: the master is asked only on a close call: the
- *       semantic router chose and its margin is below {@code masterMargin}, or the top score lies
- *       within {@code masterBand} of the abstain threshold (chosen or abstained: whether the query
- *       is in scope at all is then the close call). The verdict records which.
+ *       semantic router chose and its margin is below {@code masterMargin}, or the deciding fit
+ *       (what the threshold is compared with) lies within {@code masterBand} of the abstain
+ *       threshold, chosen or abstained: whether the query is in scope at all is then the close
+ *       call. The verdict records which.
  *   <li>When the master answers a specialist a with confidence c, the scores become {@code s_i +
  *       masterWeight * c * [i = a]} and the best wins (hybrid); confidence is c when the winner is
  *       a, else the semantic confidence times (1 - c). "none" abstains. A master that times out,
