@@ -156,9 +156,12 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       options.addConfigEntry("session.inter_op.allow_spinning", "0");
       // One thread per run: parallelism comes from concurrent callers (requests, or embedAll's
-      // pool). Splitting one short text over two threads bought no latency (JMH route p50 5.5 ms
-      // either way) and cost hand-offs: 220 -> 286 req/s with distinct queries, nyx route 1,550
-      // -> 2,020 queries/s.
+      // pool). Two non-spinning threads cost hand-offs between MiniLM's many small operations
+      // (a 128-token text 7.3 vs 6.5 ms; 220 -> 286 req/s with distinct queries when this became
+      // one thread). Two spinning threads only for a run that finds no other in progress were
+      // tried too: 3.8 ms on a quiet machine, but 10 ms beside one busy process, and through the
+      // server p99 overhead rose at 1 client (11.2 -> 14.1 ms) and throughput fell at 8 (210 ->
+      // 160 req/s): the spinning worker takes the core the rest of the request needs.
       options.setIntraOpNumThreads(1);
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession session = env.createSession(model.readAllBytes(), options);

@@ -32,7 +32,8 @@ import java.util.concurrent.Future;
  * embedding its query and its answer, as distinct real traffic would. A fifth argument {@code
  * remote} sets {@code embedding.provider: openai} against the fake's {@code /v1/embeddings} (384
  * dimensions), the deployment where an embedding model is served next to the LLM: Nyx's own work
- * without MiniLM on its cores.
+ * without MiniLM on its cores. Otherwise the environment variable {@code BENCH_CONFIG}, when set,
+ * names a config file for the Nyx under test (to compare settings in the same conditions).
  */
 public final class OverheadBench {
   private static final HttpClient CLIENT =
@@ -81,6 +82,8 @@ public final class OverheadBench {
                 + FakeVllm.EMBEDDING_MODEL
                 + "\n");
         flags.put("config", yaml.toString());
+      } else if (System.getenv("BENCH_CONFIG") != null) {
+        flags.put("config", System.getenv("BENCH_CONFIG"));
       }
       long t0 = System.nanoTime();
       try (Nyx nyx = Nyx.start(ConfigLoader.load(flags, Map.of()))) {
