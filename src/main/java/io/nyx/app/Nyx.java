@@ -241,7 +241,7 @@ public final class Nyx implements AutoCloseable {
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     VllmQueues queues = new VllmQueues(QUEUE_POLL);
     opened.push(queues);
-    Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues::waiting);
+    Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
         new DurableQueryLog(

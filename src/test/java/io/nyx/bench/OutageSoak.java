@@ -132,19 +132,7 @@ public final class OutageSoak {
   }
 
   private static void report(EmbeddedPostgresServer pg, Set<String> acknowledged) throws Exception {
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FILTER (WHERE id = ANY (?::uuid[])), count(*) - count(DISTINCT id)"
-                    + " FROM nyx_synthetic_specialist_queries")) {
-      ps.setArray(1, c.createArrayOf("text", acknowledged.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        System.out.printf(
-            "acknowledged %d, recorded %d, lost %d, stored twice %d%n",
-            acknowledged.size(), rs.getInt(1), acknowledged.size() - rs.getInt(1), rs.getInt(2));
-      }
-    }
+    Recorded.print(pg, acknowledged, "acknowledged");
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
         PreparedStatement ps =
             c.prepareStatement(

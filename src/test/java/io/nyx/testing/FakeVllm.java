@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code POST /v1/embeddings}: deterministic unit vectors from the words of each input (5);
  *   <li>{@code GET /health}: 200 with an empty body;
  *   <li>{@code GET /metrics}: {@code vllm:num_requests_running} and {@code
- *       vllm:num_requests_waiting} (4), the latter as set by {@link #waiting}.
+ *       vllm:num_requests_waiting} (4), the latter as set by {@link #waiting} plus the requests
+ *       waiting for a batch slot ({@link #maxRunning}).
  * </ul>
  *
  * <p>Generation is deterministic: the content comes from {@link #reply} (or {@link
@@ -83,6 +84,9 @@ public final class FakeVllm implements AutoCloseable {
   private volatile @Nullable String apiKey;
   private volatile int embeddingDimension = DEFAULT_EMBEDDING_DIMENSION;
   private volatile int waiting;
+  private volatile java.util.concurrent.@Nullable Semaphore slots;
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** One chat-completions request as received: its JSON body and headers (lower-case names). */
   record Received(JsonNode body, Map<String, String> headers) {}
@@ -173,6 +177,18 @@ public final class FakeVllm implements AutoCloseable {
   /** Like {@code --api-key}: /v1 paths then need {@code Authorization: Bearer key}, else 401. */
   public FakeVllm requireApiKey(@Nullable String key) {
     this.apiKey = key;
+    return this;
+  }
+
+  /**
+   * Like vLLM's {@code --max-num-seqs}: at most {@code slots} requests generate at once, the others
+   * wait for a slot, and {@code GET /metrics} counts them as waiting (on top of {@link #waiting}).
+   */
+  public FakeVllm maxRunning(int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be >= 1 but was " + slots);
+    }
+    this.slots = new java.util.concurrent.Semaphore(slots, true);
     return this;
   }
 
@@ -412,8 +428,24 @@ public final class FakeVllm implements AutoCloseable {
     }
   }
 
+  /** The generation time; with batch slots, first the wait for one (counted as waiting). */
   private void pause() {
-    sleep(delay);
+    java.util.concurrent.Semaphore batch = slots;
+    if (batch == null) {
+      sleep(delay);
+      return;
+    }
+    queued.incrementAndGet();
+    try {
+      batch.acquireUninterruptibly();
+    } finally {
+      queued.decrementAndGet();
+    }
+    try {
+      sleep(delay);
+    } finally {
+      batch.release();
+    }
   }
 
   /** Sleeps, but wakes up when the fake closes. */
@@ -447,7 +479,7 @@ public final class FakeVllm implements AutoCloseable {
             + "vllm:num_requests_waiting"
             + labels
             + " "
-            + (double) waiting
+            + (double) (waiting + queued.get())
             + "\n");
   }
 

@@ -1,5 +1,6 @@
 package io.nyx.backend.openai;
 
+import io.nyx.resilience.Backpressure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,9 +17,16 @@ import java.util.regex.Pattern;
  * The request queue of each vLLM server Nyx calls, read from its Prometheus {@code /metrics}
  * (vllm-protocol.md §4: {@code vllm:num_requests_waiting}, one sample per engine, summed). Each
  * server is polled on its own virtual thread every {@code interval}, from the first time it is
- * asked about; a server whose {@code /metrics} does not answer reads -1 (unknown). Thread-safe.
+ * asked about; a server whose {@code /metrics} does not answer reads -1 (unknown).
+ *
+ * <p>Between two reads the last one ages: under a burst, requests sent in those 500 ms all join a
+ * queue the reading has not seen yet (an open-loop run at 1,000 req/s took a fake server with a
+ * limit of 128 to 393 waiting). So while the last reading shows a queue, the calls Nyx has sent to
+ * that server since, less those that came back, are added to it: with every batch slot taken, each
+ * call sent waits, and each one that comes back frees a slot for a waiting one. An empty queue is
+ * not extrapolated (calls then start at once, not wait). Thread-safe.
  */
-public final class VllmQueues implements AutoCloseable {
+public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
   private static final Pattern WAITING =
       Pattern.compile(
           "^vllm:num_requests_waiting(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)\\s*$", Pattern.MULTILINE);
@@ -28,8 +37,22 @@ public final class VllmQueues implements AutoCloseable {
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(VllmQueues.class.getName());
 
+  /** A reading and how many calls Nyx had sent to and got back from the server at that moment. */
+  private record Reading(int waiting, long sent, long answered) {}
+
+  /** One polled server. */
+  private static final class Server {
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong answered = new AtomicLong();
+    volatile Reading last = new Reading(-1, 0, 0);
+
+    void read(int waiting) {
+      last = new Reading(waiting, sent.get(), answered.get());
+    }
+  }
+
   private final Duration interval;
-  private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
+  private final Map<String, Server> servers = new ConcurrentHashMap<>();
   private final Map<String, Thread> pollers = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
@@ -37,11 +60,37 @@ public final class VllmQueues implements AutoCloseable {
     this.interval = interval;
   }
 
-  /** Requests waiting at the server behind {@code baseUrl} (…/v1), or -1 while unknown. */
+  /**
+   * Requests waiting at the server behind {@code baseUrl} (…/v1): the last reading plus the calls
+   * sent there since, less those back; -1 while unknown.
+   */
+  @Override
   public int waiting(String baseUrl) {
+    Server s = server(baseUrl);
+    Reading r = s.last;
+    if (r.waiting() <= 0) {
+      return r.waiting();
+    }
+    long since = (s.sent.get() - r.sent()) - (s.answered.get() - r.answered());
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, r.waiting() + since));
+  }
+
+  @Override
+  public void sent(String baseUrl) {
+    server(baseUrl).sent.incrementAndGet();
+  }
+
+  @Override
+  public void answered(String baseUrl) {
+    server(baseUrl).answered.incrementAndGet();
+  }
+
+  /** The server's state; its poller starts the first time it is asked about. */
+  private Server server(String baseUrl) {
+    Server s = servers.computeIfAbsent(baseUrl, url -> new Server());
     pollers.computeIfAbsent(
-        baseUrl, url -> Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url)));
-    return waiting.getOrDefault(baseUrl, -1);
+        baseUrl, url -> Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url, s)));
+    return s;
   }
 
   /**
@@ -49,15 +98,15 @@ public final class VllmQueues implements AutoCloseable {
    * overloaded server is exactly the one whose {@code /metrics} may answer late, and shedding must
    * not lapse then. After that the value is unknown (never refused), with one warning.
    */
-  private void poll(String baseUrl) {
+  private void poll(String baseUrl, Server server) {
     URI metrics = URI.create(root(baseUrl) + "/metrics");
     // Its own client, made only once the server is asked about (none while shedding is off).
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-      poll(baseUrl, metrics, http);
+      poll(server, metrics, http);
     }
   }
 
-  private void poll(String baseUrl, URI metrics, HttpClient http) {
+  private void poll(Server server, URI metrics, HttpClient http) {
     int misses = 0;
     while (running) {
       int read;
@@ -67,10 +116,12 @@ public final class VllmQueues implements AutoCloseable {
         read = -1; // a poller that died would freeze its last value
       }
       if (read >= 0) {
-        waiting.put(baseUrl, read);
+        server.read(read);
         misses = 0;
       } else if (++misses > GRACE) {
-        if (waiting.put(baseUrl, -1) != null && misses == GRACE + 1) {
+        boolean wasKnown = server.last.waiting() >= 0;
+        server.read(-1);
+        if (wasKnown && misses == GRACE + 1) {
           LOG.warning("cannot read " + metrics + "; load shedding for it is off until it answers");
         }
       }

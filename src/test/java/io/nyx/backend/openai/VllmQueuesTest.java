@@ -53,6 +53,40 @@ class VllmQueuesTest {
     }
   }
 
+  /**
+   * Between two reads, calls sent to a server that was queueing join its queue and calls that come
+   * back free a slot; a server with an empty queue is not extrapolated (its calls start at once).
+   */
+  @Test
+  void callsSentSinceAReadThatShowedAQueueAreAddedToIt() throws InterruptedException {
+    // One read at the start, the next an hour later: what follows happens between two reads.
+    try (VllmQueues queues = new VllmQueues(Duration.ofHours(1));
+        FakeVllm busy = FakeVllm.start();
+        FakeVllm idle = FakeVllm.start()) {
+      busy.waiting(5);
+      String url = busy.baseUrl();
+      await(() -> queues.waiting(url) == 5);
+      for (int i = 0; i < 3; i++) {
+        queues.sent(url);
+      }
+      assertThat(queues.waiting(url)).isEqualTo(8);
+      queues.answered(url);
+      queues.answered(url);
+      assertThat(queues.waiting(url)).isEqualTo(6);
+      for (int i = 0; i < 10; i++) {
+        queues.answered(url);
+      }
+      assertThat(queues.waiting(url)).as("never below zero").isZero();
+
+      String calm = idle.baseUrl();
+      await(() -> queues.waiting(calm) == 0);
+      for (int i = 0; i < 3; i++) {
+        queues.sent(calm);
+      }
+      assertThat(queues.waiting(calm)).isZero();
+    }
+  }
+
   private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!done.getAsBoolean() && System.nanoTime() < deadline) {
