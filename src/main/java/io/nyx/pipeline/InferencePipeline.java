@@ -40,6 +40,7 @@ import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request end to end (DESIGN.md): route, build context, generate, score, reward, learn,
@@ -95,7 +96,7 @@ public final class InferencePipeline {
     Plan plan = eleos.isEmpty() ? plan(route, cluster, req) : specialistPlan(eleos, req);
     p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
     // Refused before anything is sent: a stream would otherwise have begun with 200.
-    Generation.Saturated full = generation.shed(plan);
+    Generation.Saturated full = shed(plan, req);
     if (full == null) {
       listener.routed(id, route, plan.specialist());
     }
@@ -117,6 +118,25 @@ public final class InferencePipeline {
     }
     Answer answer = generate(draft, listener, start);
     return finish(draft, answer, start);
+  }
+
+  /**
+   * The refusal when the plan's server is saturated and nothing else can answer: a specialist on a
+   * server of its own falls back to the base model (in {@link #generate}) while the base model's
+   * server has room; one on the shared server has no such way out, its base model waits in the same
+   * queue.
+   */
+  private Generation.@Nullable Saturated shed(Plan plan, InferenceRequest req) {
+    Generation.Saturated full = generation.shed(plan);
+    if (full != null && ownServer(plan) && generation.shed(basePlan(req)) == null) {
+      return null;
+    }
+    return full;
+  }
+
+  private boolean ownServer(Plan plan) {
+    return plan.specialist() != null
+        && !plan.backend().baseUrl().equals(p.specialists().base().baseUrl());
   }
 
   /** The risk screen's verdict; a failing screen is recorded as unscreened, never fatal. */
@@ -255,6 +275,11 @@ public final class InferencePipeline {
         return fallback(d, listener, "adapter '" + missing.model() + "' is not loaded", missing);
       } catch (Generation.CircuitOpen open) {
         return fallback(d, listener, open.getMessage(), null);
+      } catch (Generation.Saturated full) {
+        if (!ownServer(d.plan())) {
+          throw full;
+        }
+        return fallback(d, listener, "its server is saturated: " + full.getMessage(), null);
       }
     } catch (BackendException e) {
       recordFailure(d, e, start);
@@ -270,8 +295,8 @@ public final class InferencePipeline {
   }
 
   /**
-   * The model server's queue is full: the row records the refusal and the client is told to come
-   * back later. No fallback: the base model waits in the same queue.
+   * The model server's queue is full (and, for a specialist on a server of its own, the base
+   * model's too): the row records the refusal and the client is told to come back later.
    */
   private NyxException refuse(Records.Draft d, Generation.Saturated full, long start) {
     recordFailure(d, "backend_saturated", full.getMessage(), start);
@@ -280,8 +305,8 @@ public final class InferencePipeline {
   }
 
   /**
-   * The adapter cannot answer (not loaded, or its breaker is open): the base model answers and the
-   * adapter is flagged in the response, the row and the metrics.
+   * The adapter cannot answer (not loaded, its breaker open, or its own server saturated): the base
+   * model answers and the adapter is flagged in the response, the row and the metrics.
    */
   private Answer fallback(
       Records.Draft d, InferenceListener listener, String why, BackendException cause)
@@ -293,9 +318,16 @@ public final class InferencePipeline {
       throw new Generation.CircuitOpen("base model", 0);
     }
     Plan base = basePlan(d.req());
-    p.metrics()
-        .fallback(d.plan().label(), why.startsWith("circuit") ? "circuit_open" : "not_loaded");
+    p.metrics().fallback(d.plan().label(), reason(why));
     return new Answer(call(d, base, listener), base, why + "; the base model answered");
+  }
+
+  /** The {@code why} label of the fallback metric. */
+  private static String reason(String why) {
+    if (why.startsWith("circuit")) {
+      return "circuit_open";
+    }
+    return why.startsWith("its server is saturated") ? "saturated" : "not_loaded";
   }
 
   private Generation.Timed call(Records.Draft d, Plan plan, InferenceListener listener)
