@@ -85,6 +85,9 @@ public final class Nyx implements AutoCloseable {
   /** How often rows spooled while the database was down are retried. */
   static final Duration SPOOL_RETRY = Duration.ofSeconds(1);
 
+  /** How often a running server checks that next months' request-log partitions exist. */
+  static final Duration PARTITION_UPKEEP = Duration.ofHours(24);
+
   /** Recent query vectors kept, so routing and memory recall embed a query once. */
   static final int QUERY_CACHE = 1024;
 
@@ -94,7 +97,19 @@ public final class Nyx implements AutoCloseable {
   private final ApiServer server;
   private final Specialists specialists;
   private final BatchingTraitLearner learner;
-  private final VllmQueues queues;
+
+  /** What runs on its own beside the requests: queue polling, partition upkeep. */
+  private final Background background;
+
+  private record Background(VllmQueues queues, PartitionUpkeep partitions)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      partitions.close();
+      queues.close();
+    }
+  }
+
   private final Guard guard;
   private final Durable durable;
   private final Memories memories;
@@ -125,8 +140,8 @@ public final class Nyx implements AutoCloseable {
       Guard guard,
       Durable durable,
       Memories memories,
-      VllmQueues queues) {
-    this.queues = queues;
+      Background background) {
+    this.background = background;
     this.durable = durable;
     this.learner = learner;
     this.guard = guard;
@@ -241,6 +256,8 @@ public final class Nyx implements AutoCloseable {
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
     VllmQueues queues = new VllmQueues(QUEUE_POLL);
     opened.push(queues);
+    PartitionUpkeep partitions = PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP);
+    opened.push(partitions);
     Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
@@ -324,7 +341,16 @@ public final class Nyx implements AutoCloseable {
                     memories.bank()))
             .start();
     return new Nyx(
-        config, db, embedder, server, specialists, learner, guard, durable, memories, queues);
+        config,
+        db,
+        embedder,
+        server,
+        specialists,
+        learner,
+        guard,
+        durable,
+        memories,
+        new Background(queues, partitions));
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -461,7 +487,7 @@ public final class Nyx implements AutoCloseable {
   public void close() {
     guard.drain(Duration.ofMillis(config.server().shutdownGraceMs()));
     server.close();
-    queues.close();
+    background.close();
     learner.close();
     durable.close();
     memories.close();

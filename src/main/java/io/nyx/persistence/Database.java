@@ -57,11 +57,31 @@ public final class Database implements AutoCloseable {
   private final String jdbcUrl;
   private final @Nullable EmbeddedPostgresServer server;
 
-  private Database(HikariDataSource pool, String jdbcUrl, @Nullable EmbeddedPostgresServer server) {
+  /**
+   * The owner's credentials when the pool runs as another role (DDL needs the owner), else null.
+   */
+  private final @Nullable Owner owner;
+
+  /**
+   * Where and as whom the owner connects; kept for the partition upkeep of a long-running server.
+   */
+  private record Owner(String url, @Nullable String user, @Nullable String password) {
+    @Override
+    public String toString() {
+      return "Owner[" + redact(url) + ", " + user + "]"; // never the password
+    }
+  }
+
+  private Database(
+      HikariDataSource pool,
+      String jdbcUrl,
+      @Nullable EmbeddedPostgresServer server,
+      @Nullable Owner owner) {
     this.pool = pool;
     this.guarded = new FailFastDataSource(pool, FAIL_FAST, System::nanoTime);
     this.jdbcUrl = jdbcUrl;
     this.server = server;
+    this.owner = owner;
   }
 
   /**
@@ -114,6 +134,7 @@ public final class Database implements AutoCloseable {
       @Nullable AppRole app,
       @Nullable EmbeddedPostgresServer server) {
     String shownUrl = redact(url);
+    Owner ownerRole = app == null ? null : new Owner(url, user, password);
     if (app != null) {
       try (HikariDataSource owner = connect(url, user, password, shownUrl, OWNER_POOL_SIZE)) {
         migrate(owner, shownUrl);
@@ -127,7 +148,7 @@ public final class Database implements AutoCloseable {
       if (app == null) {
         migrate(pool, shownUrl);
       }
-      return new Database(pool, shownUrl, server);
+      return new Database(pool, shownUrl, server, ownerRole);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -171,12 +192,55 @@ public final class Database implements AutoCloseable {
     } catch (FlywayException e) {
       throw new StoreException("migration of " + shownUrl, e);
     }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT nyx_ensure_partitions(?)")) {
-      s.setInt(1, PARTITION_MONTHS_AHEAD);
-      s.execute();
+    try (Connection c = dataSource.getConnection()) {
+      ensurePartitions(c);
     } catch (SQLException e) {
       throw new StoreException("creation of partitions in " + shownUrl, e);
+    }
+  }
+
+  /**
+   * Creates the request-log partitions from this month to {@value #PARTITION_MONTHS_AHEAD} months
+   * ahead that do not exist yet, as the owner (partitions are DDL, which the serving role may not
+   * run), and returns how many it created. Opening does this once; a server that runs for months
+   * calls it again now and then, or its rows would end up in the DEFAULT partition.
+   *
+   * @throws StoreException when the database cannot be reached or refuses
+   */
+  public int ensurePartitions() {
+    try (Connection c = ownerConnection()) {
+      return ensurePartitions(c);
+    } catch (SQLException e) {
+      throw new StoreException("creation of partitions in " + jdbcUrl, e);
+    }
+  }
+
+  /** A connection of its own as the owner (closed after use), or the pool's when it is one. */
+  private Connection ownerConnection() throws SQLException {
+    if (owner == null) {
+      return guarded.getConnection();
+    }
+    java.util.Properties props = new java.util.Properties();
+    if (owner.user() != null) {
+      props.setProperty("user", owner.user());
+    }
+    if (owner.password() != null) {
+      props.setProperty("password", owner.password());
+    }
+    props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+    props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+    props.setProperty("ApplicationName", "nyx");
+    return DriverManager.getConnection(owner.url(), props);
+  }
+
+  private static int ensurePartitions(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT nyx_ensure_partitions(?)")) {
+      s.setInt(1, PARTITION_MONTHS_AHEAD);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 

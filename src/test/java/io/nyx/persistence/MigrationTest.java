@@ -89,6 +89,37 @@ class MigrationTest {
         "nyx_synthetic_specialist_queries_y%04dm%02d", month.getYear(), month.getMonthValue());
   }
 
+  /**
+   * A server that runs for months keeps its partitions ahead: {@link Database#ensurePartitions}
+   * makes the missing ones as the owner (its own connection), though the pool serves as the
+   * least-privileged role, which may not.
+   */
+  @Test
+  void aRunningServerCreatesMissingPartitionsAsTheOwner() throws SQLException {
+    try (Database db = TestDatabase.fresh()) {
+      String last =
+          "nyx_synthetic_specialist_queries_"
+              + YearMonth.now(ZoneOffset.UTC)
+                  .plusMonths(Database.PARTITION_MONTHS_AHEAD)
+                  .format(java.time.format.DateTimeFormatter.ofPattern("'y'yyyy'm'MM"));
+      try (Connection c =
+              DriverManager.getConnection(db.jdbcUrl(), EmbeddedPostgresServer.SUPERUSER, "");
+          PreparedStatement drop = c.prepareStatement("DROP TABLE " + last)) {
+        drop.execute(); // as if the server had been up since before that month was made
+      }
+      assertThat(tables(db)).doesNotContain(last);
+      assertThat(db.ensurePartitions()).isEqualTo(1);
+      assertThat(tables(db)).contains(last);
+      assertThat(db.ensurePartitions()).as("nothing left to make").isZero();
+    }
+  }
+
+  private static List<String> tables(Database db) throws SQLException {
+    return strings(
+        db.jdbcUrl(),
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'nyx_synthetic_specialist_queries_%'");
+  }
+
   /** Partitions are DDL: the owner creates them, never the serving role of {@code db}. */
   private static int createdPartitions(Database db, YearMonth month) throws SQLException {
     try (Connection c =

@@ -1,0 +1,59 @@
+package io.nyx.app;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/**
+ * Keeps the request log's monthly partitions ahead of the calendar on a server that runs for
+ * months: every {@code interval} it asks for the missing ones (creating none most days). Opening
+ * the database does it once; without this, a server up for longer than the partitions made at its
+ * start would write its rows to the DEFAULT partition, which every later start would then have to
+ * empty. A failed attempt (database away) is logged and tried again at the next interval.
+ */
+final class PartitionUpkeep implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(PartitionUpkeep.class.getName());
+
+  private final Thread thread;
+
+  private PartitionUpkeep(Thread thread) {
+    this.thread = thread;
+  }
+
+  /**
+   * Starts calling {@code ensure} (which returns how many partitions it created) every interval.
+   */
+  static PartitionUpkeep start(IntSupplier ensure, Duration interval) {
+    return new PartitionUpkeep(
+        Thread.ofVirtual().name("nyx-partitions").start(() -> run(ensure, interval)));
+  }
+
+  private static void run(IntSupplier ensure, Duration interval) {
+    while (true) {
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        return; // closed
+      }
+      try {
+        int created = ensure.getAsInt();
+        if (created > 0) {
+          LOG.log(System.Logger.Level.INFO, "created " + created + " request-log partition(s)");
+        }
+      } catch (RuntimeException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "request-log partitions not checked (next try in " + interval + "): " + e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
