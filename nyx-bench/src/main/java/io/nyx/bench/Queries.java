@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Realistic user queries, cycled by {@link RouteBenchmark}: half short questions, half ~100-word
- * messages (about 128 MiniLM word-piece tokens, the issue's upper bound).
+ * messages (about 128 MiniLM word-piece tokens, the issue's upper bound). {@code spread} takes the
+ * long messages' openings at evenly spaced lengths instead, so every length up to 128 tokens is
+ * equally common.
  */
 final class Queries {
   private Queries() {}
@@ -44,7 +46,14 @@ final class Queries {
               + " iron, or should I see a doctor? What simple changes could I try first for two"
               + " weeks to see if they help?");
 
-  /** {@code mixed}: all; {@code short}: the questions; {@code long}: the ~128-token messages. */
+  /** Openings per long message in {@code spread}, from a few words to the whole message. */
+  static final int SPREAD_STEPS = 16;
+
+  /**
+   * {@code mixed}: all; {@code short}: the questions; {@code long}: the ~128-token messages; {@code
+   * spread}: each long message's first n words for {@link #SPREAD_STEPS} evenly spaced n up to all
+   * of it (about 8 to 128 tokens).
+   */
   static List<String> of(String mix) {
     return switch (mix) {
       case "mixed" -> ALL;
@@ -56,7 +65,16 @@ final class Queries {
           .filter(i -> ALL.get(i).length() >= 200)
           .mapToObj(ALL::get)
           .toList();
-      default -> throw new IllegalArgumentException("mix must be mixed, short or long: " + mix);
+      case "spread" -> of("long").stream().flatMap(Queries::openings).toList();
+      default ->
+          throw new IllegalArgumentException("mix must be mixed, short, long or spread: " + mix);
     };
+  }
+
+  private static java.util.stream.Stream<String> openings(String message) {
+    String[] words = message.split(" ");
+    return java.util.stream.IntStream.rangeClosed(1, SPREAD_STEPS)
+        .mapToObj(k -> java.util.Arrays.copyOf(words, words.length * k / SPREAD_STEPS))
+        .map(opening -> String.join(" ", opening));
   }
 }

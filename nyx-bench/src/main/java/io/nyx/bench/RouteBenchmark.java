@@ -69,7 +69,8 @@ public class RouteBenchmark {
 
   /**
    * Which queries: {@code mixed} (the default, alternating), {@code short} (the short questions
-   * only) or {@code long} (the ~128-token messages only).
+   * only), {@code long} (the ~128-token messages only) or {@code spread} (openings of the long
+   * messages at evenly spaced lengths: every length up to 128 tokens equally common).
    */
   @Param({"mixed"})
   public String mix;
