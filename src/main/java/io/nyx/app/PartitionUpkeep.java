@@ -8,10 +8,14 @@ import java.util.function.IntSupplier;
  * months: every {@code interval} it asks for the missing ones (creating none most days). Opening
  * the database does it once; without this, a server up for longer than the partitions made at its
  * start would write its rows to the DEFAULT partition, which every later start would then have to
- * empty. A failed attempt (database away) is logged and tried again at the next interval.
+ * empty. A failed attempt (database away, owner credentials refused) is logged and tried again
+ * within the hour.
  */
 final class PartitionUpkeep implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PartitionUpkeep.class.getName());
+
+  /** How soon a failed attempt is tried again (at most). */
+  static final Duration RETRY = Duration.ofHours(1);
 
   private final Thread thread;
 
@@ -28,9 +32,10 @@ final class PartitionUpkeep implements AutoCloseable {
   }
 
   private static void run(IntSupplier ensure, Duration interval) {
+    Duration wait = interval;
     while (true) {
       try {
-        Thread.sleep(interval);
+        Thread.sleep(wait);
       } catch (InterruptedException e) {
         return; // closed
       }
@@ -39,10 +44,15 @@ final class PartitionUpkeep implements AutoCloseable {
         if (created > 0) {
           LOG.log(System.Logger.Level.INFO, "created " + created + " request-log partition(s)");
         }
+        wait = interval;
       } catch (RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          return; // closed while the database call was in progress
+        }
+        wait = interval.compareTo(RETRY) < 0 ? interval : RETRY;
         LOG.log(
             System.Logger.Level.WARNING,
-            "request-log partitions not checked (next try in " + interval + "): " + e.getMessage());
+            "request-log partitions not checked (next try in " + wait + "): " + e.getMessage());
       }
     }
   }

@@ -50,7 +50,7 @@ public final class Database implements AutoCloseable {
   static final int PARTITION_MONTHS_AHEAD = 3;
 
   private static final Pattern PASSWORD_PARAM =
-      Pattern.compile("([?&]password=)[^&]*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("([?&](?:ssl)?password=)[^&]*", Pattern.CASE_INSENSITIVE);
 
   private final HikariDataSource pool;
   private final DataSource guarded;
@@ -231,6 +231,7 @@ public final class Database implements AutoCloseable {
     props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
     props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
     props.setProperty("ApplicationName", "nyx");
+    props.setProperty("tcpKeepAlive", "true");
     return DriverManager.getConnection(owner.url(), props);
   }
 

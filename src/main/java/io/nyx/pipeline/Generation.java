@@ -50,23 +50,42 @@ final class Generation {
     Saturated(String url, int waiting, int max) {
       super(url + " has " + waiting + " requests waiting (llm.max_waiting " + max + ")");
     }
+
+    /** A specialist's own server and the base model's, both full. */
+    Saturated(Saturated own, Saturated base) {
+      super(own.getMessage() + ", and the base model's " + base.getMessage());
+    }
   }
 
-  /** The refusal when the plan's server reports a queue over the limit, else null. */
-  @Nullable Saturated shed(Plan plan) {
+  /** The refusal when the plan's server reports a queue over the limit, else null. No effects. */
+  @Nullable Saturated saturated(Plan plan) {
     int waiting = resilience.backpressure().overLimit(plan.backend().baseUrl());
     if (waiting < 0) {
       return null;
     }
-    metrics.backendCall(plan.label(), "saturated", 0);
     return new Saturated(plan.backend().baseUrl(), waiting, resilience.backpressure().maxWaiting());
   }
 
+  /** Counts a call not made to the plan's server because its queue was full. */
+  void skipped(Plan plan) {
+    metrics.backendCall(plan.label(), "saturated", 0);
+  }
+
+  /**
+   * Calls the plan's adapter. {@code admitted}: its queue was checked already for this request
+   * (checked once, so a stream that has begun is never refused for a queue afterwards).
+   */
   Timed call(
-      Plan plan, List<ChatMessage> messages, UUID id, InferenceListener listener, boolean stream)
+      Plan plan,
+      List<ChatMessage> messages,
+      UUID id,
+      InferenceListener listener,
+      boolean stream,
+      boolean admitted)
       throws BackendException, CircuitOpen, Saturated {
-    Saturated full = shed(plan);
+    Saturated full = admitted ? null : saturated(plan);
     if (full != null) {
+      skipped(plan);
       throw full;
     }
     CircuitBreaker breaker = resilience.breakers().of(plan.backend().baseUrl(), plan.model());

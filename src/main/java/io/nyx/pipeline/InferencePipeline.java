@@ -95,9 +95,9 @@ public final class InferencePipeline {
     String eleos = risk.flagged() ? safetySpecialist() : "";
     Plan plan = eleos.isEmpty() ? plan(route, cluster, req) : specialistPlan(eleos, req);
     p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
-    // Refused before anything is sent: a stream would otherwise have begun with 200.
-    Generation.Saturated full = shed(plan, req);
-    if (full == null) {
+    // Decided once, before anything is sent: a stream would otherwise have begun with 200.
+    QueueVerdict queue = checkQueues(plan, req);
+    if (queue.refused() == null) {
       listener.routed(id, route, plan.specialist());
     }
     List<ContextItem> context = withCare(context(plan, req, now, zone), risk);
@@ -113,30 +113,54 @@ public final class InferencePipeline {
     Records.Draft draft =
         new Records.Draft(
             id, now, req, route, cluster, plan, prompt.messages(), prompt.kept(), screening);
-    if (full != null) {
-      throw refuse(draft, full, start);
+    if (queue.refused() != null) {
+      throw refuse(draft, queue.refused(), start);
     }
-    Answer answer = generate(draft, listener, start);
+    Answer answer = generate(draft, listener, start, queue.fallback());
     return finish(draft, answer, start);
   }
 
   /**
-   * The refusal when the plan's server is saturated and nothing else can answer: a specialist on a
-   * server of its own falls back to the base model (in {@link #generate}) while the base model's
-   * server has room; one on the shared server has no such way out, its base model waits in the same
-   * queue.
+   * What the model servers' queues allow, decided once before anything is sent: call the plan
+   * ({@code refused} null, {@code fallback} empty), let the base model answer instead ({@code
+   * fallback} says why), or refuse.
    */
-  private Generation.@Nullable Saturated shed(Plan plan, InferenceRequest req) {
-    Generation.Saturated full = generation.shed(plan);
-    if (full != null && ownServer(plan) && generation.shed(basePlan(req)) == null) {
-      return null;
-    }
-    return full;
+  private record QueueVerdict(Generation.@Nullable Saturated refused, String fallback) {
+    static final QueueVerdict CALL = new QueueVerdict(null, "");
   }
 
+  /**
+   * A specialist on a server of its own whose queue is full falls back to the base model while the
+   * base model's server has room; one on the shared server has no such way out (its base model
+   * waits in the same queue), so it is refused.
+   */
+  private QueueVerdict checkQueues(Plan plan, InferenceRequest req) {
+    Generation.Saturated own = generation.saturated(plan);
+    if (own == null) {
+      return QueueVerdict.CALL;
+    }
+    generation.skipped(plan);
+    if (!ownServer(plan)) {
+      return new QueueVerdict(own, "");
+    }
+    Generation.Saturated base = generation.saturated(basePlan(req));
+    return base == null
+        ? new QueueVerdict(null, "its server is saturated: " + own.getMessage())
+        : new QueueVerdict(new Generation.Saturated(own, base), "");
+  }
+
+  /** Whether the plan is a specialist on a vLLM server other than the base model's. */
   private boolean ownServer(Plan plan) {
     return plan.specialist() != null
-        && !plan.backend().baseUrl().equals(p.specialists().base().baseUrl());
+        && !sameServer(plan.backend().baseUrl(), p.specialists().base().baseUrl());
+  }
+
+  private static boolean sameServer(String a, String b) {
+    return stripSlash(a).equals(stripSlash(b));
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** The risk screen's verdict; a failing screen is recorded as unscreened, never fatal. */
@@ -267,19 +291,24 @@ public final class InferencePipeline {
   /** What answered: the planned adapter, or the base model when the adapter is not loaded. */
   record Answer(Generation.Timed timed, Plan used, String fallback) {}
 
-  private Answer generate(Records.Draft d, InferenceListener listener, long start) {
+  /**
+   * Calls the plan, or the base model when {@code saturatedFallback} says the plan's server is
+   * full; the queues were checked already, so neither is refused for its queue now (the base model
+   * of a later fallback, for a missing adapter or an open breaker, still is).
+   */
+  private Answer generate(
+      Records.Draft d, InferenceListener listener, long start, String saturatedFallback) {
     try {
       try {
-        return new Answer(call(d, d.plan(), listener), d.plan(), "");
-      } catch (BackendException.ModelNotFound missing) {
-        return fallback(d, listener, "adapter '" + missing.model() + "' is not loaded", missing);
-      } catch (Generation.CircuitOpen open) {
-        return fallback(d, listener, open.getMessage(), null);
-      } catch (Generation.Saturated full) {
-        if (!ownServer(d.plan())) {
-          throw full;
+        if (!saturatedFallback.isEmpty()) {
+          return fallback(d, listener, saturatedFallback, null, true);
         }
-        return fallback(d, listener, "its server is saturated: " + full.getMessage(), null);
+        return new Answer(call(d, d.plan(), listener, true), d.plan(), "");
+      } catch (BackendException.ModelNotFound missing) {
+        return fallback(
+            d, listener, "adapter '" + missing.model() + "' is not loaded", missing, false);
+      } catch (Generation.CircuitOpen open) {
+        return fallback(d, listener, open.getMessage(), null, false);
       }
     } catch (BackendException e) {
       recordFailure(d, e, start);
@@ -289,7 +318,7 @@ public final class InferencePipeline {
       throw new NyxException.Unavailable(
           "model backend " + d.plan().backend().baseUrl() + ": " + open.getMessage(), d.id(), open);
     } catch (Generation.Saturated full) {
-      // A fallback's server, checked only now, or a queue that filled since the first check.
+      // The base model's server, checked only now for a fallback decided after the first check.
       throw refuse(d, full, start);
     }
   }
@@ -309,7 +338,11 @@ public final class InferencePipeline {
    * model answers and the adapter is flagged in the response, the row and the metrics.
    */
   private Answer fallback(
-      Records.Draft d, InferenceListener listener, String why, BackendException cause)
+      Records.Draft d,
+      InferenceListener listener,
+      String why,
+      @Nullable BackendException cause,
+      boolean admitted)
       throws BackendException, Generation.CircuitOpen, Generation.Saturated {
     if (d.plan().specialist() == null) {
       if (cause != null) {
@@ -319,7 +352,7 @@ public final class InferencePipeline {
     }
     Plan base = basePlan(d.req());
     p.metrics().fallback(d.plan().label(), reason(why));
-    return new Answer(call(d, base, listener), base, why + "; the base model answered");
+    return new Answer(call(d, base, listener, admitted), base, why + "; the base model answered");
   }
 
   /** The {@code why} label of the fallback metric. */
@@ -330,9 +363,10 @@ public final class InferencePipeline {
     return why.startsWith("its server is saturated") ? "saturated" : "not_loaded";
   }
 
-  private Generation.Timed call(Records.Draft d, Plan plan, InferenceListener listener)
+  private Generation.Timed call(
+      Records.Draft d, Plan plan, InferenceListener listener, boolean admitted)
       throws BackendException, Generation.CircuitOpen, Generation.Saturated {
-    return generation.call(plan, d.messages(), d.id(), listener, d.req().stream());
+    return generation.call(plan, d.messages(), d.id(), listener, d.req().stream(), admitted);
   }
 
   private void recordFailure(Records.Draft d, BackendException e, long start) {

@@ -53,7 +53,8 @@ class BackpressureTest {
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.header("Retry-After")).isNotNull();
     assertThat(refused.json().at("/error/message").asText())
-        .contains("50 requests waiting")
+        // 50 as read, less any of this test's calls that came back since the read was sent
+        .containsPattern("\\b(4[0-9]|50) requests waiting")
         .contains("llm.max_waiting 10");
     assertThat(fixture.vllm().chatCount()).as("no call while saturated").isEqualTo(before);
     String id = refused.json().at("/error/query_id").asText();

@@ -86,10 +86,11 @@ public final class OverloadBench {
         List<Outcome> warm = offer(url, rate / 4, 5, "warm-up", acknowledged);
         System.out.printf("warm-up: %d requests at %d/s%n", warm.size(), rate / 4);
         long t0 = System.nanoTime();
+        java.time.Instant runStart = java.time.Instant.now();
         List<Outcome> run = offer(url, rate, seconds, "run", acknowledged);
         report(run, rate, seconds, (System.nanoTime() - t0) / 1e9, maxConcurrent);
+        countRows(pg, acknowledged, runStart);
       }
-      countRows(pg, acknowledged);
     }
   }
 
@@ -132,22 +133,26 @@ public final class OverloadBench {
       if (r.statusCode() == 200) {
         acknowledged.add(JSON.readTree(r.body()).get("id").asText());
       }
-      String reason =
-          r.statusCode() == 200
-              ? ""
-              : JSON.readTree(r.body()).path("error").path("message").asText();
+      String reason = r.statusCode() == 200 ? "" : message(r.body());
       return new Outcome(
           r.statusCode(),
           ms,
           r.headers().firstValue("Retry-After").isPresent(),
-          reason.contains("overloaded")
-              ? "cores overloaded"
-              : reason.contains("in flight") ? "in-flight bound" : reason);
+          reason.contains("in flight") ? "in-flight bound" : reason);
     } catch (IOException e) {
       return new Outcome(-1, (System.nanoTime() - t) / 1e6, false, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Outcome(-1, (System.nanoTime() - t) / 1e6, false, "interrupted");
+    }
+  }
+
+  /** The error message of a refusal, or the raw body when it is not Nyx's JSON error. */
+  private static String message(String body) {
+    try {
+      return JSON.readTree(body).path("error").path("message").asText(body);
+    } catch (IOException e) {
+      return body;
     }
   }
 
@@ -190,7 +195,9 @@ public final class OverloadBench {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  private static void countRows(EmbeddedPostgresServer pg, Set<String> acknowledged)
+  /** Rows of every acknowledged answer; latencies inside Nyx of the run's answered rows. */
+  private static void countRows(
+      EmbeddedPostgresServer pg, Set<String> acknowledged, java.time.Instant runStart)
       throws Exception {
     Recorded.print(pg, acknowledged, "answered (warm-up and run)");
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
@@ -198,13 +205,16 @@ public final class OverloadBench {
             c.prepareStatement(
                 "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY latency_ms),"
                     + " percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY backend_latency_ms)"
-                    + " FROM nyx_synthetic_specialist_queries WHERE status = 'ok'");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      System.out.printf(
-          "inside Nyx (row latency_ms) p50/p99 %s, of it the model call %s%n",
-          java.util.Arrays.toString((Object[]) rs.getArray(1).getArray()),
-          java.util.Arrays.toString((Object[]) rs.getArray(2).getArray()));
+                    + " FROM nyx_synthetic_specialist_queries"
+                    + " WHERE status = 'ok' AND created_at >= ?")) {
+      ps.setObject(1, java.time.OffsetDateTime.ofInstant(runStart, java.time.ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        System.out.printf(
+            "inside Nyx (row latency_ms) p50/p99 %s, of it the model call %s%n",
+            java.util.Arrays.toString((Object[]) rs.getArray(1).getArray()),
+            java.util.Arrays.toString((Object[]) rs.getArray(2).getArray()));
+      }
     }
   }
 }

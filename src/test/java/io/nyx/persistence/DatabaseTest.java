@@ -65,6 +65,8 @@ class DatabaseTest {
     assertThat(Database.redact("jdbc:postgresql://h/db?Password=x"))
         .isEqualTo("jdbc:postgresql://h/db?Password=***");
     assertThat(Database.redact("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+    assertThat(Database.redact("jdbc:postgresql://h/db?sslmode=verify-full&sslpassword=k&user=a"))
+        .isEqualTo("jdbc:postgresql://h/db?sslmode=verify-full&sslpassword=***&user=a");
   }
 
   @Test

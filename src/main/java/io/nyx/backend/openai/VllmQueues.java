@@ -37,17 +37,27 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(VllmQueues.class.getName());
 
-  /** A reading and how many calls Nyx had sent to and got back from the server at that moment. */
+  /**
+   * A reading and how many calls Nyx had sent to and got back from the server when the read was
+   * sent: a call sent during the read's round trip may count twice, never not at all (the safe side
+   * for shedding).
+   */
   private record Reading(int waiting, long sent, long answered) {}
 
-  /** One polled server. */
+  /**
+   * Calls sent and answered so far, answered read first: an answer never counts without its call.
+   */
+  private record Counts(long sent, long answered) {}
+
+  /** One polled server (all URLs of one server root share it). */
   private static final class Server {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong answered = new AtomicLong();
     volatile Reading last = new Reading(-1, 0, 0);
 
-    void read(int waiting) {
-      last = new Reading(waiting, sent.get(), answered.get());
+    Counts counts() {
+      long a = answered.get();
+      return new Counts(sent.get(), a);
     }
   }
 
@@ -71,7 +81,8 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
     if (r.waiting() <= 0) {
       return r.waiting();
     }
-    long since = (s.sent.get() - r.sent()) - (s.answered.get() - r.answered());
+    Counts now = s.counts();
+    long since = (now.sent() - r.sent()) - (now.answered() - r.answered());
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, r.waiting() + since));
   }
 
@@ -87,9 +98,10 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
 
   /** The server's state; its poller starts the first time it is asked about. */
   private Server server(String baseUrl) {
-    Server s = servers.computeIfAbsent(baseUrl, url -> new Server());
+    String root = root(baseUrl);
+    Server s = servers.computeIfAbsent(root, url -> new Server());
     pollers.computeIfAbsent(
-        baseUrl, url -> Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url, s)));
+        root, url -> Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url, s)));
     return s;
   }
 
@@ -98,8 +110,8 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
    * overloaded server is exactly the one whose {@code /metrics} may answer late, and shedding must
    * not lapse then. After that the value is unknown (never refused), with one warning.
    */
-  private void poll(String baseUrl, Server server) {
-    URI metrics = URI.create(root(baseUrl) + "/metrics");
+  private void poll(String root, Server server) {
+    URI metrics = URI.create(root + "/metrics");
     // Its own client, made only once the server is asked about (none while shedding is off).
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
       poll(server, metrics, http);
@@ -110,17 +122,18 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
     int misses = 0;
     while (running) {
       int read;
+      Counts before = server.counts();
       try {
         read = read(metrics, http);
       } catch (RuntimeException e) {
         read = -1; // a poller that died would freeze its last value
       }
       if (read >= 0) {
-        server.read(read);
+        server.last = new Reading(read, before.sent(), before.answered());
         misses = 0;
       } else if (++misses > GRACE) {
         boolean wasKnown = server.last.waiting() >= 0;
-        server.read(-1);
+        server.last = new Reading(-1, before.sent(), before.answered());
         if (wasKnown && misses == GRACE + 1) {
           LOG.warning("cannot read " + metrics + "; load shedding for it is off until it answers");
         }
