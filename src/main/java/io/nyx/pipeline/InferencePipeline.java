@@ -98,7 +98,8 @@ public final class InferencePipeline {
     // Decided once, before anything is sent: a stream would otherwise have begun with 200.
     QueueVerdict queue = checkQueues(plan, req);
     if (queue.refused() == null) {
-      listener.routed(id, route, plan.specialist());
+      // Known now when the base model will answer instead: a stream's headers say so.
+      listener.routed(id, route, queue.fallback().isEmpty() ? plan.specialist() : null);
     }
     List<ContextItem> context = withCare(context(plan, req, now, zone), risk);
     PromptAssembler.Assembled prompt =

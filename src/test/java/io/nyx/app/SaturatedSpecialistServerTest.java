@@ -73,6 +73,18 @@ class SaturatedSpecialistServerTest {
           String id = r.json().get("id").asText();
           assertThat(StoredRows.json(fixture.nyx(), id, "route").toString()).contains("saturated");
         }
+        // A stream says who answers before its first byte: the base model, not kairos.
+        Reply stream =
+            fixture
+                .http()
+                .post(
+                    "/v1/chat/completions",
+                    "{\"model\":\"nyx/kairos\",\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"plan my afternoon\"}]}");
+        assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+        assertThat(stream.header("X-Nyx-Specialist")).isEqualTo("base");
+        assertThat(stream.body()).contains("[Qwen/Qwen2.5-7B-Instruct]").contains("[DONE]");
+        assertThat(own.chatCount()).isEqualTo(calls);
         assertThat(fixture.http().get("/metrics").body())
             .contains("nyx_fallbacks_total{specialist=\"kairos\",why=\"saturated\"}");
 
