@@ -57,6 +57,43 @@ final class Generation {
     }
   }
 
+  /**
+   * What the model servers' queues allow, decided once before anything is sent: call the plan
+   * ({@code refused} null, {@code fallback} empty), let the base model answer instead ({@code
+   * fallback} says why), or refuse.
+   */
+  record Admission(@Nullable Saturated refused, String fallback) {
+    static final Admission CALL = new Admission(null, "");
+  }
+
+  /**
+   * A specialist on a server of its own whose queue is full falls back to the base model while the
+   * base model's server has room; one on the shared server has no such way out (its base model
+   * waits in the same queue), so it is refused.
+   */
+  Admission admit(Plan plan, Plan base) {
+    Saturated own = saturated(plan);
+    if (own == null) {
+      return Admission.CALL;
+    }
+    skipped(plan);
+    if (plan.specialist() == null || sameServer(plan, base)) {
+      return new Admission(own, "");
+    }
+    Saturated full = saturated(base);
+    return full == null
+        ? new Admission(null, "its server is saturated: " + own.getMessage())
+        : new Admission(new Saturated(own, full), "");
+  }
+
+  private static boolean sameServer(Plan a, Plan b) {
+    return stripSlash(a.backend().baseUrl()).equals(stripSlash(b.backend().baseUrl()));
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
   /** The refusal when the plan's server reports a queue over the limit, else null. No effects. */
   @Nullable Saturated saturated(Plan plan) {
     int waiting = resilience.backpressure().overLimit(plan.backend().baseUrl());

@@ -96,7 +96,7 @@ public final class InferencePipeline {
     Plan plan = eleos.isEmpty() ? plan(route, cluster, req) : specialistPlan(eleos, req);
     p.metrics().routed(eleos.isEmpty() ? route.method() : "safety", plan.label());
     // Decided once, before anything is sent: a stream would otherwise have begun with 200.
-    QueueVerdict queue = checkQueues(plan, req);
+    Generation.Admission queue = generation.admit(plan, basePlan(req));
     if (queue.refused() == null) {
       // Known now when the base model will answer instead: a stream's headers say so.
       listener.routed(id, route, queue.fallback().isEmpty() ? plan.specialist() : null);
@@ -119,49 +119,6 @@ public final class InferencePipeline {
     }
     Answer answer = generate(draft, listener, start, queue.fallback());
     return finish(draft, answer, start);
-  }
-
-  /**
-   * What the model servers' queues allow, decided once before anything is sent: call the plan
-   * ({@code refused} null, {@code fallback} empty), let the base model answer instead ({@code
-   * fallback} says why), or refuse.
-   */
-  private record QueueVerdict(Generation.@Nullable Saturated refused, String fallback) {
-    static final QueueVerdict CALL = new QueueVerdict(null, "");
-  }
-
-  /**
-   * A specialist on a server of its own whose queue is full falls back to the base model while the
-   * base model's server has room; one on the shared server has no such way out (its base model
-   * waits in the same queue), so it is refused.
-   */
-  private QueueVerdict checkQueues(Plan plan, InferenceRequest req) {
-    Generation.Saturated own = generation.saturated(plan);
-    if (own == null) {
-      return QueueVerdict.CALL;
-    }
-    generation.skipped(plan);
-    if (!ownServer(plan)) {
-      return new QueueVerdict(own, "");
-    }
-    Generation.Saturated base = generation.saturated(basePlan(req));
-    return base == null
-        ? new QueueVerdict(null, "its server is saturated: " + own.getMessage())
-        : new QueueVerdict(new Generation.Saturated(own, base), "");
-  }
-
-  /** Whether the plan is a specialist on a vLLM server other than the base model's. */
-  private boolean ownServer(Plan plan) {
-    return plan.specialist() != null
-        && !sameServer(plan.backend().baseUrl(), p.specialists().base().baseUrl());
-  }
-
-  private static boolean sameServer(String a, String b) {
-    return stripSlash(a).equals(stripSlash(b));
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** The risk screen's verdict; a failing screen is recorded as unscreened, never fatal. */
