@@ -4,6 +4,7 @@ import io.nyx.api.ApiServer;
 import io.nyx.api.Readiness;
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.ChatBackend;
+import io.nyx.backend.QueueCountingBackend;
 import io.nyx.backend.openai.OpenAiChatBackend;
 import io.nyx.backend.openai.VllmQueues;
 import io.nyx.config.ContextStrategy;
@@ -219,9 +220,13 @@ public final class Nyx implements AutoCloseable {
     InstantSource clock = InstantSource.system();
     Guard guard = Admission.guard(config, db, clock);
     NyxMetrics metrics = new PrometheusMetrics();
-    ChatBackend shared = backend(config.llm(), config.llm().baseUrl());
+    VllmQueues queues = new VllmQueues(QUEUE_POLL);
+    opened.push(queues);
+    Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
+    ChatBackend shared = backend(config.llm(), config.llm().baseUrl(), backpressure);
     Specialists specialists =
-        new Specialists(config.specialists(), shared, url -> backend(config.llm(), url));
+        new Specialists(
+            config.specialists(), shared, url -> backend(config.llm(), url, backpressure));
     DurableTraitStore traits =
         new DurableTraitStore(
             new JdbcTraitStore(db.dataSource(), clock),
@@ -254,11 +259,8 @@ public final class Nyx implements AutoCloseable {
             clock);
     opened.push(learner);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
-    VllmQueues queues = new VllmQueues(QUEUE_POLL);
-    opened.push(queues);
     PartitionUpkeep partitions = PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP);
     opened.push(partitions);
-    Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
         new DurableQueryLog(
@@ -388,12 +390,14 @@ public final class Nyx implements AutoCloseable {
     String model = r.master().model().isEmpty() ? llm.baseModel() : r.master().model();
     String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
     ChatBackend backend =
-        new OpenAiChatBackend(
-            new BackendSettings(
-                url,
-                Duration.ofMillis(llm.connectTimeoutMs()),
-                Duration.ofMillis(r.master().timeoutMs()),
-                key));
+        new QueueCountingBackend(
+            new OpenAiChatBackend(
+                new BackendSettings(
+                    url,
+                    Duration.ofMillis(llm.connectTimeoutMs()),
+                    Duration.ofMillis(r.master().timeoutMs()),
+                    key)),
+            backpressure);
     Master master =
         Master.unlessSaturated(
             new MasterModel(backend, model, config.specialists()),
@@ -417,14 +421,17 @@ public final class Nyx implements AutoCloseable {
         backpressure);
   }
 
-  private static ChatBackend backend(LlmConfig llm, String url) {
+  /** A model server's client, its calls counted for the estimate of that server's queue. */
+  private static ChatBackend backend(LlmConfig llm, String url, Backpressure backpressure) {
     String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
-    return new OpenAiChatBackend(
-        new BackendSettings(
-            url,
-            Duration.ofMillis(llm.connectTimeoutMs()),
-            Duration.ofMillis(llm.readTimeoutMs()),
-            key));
+    return new QueueCountingBackend(
+        new OpenAiChatBackend(
+            new BackendSettings(
+                url,
+                Duration.ofMillis(llm.connectTimeoutMs()),
+                Duration.ofMillis(llm.readTimeoutMs()),
+                key)),
+        backpressure);
   }
 
   public int port() {

@@ -170,8 +170,6 @@ final class Generation {
       throws BackendException {
     ChatRequest request = request(plan, messages, id);
     long start = nanoClock.getAsLong();
-    String url = plan.backend().baseUrl();
-    resilience.backpressure().sent(url);
     try {
       ChatResult result =
           stream
@@ -185,8 +183,6 @@ final class Generation {
     } catch (BackendException e) {
       metrics.backendCall(plan.label(), outcome(e), (nanoClock.getAsLong() - start) / 1e9);
       throw e;
-    } finally {
-      resilience.backpressure().answered(url);
     }
   }
 
