@@ -259,7 +259,8 @@ public final class Nyx implements AutoCloseable {
             clock);
     opened.push(learner);
     traits.all().values().forEach(w -> metrics.traitWeight(w.name(), w.weight()));
-    PartitionUpkeep partitions = PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP);
+    PartitionUpkeep partitions =
+        PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP, metrics::partitionCheck);
     opened.push(partitions);
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =

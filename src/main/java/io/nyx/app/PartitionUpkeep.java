@@ -1,6 +1,7 @@
 package io.nyx.app;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -24,14 +25,15 @@ final class PartitionUpkeep implements AutoCloseable {
   }
 
   /**
-   * Starts calling {@code ensure} (which returns how many partitions it created) every interval.
+   * Starts calling {@code ensure} (which returns how many partitions it created) every interval;
+   * each outcome goes to {@code checked} (true: done).
    */
-  static PartitionUpkeep start(IntSupplier ensure, Duration interval) {
+  static PartitionUpkeep start(IntSupplier ensure, Duration interval, Consumer<Boolean> checked) {
     return new PartitionUpkeep(
-        Thread.ofVirtual().name("nyx-partitions").start(() -> run(ensure, interval)));
+        Thread.ofVirtual().name("nyx-partitions").start(() -> run(ensure, interval, checked)));
   }
 
-  private static void run(IntSupplier ensure, Duration interval) {
+  private static void run(IntSupplier ensure, Duration interval, Consumer<Boolean> checked) {
     Duration wait = interval;
     while (true) {
       try {
@@ -45,10 +47,12 @@ final class PartitionUpkeep implements AutoCloseable {
           LOG.log(System.Logger.Level.INFO, "created " + created + " request-log partition(s)");
         }
         wait = interval;
+        checked.accept(true);
       } catch (RuntimeException e) {
         if (Thread.currentThread().isInterrupted()) {
           return; // closed while the database call was in progress
         }
+        checked.accept(false);
         wait = interval.compareTo(RETRY) < 0 ? interval : RETRY;
         LOG.log(
             System.Logger.Level.WARNING,

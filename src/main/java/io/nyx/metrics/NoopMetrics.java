@@ -33,4 +33,7 @@ final class NoopMetrics implements NyxMetrics {
 
   @Override
   public void spool(String kind, java.util.function.IntSupplier pending) {}
+
+  @Override
+  public void partitionCheck(boolean ok) {}
 }

@@ -29,9 +29,12 @@ public interface NyxMetrics {
 
   /**
    * The base model answered instead of the specialist's adapter ({@code why}: not_loaded,
-   * circuit_open).
+   * circuit_open, saturated).
    */
   void fallback(String specialist, String why);
+
+  /** A running server's check of next months' request-log partitions ({@code ok} or failed). */
+  void partitionCheck(boolean ok);
 
   /**
    * Watches a spool: {@code pending} writes (of {@code kind}: rows, feedback, follow_ups) are on

@@ -133,6 +133,15 @@ public final class PrometheusMetrics implements NyxMetrics {
         why);
   }
 
+  @Override
+  public void partitionCheck(boolean ok) {
+    count(
+        "nyx.partition.checks",
+        "A running server's checks of next months' request-log partitions",
+        "outcome",
+        ok ? "ok" : "failed");
+  }
+
   private static Duration[] millis(long... values) {
     Duration[] d = new Duration[values.length];
     for (int i = 0; i < values.length; i++) {

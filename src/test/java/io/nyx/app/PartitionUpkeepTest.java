@@ -12,6 +12,7 @@ class PartitionUpkeepTest {
   @Test
   void keepsCallingThroughFailuresUntilClosed() throws InterruptedException {
     AtomicInteger calls = new AtomicInteger();
+    java.util.List<Boolean> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
     PartitionUpkeep upkeep =
         PartitionUpkeep.start(
             () -> {
@@ -20,7 +21,8 @@ class PartitionUpkeepTest {
               }
               return 0;
             },
-            Duration.ofMillis(20));
+            Duration.ofMillis(20),
+            outcomes::add);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (calls.get() < 4 && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -30,5 +32,6 @@ class PartitionUpkeepTest {
     assertThat(stopped).as("called again after the failure").isGreaterThanOrEqualTo(4);
     Thread.sleep(200);
     assertThat(calls.get()).as("no call after close").isEqualTo(stopped);
+    assertThat(outcomes).startsWith(true, false, true);
   }
 }
