@@ -1,0 +1,119 @@
+package io.nyx.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped Grafana dashboard ({@code ops/grafana/dashboards/nyx.json}) against what Nyx really
+ * exposes: every metric a panel queries is one {@link PrometheusMetrics} writes (after each kind of
+ * event has happened once), and every metric family it writes has a panel. The Prometheus scrape
+ * config points at Nyx's {@code /metrics}.
+ */
+class DashboardTest {
+  private static final Path DASHBOARD = Path.of("ops/grafana/dashboards/nyx.json");
+  private static final Path PROMETHEUS = Path.of("ops/prometheus/prometheus.yml");
+  private static final Pattern METRIC = Pattern.compile("\\b(?:nyx|vllm)_[a-z0-9_]+");
+  private static final Pattern SUFFIX = Pattern.compile("_(?:bucket|count|sum|max|total)$");
+
+  @Test
+  void everyPanelQueriesMetricsNyxWritesAndEveryMetricHasAPanel() throws IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
+    Set<String> queried = new TreeSet<>();
+    for (String expr : expressions(dashboard)) {
+      Matcher m = METRIC.matcher(expr);
+      while (m.find()) {
+        queried.add(m.group());
+      }
+    }
+    Set<String> written = sampleNames(exercised().scrape());
+
+    assertThat(written).as("samples Nyx writes").containsAll(queried);
+    assertThat(families(queried))
+        .as("every metric family has a panel")
+        .containsAll(families(written));
+  }
+
+  @Test
+  void panelsAreWellFormed() throws IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
+    assertThat(dashboard.path("uid").asText()).isEqualTo("nyx-overview");
+    assertThat(dashboard.at("/templating/list/0/type").asText()).isEqualTo("datasource");
+    Set<Integer> ids = new HashSet<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      assertThat(ids.add(panel.path("id").asInt())).as("unique id %s", panel).isTrue();
+      assertThat(panel.at("/datasource/uid").asText()).isEqualTo("${datasource}");
+      JsonNode grid = panel.path("gridPos");
+      assertThat(grid.path("x").asInt() + grid.path("w").asInt()).isBetween(1, 24);
+      assertThat(panel.path("targets")).isNotEmpty();
+      for (JsonNode target : panel.path("targets")) {
+        assertThat(target.path("refId").asText()).isNotBlank();
+        assertThat(target.path("expr").asText()).isNotBlank();
+      }
+    }
+    assertThat(ids).hasSizeGreaterThanOrEqualTo(10);
+  }
+
+  @Test
+  void prometheusScrapesNyxMetricsEndpoint() throws IOException {
+    JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(PROMETHEUS));
+    JsonNode nyx = null;
+    for (JsonNode job : config.path("scrape_configs")) {
+      if ("nyx".equals(job.path("job_name").asText())) {
+        nyx = job;
+      }
+    }
+    assertThat(nyx).isNotNull();
+    assertThat(nyx.path("metrics_path").asText()).isEqualTo("/metrics");
+    assertThat(nyx.at("/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:8080");
+  }
+
+  private static List<String> expressions(JsonNode dashboard) {
+    return dashboard.findValues("expr").stream().map(JsonNode::asText).toList();
+  }
+
+  /** A metrics registry after one of every event Nyx records. */
+  private static PrometheusMetrics exercised() {
+    PrometheusMetrics m = new PrometheusMetrics();
+    m.backendCall("kairos", "ok", 0.02);
+    m.tokens("kairos", 10, 5);
+    m.routed("semantic", "kairos");
+    m.request("/infer", 200, 0.03);
+    m.reward("kairos", 0.4);
+    m.spool("rows", () -> 0);
+    m.traitWeight("kairos", 0.5);
+    m.retry("kairos", "server_error");
+    m.fallback("kairos", "not_loaded");
+    m.partitionCheck(true);
+    return m;
+  }
+
+  private static Set<String> sampleNames(String exposition) {
+    Set<String> names = new TreeSet<>();
+    for (String line : exposition.split("\n")) {
+      Matcher m = METRIC.matcher(line);
+      if (!line.startsWith("#") && m.lookingAt()) {
+        names.add(m.group());
+      }
+    }
+    return names;
+  }
+
+  private static Set<String> families(Set<String> names) {
+    Set<String> out = new TreeSet<>();
+    names.forEach(n -> out.add(SUFFIX.matcher(n).replaceFirst("")));
+    return out;
+  }
+}
