@@ -3,6 +3,10 @@ package io.nyx.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -27,6 +31,17 @@ public final class PrometheusMetrics implements NyxMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicReference<Double>> weights = new ConcurrentHashMap<>();
+
+  /**
+   * With the process's own gauges: heap and non-heap memory, threads, CPU use and uptime (GC pauses
+   * are left out: their binder holds JMX listeners that would outlive a registry).
+   */
+  public PrometheusMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
 
   @Override
   public void backendCall(String specialist, String outcome, double seconds) {
