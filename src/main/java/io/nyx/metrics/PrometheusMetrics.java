@@ -41,6 +41,13 @@ public final class PrometheusMetrics implements NyxMetrics {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    for (String outcome : new String[] {"ok", "failed"}) {
+      // At zero from the start: a first failure is then an increase Prometheus can see.
+      Counter.builder(PARTITION_CHECKS)
+          .description(PARTITION_CHECKS_HELP)
+          .tags("outcome", outcome)
+          .register(registry);
+    }
   }
 
   @Override
@@ -99,6 +106,13 @@ public final class PrometheusMetrics implements NyxMetrics {
         .tags("specialist", specialist)
         .register(registry)
         .record(reward);
+    // A summary's _sum goes down with every negative reward, which rate() reads as a counter
+    // reset; this counter only grows, so mean reward = 2 * rate(success) / rate(count) - 1.
+    Counter.builder("nyx.reward.success")
+        .description("Sum of (reward + 1) / 2 over answers, per specialist (only grows)")
+        .tags("specialist", specialist)
+        .register(registry)
+        .increment((Math.max(-1, Math.min(1, reward)) + 1) / 2);
   }
 
   @Override
@@ -148,13 +162,13 @@ public final class PrometheusMetrics implements NyxMetrics {
         why);
   }
 
+  private static final String PARTITION_CHECKS = "nyx.partition.checks";
+  private static final String PARTITION_CHECKS_HELP =
+      "A running server's checks of next months' request-log partitions";
+
   @Override
   public void partitionCheck(boolean ok) {
-    count(
-        "nyx.partition.checks",
-        "A running server's checks of next months' request-log partitions",
-        "outcome",
-        ok ? "ok" : "failed");
+    count(PARTITION_CHECKS, PARTITION_CHECKS_HELP, "outcome", ok ? "ok" : "failed");
   }
 
   private static Duration[] millis(long... values) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped Grafana dashboard ({@code ops/grafana/dashboards/nyx.json}) against what Nyx really
  * exposes: every metric a panel queries is one {@link PrometheusMetrics} writes (after each kind of
- * event has happened once), and every metric family it writes has a panel. The Prometheus scrape
- * config points at Nyx's {@code /metrics}.
+ * event has happened once), with the labels the panel groups, filters and names series by; rates
+ * are taken of counters only; and every metric family Nyx writes has a panel. The Prometheus scrape
+ * config points at Nyx's {@code /metrics}. (PromQL syntax is not parsed here.)
  */
 class DashboardTest {
   private static final Path DASHBOARD = Path.of("ops/grafana/dashboards/nyx.json");
@@ -35,6 +37,19 @@ class DashboardTest {
 
   private static final Pattern SUFFIX = Pattern.compile("_(?:bucket|count|sum|max|total)$");
 
+  /** The series a rate() or increase() is taken of. */
+  private static final Pattern RATE =
+      Pattern.compile("\\b(?:rate|irate|increase)\\(\\s*([a-z_:][a-z0-9_:]*)");
+
+  /** Labels a query groups by, filters on, or names series with. */
+  private static final Pattern GROUP = Pattern.compile("\\bby \\(([^)]*)\\)");
+
+  private static final Pattern MATCHER = Pattern.compile("([a-z_]+)=~?\"");
+  private static final Pattern LEGEND = Pattern.compile("\\{\\{(\\w+)}}");
+
+  /** Added by Prometheus at scrape time or by histogram_quantile, not by Nyx. */
+  private static final Set<String> EXTERNAL = Set.of("le", "instance", "job");
+
   @Test
   void everyPanelQueriesMetricsNyxWritesAndEveryMetricHasAPanel() throws IOException {
     JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
@@ -48,6 +63,10 @@ class DashboardTest {
     Set<String> written = sampleNames(exercised().scrape());
 
     assertThat(written).as("samples Nyx writes").containsAll(queried);
+    Map<String, Set<String>> labels = labels(exercised().scrape());
+    for (JsonNode target : dashboard.findParents("expr")) {
+      checkLabels(target.path("expr").asText(), target.path("legendFormat").asText(), labels);
+    }
     Set<String> own = new TreeSet<>(written);
     own.removeIf(n -> !METRIC.matcher(n).matches());
     assertThat(families(queried)).as("every metric family has a panel").containsAll(families(own));
@@ -58,6 +77,7 @@ class DashboardTest {
     JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
     assertThat(dashboard.path("uid").asText()).isEqualTo("nyx-overview");
     assertThat(dashboard.at("/templating/list/0/type").asText()).isEqualTo("datasource");
+    assertThat(dashboard.at("/templating/list/0/name").asText()).isEqualTo("datasource");
     Set<Integer> ids = new HashSet<>();
     for (JsonNode panel : dashboard.path("panels")) {
       assertThat(ids.add(panel.path("id").asInt())).as("unique id %s", panel).isTrue();
@@ -87,6 +107,69 @@ class DashboardTest {
     assertThat(nyx.at("/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:8080");
   }
 
+  @Test
+  void ratesAreTakenOfCountersOnly() throws IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
+    for (String expr : expressions(dashboard)) {
+      Matcher m = RATE.matcher(expr);
+      while (m.find()) {
+        // A summary's _sum may go down (negative rewards): rate() would read that as a reset.
+        assertThat(m.group(1)).as(expr).containsPattern("_(?:total|bucket|count)$");
+      }
+    }
+  }
+
+  /** Every label an expression or legend uses is on one of the expression's metrics. */
+  private static void checkLabels(String expr, String legend, Map<String, Set<String>> labels) {
+    Set<String> available = new TreeSet<>(EXTERNAL);
+    Matcher metric = ANY.matcher(expr);
+    boolean ours = false;
+    while (metric.find()) {
+      ours = true;
+      available.addAll(labels.getOrDefault(metric.group(), Set.of()));
+    }
+    if (!ours) {
+      return; // another process's metric (vLLM's own): not in Nyx's scrape
+    }
+    Set<String> used = new TreeSet<>();
+    Matcher g = GROUP.matcher(expr);
+    while (g.find()) {
+      for (String label : g.group(1).split(",")) {
+        used.add(label.strip());
+      }
+    }
+    Matcher f = MATCHER.matcher(expr);
+    while (f.find()) {
+      used.add(f.group(1));
+    }
+    Matcher l = LEGEND.matcher(legend);
+    while (l.find()) {
+      used.add(l.group(1));
+    }
+    assertThat(available).as("labels of %s", expr).containsAll(used);
+  }
+
+  /** Label names per sample name in a Prometheus text exposition. */
+  private static Map<String, Set<String>> labels(String exposition) {
+    Map<String, Set<String>> out = new java.util.HashMap<>();
+    Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+    for (String line : exposition.split("\n")) {
+      Matcher m = ANY.matcher(line);
+      if (line.startsWith("#") || !m.lookingAt()) {
+        continue;
+      }
+      Set<String> names = out.computeIfAbsent(m.group(), k -> new TreeSet<>());
+      int brace = line.indexOf('{');
+      if (brace >= 0) {
+        Matcher lm = label.matcher(line.substring(brace, line.indexOf('}', brace)));
+        while (lm.find()) {
+          names.add(lm.group(1));
+        }
+      }
+    }
+    return out;
+  }
+
   private static List<String> expressions(JsonNode dashboard) {
     return dashboard.findValues("expr").stream().map(JsonNode::asText).toList();
   }
@@ -104,6 +187,7 @@ class DashboardTest {
     m.retry("kairos", "server_error");
     m.fallback("kairos", "not_loaded");
     m.partitionCheck(true);
+    m.partitionCheck(false);
     return m;
   }
 
