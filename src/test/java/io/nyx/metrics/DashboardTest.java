@@ -91,6 +91,14 @@ class DashboardTest {
       }
     }
     assertThat(ids).hasSizeGreaterThanOrEqualTo(10);
+    // Scoped to the chosen Nyx job: a Prometheus that scrapes other JVMs must not mix them in.
+    assertThat(dashboard.at("/templating/list/1/name").asText()).isEqualTo("job");
+    for (String expr : expressions(dashboard)) {
+      Matcher m = ANY.matcher(expr);
+      while (m.find()) {
+        assertThat(expr.substring(m.end())).as(expr).startsWith("{job=~\"$job\"");
+      }
+    }
   }
 
   @Test
