@@ -34,6 +34,9 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
   /** Failed reads in a row that keep the last good value. */
   static final int GRACE = 3;
 
+  /** How soon a failed read is tried again, at most (a long interval need not wait it out). */
+  static final Duration RETRY = Duration.ofSeconds(1);
+
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(VllmQueues.class.getName());
 
@@ -139,7 +142,7 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
         }
       }
       try {
-        Thread.sleep(interval);
+        Thread.sleep(read >= 0 || interval.compareTo(RETRY) < 0 ? interval : RETRY);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
