@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class DashboardTest {
   private static final Path DASHBOARD = Path.of("ops/grafana/dashboards/nyx.json");
   private static final Path PROMETHEUS = Path.of("ops/prometheus/prometheus.yml");
+  private static final Path ALERTS = Path.of("ops/prometheus/alerts.yml");
 
   /** Nyx's own metrics: each family needs a panel. */
   private static final Pattern METRIC = Pattern.compile("\\b(?:nyx|vllm)_[a-z0-9_]+");
@@ -113,6 +114,39 @@ class DashboardTest {
     assertThat(nyx).isNotNull();
     assertThat(nyx.path("metrics_path").asText()).isEqualTo("/metrics");
     assertThat(nyx.at("/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:8080");
+  }
+
+  /**
+   * Each alert's query uses metrics and labels Nyx writes (its summary only labels the query
+   * keeps), takes rates of counters only, and the Prometheus config loads the file.
+   */
+  @Test
+  void alertRulesQueryWhatNyxWrites() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    assertThat(yaml.readTree(Files.readString(PROMETHEUS)).path("rule_files").toString())
+        .contains("alerts.yml");
+    JsonNode rules = yaml.readTree(Files.readString(ALERTS)).at("/groups/0/rules");
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(5);
+    Set<String> written = sampleNames(exercised().scrape());
+    Map<String, Set<String>> labels = labels(exercised().scrape());
+    Pattern annotated = Pattern.compile("\\$labels\\.(\\w+)");
+    for (JsonNode rule : rules) {
+      String expr = rule.path("expr").asText();
+      Matcher m = ANY.matcher(expr);
+      while (m.find()) {
+        assertThat(written).as(expr).contains(m.group());
+      }
+      Matcher r = RATE.matcher(expr);
+      while (r.find()) {
+        assertThat(r.group(1)).as(expr).containsPattern("_(?:total|bucket|count)$");
+      }
+      StringBuilder legend = new StringBuilder();
+      Matcher a = annotated.matcher(rule.path("annotations").path("summary").asText());
+      while (a.find()) {
+        legend.append("{{").append(a.group(1)).append("}}");
+      }
+      checkLabels(expr, legend.toString(), labels);
+    }
   }
 
   @Test
