@@ -32,8 +32,11 @@ import java.util.zip.CRC32;
  * crc32}). Each line is one {@code write} straight to the file (no user-space buffer), so a killed
  * process leaves every line it wrote in the page cache; {@link #sync} forces sealed segments to
  * disk once per batch, which also covers a machine crash for all but the last interval. A line cut
- * short or damaged fails its checksum and is skipped. Not thread-safe: the learner calls {@link
- * #append} and {@link #rotate} under its lock and the rest from one thread.
+ * short or damaged fails its checksum and is skipped. An applied segment is emptied, and the newest
+ * empty one is kept, so the journal's numbers never fall behind ones it used before (the database's
+ * watermark cannot tell a start with the clock set back while the database is away). Not
+ * thread-safe: the learner calls {@link #append} and {@link #rotate} under its lock and the rest
+ * from one thread.
  */
 public final class FileEvidenceJournal implements EvidenceJournal {
   private static final Logger LOG = Logger.getLogger(FileEvidenceJournal.class.getName());
@@ -45,6 +48,14 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   private final List<FileOutputStream> sealed = new ArrayList<>();
   private final FileChannel lockChannel;
   private long seq;
+
+  /**
+   * The last applied segment, kept as an empty file (-1: none): the highest number this journal has
+   * used, so numbering never falls back below the database's watermark, even when the clock was set
+   * back and the database is away at the next start.
+   */
+  private long marker = -1;
+
   private FileOutputStream open;
   private boolean written;
   private boolean torn;
@@ -61,8 +72,9 @@ public final class FileEvidenceJournal implements EvidenceJournal {
       Files.createDirectories(dir);
       this.lockChannel = lock(dir.resolve("lock"));
       this.id = readOrCreateId(dir.resolve("id"));
+      long last = lastSeq(); // before empty files go: the newest of them is the high-water mark
       this.leftovers = readLeftovers();
-      this.seq = Math.max(floor, lastSeq()) + 1;
+      this.seq = Math.max(floor, last) + 1;
       this.open = stream(seq);
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -157,9 +169,13 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   @Override
   public void applied(long done) {
     try {
-      Files.deleteIfExists(file(done));
+      Files.write(file(done), new byte[0]); // emptied, kept as the high-water mark
+      if (marker >= 0 && marker != done) {
+        Files.deleteIfExists(file(marker));
+      }
+      marker = done;
     } catch (IOException e) {
-      LOG.warning("cannot delete applied journal segment " + done + ": " + e.getMessage());
+      LOG.warning("cannot clear applied journal segment " + done + ": " + e.getMessage());
     }
   }
 
@@ -249,15 +265,19 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   }
 
   /** Every segment file with at least one intact line, oldest first; empty ones are deleted. */
+  /** Segments with evidence; of the empty ones only the newest stays, as the high-water mark. */
   private List<Segment> readLeftovers() throws IOException {
     List<Segment> out = new ArrayList<>();
     for (long n : segmentNumbers()) {
       List<EvidenceSum> sums = sums(Files.readAllLines(file(n), StandardCharsets.UTF_8), n);
-      if (sums.isEmpty()) {
-        Files.deleteIfExists(file(n));
-      } else {
+      if (!sums.isEmpty()) {
         out.add(new Segment(n, sums));
+        continue;
       }
+      if (marker >= 0) {
+        Files.deleteIfExists(file(marker));
+      }
+      marker = n;
     }
     return out;
   }

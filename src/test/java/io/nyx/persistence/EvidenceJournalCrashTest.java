@@ -148,6 +148,35 @@ class EvidenceJournalCrashTest {
     assertThat(trials("crash-d") - before).isEqualTo(2.0);
   }
 
+  /**
+   * With the clock set back and the database away at the next start, the watermark cannot lift the
+   * numbers: the emptied last segment does, so new evidence is never numbered at or below what the
+   * database has already applied (which would skip it).
+   */
+  @Test
+  void numbersKeepRisingWithTheClockBackAndNoWatermark() throws IOException {
+    Path journalDir = dir.resolve("journal-offline");
+    long used;
+    try (FileEvidenceJournal first = new FileEvidenceJournal(journalDir, 1_000_000)) {
+      first.append(
+          new EvidenceSum.Target("crash-e", EvidenceSum.TRAIT), TraitEvidence.ofReward(1, 1));
+      used = first.rotate();
+      first.sync();
+      first.applied(used);
+    }
+    try (FileEvidenceJournal second = new FileEvidenceJournal(journalDir, 5)) {
+      assertThat(second.leftovers()).as("nothing left to apply").isEmpty();
+      second.append(
+          new EvidenceSum.Target("crash-e", EvidenceSum.TRAIT), TraitEvidence.ofReward(1, 1));
+      assertThat(second.rotate()).isGreaterThan(used);
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(journalDir)) {
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("seg-")).count())
+          .as("one mark and the unapplied segment, no pile of empty files")
+          .isLessThanOrEqualTo(3);
+    }
+  }
+
   @Test
   void anInterruptedCallerDoesNotStopTheJournal() {
     Path journalDir = dir.resolve("journal");
