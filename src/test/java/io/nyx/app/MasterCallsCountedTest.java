@@ -9,12 +9,11 @@ import io.nyx.resilience.Backpressure;
 import io.nyx.routing.PolicyRouter;
 import io.nyx.routing.RouteDecision;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.RecordingQueues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,24 +27,7 @@ class MasterCallsCountedTest {
 
   @Test
   void eachMasterCallIsToldToTheLoadShedding() throws IOException {
-    List<String> events = new CopyOnWriteArrayList<>();
-    Backpressure.Queues queues =
-        new Backpressure.Queues() {
-          @Override
-          public int waiting(String url) {
-            return 0;
-          }
-
-          @Override
-          public void sent(String url) {
-            events.add("sent " + url);
-          }
-
-          @Override
-          public void answered(String url) {
-            events.add("back " + url);
-          }
-        };
+    RecordingQueues queues = new RecordingQueues();
     try (FakeVllm fake = FakeVllm.start();
         MiniLmEmbedder embedder = new MiniLmEmbedder()) {
       fake.replyStructured(req -> "{\"specialist\":\"kairos\",\"confidence\":0.9}");
@@ -62,7 +44,8 @@ class MasterCallsCountedTest {
       RouteDecision decision = router.route("plan my afternoon around two deadlines", Map.of());
 
       assertThat(decision.master().asked()).isTrue();
-      assertThat(events).containsExactly("sent " + fake.baseUrl(), "back " + fake.baseUrl());
+      assertThat(queues.events())
+          .containsExactly("sent " + fake.baseUrl(), "back " + fake.baseUrl());
     }
   }
 }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nyx.backend.openai.OpenAiChatBackend;
 import io.nyx.resilience.Backpressure;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.RecordingQueues;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,24 +19,7 @@ class QueueCountingBackendTest {
 
   @Test
   void eachChatCallIsCountedOutAndBackWhateverItsFate() throws BackendException {
-    List<String> events = new ArrayList<>();
-    Backpressure.Queues queues =
-        new Backpressure.Queues() {
-          @Override
-          public int waiting(String url) {
-            return -1;
-          }
-
-          @Override
-          public void sent(String url) {
-            events.add("sent " + url);
-          }
-
-          @Override
-          public void answered(String url) {
-            events.add("back " + url);
-          }
-        };
+    RecordingQueues queues = new RecordingQueues();
     try (FakeVllm fake = FakeVllm.start()) {
       ChatBackend backend =
           new QueueCountingBackend(
@@ -53,7 +36,7 @@ class QueueCountingBackendTest {
       fake.failNext(500, "InternalServerError", "boom");
       assertThatThrownBy(() -> backend.complete(request)).isInstanceOf(BackendException.class);
       String url = fake.baseUrl();
-      assertThat(events)
+      assertThat(queues.events())
           .containsExactly(
               "sent " + url,
               "back " + url,
