@@ -165,21 +165,28 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(Math.min(2, size));
     config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-    // Bounds the TCP connect too: a blackholed host would otherwise hang for pgjdbc's 10 s.
-    config.addDataSourceProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-    // A server that accepts the connection but never answers (shutting down, a dead backend behind
-    // a proxy) would hang the pool's connection adder, and with it every later request, for good.
-    config.addDataSourceProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
-    // A read that waits longer than this is a half-open connection, not a slow query: Nyx's
-    // statements are short (imports and index rebuilds read in batches).
-    config.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
-    config.addDataSourceProperty("ApplicationName", "nyx");
-    config.addDataSourceProperty("tcpKeepAlive", "true");
+    config.setDataSourceProperties(driverProperties());
     try {
       return new HikariDataSource(config); // fails fast: tries one connection now
     } catch (RuntimeException e) {
       throw new StoreException("connection to " + shownUrl, rootCause(e));
     }
+  }
+
+  /** pgjdbc settings for every connection Nyx opens, pooled or not. */
+  private static java.util.Properties driverProperties() {
+    java.util.Properties props = new java.util.Properties();
+    // Bounds the TCP connect too: a blackholed host would otherwise hang for pgjdbc's 10 s.
+    props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    // A server that accepts the connection but never answers (shutting down, a dead backend behind
+    // a proxy) would hang the pool's connection adder, and with it every later request, for good.
+    props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+    // A read that waits longer than this is a half-open connection, not a slow query: Nyx's
+    // statements are short (imports and index rebuilds read in batches).
+    props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+    props.setProperty("ApplicationName", "nyx");
+    props.setProperty("tcpKeepAlive", "true");
+    return props;
   }
 
   private static void migrate(DataSource dataSource, String shownUrl) {
@@ -220,18 +227,13 @@ public final class Database implements AutoCloseable {
     if (owner == null) {
       return guarded.getConnection();
     }
-    java.util.Properties props = new java.util.Properties();
+    java.util.Properties props = driverProperties();
     if (owner.user() != null) {
       props.setProperty("user", owner.user());
     }
     if (owner.password() != null) {
       props.setProperty("password", owner.password());
     }
-    props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-    props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
-    props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
-    props.setProperty("ApplicationName", "nyx");
-    props.setProperty("tcpKeepAlive", "true");
     return DriverManager.getConnection(owner.url(), props);
   }
 

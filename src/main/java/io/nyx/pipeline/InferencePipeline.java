@@ -259,14 +259,18 @@ public final class InferencePipeline {
     try {
       try {
         if (!saturatedFallback.isEmpty()) {
-          return fallback(d, listener, saturatedFallback, null, true);
+          return fallback(d, listener, Fallback.SATURATED, saturatedFallback, null);
         }
         return new Answer(call(d, d.plan(), listener, true), d.plan(), "");
       } catch (BackendException.ModelNotFound missing) {
         return fallback(
-            d, listener, "adapter '" + missing.model() + "' is not loaded", missing, false);
+            d,
+            listener,
+            Fallback.NOT_LOADED,
+            "adapter '" + missing.model() + "' is not loaded",
+            missing);
       } catch (Generation.CircuitOpen open) {
-        return fallback(d, listener, open.getMessage(), null, false);
+        return fallback(d, listener, Fallback.CIRCUIT_OPEN, open.getMessage(), null);
       }
     } catch (BackendException e) {
       recordFailure(d, e, start);
@@ -298,9 +302,9 @@ public final class InferencePipeline {
   private Answer fallback(
       Records.Draft d,
       InferenceListener listener,
+      Fallback kind,
       String why,
-      @Nullable BackendException cause,
-      boolean admitted)
+      @Nullable BackendException cause)
       throws BackendException, Generation.CircuitOpen, Generation.Saturated {
     if (d.plan().specialist() == null) {
       if (cause != null) {
@@ -309,16 +313,23 @@ public final class InferencePipeline {
       throw new Generation.CircuitOpen("base model", 0);
     }
     Plan base = basePlan(d.req());
-    p.metrics().fallback(d.plan().label(), reason(why));
+    p.metrics().fallback(d.plan().label(), kind.label);
+    // A saturation fallback's base model was admitted with the plan; the others are checked now.
+    boolean admitted = kind == Fallback.SATURATED;
     return new Answer(call(d, base, listener, admitted), base, why + "; the base model answered");
   }
 
-  /** The {@code why} label of the fallback metric. */
-  private static String reason(String why) {
-    if (why.startsWith("circuit")) {
-      return "circuit_open";
+  /** Why the base model answers instead of an adapter; the label of the fallback metric. */
+  private enum Fallback {
+    NOT_LOADED("not_loaded"),
+    CIRCUIT_OPEN("circuit_open"),
+    SATURATED("saturated");
+
+    final String label;
+
+    Fallback(String label) {
+      this.label = label;
     }
-    return why.startsWith("its server is saturated") ? "saturated" : "not_loaded";
   }
 
   private Generation.Timed call(

@@ -52,11 +52,12 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
    */
   private record Counts(long sent, long answered) {}
 
-  /** One polled server (all URLs of one server root share it). */
+  /** One polled server (all URLs of one server root share it), with the thread that reads it. */
   private static final class Server {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong answered = new AtomicLong();
     volatile Reading last = new Reading(-1, 0, 0);
+    Thread poller; // set before the server is published in the map
 
     Counts counts() {
       long a = answered.get();
@@ -66,7 +67,6 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
 
   private final Duration interval;
   private final Map<String, Server> servers = new ConcurrentHashMap<>();
-  private final Map<String, Thread> pollers = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
   public VllmQueues(Duration interval) {
@@ -101,11 +101,13 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
 
   /** The server's state; its poller starts the first time it is asked about. */
   private Server server(String baseUrl) {
-    String root = root(baseUrl);
-    Server s = servers.computeIfAbsent(root, url -> new Server());
-    pollers.computeIfAbsent(
-        root, url -> Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url, s)));
-    return s;
+    return servers.computeIfAbsent(
+        root(baseUrl),
+        url -> {
+          Server s = new Server();
+          s.poller = Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url, s));
+          return s;
+        });
   }
 
   /**
@@ -190,6 +192,6 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
   @Override
   public void close() {
     running = false;
-    pollers.values().forEach(Thread::interrupt);
+    servers.values().forEach(s -> s.poller.interrupt());
   }
 }
