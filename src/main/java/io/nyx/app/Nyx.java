@@ -389,16 +389,8 @@ public final class Nyx implements AutoCloseable {
     LlmConfig llm = config.llm();
     String url = r.master().url().isEmpty() ? llm.baseUrl() : r.master().url();
     String model = r.master().model().isEmpty() ? llm.baseModel() : r.master().model();
-    String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
     ChatBackend backend =
-        new QueueCountingBackend(
-            new OpenAiChatBackend(
-                new BackendSettings(
-                    url,
-                    Duration.ofMillis(llm.connectTimeoutMs()),
-                    Duration.ofMillis(r.master().timeoutMs()),
-                    key)),
-            backpressure);
+        backend(llm, url, Duration.ofMillis(r.master().timeoutMs()), backpressure);
     Master master =
         Master.unlessSaturated(
             new MasterModel(backend, model, config.specialists()),
@@ -422,16 +414,18 @@ public final class Nyx implements AutoCloseable {
         backpressure);
   }
 
-  /** A model server's client, its calls counted for the estimate of that server's queue. */
+  /** A model server's client with the configured read timeout. */
   private static ChatBackend backend(LlmConfig llm, String url, Backpressure backpressure) {
+    return backend(llm, url, Duration.ofMillis(llm.readTimeoutMs()), backpressure);
+  }
+
+  /** A model server's client, its calls counted for the estimate of that server's queue. */
+  private static ChatBackend backend(
+      LlmConfig llm, String url, Duration readTimeout, Backpressure backpressure) {
     String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
     return new QueueCountingBackend(
         new OpenAiChatBackend(
-            new BackendSettings(
-                url,
-                Duration.ofMillis(llm.connectTimeoutMs()),
-                Duration.ofMillis(llm.readTimeoutMs()),
-                key)),
+            new BackendSettings(url, Duration.ofMillis(llm.connectTimeoutMs()), readTimeout, key)),
         backpressure);
   }
 
