@@ -117,6 +117,28 @@ class IntentSetsAccuracyTest {
     assertThat(routerAndCentroid[0]).isGreaterThanOrEqualTo(routerAndCentroid[1] + 0.04);
   }
 
+  /**
+   * Banking77, a public benchmark nobody here wrote (62 fine-grained intents, 10 exemplars each):
+   * measured 0.878 in-scope accuracy on the test split against the centroid's 0.802 top-1, 0.9 %
+   * wrongly abstained, out-of-domain recall 0.973.
+   */
+  @Test
+  void bankingTestSplitBeatsTheCentroidAndAbstainsOutOfDomain() throws IOException {
+    List<SpecialistConfig> banking = SpecialistsYaml.parse(resource("banking77.yaml"));
+    assertThat(banking).hasSize(62);
+    SemanticRouter router = new SemanticRouter(memo, banking, RoutingSettings.DEFAULT);
+    List<String[]> set = labeled("banking77-test-ood.jsonl");
+    List<RouteDecision> ds = router.routeAll(set.stream().map(r -> r[0]).toList(), Map.of());
+    List<String> labels = set.stream().map(r -> r[1]).toList();
+    List<String> got = ds.stream().map(d -> d.specialist().orElse("none")).toList();
+    RouteEvaluation e = RouteEvaluation.of(labels, got, new long[0]);
+    double[] routerAndCentroid = topOne(banking, "banking77-test.jsonl");
+    assertThat(e.inScopeAccuracy()).as("in-scope accuracy").isGreaterThanOrEqualTo(0.86);
+    assertThat(e.inScopeAccuracy()).isGreaterThanOrEqualTo(routerAndCentroid[1] + 0.05);
+    assertThat(e.wronglyAbstained()).as("wrongly abstained").isLessThanOrEqualTo(0.02);
+    assertThat(e.abstainRecall()).as("out-of-domain recall").isGreaterThanOrEqualTo(0.93);
+  }
+
   /** In-scope top-1 of the default router and of the centroid baseline over the given splits. */
   private static double[] topOne(List<SpecialistConfig> specialists, String... splits)
       throws IOException {
