@@ -223,10 +223,7 @@ public final class Nyx implements AutoCloseable {
     VllmQueues queues = new VllmQueues(QUEUE_POLL);
     opened.push(queues);
     Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
-    ChatBackend shared = backend(config.llm(), config.llm().baseUrl(), backpressure);
-    Specialists specialists =
-        new Specialists(
-            config.specialists(), shared, url -> backend(config.llm(), url, backpressure));
+    Specialists specialists = specialists(config, backpressure);
     DurableTraitStore traits =
         new DurableTraitStore(
             new JdbcTraitStore(db.dataSource(), clock),
@@ -375,6 +372,16 @@ public final class Nyx implements AutoCloseable {
   /** The route policy over the semantic router (exemplars cached in data_dir/cache). */
   public static PolicyRouter router(NyxConfig config, Embedder embedder) {
     return router(config, embedder, Backpressure.OFF);
+  }
+
+  /**
+   * The specialists with their model clients: the shared server's, and one per {@code backend_url}
+   * of their own, every one counted for the estimate of its server's queue.
+   */
+  static Specialists specialists(NyxConfig config, Backpressure backpressure) {
+    ChatBackend shared = backend(config.llm(), config.llm().baseUrl(), backpressure);
+    return new Specialists(
+        config.specialists(), shared, url -> backend(config.llm(), url, backpressure));
   }
 
   /** The router whose master model is not asked while its server's queue is over the limit. */
