@@ -22,14 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The same all-MiniLM-L6-v2 int8 model, tokenizer and mean pooling as langchain4j's {@link
  * AllMiniLmL6V2QuantizedEmbeddingModel}, in an ONNX Runtime session whose worker threads do not
  * spin. The default session spins its threads while waiting for work; with many requests embedding
  * at once, those spinning threads took the CPU the requests needed (a load test with distinct
- * queries served 147 req/s). Each run uses only its caller's thread. One session per process,
- * shared by every embedder.
+ * queries served 147 req/s). A run uses only its caller's thread, except a lone long run that
+ * {@link SplitGate} lets take both cores (a second session of two threads that spin only while the
+ * run lasts). Both sessions are loaded once per process and shared by every embedder.
  *
  * <p>{@link #encode} runs the session itself so it can keep the token vectors that langchain4j
  * pools away; it also tokenizes once where langchain4j tokenizes three times. The shipped tokenizer
@@ -41,12 +43,19 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
   private static final String MODEL = "all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
 
+  /** BERT's [CLS], [SEP] and "the" in the shipped vocabulary, for warming a session up. */
+  private static final long CLS = 101;
+
+  private static final long SEP = 102;
+  private static final long WARM_PIECE = 1996;
+
   /** The model's window, special tokens included. */
   static final int MAX_TOKENS = 512;
 
   private record Runtime(
       OrtEnvironment env,
       OrtSession session,
+      @Nullable OrtSession split,
       String output,
       boolean typeIds,
       HuggingFaceTokenizer tokenizer,
@@ -55,6 +64,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
   /** Loaded on first use (about 0.6 s), then shared. */
   private static final class Shared {
     static final Runtime RUNTIME = load();
+    static final SplitGate GATE = new SplitGate(System::nanoTime);
   }
 
   MiniLmModel(Executor executor) {
@@ -72,6 +82,17 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
    * more than one window.
    */
   static Encoded encode(String text, int dim) {
+    return encode(text, dim, Threads.GATED);
+  }
+
+  /** How many cores a run takes: as {@link SplitGate} decides, or (for tests) one or two. */
+  enum Threads {
+    GATED,
+    ONE,
+    TWO
+  }
+
+  static Encoded encode(String text, int dim, Threads threads) {
     Runtime rt = Shared.RUNTIME;
     Encoding e = rt.tokenizer().encode(text, true, false);
     long[] ids = e.getIds();
@@ -90,14 +111,42 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
             "token_type_ids",
             OnnxTensor.createTensor(rt.env(), LongBuffer.wrap(e.getTypeIds()), shape));
       }
-      try (OrtSession.Result r = rt.session().run(inputs, Set.of(rt.output()))) {
-        FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
-        return pool(hidden, ids.length, dim, e.getTokens(), e.getSpecialTokenMask());
-      }
+      return run(rt, inputs, ids.length, dim, e, threads);
     } catch (OrtException ex) {
       throw new IllegalStateException("MiniLM run failed", ex);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** On both cores when the gate allows it, else on the caller's thread alone. */
+  private static Encoded run(
+      Runtime rt, Map<String, OnnxTensor> inputs, int tokens, int dim, Encoding e, Threads threads)
+      throws OrtException {
+    if (threads != Threads.GATED) {
+      OrtSession s = threads == Threads.TWO && rt.split() != null ? rt.split() : rt.session();
+      return run(s, rt.output(), inputs, tokens, dim, e);
+    }
+    boolean split = Shared.GATE.begin(tokens) && rt.split() != null;
+    long start = System.nanoTime();
+    try {
+      return run(split ? rt.split() : rt.session(), rt.output(), inputs, tokens, dim, e);
+    } finally {
+      Shared.GATE.end(tokens, split, System.nanoTime() - start);
+    }
+  }
+
+  private static Encoded run(
+      OrtSession session,
+      String output,
+      Map<String, OnnxTensor> inputs,
+      int tokens,
+      int dim,
+      Encoding e)
+      throws OrtException {
+    try (OrtSession.Result r = session.run(inputs, Set.of(output))) {
+      FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      return pool(hidden, tokens, dim, e.getTokens(), e.getSpecialTokenMask());
     }
   }
 
@@ -148,23 +197,22 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
   private static Runtime load() {
     ClassLoader jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
     try (InputStream model = jar.getResourceAsStream(MODEL);
-        InputStream tokenizer = jar.getResourceAsStream(TOKENIZER);
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        InputStream tokenizer = jar.getResourceAsStream(TOKENIZER)) {
       if (model == null || tokenizer == null) {
         throw new IllegalStateException("MiniLM files missing from the classpath");
       }
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      options.addConfigEntry("session.inter_op.allow_spinning", "0");
-      // One thread per run: parallelism comes from concurrent callers (requests, or embedAll's
-      // pool). Two non-spinning threads cost hand-offs between MiniLM's many small operations
-      // (a 128-token text 7.3 vs 6.5 ms; 220 -> 286 req/s with distinct queries when this became
-      // one thread). Two spinning threads only for a run that finds no other in progress were
-      // tried too: 3.8 ms on a quiet machine, but 10 ms beside one busy process, and through the
-      // server p99 overhead rose at 1 client (11.2 -> 14.1 ms) and throughput fell at 8 (210 ->
-      // 160 req/s): the spinning worker takes the core the rest of the request needs.
-      options.setIntraOpNumThreads(1);
+      byte[] weights = model.readAllBytes();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
-      OrtSession session = env.createSession(model.readAllBytes(), options);
+      OrtSession session = session(env, weights, 1);
+      OrtSession split =
+          java.lang.Runtime.getRuntime().availableProcessors() > 1
+              ? session(env, weights, 2)
+              : null;
+      boolean typeIds = session.getInputNames().contains("token_type_ids");
+      warm(env, session, typeIds);
+      if (split != null) {
+        warm(env, split, typeIds);
+      }
       byte[] vocab = tokenizer.readAllBytes();
       HuggingFaceTokenizer ours =
           HuggingFaceTokenizer.newInstance(
@@ -172,14 +220,68 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       return new Runtime(
           env,
           session,
+          split,
           session.getOutputNames().iterator().next(),
-          session.getInputNames().contains("token_type_ids"),
+          typeIds,
           ours,
           new OnnxBertBiEncoder(env, session, new ByteArrayInputStream(vocab), PoolingMode.MEAN));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (OrtException e) {
       throw new IllegalStateException("cannot load MiniLM into ONNX Runtime", e);
+    }
+  }
+
+  /**
+   * A few runs over a window of 128 tokens, so that ONNX Runtime's lazy set-up (its thread pool,
+   * buffers sized for a long input) is done before the first real text rather than during it (a
+   * cold run took 1.5–2 times as long); about 40 ms at start.
+   */
+  private static void warm(OrtEnvironment env, OrtSession session, boolean typeIds)
+      throws OrtException {
+    int n = 128;
+    long[] ids = new long[n];
+    java.util.Arrays.fill(ids, WARM_PIECE);
+    ids[0] = CLS;
+    ids[n - 1] = SEP;
+    long[] ones = new long[n];
+    java.util.Arrays.fill(ones, 1);
+    long[] shape = {1, n};
+    for (int i = 0; i < 3; i++) {
+      Map<String, OnnxTensor> inputs = new HashMap<>();
+      try {
+        inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+        inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
+        if (typeIds) {
+          inputs.put(
+              "token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), shape));
+        }
+        session.run(inputs).close();
+      } finally {
+        inputs.values().forEach(OnnxTensor::close);
+      }
+    }
+  }
+
+  /**
+   * One thread per run: parallelism comes from concurrent callers (requests, or embedAll's pool),
+   * and the single-thread session's workers never spin (a spinning pool took the CPU concurrent
+   * requests needed: 147 req/s with distinct queries). Two threads only for the lone long runs
+   * {@link SplitGate} lets through: they spin while the run lasts (two non-spinning threads hand
+   * off between MiniLM's many small operations: 5.7 against 3.9 ms for 128 tokens) and stop when it
+   * ends ({@code force_spinning_stop}; without it the idle worker kept spinning and took the core
+   * the rest of the request needed: through the server p99 overhead rose 11.2 -> 14.1 ms at one
+   * client and throughput fell 210 -> 160 req/s at eight).
+   */
+  private static OrtSession session(OrtEnvironment env, byte[] weights, int threads)
+      throws OrtException {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      String spin = threads > 1 ? "1" : "0";
+      options.addConfigEntry("session.intra_op.allow_spinning", spin);
+      options.addConfigEntry("session.inter_op.allow_spinning", "0");
+      options.addConfigEntry("session.force_spinning_stop", "1");
+      options.setIntraOpNumThreads(threads);
+      return env.createSession(weights, options);
     }
   }
 }

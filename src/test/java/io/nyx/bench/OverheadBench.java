@@ -26,14 +26,15 @@ import java.util.concurrent.Future;
  * PostgreSQL writes). Overhead = Nyx latency − direct latency, per percentile. Also reports the
  * server start time (embedded PostgreSQL on a fresh data dir, embeddings loaded, port open).
  *
- * <p>Run with {@code scripts/bench-overhead [requests] [concurrency] [backendDelayMs] [unique]}. By
- * default five queries repeat, so their embeddings (and those of the fake's echoing answers) come
- * from the embedding cache; {@code unique} makes every query different, so each request pays for
- * embedding its query and its answer, as distinct real traffic would. A fifth argument {@code
- * remote} sets {@code embedding.provider: openai} against the fake's {@code /v1/embeddings} (384
- * dimensions), the deployment where an embedding model is served next to the LLM: Nyx's own work
- * without MiniLM on its cores. Otherwise the environment variable {@code BENCH_CONFIG}, when set,
- * names a config file for the Nyx under test (to compare settings in the same conditions).
+ * <p>Run with {@code scripts/bench-overhead [requests] [concurrency] [backendDelayMs]
+ * [unique|long]}. By default five queries repeat, so their embeddings (and those of the fake's
+ * echoing answers) come from the embedding cache; {@code unique} makes every query different, so
+ * each request pays for embedding its query and its answer, as distinct real traffic would; {@code
+ * long} makes them distinct and about 110 word pieces long. A fifth argument {@code remote} sets
+ * {@code embedding.provider: openai} against the fake's {@code /v1/embeddings} (384 dimensions),
+ * the deployment where an embedding model is served next to the LLM: Nyx's own work without MiniLM
+ * on its cores. Otherwise the environment variable {@code BENCH_CONFIG}, when set, names a config
+ * file for the Nyx under test (to compare settings in the same conditions).
  */
 public final class OverheadBench {
   private static final HttpClient CLIENT =
@@ -47,6 +48,15 @@ public final class OverheadBench {
           "What could happen if I quit my job to start a company?");
 
   private static boolean unique;
+  private static boolean longQueries;
+
+  /** About 90 word pieces of background, for {@code long}: a lone query then spans two cores. */
+  private static final String BACKGROUND =
+      " For context: I have been going back and forth on this for a few weeks now, I have asked"
+          + " two friends and my manager, I have read a couple of articles that said opposite"
+          + " things, and I keep changing my mind every evening, so I would really like a calm,"
+          + " structured answer that weighs the options and tells me what to do first tomorrow.";
+
   private static final java.util.concurrent.atomic.AtomicLong SERIAL =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -55,14 +65,16 @@ public final class OverheadBench {
   /** One of five questions; with {@code unique}, made distinct by a serial number in words. */
   private static String query(int k) {
     String q = QUERIES.get(k % QUERIES.size());
-    return unique ? q + " (ticket number " + SERIAL.incrementAndGet() + ")" : q;
+    String distinct = unique ? q + " (ticket number " + SERIAL.incrementAndGet() + ")" : q;
+    return longQueries ? distinct + BACKGROUND : distinct;
   }
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int delayMs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    unique = args.length > 3 && "unique".equals(args[3]);
+    longQueries = args.length > 3 && "long".equals(args[3]);
+    unique = longQueries || (args.length > 3 && "unique".equals(args[3]));
     boolean remote = args.length > 4 && "remote".equals(args[4]);
     Path dataDir = Files.createTempDirectory("nyx-bench");
     try (FakeVllm vllm =
