@@ -20,7 +20,7 @@ public final class Embedders {
                   BackendSettings.DEFAULT_READ_TIMEOUT,
                   null),
               config.model());
-      default -> new MiniLmEmbedder();
+      default -> new MiniLmEmbedder(MiniLmEmbedder.defaultPool(), config.splitLongTexts());
     };
   }
 }

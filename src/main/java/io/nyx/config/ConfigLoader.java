@@ -191,9 +191,12 @@ public final class ConfigLoader {
   }
 
   private static EmbeddingConfig embedding(YamlTree t) {
-    t.rejectUnknown(Set.of("provider", "url", "model"));
+    t.rejectUnknown(Set.of("provider", "url", "model", "split_long_texts"));
     return new EmbeddingConfig(
-        t.string("provider", "local"), t.string("url", ""), t.string("model", ""));
+        t.string("provider", "local"),
+        t.string("url", ""),
+        t.string("model", ""),
+        t.bool("split_long_texts", true));
   }
 
   private static TraitConfig traits(YamlTree t) {

@@ -3,9 +3,10 @@ package io.nyx.config;
 /**
  * Sentence embeddings: {@code local} runs all-MiniLM-L6-v2 (int8) in-process, offline; {@code
  * openai} calls an OpenAI-compatible {@code /v1/embeddings} endpoint at {@code url} with {@code
- * model}.
+ * model}. {@code splitLongTexts}: a lone text of 64 tokens or more may embed on two cores when that
+ * pays ({@code local} only).
  */
-public record EmbeddingConfig(String provider, String url, String model) {
+public record EmbeddingConfig(String provider, String url, String model, boolean splitLongTexts) {
   public EmbeddingConfig {
     if (!"local".equals(provider) && !"openai".equals(provider)) {
       throw new ConfigException("embedding.provider", provider, "local or openai");

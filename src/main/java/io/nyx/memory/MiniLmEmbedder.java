@@ -6,6 +6,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * all-MiniLM-L6-v2, int8-quantized, 384-d, run in process on the CPU by ONNX Runtime. The model is
@@ -24,21 +25,39 @@ public final class MiniLmEmbedder implements Embedder {
 
   private final EmbeddingModel model;
   private final Executor executor;
+  private final @Nullable SplitGate gate;
 
-  /** Batches run on a pool of one thread per core (idle threads time out). */
+  /**
+   * Batches run on a pool of one thread per core (idle threads time out); a lone long text may take
+   * both cores ({@link SplitGate}).
+   */
   public MiniLmEmbedder() {
-    this(DEFAULT_POOL);
+    this(DEFAULT_POOL, true);
   }
 
   /** Batches run on {@code executor}; pass a small pool to cap the CPU a batch may take. */
   public MiniLmEmbedder(Executor executor) {
-    this.model = new MiniLmModel(executor);
-    this.executor = executor;
+    this(executor, true);
   }
 
-  private static final Executor DEFAULT_POOL = defaultPool();
+  /**
+   * As above; {@code splitLongTexts} false keeps every run on its caller's thread (for a host whose
+   * cores are always shared with other work).
+   */
+  public MiniLmEmbedder(Executor executor, boolean splitLongTexts) {
+    this.model = new MiniLmModel(executor);
+    this.executor = executor;
+    this.gate = splitLongTexts ? new SplitGate(System::nanoTime) : null;
+  }
 
-  private static Executor defaultPool() {
+  /** The default batch pool. */
+  public static Executor defaultPool() {
+    return DEFAULT_POOL;
+  }
+
+  private static final Executor DEFAULT_POOL = newPool();
+
+  private static Executor newPool() {
     int cores = Runtime.getRuntime().availableProcessors();
     java.util.concurrent.ThreadPoolExecutor pool =
         new java.util.concurrent.ThreadPoolExecutor(
@@ -83,7 +102,7 @@ public final class MiniLmEmbedder implements Embedder {
   @Override
   public Encoded encode(String text) {
     TextSegment segment = segment(text);
-    Encoded one = MiniLmModel.encode(text, DIMENSION);
+    Encoded one = MiniLmModel.encode(text, DIMENSION, gate);
     return one != null ? one : Encoded.pooledOnly(unit(model.embed(segment).content()));
   }
 

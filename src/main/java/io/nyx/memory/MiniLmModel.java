@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
   /** The model's window, special tokens included. */
   static final int MAX_TOKENS = 512;
 
-  private record Runtime(
+  private record Loaded(
       OrtEnvironment env,
       OrtSession session,
       @Nullable OrtSession split,
@@ -63,8 +64,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
 
   /** Loaded on first use (about 0.6 s), then shared. */
   private static final class Shared {
-    static final Runtime RUNTIME = load();
-    static final SplitGate GATE = new SplitGate(System::nanoTime);
+    static final Loaded RUNTIME = load();
   }
 
   MiniLmModel(Executor executor) {
@@ -81,19 +81,29 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
    * encoder pools) and its unit token rows without the special tokens; null when the text needs
    * more than one window.
    */
-  static Encoded encode(String text, int dim) {
-    return encode(text, dim, Threads.GATED);
+  static Encoded encode(String text, int dim, @Nullable SplitGate gate) {
+    return encode(text, dim, (rt, tokens, run) -> gated(rt, tokens, run, gate));
   }
 
-  /** How many cores a run takes: as {@link SplitGate} decides, or (for tests) one or two. */
-  enum Threads {
-    GATED,
-    ONE,
-    TWO
+  /** As {@link #encode(String, int, SplitGate)} on one thread or (for tests) on two. */
+  static Encoded encode(String text, int dim, boolean twoThreads) {
+    return encode(
+        text,
+        dim,
+        (rt, tokens, run) -> run.on(twoThreads && rt.split() != null ? rt.split() : rt.session()));
   }
 
-  static Encoded encode(String text, int dim, Threads threads) {
-    Runtime rt = Shared.RUNTIME;
+  /** Runs one prepared input on a session of its choice. */
+  private interface Runner {
+    Encoded run(Loaded rt, int tokens, OnSession run) throws OrtException;
+  }
+
+  private interface OnSession {
+    Encoded on(OrtSession session) throws OrtException;
+  }
+
+  private static Encoded encode(String text, int dim, Runner runner) {
+    Loaded rt = Shared.RUNTIME;
     Encoding e = rt.tokenizer().encode(text, true, false);
     long[] ids = e.getIds();
     if (ids.length >= MAX_TOKENS) {
@@ -111,7 +121,15 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
             "token_type_ids",
             OnnxTensor.createTensor(rt.env(), LongBuffer.wrap(e.getTypeIds()), shape));
       }
-      return run(rt, inputs, ids.length, dim, e, threads);
+      return runner.run(
+          rt,
+          ids.length,
+          session -> {
+            try (OrtSession.Result r = session.run(inputs, Set.of(rt.output()))) {
+              FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
+              return pool(hidden, ids.length, dim, e.getTokens(), e.getSpecialTokenMask());
+            }
+          });
     } catch (OrtException ex) {
       throw new IllegalStateException("MiniLM run failed", ex);
     } finally {
@@ -119,34 +137,20 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     }
   }
 
-  /** On both cores when the gate allows it, else on the caller's thread alone. */
-  private static Encoded run(
-      Runtime rt, Map<String, OnnxTensor> inputs, int tokens, int dim, Encoding e, Threads threads)
+  /** On both cores when {@code gate} allows it (never without a gate), else on one. */
+  private static Encoded gated(Loaded rt, int tokens, OnSession run, @Nullable SplitGate gate)
       throws OrtException {
-    if (threads != Threads.GATED) {
-      OrtSession s = threads == Threads.TWO && rt.split() != null ? rt.split() : rt.session();
-      return run(s, rt.output(), inputs, tokens, dim, e);
+    if (gate == null || rt.split() == null) {
+      return run.on(rt.session());
     }
-    boolean split = Shared.GATE.begin(tokens) && rt.split() != null;
-    long start = System.nanoTime();
+    SplitGate.Ticket t = gate.begin(tokens);
+    boolean ok = false;
     try {
-      return run(split ? rt.split() : rt.session(), rt.output(), inputs, tokens, dim, e);
+      Encoded out = run.on(t.split() ? rt.split() : rt.session());
+      ok = true;
+      return out;
     } finally {
-      Shared.GATE.end(tokens, split, System.nanoTime() - start);
-    }
-  }
-
-  private static Encoded run(
-      OrtSession session,
-      String output,
-      Map<String, OnnxTensor> inputs,
-      int tokens,
-      int dim,
-      Encoding e)
-      throws OrtException {
-    try (OrtSession.Result r = session.run(inputs, Set.of(output))) {
-      FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
-      return pool(hidden, tokens, dim, e.getTokens(), e.getSpecialTokenMask());
+      gate.end(t, ok);
     }
   }
 
@@ -194,7 +198,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     }
   }
 
-  private static Runtime load() {
+  private static Loaded load() {
     ClassLoader jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
     try (InputStream model = jar.getResourceAsStream(MODEL);
         InputStream tokenizer = jar.getResourceAsStream(TOKENIZER)) {
@@ -204,20 +208,27 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       byte[] weights = model.readAllBytes();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession session = session(env, weights, 1);
-      OrtSession split =
-          java.lang.Runtime.getRuntime().availableProcessors() > 1
-              ? session(env, weights, 2)
-              : null;
-      boolean typeIds = session.getInputNames().contains("token_type_ids");
-      warm(env, session, typeIds);
-      if (split != null) {
-        warm(env, split, typeIds);
+      OrtSession split = null;
+      boolean typeIds;
+      try {
+        split = Runtime.getRuntime().availableProcessors() > 1 ? session(env, weights, 2) : null;
+        typeIds = session.getInputNames().contains("token_type_ids");
+        warm(env, session, typeIds);
+        if (split != null) {
+          warm(env, split, typeIds);
+        }
+      } catch (OrtException | RuntimeException e) {
+        session.close();
+        if (split != null) {
+          split.close();
+        }
+        throw e;
       }
       byte[] vocab = tokenizer.readAllBytes();
       HuggingFaceTokenizer ours =
           HuggingFaceTokenizer.newInstance(
               new ByteArrayInputStream(vocab), Map.of("padding", "false"));
-      return new Runtime(
+      return new Loaded(
           env,
           session,
           split,
@@ -241,11 +252,11 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       throws OrtException {
     int n = 128;
     long[] ids = new long[n];
-    java.util.Arrays.fill(ids, WARM_PIECE);
+    Arrays.fill(ids, WARM_PIECE);
     ids[0] = CLS;
     ids[n - 1] = SEP;
     long[] ones = new long[n];
-    java.util.Arrays.fill(ones, 1);
+    Arrays.fill(ones, 1);
     long[] shape = {1, n};
     for (int i = 0; i < 3; i++) {
       Map<String, OnnxTensor> inputs = new HashMap<>();

@@ -11,12 +11,13 @@ import java.util.function.LongSupplier;
  * gain ({@link #MIN_TOKENS}: at 24 tokens the hand-offs made p90 worse), no other run is in
  * progress (concurrent callers already use the cores), and split runs have been paying: when their
  * moving average per token exceeds {@link #PAYING} of a single-thread run's (also a moving average,
- * measured on this machine as it runs), something else holds a core — beside one busy thread a
- * split 128-token run took 8–17 ms — and splitting stops for a while: {@link #BASE_BACK_OFF_NANOS}
- * at first, doubling while it keeps not paying, up to {@link #MAX_BACK_OFF_NANOS}; back to the base
- * after {@link #SETTLED} split runs in a row that paid.
+ * of runs that had the process to themselves, measured as it runs), something else holds a core —
+ * beside one busy thread a split 128-token run took 8–17 ms — and splitting stops for a while:
+ * {@link #BASE_BACK_OFF_NANOS} at first, doubling while it keeps not paying, up to {@link
+ * #MAX_BACK_OFF_NANOS}; back to the base after {@link #SETTLED} split runs in a row that paid.
  *
- * <p>Callers bracket every run with {@link #begin} and {@link #end}. Thread-safe.
+ * <p>Callers bracket every run with {@link #begin} and {@link #end}; the gate times the run with
+ * its clock. Thread-safe.
  */
 final class SplitGate {
   static final int MIN_TOKENS = 64;
@@ -38,8 +39,13 @@ final class SplitGate {
    */
   private static final double SPLIT_ALPHA = 0.25;
 
+  /** A begun run: whether it splits, and what {@link #end} needs to judge it. */
+  record Ticket(int tokens, boolean split, boolean alone, long serial, long startedAt) {}
+
   private final LongSupplier nanoTime;
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicLong begun = new AtomicLong();
+  private final AtomicLong splitRuns = new AtomicLong();
   private final AtomicLong singleNanosPerToken = new AtomicLong(); // 0: none measured yet
   private final AtomicLong splitNanosPerToken = new AtomicLong(); // 0: none since (re)opening
   private final AtomicLong closedUntil;
@@ -51,27 +57,47 @@ final class SplitGate {
     this.closedUntil = new AtomicLong(nanoTime.getAsLong()); // open from the start
   }
 
-  /** A run of {@code tokens} starts now; true when it may use both cores. */
-  boolean begin(int tokens) {
+  /** A run of {@code tokens} starts now. */
+  Ticket begin(int tokens) {
     boolean alone = running.getAndIncrement() == 0;
+    long serial = begun.incrementAndGet();
     // Until a single-thread run of some length has been timed there is nothing to compare a split
     // run with, so the first long run goes on one thread.
-    return alone
-        && tokens >= MIN_TOKENS
-        && singleNanosPerToken.get() > 0
-        && nanoTime.getAsLong() - closedUntil.get() >= 0;
+    boolean split =
+        alone
+            && tokens >= MIN_TOKENS
+            && singleNanosPerToken.get() > 0
+            && nanoTime.getAsLong() - closedUntil.get() >= 0;
+    if (split) {
+      splitRuns.incrementAndGet();
+    }
+    return new Ticket(tokens, split, alone, serial, nanoTime.getAsLong());
   }
 
-  /** The run begun with {@code split} over {@code tokens} ended after {@code nanos}. */
-  void end(int tokens, boolean split, long nanos) {
+  /** The run of {@code t} ended; {@code ok} false when it failed (its time then says nothing). */
+  void end(Ticket t, boolean ok) {
     running.decrementAndGet();
-    long perToken = nanos / Math.max(1, tokens);
-    if (!split) {
-      if (tokens >= MIN_TOKENS / 2) {
-        average(singleNanosPerToken, perToken, ALPHA);
-      }
+    if (!ok) {
       return;
     }
+    long perToken = (nanoTime.getAsLong() - t.startedAt()) / Math.max(1, t.tokens());
+    // A split that got company is judged all the same (company is contention); a single run that
+    // shared the process with another (begun before or during it) is slow for reasons of its own
+    // and would raise the bar splits are held to, so only lone ones set it.
+    boolean hadItAlone = t.alone() && begun.get() == t.serial();
+    if (t.split()) {
+      judgeSplit(perToken);
+    } else if (hadItAlone && t.tokens() >= MIN_TOKENS / 2) {
+      average(singleNanosPerToken, perToken, ALPHA);
+    }
+  }
+
+  /** Runs the gate let split since it was made. */
+  long splitRuns() {
+    return splitRuns.get();
+  }
+
+  private void judgeSplit(long perToken) {
     double paying = PAYING * singleNanosPerToken.get();
     splitNanosPerToken.compareAndSet(0, Math.round(FRESH * singleNanosPerToken.get()));
     if (average(splitNanosPerToken, perToken, SPLIT_ALPHA) > paying) {
@@ -82,6 +108,7 @@ final class SplitGate {
     } else if (perToken > paying) {
       paidInARow.set(0);
     } else if (paidInARow.incrementAndGet() >= SETTLED) {
+      paidInARow.set(0);
       backOff.set(BASE_BACK_OFF_NANOS);
     }
   }

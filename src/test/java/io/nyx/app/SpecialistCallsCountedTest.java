@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Calls to a specialist's own server ({@code backend_url}) and to the shared one are both counted
- * for the estimate of that server's queue (the wiring: a specialist client built bare would pass
- * every other test).
+ * for the estimate of that server's queue: {@link Nyx#specialists}, which the server builds its
+ * specialists with, wraps every client (one built bare would pass every other test).
  */
 class SpecialistCallsCountedTest {
   @TempDir Path dir;

@@ -46,6 +46,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void splittingLongTextsIsOnByDefaultAndCanBeTurnedOff() throws IOException {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).embedding().splitLongTexts()).isTrue();
+    Path file = yaml("embedding:\n  split_long_texts: false\n");
+    NyxConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertThat(c.embedding().splitLongTexts()).isFalse();
+  }
+
+  @Test
   void unknownKeyIsRejectedWithItsPath() throws IOException {
     Path file = yaml("llm:\n  urll: http://x/v1\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))

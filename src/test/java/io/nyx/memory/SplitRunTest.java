@@ -1,23 +1,43 @@
 package io.nyx.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** A run split over two threads gives the vectors a single-thread run gives. */
+/** Runs split over two threads: the same vectors, and the gate's choice is what runs. */
 class SplitRunTest {
+  private static final String SENTENCE =
+      "my card was charged twice for the same coffee and I would like a refund ";
+
   @Test
   void splitAndSingleRunsAgree() {
-    String sentence = "my card was charged twice for the same coffee and I would like a refund ";
-    for (String text : List.of("short one", sentence, sentence.repeat(4), sentence.repeat(9))) {
-      Encoded one = MiniLmModel.encode(text, MiniLmEmbedder.DIMENSION, MiniLmModel.Threads.ONE);
-      Encoded two = MiniLmModel.encode(text, MiniLmEmbedder.DIMENSION, MiniLmModel.Threads.TWO);
+    assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one core: nothing to split");
+    for (String text : List.of("short one", SENTENCE, SENTENCE.repeat(4), SENTENCE.repeat(9))) {
+      Encoded one = MiniLmModel.encode(text, MiniLmEmbedder.DIMENSION, false);
+      Encoded two = MiniLmModel.encode(text, MiniLmEmbedder.DIMENSION, true);
       assertClose(text, one.vector(), two.vector());
       assertThat(two.tokens().pieces()).isEqualTo(one.tokens().pieces());
       assertClose(text + " tokens", one.tokens().rows(), two.tokens().rows());
     }
+  }
+
+  @Test
+  void aLoneLongTextSplitsOnceTheGateHasTimedASingleRun() {
+    assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one core: nothing to split");
+    SplitGate gate = new SplitGate(System::nanoTime);
+    String longText = SENTENCE.repeat(5);
+    Encoded first = MiniLmModel.encode(longText, MiniLmEmbedder.DIMENSION, gate);
+    assertThat(gate.splitRuns()).as("the first run is timed on one thread").isZero();
+    MiniLmModel.encode("a short question", MiniLmEmbedder.DIMENSION, gate);
+    assertThat(gate.splitRuns()).as("short texts stay on one thread").isZero();
+    Encoded second = MiniLmModel.encode(longText, MiniLmEmbedder.DIMENSION, gate);
+    assertThat(gate.splitRuns()).isEqualTo(1);
+    assertClose("gated", first.vector(), second.vector());
+    MiniLmModel.encode(longText, MiniLmEmbedder.DIMENSION, null);
+    assertThat(gate.splitRuns()).as("without a gate nothing splits").isEqualTo(1);
   }
 
   private static void assertClose(String what, float[] a, float[] b) {
