@@ -6,6 +6,7 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
+import io.nyx.export.TrainingExport;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
@@ -36,7 +37,8 @@ public final class ApiServer implements AutoCloseable {
       InstantSource clock,
       ReviewService reviews,
       PredictionService predictions,
-      MemoryBank memory) {}
+      MemoryBank memory,
+      TrainingExport export) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -49,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
     PowersApi powers = new PowersApi(p.reviews(), p.predictions());
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
+    ExportApi export = new ExportApi(p.export(), p.clock());
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new AuthFilter(p.guard()))
@@ -69,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
             .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
             .delete("/memory", http.wrap("/memory", memory::deleteWhere))
             .get("/traits/{name}", http.wrap("/traits/{name}", feedback::show))
+            .get("/export/{kind}", http.wrap("/export/{kind}", export::export))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

@@ -37,6 +37,7 @@ import io.nyx.persistence.JdbcFeedbackStore;
 import io.nyx.persistence.JdbcPredictionStore;
 import io.nyx.persistence.JdbcQueryLog;
 import io.nyx.persistence.JdbcReviewQueue;
+import io.nyx.persistence.JdbcTrainingExport;
 import io.nyx.persistence.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
@@ -338,7 +339,8 @@ public final class Nyx implements AutoCloseable {
                     clock,
                     new ReviewService(reviews, feedback, clock),
                     new PredictionService(predictions, feedback, clock),
-                    memories.bank()))
+                    memories.bank(),
+                    new JdbcTrainingExport(db.dataSource())))
             .start();
     return new Nyx(
         config,

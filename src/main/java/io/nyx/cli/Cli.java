@@ -24,6 +24,7 @@ public final class Cli {
         memory    import a .jsonl/.md/.txt file into Mnemosyne's memory (chunked, resumable)
         facts     import a .jsonl file of facts for Aletheia (resumable)
         rewards   recompute stored rewards with the current reward function
+        export    write answered requests as fine-tuning data (SFT or preference pairs)
         simulate  replay a labeled stream through the router and the trait learner (regret, curve)
 
       Run 'nyx <command> --help' for a command's options.
@@ -51,6 +52,7 @@ public final class Cli {
           case "memory" -> new MemoryCommand();
           case "facts" -> new FactsCommand();
           case "rewards" -> new RewardsCommand(java.time.InstantSource.system());
+          case "export" -> new ExportCommand(java.time.InstantSource.system());
           case "simulate" -> new SimulateCommand();
           default -> null;
         };

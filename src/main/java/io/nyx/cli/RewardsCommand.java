@@ -2,6 +2,7 @@ package io.nyx.cli;
 
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
+import io.nyx.export.Since;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcRescoreStore;
 import io.nyx.pipeline.RewardRecompute;
@@ -71,7 +72,7 @@ final class RewardsCommand implements Command {
     if (!args.has("since")) {
       throw new UsageException("--since is required");
     }
-    Instant since = Since.parse(args.flags().get("since"), clock.instant());
+    Instant since = since(args.flags().get("since"), clock.instant());
     int batch = MemoryCommand.positive(args, "batch", 1000);
     boolean write = !args.has("dry-run");
     io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
@@ -87,6 +88,15 @@ final class RewardsCommand implements Command {
       out.println(summary(since, s, write));
     }
     return 0;
+  }
+
+  /** {@code --since} parsed, or a usage error saying what it accepts. */
+  static Instant since(String text, Instant now) {
+    try {
+      return Since.parse(text, now);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--since " + e.getMessage());
+    }
   }
 
   static String summary(Instant since, RewardRecompute.Summary s, boolean write) {

@@ -117,6 +117,9 @@ class SecurityTest {
                 .statusCode())
         .isEqualTo(200);
     assertThat(send("POST", "/feedback", "{}", dbSecret).statusCode()).isEqualTo(403);
+    // The training data holds every prompt and answer: admin only.
+    assertThat(send("GET", "/export/sft", null, dbSecret).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/export/sft", null, CONFIG_SECRET).statusCode()).isEqualTo(200);
   }
 
   @Test

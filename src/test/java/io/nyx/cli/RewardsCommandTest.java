@@ -3,13 +3,10 @@ package io.nyx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.nyx.export.Since;
 import io.nyx.persistence.EmbeddedPostgresServer;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,8 +32,6 @@ class RewardsCommandTest {
   String url;
   Map<String, Double> live;
 
-  record Run(int code, String out, String err) {}
-
   @BeforeAll
   void answerRateAndFail() {
     fx = NyxFixture.start(dataDir);
@@ -61,7 +56,7 @@ class RewardsCommandTest {
 
   @Test
   void theLiveRewardsAreWhatTheCurrentFunctionGives() {
-    Run r = run("rewards", "recompute", "--since", "1d", "--db-url", url);
+    CliRun r = run("rewards", "recompute", "--since", "1d", "--db-url", url);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains(": 4 rows, 0 changed (2 rated)").contains("0 rows written");
     assertThat(rewards()).isEqualTo(live);
@@ -82,7 +77,7 @@ class RewardsCommandTest {
         own,
         shipped.replace(
             "  - name: aletheia\n", "  - name: aletheia\n    reward: {confidence: 0.5}\n"));
-    Run r =
+    CliRun r =
         run(
             "rewards",
             "recompute",
@@ -97,7 +92,7 @@ class RewardsCommandTest {
     assertThat(r.out()).contains(": 4 rows, 1 changed");
     Path shared = dataDir.resolve("shared-weights.yaml");
     java.nio.file.Files.writeString(shared, "rewards:\n  confidence: 0.5\n");
-    Run all =
+    CliRun all =
         run(
             "rewards",
             "recompute",
@@ -119,12 +114,12 @@ class RewardsCommandTest {
         "UPDATE nyx_synthetic_specialist_queries SET reward = reward - 0.25,"
             + " route = route - 'reward_components'");
     Map<String, Double> tampered = rewards();
-    Run dry = run("rewards", "recompute", "--since", "1d", "--dry-run", "--db-url", url);
+    CliRun dry = run("rewards", "recompute", "--since", "1d", "--dry-run", "--db-url", url);
     assertThat(dry.code()).as(dry.err()).isZero();
     assertThat(dry.out()).contains(": 4 rows, 4 changed (2 rated)").contains("dry run");
     assertThat(rewards()).isEqualTo(tampered);
 
-    Run real = run("rewards", "recompute", "--since", "1d", "--batch", "3", "--db-url", url);
+    CliRun real = run("rewards", "recompute", "--since", "1d", "--batch", "3", "--db-url", url);
     assertThat(real.code()).as(real.err()).isZero();
     double meanOld = tampered.values().stream().mapToDouble(d -> d).average().orElseThrow();
     double meanNew = live.values().stream().mapToDouble(d -> d).average().orElseThrow();
@@ -146,14 +141,14 @@ class RewardsCommandTest {
     sql(
         "UPDATE nyx_synthetic_specialist_queries SET reward = 0.123,"
             + " created_at = '2020-03-01T00:00:00Z' WHERE specialist = 'aletheia'");
-    Run recent = run("rewards", "recompute", "--since", "2020-03-02", "--db-url", url);
+    CliRun recent = run("rewards", "recompute", "--since", "2020-03-02", "--db-url", url);
     assertThat(recent.out()).contains(": 3 rows, 0 changed");
     assertThat(
             scalar(
                 "SELECT reward FROM nyx_synthetic_specialist_queries"
                     + " WHERE specialist = 'aletheia'"))
         .isEqualTo(0.123);
-    Run all =
+    CliRun all =
         run(
             "rewards",
             "recompute",
@@ -172,13 +167,13 @@ class RewardsCommandTest {
 
   @Test
   void usageAndFailuresHaveTheirExitCodes() {
-    Run bad = run("rewards", "recompute", "--since", "last tuesday", "--db-url", url);
+    CliRun bad = run("rewards", "recompute", "--since", "last tuesday", "--db-url", url);
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--since must be").contains("'last tuesday'");
     assertThat(run("rewards", "recompute", "--db-url", url).err()).contains("--since is required");
     assertThat(run("rewards", "--since", "7d").code()).isEqualTo(2);
     assertThat(run("rewards", "--help").out()).contains("--dry-run").contains("half_life_s");
-    Run down =
+    CliRun down =
         run(
             "rewards",
             "recompute",
@@ -243,17 +238,7 @@ class RewardsCommandTest {
     }
   }
 
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Cli.run(
-            new ByteArrayInputStream(new byte[0]),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 }

@@ -1,4 +1,4 @@
-package io.nyx.cli;
+package io.nyx.export;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,15 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code --since} value: an ISO date (midnight UTC), an ISO date-time with offset, or a duration
- * back from now ({@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, or ISO {@code P7D}).
+ * A "since" value (the CLI's {@code --since}, the export endpoint's {@code since}): an ISO date
+ * (midnight UTC), an ISO date-time with offset, or a duration back from now ({@code 7d}, {@code
+ * 12h}, {@code 30m}, {@code 90s}, or ISO {@code P7D}).
  */
-final class Since {
+public final class Since {
   private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([dhms])");
 
   private Since() {}
 
-  static Instant parse(String text, Instant now) {
+  /**
+   * @throws IllegalArgumentException naming the accepted forms when {@code text} is none of them
+   */
+  public static Instant parse(String text, Instant now) {
     String t = text.strip();
     Matcher m = SHORT.matcher(t);
     try {
@@ -34,8 +38,8 @@ final class Since {
       }
       return OffsetDateTime.parse(t).toInstant();
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw new UsageException(
-          "--since must be an ISO date (2026-05-01), a date-time with offset"
+      throw new IllegalArgumentException(
+          "must be an ISO date (2026-05-01), a date-time with offset"
               + " (2026-05-01T10:00:00Z) or a duration back from now (7d, 12h, 30m, 90s, P7D)"
               + " but was '"
               + text

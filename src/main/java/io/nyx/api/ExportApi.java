@@ -1,0 +1,94 @@
+package io.nyx.api;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.nyx.export.ExportRequest;
+import io.nyx.export.Since;
+import io.nyx.export.TrainingExport;
+import io.nyx.pipeline.NyxException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code GET /export/sft} and {@code GET /export/preferences} (admin scope): the stored requests as
+ * fine-tuning data, streamed as JSON lines ({@link TrainingExport}). Parameters: {@code since}
+ * (default {@value #DEFAULT_SINCE}), {@code specialist}, {@code min_reward} (SFT, default 0.5),
+ * {@code min_gap} (preferences, default 0.5).
+ */
+final class ExportApi {
+  static final String DEFAULT_SINCE = "30d";
+  private static final Set<String> PARAMS = Set.of("since", "specialist", "min_reward", "min_gap");
+
+  private final TrainingExport export;
+  private final InstantSource clock;
+
+  ExportApi(TrainingExport export, InstantSource clock) {
+    this.export = export;
+    this.clock = clock;
+  }
+
+  void export(ServerRequest req, ServerResponse res) {
+    ExportRequest r = request(req);
+    res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
+    try (OutputStream out = res.outputStream()) {
+      export.write(r, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ExportRequest request(ServerRequest req) {
+    String kind = req.path().pathParameters().get("kind");
+    ExportRequest.Kind k =
+        switch (kind) {
+          case "sft" -> ExportRequest.Kind.SFT;
+          case "preferences" -> ExportRequest.Kind.PREFERENCES;
+          default ->
+              throw new NyxException.BadRequest(
+                  "kind", "unknown export '" + kind + "'; allowed: sft, preferences");
+        };
+    Query q = new Query(req, PARAMS);
+    String since = q.optional("since", 64);
+    try {
+      return new ExportRequest(
+          k,
+          q.optional("specialist", 64),
+          Since.parse(since == null ? DEFAULT_SINCE : since, clock.instant()),
+          number(q, "min_reward", -1, 1, ExportRequest.DEFAULT_MIN_REWARD),
+          number(q, "min_gap", 0, 2, ExportRequest.DEFAULT_MIN_GAP));
+    } catch (IllegalArgumentException e) {
+      throw new NyxException.BadRequest("since", "'since' " + e.getMessage());
+    }
+  }
+
+  /** A number in [min, max] ({@code min_gap} must be above 0), or the fallback when absent. */
+  private static double number(Query q, String name, double min, double max, double fallback) {
+    String v = q.optional(name, 32);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v.strip());
+      boolean aboveMin = name.equals("min_gap") ? d > min : d >= min;
+      if (aboveMin && d <= max) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the allowed range
+    }
+    String range =
+        String.format(
+            Locale.ROOT, "%s%s, %s]", name.equals("min_gap") ? "(" : "[", fmt(min), fmt(max));
+    throw new NyxException.BadRequest(
+        name, "'" + name + "' must be a number in " + range + " but was '" + v + "'");
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+  }
+}

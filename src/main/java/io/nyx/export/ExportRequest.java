@@ -1,0 +1,39 @@
+package io.nyx.export;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What to export as fine-tuning data, from answered requests created at or after {@code since} (of
+ * one specialist, or all when {@code specialist} is null):
+ *
+ * <ul>
+ *   <li>{@link Kind#SFT}: each answer whose reward is at least {@code minReward}, as the chat the
+ *       adapter saw (system prompt with its context, the user's message) plus the answer;
+ *   <li>{@link Kind#PREFERENCES}: for each query asked more than once of the same specialist, its
+ *       best and worst answer when their rewards differ by at least {@code minGap} (and their texts
+ *       differ), as a chosen/rejected pair.
+ * </ul>
+ *
+ * Rewards are the stored ones, human feedback already blended in.
+ */
+public record ExportRequest(
+    Kind kind, @Nullable String specialist, Instant since, double minReward, double minGap) {
+  public static final double DEFAULT_MIN_REWARD = 0.5;
+  public static final double DEFAULT_MIN_GAP = 0.5;
+
+  /** The two shapes of training data. */
+  public enum Kind {
+    SFT,
+    PREFERENCES
+  }
+
+  public ExportRequest {
+    if (!(minReward >= -1 && minReward <= 1)) {
+      throw new IllegalArgumentException("min reward must be in [-1, 1]: " + minReward);
+    }
+    if (!(minGap > 0 && minGap <= 2)) {
+      throw new IllegalArgumentException("min gap must be in (0, 2]: " + minGap);
+    }
+  }
+}
