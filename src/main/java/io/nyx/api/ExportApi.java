@@ -9,10 +9,11 @@ import io.nyx.export.TrainingExport;
 import io.nyx.pipeline.NyxException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code GET /export/sft} and {@code GET /export/preferences} (admin scope): the stored requests as
@@ -22,7 +23,9 @@ import java.util.Set;
  */
 final class ExportApi {
   static final String DEFAULT_SINCE = "30d";
-  private static final Set<String> PARAMS = Set.of("since", "specialist", "min_reward", "min_gap");
+  private static final Logger LOG = Logger.getLogger(ExportApi.class.getName());
+  private static final Set<String> SFT_PARAMS = Set.of("since", "specialist", "min_reward");
+  private static final Set<String> PAIR_PARAMS = Set.of("since", "specialist", "min_gap");
 
   private final TrainingExport export;
   private final InstantSource clock;
@@ -32,13 +35,26 @@ final class ExportApi {
     this.clock = clock;
   }
 
-  void export(ServerRequest req, ServerResponse res) {
+  void export(ServerRequest req, ServerResponse res) throws IOException {
     ExportRequest r = request(req);
-    res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
-    try (OutputStream out = res.outputStream()) {
-      export.write(r, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    OutputStream[] out = {null};
+    try {
+      export.write(
+          r,
+          () -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
+            out[0] = res.outputStream();
+            return out[0];
+          });
+    } catch (IOException | RuntimeException e) {
+      if (out[0] != null) {
+        // The status line may be gone already: the client sees a cut stream, the log says why.
+        LOG.log(Level.WARNING, "export cut after its response began", e);
+      }
+      throw e;
+    }
+    if (out[0] != null) {
+      out[0].close();
     }
   }
 
@@ -52,7 +68,7 @@ final class ExportApi {
               throw new NyxException.BadRequest(
                   "kind", "unknown export '" + kind + "'; allowed: sft, preferences");
         };
-    Query q = new Query(req, PARAMS);
+    Query q = new Query(req, k == ExportRequest.Kind.SFT ? SFT_PARAMS : PAIR_PARAMS);
     String since = q.optional("since", 64);
     try {
       return new ExportRequest(

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
@@ -43,13 +44,15 @@ final class ExportCommand implements Command {
         Usage: nyx export sft|preferences [options]
 
           Writes answered requests as fine-tuning data, one JSON object per line, in the chat
-          formats TRL, axolotl and the OpenAI fine-tuning API read:
-            sft          {"messages":[system, user, assistant], "metadata":{...}} for every answer
-                         whose stored reward (feedback blended in) is at least --min-reward
-            preferences  {"prompt":[system, user], "chosen":[assistant], "rejected":[assistant],
-                         "metadata":{...}}: for a query asked more than once of one specialist,
-                         its best and worst answers when their rewards differ by --min-gap or more
-          The prompt is what the adapter saw: its system prompt with the retrieved context.
+          chat formats TRL and axolotl read (SFT lines are OpenAI's chat format plus "metadata"):
+            sft          {"messages":[system, ...turns, assistant], "metadata":{...}} for every
+                         answer whose stored reward (feedback blended in) is at least --min-reward;
+                         the chat is what the adapter saw, retrieved context included
+            preferences  {"prompt":[system, ...turns], "chosen":[assistant], "rejected":[assistant],
+                         "metadata":{...}}: for a conversation answered more than once by one
+                         specialist, its best and worst answers when their rewards differ by
+                         --min-gap or more (the prompt is the chosen answer's)
+          --out replaces FILE only when the export is complete.
           Prints the number of lines written to stderr.
 
           --since WHEN      ISO date, date-time or a duration back from now (default 30d)
@@ -73,15 +76,57 @@ final class ExportCommand implements Command {
     Args args = Args.parse(argv, VALUED, Set.of());
     ExportRequest request = request(args);
     io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
-    try (Database db = Nyx.openDatabase(config);
-        OutputStream sink = sink(args, out)) {
-      long n = new JdbcTrainingExport(db.dataSource()).write(request, sink);
-      sink.flush();
+    String file = args.flags().get("out");
+    try (Database db = Nyx.openDatabase(config)) {
+      JdbcTrainingExport export = new JdbcTrainingExport(db.dataSource());
+      long n =
+          file == null ? toStdout(export, request, out) : toFile(export, request, Path.of(file));
       err.printf(Locale.ROOT, "%d %s lines%n", n, args.positionals().getFirst());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return 0;
+  }
+
+  /** Into a temporary file beside {@code target}, moved over it only when the export is whole. */
+  private static long toFile(JdbcTrainingExport export, ExportRequest r, Path target)
+      throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+    try {
+      long n;
+      try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+        n = export.write(r, () -> o);
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return n;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** To stdout, left open; a closed pipe ({@code | head}) ends it as a failure, not a success. */
+  private static long toStdout(JdbcTrainingExport export, ExportRequest r, PrintStream stdout)
+      throws IOException {
+    BufferedOutputStream o = new BufferedOutputStream(stdout, 1 << 16);
+    long n =
+        export.write(
+            r,
+            () ->
+                new java.io.FilterOutputStream(o) {
+                  @Override
+                  public void write(byte[] b, int off, int len) throws IOException {
+                    o.write(b, off, len);
+                    if (stdout.checkError()) {
+                      throw new IOException("standard output is closed");
+                    }
+                  }
+                });
+    o.flush();
+    if (stdout.checkError()) {
+      throw new IOException("standard output is closed");
+    }
+    return n;
   }
 
   private ExportRequest request(Args args) {
@@ -99,16 +144,22 @@ final class ExportCommand implements Command {
     String since = args.flags().getOrDefault("since", "30d");
     double minReward = number(args, "min-reward", ExportRequest.DEFAULT_MIN_REWARD);
     double minGap = number(args, "min-gap", ExportRequest.DEFAULT_MIN_GAP);
-    try {
-      return new ExportRequest(
-          kind,
-          args.flags().get("specialist"),
-          RewardsCommand.since(since, clock.instant()),
-          minReward,
-          minGap);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+    if (!(minReward >= -1 && minReward <= 1)) {
+      throw new UsageException("--min-reward must be in [-1, 1] but was " + minReward);
     }
+    if (!(minGap > 0 && minGap <= 2)) {
+      throw new UsageException("--min-gap must be in (0, 2] but was " + minGap);
+    }
+    if (kind == ExportRequest.Kind.SFT && args.has("min-gap")
+        || kind == ExportRequest.Kind.PREFERENCES && args.has("min-reward")) {
+      throw new UsageException("--min-reward is for sft, --min-gap for preferences");
+    }
+    return new ExportRequest(
+        kind,
+        args.flags().get("specialist"),
+        RewardsCommand.since(since, clock.instant()),
+        minReward,
+        minGap);
   }
 
   private static double number(Args args, String name, double fallback) {
@@ -121,20 +172,5 @@ final class ExportCommand implements Command {
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be a number but was '" + v + "'");
     }
-  }
-
-  /** Stdout (left open) or the --out file. */
-  private static OutputStream sink(Args args, PrintStream out) throws IOException {
-    String file = args.flags().get("out");
-    if (file == null) {
-      return new BufferedOutputStream(
-          new java.io.FilterOutputStream(out) {
-            @Override
-            public void close() throws IOException {
-              flush(); // stdout belongs to the caller
-            }
-          });
-    }
-    return new BufferedOutputStream(Files.newOutputStream(Path.of(file)));
   }
 }

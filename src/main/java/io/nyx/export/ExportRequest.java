@@ -10,9 +10,11 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@link Kind#SFT}: each answer whose reward is at least {@code minReward}, as the chat the
  *       adapter saw (system prompt with its context, the user's message) plus the answer;
- *   <li>{@link Kind#PREFERENCES}: for each query asked more than once of the same specialist, its
- *       best and worst answer when their rewards differ by at least {@code minGap} (and their texts
- *       differ), as a chosen/rejected pair.
+ *   <li>{@link Kind#PREFERENCES}: for each conversation (its turns without the system prompt)
+ *       answered more than once by the same specialist, its best and worst answer when their
+ *       rewards differ by at least {@code minGap} (and their texts differ), as a chosen/rejected
+ *       pair; the prompt is the chosen answer's (its system prompt and context may differ from the
+ *       rejected one's).
  * </ul>
  *
  * Rewards are the stored ones, human feedback already blended in.
@@ -30,10 +32,10 @@ public record ExportRequest(
 
   public ExportRequest {
     if (!(minReward >= -1 && minReward <= 1)) {
-      throw new IllegalArgumentException("min reward must be in [-1, 1]: " + minReward);
+      throw new IllegalArgumentException("min_reward must be in [-1, 1]: " + minReward);
     }
     if (!(minGap > 0 && minGap <= 2)) {
-      throw new IllegalArgumentException("min gap must be in (0, 2]: " + minGap);
+      throw new IllegalArgumentException("min_gap must be in (0, 2]: " + minGap);
     }
   }
 }

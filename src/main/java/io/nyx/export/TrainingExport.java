@@ -8,7 +8,7 @@ import java.io.OutputStream;
  * formats TRL, axolotl and the OpenAI fine-tuning API read:
  *
  * <pre>
- *   SFT:         {"messages":[...prompt..., {"role":"assistant","content":...}], "metadata":{...}}
+ *   SFT:         {"messages":[...the chat..., {"role":"assistant","content":...}], "metadata":{...}}
  *   preferences: {"prompt":[...], "chosen":[{"role":"assistant",...}],
  *                 "rejected":[{"role":"assistant",...}], "metadata":{...}}
  * </pre>
@@ -17,6 +17,15 @@ import java.io.OutputStream;
  * be traced back to its rows.
  */
 public interface TrainingExport {
-  /** Streams the lines to {@code out} (not closed) and returns how many were written. */
-  long write(ExportRequest request, OutputStream out) throws IOException;
+  /**
+   * Streams the lines to the sink's stream (opened once the data is found, so a failure to reach it
+   * leaves nothing half-sent; not closed) and returns how many were written.
+   */
+  long write(ExportRequest request, Sink sink) throws IOException;
+
+  /** Where the lines go, opened on first need. */
+  @FunctionalInterface
+  interface Sink {
+    OutputStream open() throws IOException;
+  }
 }

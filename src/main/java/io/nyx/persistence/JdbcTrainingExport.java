@@ -20,8 +20,9 @@ import javax.sql.DataSource;
 /**
  * {@link TrainingExport} over {@code nyx_synthetic_specialist_queries}: one streamed query (a
  * server-side cursor, {@value #FETCH} rows at a time), so an export of millions of rows holds a
- * page in memory, not the table. Only answered rows ({@code status = 'ok'} with a response) take
- * part; the {@code created_at} bound prunes the monthly partitions. Thread-safe.
+ * page in memory, not the table (the preference pairs need one sort over the rows since the bound
+ * first). Only answered rows ({@code status = 'ok'} with a response) take part; the {@code
+ * created_at} bound prunes the monthly partitions. Thread-safe.
  */
 public final class JdbcTrainingExport implements TrainingExport {
   static final int FETCH = 500;
@@ -36,30 +37,39 @@ public final class JdbcTrainingExport implements TrainingExport {
        ORDER BY created_at, id
       """;
 
-  // Per (specialist, query): the best answer (highest reward, earliest) and the worst (lowest,
-  // latest), paired when their rewards are far enough apart and their texts differ.
+  // Per (specialist, conversation) — the chat's turns without the system prompt, so a "yes" in two
+  // different chats is not one prompt — the best answer (highest reward, earliest) and the worst
+  // (lowest, latest), paired when their rewards are far enough apart (1e-9 of slack for sums like
+  // 0.7 - 0.2) and their texts differ.
   private static final String PREFERENCES =
       """
       WITH answered AS (
-        SELECT id, created_at, specialist, adapter, query, messages, response, reward,
-               row_number() OVER (PARTITION BY coalesce(specialist, ''), query
-                                  ORDER BY reward DESC, created_at, id) AS best,
-               row_number() OVER (PARTITION BY coalesce(specialist, ''), query
-                                  ORDER BY reward, created_at DESC, id DESC) AS worst
+        SELECT id, created_at, specialist, adapter, messages, response, reward,
+               jsonb_path_query_array(messages, '$[*] ? (@.role != "system")') AS turns
           FROM nyx_synthetic_specialist_queries
          WHERE status = 'ok' AND response IS NOT NULL AND response <> ''
            AND created_at >= ? AND (CAST(? AS text) IS NULL OR specialist = ?)
+      ), ranked AS (
+        SELECT *,
+               row_number() OVER (PARTITION BY coalesce(specialist, ''), turns
+                                  ORDER BY reward DESC, created_at, id) AS best,
+               row_number() OVER (PARTITION BY coalesce(specialist, ''), turns
+                                  ORDER BY reward, created_at DESC, id DESC) AS worst
+          FROM answered
       )
       SELECT b.id, b.created_at, b.specialist, b.adapter, b.messages::text AS messages,
              b.response, b.reward, w.id AS worse_id, w.response AS worse_response,
              w.reward AS worse_reward
-        FROM answered b
-        JOIN answered w ON coalesce(b.specialist, '') = coalesce(w.specialist, '')
-                       AND b.query = w.query
+        FROM ranked b
+        JOIN ranked w ON coalesce(b.specialist, '') = coalesce(w.specialist, '')
+                     AND b.turns = w.turns
        WHERE b.best = 1 AND w.worst = 1 AND b.id <> w.id
-         AND b.reward - w.reward >= ? AND b.response <> w.response
+         AND b.reward - w.reward >= ? - 1e-9 AND b.response <> w.response
        ORDER BY b.created_at, b.id
       """;
+
+  /** A long export may wait on a big sort before its first row: far past the pool's 60 s. */
+  static final int NETWORK_TIMEOUT_MS = 30 * 60 * 1000;
 
   // Lines go to the caller's stream, which the caller closes.
   private static final ObjectMapper MAPPER =
@@ -72,16 +82,19 @@ public final class JdbcTrainingExport implements TrainingExport {
   }
 
   @Override
-  public long write(ExportRequest r, OutputStream out) throws IOException {
+  public long write(ExportRequest r, Sink sink) throws IOException {
     boolean sft = r.kind() == ExportRequest.Kind.SFT;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false); // pgjdbc streams with a cursor only inside a transaction
       c.setReadOnly(true);
+      c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MS); // the pool resets it on return
       try (PreparedStatement s = sft ? c.prepareStatement(SFT) : c.prepareStatement(PREFERENCES)) {
         s.setFetchSize(FETCH);
         bind(s, r, sft);
         long n = 0;
         try (ResultSet rs = s.executeQuery()) {
+          // Opened only once the query runs: a database that is down is a clean error response.
+          OutputStream out = sink.open();
           while (rs.next()) {
             MAPPER.writeValue(out, sft ? sftLine(rs) : pairLine(rs));
             out.write('\n');

@@ -44,13 +44,29 @@ class ExportCommandTest {
     fx = NyxFixture.start(dataDir);
     url = fx.nyx().database().jdbcUrl() + "?user=" + EmbeddedPostgresServer.SUPERUSER;
     AtomicInteger n = new AtomicInteger();
-    fx.vllm().reply((model, req) -> "[" + model + "] answer number " + n.incrementAndGet());
+    fx.vllm()
+        .reply(
+            (model, req) -> {
+              String asked = req.toString();
+              if (asked.contains("Say it twice")) {
+                return "the same words both times";
+              }
+              return asked.contains("Answer with nothing")
+                  ? ""
+                  : "[" + model + "] answer number " + n.incrementAndGet();
+            });
     good = infer(DENTIST, "kairos");
     bad = infer(DENTIST, "kairos");
     other = infer("Is the Great Wall visible from space?", "aletheia");
     infer("What could happen if I quit my job?", "moira"); // asked once: no pair
     feedback(good, 1);
     feedback(bad, -1);
+    String same = infer("Say it twice, please", "kairos"); // a big gap, the same text: no pair
+    feedback(infer("Say it twice, please", "kairos"), -1);
+    feedback(same, 1);
+    infer("Plan my morning around the school run", "kairos"); // twice, equal rewards: no pair
+    infer("Plan my morning around the school run", "kairos");
+    infer("Answer with nothing at all", "moira"); // an empty answer is no training example
   }
 
   @AfterAll
@@ -86,7 +102,9 @@ class ExportCommandTest {
     assertThat(pair.at("/chosen/0/content").asText()).isEqualTo(response(good));
     assertThat(pair.at("/rejected/0/content").asText()).isEqualTo(response(bad));
     assertThat(pair.at("/prompt/1/content").asText()).contains(DENTIST);
-    assertThat(pair.get("prompt")).hasSize(2);
+    assertThat(pair.get("prompt")).isEqualTo(JSON.readTree(column(good, "messages::text")));
+    assertThat(lines(get("/export/preferences?specialist=kairos"))).hasSize(1);
+    assertThat(lines(get("/export/preferences?since=2999-01-01"))).isEmpty();
     double gap = reward(good) - reward(bad);
     assertThat(lines(get("/export/preferences?min_gap=" + (gap + 0.01)))).isEmpty();
     assertThat(lines(get("/export/preferences?specialist=aletheia"))).isEmpty();
@@ -106,6 +124,7 @@ class ExportCommandTest {
     assertBad(get("/export/preferences?min_gap=0"), "min_gap");
     assertBad(get("/export/sft?since=yesterday"), "since");
     assertBad(get("/export/sft?limit=5"), "limit");
+    assertBad(get("/export/sft?min_gap=0.5"), "min_gap"); // a pair's parameter, not an SFT one
   }
 
   @Test
@@ -154,7 +173,7 @@ class ExportCommandTest {
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT id FROM nyx_synthetic_specialist_queries WHERE status = 'ok'"
-                    + " AND reward >= ? ORDER BY created_at, id")) {
+                    + " AND response <> '' AND reward >= ? ORDER BY created_at, id")) {
       s.setDouble(1, min);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
