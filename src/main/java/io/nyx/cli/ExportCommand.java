@@ -2,7 +2,9 @@ package io.nyx.cli;
 
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
+import io.nyx.export.Blend;
 import io.nyx.export.ExportRequest;
+import io.nyx.export.TrainingExport;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcTrainingExport;
 import java.io.BufferedOutputStream;
@@ -26,7 +28,18 @@ import java.util.Set;
  */
 final class ExportCommand implements Command {
   private static final Set<String> VALUED =
-      Set.of("since", "specialist", "min-reward", "min-gap", "out", "db-url", "data-dir", "config");
+      Set.of(
+          "since",
+          "specialist",
+          "min-reward",
+          "min-gap",
+          "mix",
+          "mix-ratio",
+          "seed",
+          "out",
+          "db-url",
+          "data-dir",
+          "config");
   private final InstantSource clock;
 
   ExportCommand(InstantSource clock) {
@@ -53,6 +66,11 @@ final class ExportCommand implements Command {
                          specialist, its best and worst answers when their rewards differ by
                          --min-gap or more (the prompt is the chosen answer's)
           --out replaces FILE only when the export is complete.
+
+          --mix FILE        outside examples (JSON lines in the same format) to blend in, drawn
+                            without repetition so they make up --mix-ratio of the output
+          --mix-ratio R     share of the output from --mix, in [0, 1) (default 0.2)
+          --seed N          seed for drawing the --mix lines (default 0)
           Prints the number of lines written to stderr.
 
           --since WHEN      ISO date, date-time or a duration back from now (default 30d)
@@ -78,7 +96,7 @@ final class ExportCommand implements Command {
     io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
     String file = args.flags().get("out");
     try (Database db = Nyx.openDatabase(config)) {
-      JdbcTrainingExport export = new JdbcTrainingExport(db.dataSource());
+      TrainingExport export = blended(new JdbcTrainingExport(db.dataSource()), args, request, err);
       long n =
           file == null ? toStdout(export, request, out) : toFile(export, request, Path.of(file));
       err.printf(Locale.ROOT, "%d %s lines%n", n, args.positionals().getFirst());
@@ -88,8 +106,43 @@ final class ExportCommand implements Command {
     return 0;
   }
 
+  /** Nyx's own lines, then the {@code --mix} file's share ({@link Blend}). */
+  private static TrainingExport blended(
+      TrainingExport own, Args args, ExportRequest request, PrintStream err) throws IOException {
+    if (!args.has("mix")) {
+      if (args.has("mix-ratio") || args.has("seed")) {
+        throw new UsageException("--mix-ratio and --seed go with --mix FILE");
+      }
+      return own;
+    }
+    Blend blend;
+    try {
+      blend =
+          Blend.of(
+              Path.of(args.flags().get("mix")),
+              request.kind(),
+              number(args, "mix-ratio", 0.2),
+              (long) number(args, "seed", 0));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--mix " + e.getMessage());
+    }
+    return (r, sink) -> {
+      OutputStream[] opened = {null};
+      long n =
+          own.write(
+              r,
+              () -> {
+                opened[0] = sink.open();
+                return opened[0];
+              });
+      long mixed = blend.write(n, opened[0]);
+      err.printf(Locale.ROOT, "%d of Nyx's lines, %d from %s%n", n, mixed, args.flags().get("mix"));
+      return n + mixed;
+    };
+  }
+
   /** Into a temporary file beside {@code target}, moved over it only when the export is whole. */
-  private static long toFile(JdbcTrainingExport export, ExportRequest r, Path target)
+  private static long toFile(TrainingExport export, ExportRequest r, Path target)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
@@ -106,7 +159,7 @@ final class ExportCommand implements Command {
   }
 
   /** To stdout, left open; a closed pipe ({@code | head}) ends it as a failure, not a success. */
-  private static long toStdout(JdbcTrainingExport export, ExportRequest r, PrintStream stdout)
+  private static long toStdout(TrainingExport export, ExportRequest r, PrintStream stdout)
       throws IOException {
     BufferedOutputStream o = new BufferedOutputStream(stdout, 1 << 16);
     long n =

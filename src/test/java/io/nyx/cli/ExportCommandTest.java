@@ -138,6 +138,32 @@ class ExportCommandTest {
     assertThat(sft.code()).as(sft.err()).isZero();
     assertThat(sft.out()).isEqualTo(get("/export/sft?min_reward=-1&since=1d").body());
     assertThat(run("export", "sft", "--db-url", url, "--min-reward", "2").code()).isEqualTo(2);
+    Path outside = dataDir.resolve("outside.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      lines.append("{\"messages\":[{\"role\":\"user\",\"content\":\"q").append(i);
+      lines.append("\"},{\"role\":\"assistant\",\"content\":\"a\"}]}\n");
+    }
+    Files.writeString(outside, lines);
+    CliRun mixed =
+        run(
+            "export",
+            "sft",
+            "--db-url",
+            url,
+            "--min-reward",
+            "-1",
+            "--mix",
+            outside.toString(),
+            "--mix-ratio",
+            "0.5");
+    assertThat(mixed.code()).as(mixed.err()).isZero();
+    int own = lines(get("/export/sft?min_reward=-1")).size();
+    assertThat(mixed.out().lines())
+        .as(mixed.err())
+        .hasSize(2 * own)
+        .startsWith(sft.out().lines().toArray(String[]::new));
+    assertThat(mixed.err()).contains(own + " of Nyx's lines, " + own + " from");
     assertThat(run("export", "everything", "--db-url", url).code()).isEqualTo(2);
   }
 
