@@ -113,6 +113,11 @@ class DatabaseOutageTest {
         HttpTestClient.Reply read = http.get("/traits/kairos");
         assertThat(read.status()).as(read.body()).isEqualTo(503);
         assertThat(read.header("Retry-After")).isNotNull();
+        // The export's query runs before its stream opens: a clean error, not a cut stream.
+        HttpTestClient.Reply export = http.get("/export/sft");
+        assertThat(export.status()).as(export.body()).isEqualTo(503);
+        assertThat(export.header("Content-Type")).startsWith("application/json");
+        assertThat(export.json().at("/error/message").asText()).isNotEmpty();
         proxy.up();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (nyx.spooledFeedback() > 0 && System.nanoTime() < deadline) {
