@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ final class ExportCommand implements Command {
         Usage: nyx export sft|preferences [options]
 
           Writes answered requests as fine-tuning data, one JSON object per line, in the chat
-          chat formats TRL and axolotl read (SFT lines are OpenAI's chat format plus "metadata"):
+          formats TRL and axolotl read (SFT lines are OpenAI's chat format plus "metadata"):
             sft          {"messages":[system, ...turns, assistant], "metadata":{...}} for every
                          answer whose stored reward (feedback blended in) is at least --min-reward;
                          the chat is what the adapter saw, retrieved context included
@@ -68,7 +69,8 @@ final class ExportCommand implements Command {
           --out replaces FILE only when the export is complete.
 
           --mix FILE        outside examples (JSON lines in the same format) to blend in, drawn
-                            without repetition so they make up --mix-ratio of the output
+                            without repetition so they make up --mix-ratio of the output (at
+                            most the whole file; nothing with an empty export)
           --mix-ratio R     share of the output from --mix, in [0, 1) (default 0.2)
           --seed N          seed for drawing the --mix lines (default 0)
           Prints the number of lines written to stderr.
@@ -93,10 +95,13 @@ final class ExportCommand implements Command {
       Map<String, String> env) {
     Args args = Args.parse(argv, VALUED, Set.of());
     ExportRequest request = request(args);
+    Blend blend = blend(args, request); // checked before the database starts: bad input exits 2
     io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
     String file = args.flags().get("out");
     try (Database db = Nyx.openDatabase(config)) {
-      TrainingExport export = blended(new JdbcTrainingExport(db.dataSource()), args, request, err);
+      TrainingExport own = new JdbcTrainingExport(db.dataSource());
+      TrainingExport export =
+          blend == null ? own : blended(own, blend, args.flags().get("mix"), err);
       long n =
           file == null ? toStdout(export, request, out) : toFile(export, request, Path.of(file));
       err.printf(Locale.ROOT, "%d %s lines%n", n, args.positionals().getFirst());
@@ -106,26 +111,34 @@ final class ExportCommand implements Command {
     return 0;
   }
 
-  /** Nyx's own lines, then the {@code --mix} file's share ({@link Blend}). */
-  private static TrainingExport blended(
-      TrainingExport own, Args args, ExportRequest request, PrintStream err) throws IOException {
+  /** The {@code --mix} file, checked line by line; null without one. */
+  private static Blend blend(Args args, ExportRequest request) {
     if (!args.has("mix")) {
       if (args.has("mix-ratio") || args.has("seed")) {
         throw new UsageException("--mix-ratio and --seed go with --mix FILE");
       }
-      return own;
+      return null;
     }
-    Blend blend;
+    long seed;
     try {
-      blend =
-          Blend.of(
-              Path.of(args.flags().get("mix")),
-              request.kind(),
-              number(args, "mix-ratio", 0.2),
-              (long) number(args, "seed", 0));
+      seed = Long.parseLong(args.flags().getOrDefault("seed", "0").strip());
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "--seed must be an integer but was '" + args.flags().get("seed") + "'");
+    }
+    try {
+      return Blend.of(
+          Path.of(args.flags().get("mix")), request.kind(), number(args, "mix-ratio", 0.2), seed);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--mix " + e.getMessage());
+    } catch (IOException e) {
+      throw new UsageException("--mix cannot be read: " + e.getMessage());
     }
+  }
+
+  /** Nyx's own lines, then the {@code --mix} file's share ({@link Blend}). */
+  private static TrainingExport blended(
+      TrainingExport own, Blend blend, String mix, PrintStream err) {
     return (r, sink) -> {
       OutputStream[] opened = {null};
       long n =
@@ -136,7 +149,7 @@ final class ExportCommand implements Command {
                 return opened[0];
               });
       long mixed = blend.write(n, opened[0]);
-      err.printf(Locale.ROOT, "%d of Nyx's lines, %d from %s%n", n, mixed, args.flags().get("mix"));
+      err.printf(Locale.ROOT, "%d of Nyx's lines, %d from %s%n", n, mixed, mix);
       return n + mixed;
     };
   }
@@ -147,6 +160,7 @@ final class ExportCommand implements Command {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
     try {
+      readableLikeAPlainFile(tmp, target);
       long n;
       try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(tmp))) {
         n = export.write(r, () -> o);
@@ -156,6 +170,21 @@ final class ExportCommand implements Command {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * A temporary file is private (0600); the export replaces or becomes an ordinary file, so it
+   * takes the old file's permissions, or rw-r--r--, for a training job running as another user.
+   */
+  private static void readableLikeAPlainFile(Path tmp, Path target) throws IOException {
+    if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Files.setPosixFilePermissions(
+        tmp,
+        Files.exists(target)
+            ? Files.getPosixFilePermissions(target)
+            : PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   /** To stdout, left open; a closed pipe ({@code | head}) ends it as a failure, not a success. */

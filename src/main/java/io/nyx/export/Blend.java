@@ -1,32 +1,38 @@
 package io.nyx.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * Outside examples (a JSON-lines dataset in the export's own format) mixed into an export so that
  * they make up {@code ratio} of its lines: with n lines from Nyx's own rows, {@code round(n · ratio
- * / (1 − ratio))} lines drawn from the file without repetition (all of them when it has fewer),
- * seeded, kept in file order. Every line of the file is checked first; a bad one is refused with
- * its line number, before anything is written.
+ * / (1 − ratio))} lines drawn from the file without repetition — all of them when it has fewer, so
+ * a small file gives less than the ratio; none for an empty export — seeded, kept in file order.
+ * Every line of the file is checked first (a bad one is refused with its line number, before
+ * anything is written); the file is read as a stream, twice, never held in memory.
  */
 public final class Blend {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private final List<String> lines;
+  private final Path file;
+  private final long lines;
   private final double ratio;
   private final long seed;
 
-  private Blend(List<String> lines, double ratio, long seed) {
+  private Blend(Path file, long lines, double ratio, long seed) {
+    this.file = file;
     this.lines = lines;
     this.ratio = ratio;
     this.seed = seed;
@@ -41,43 +47,55 @@ public final class Blend {
     if (!(ratio >= 0 && ratio < 1)) {
       throw new IllegalArgumentException("the mix ratio must be in [0, 1) but was " + ratio);
     }
-    List<String> kept = new ArrayList<>();
-    List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-    for (int i = 0; i < all.size(); i++) {
-      String line = all.get(i).strip();
-      if (!line.isEmpty()) {
-        check(line, kind, file + ":" + (i + 1));
-        kept.add(line);
+    long count = 0;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int number = 0;
+      for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
+        String line = clean(raw, ++number);
+        if (!line.isEmpty()) {
+          check(line, kind, file + ":" + number);
+          count++;
+        }
       }
     }
-    return new Blend(kept, ratio, seed);
+    return new Blend(file, count, ratio, seed);
   }
 
   /** How many outside lines go with {@code own} lines of Nyx's. */
   public long count(long own) {
-    return Math.min(lines.size(), Math.round(own * ratio / (1 - ratio)));
+    return Math.min(lines, Math.round(own * ratio / (1 - ratio)));
   }
 
   /** Writes {@link #count} lines to {@code out}; returns how many. */
   public long write(long own, OutputStream out) throws IOException {
-    int k = (int) count(own);
-    boolean[] chosen = new boolean[lines.size()];
+    long needed = count(own);
+    long written = 0;
     SplittableRandom random = new SplittableRandom(seed);
-    // Selection sampling (Knuth's algorithm S): each line kept with probability needed / left.
-    int needed = k;
-    for (int i = 0; i < lines.size() && needed > 0; i++) {
-      if (random.nextInt(lines.size() - i) < needed) {
-        chosen[i] = true;
-        needed--;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      long left = lines;
+      int number = 0;
+      // Selection sampling (Knuth's algorithm S): each line kept with probability needed / left.
+      for (String raw = in.readLine(); raw != null && needed > 0; raw = in.readLine()) {
+        String line = clean(raw, ++number);
+        if (line.isEmpty()) {
+          continue;
+        }
+        if (random.nextLong(left) < needed) {
+          out.write(line.getBytes(StandardCharsets.UTF_8));
+          out.write('\n');
+          needed--;
+          written++;
+        }
+        left--;
       }
     }
-    for (int i = 0; i < lines.size(); i++) {
-      if (chosen[i]) {
-        out.write(lines.get(i).getBytes(StandardCharsets.UTF_8));
-        out.write('\n');
-      }
-    }
-    return k;
+    return written;
+  }
+
+  /** The line without surrounding blanks, and without a byte-order mark on the first. */
+  private static String clean(String raw, int number) {
+    String line = number == 1 && raw.startsWith("\uFEFF") ? raw.substring(1) : raw;
+    return line.strip();
   }
 
   private static void check(String line, ExportRequest.Kind kind, String where) {
@@ -85,7 +103,7 @@ public final class Blend {
     try {
       n = JSON.readTree(line);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(where + ": not JSON: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(where + ": not one JSON value: " + e.getOriginalMessage());
     }
     List<String> fields =
         kind == ExportRequest.Kind.SFT
@@ -98,7 +116,7 @@ public final class Blend {
                 + ": '"
                 + f
                 + "' must be a non-empty list of {\"role\", \"content\"} messages for "
-                + kind.name().toLowerCase(java.util.Locale.ROOT)
+                + kind.name().toLowerCase(Locale.ROOT)
                 + " data");
       }
     }

@@ -71,9 +71,12 @@ public final class JdbcTrainingExport implements TrainingExport {
   /** A long export may wait on a big sort before its first row: far past the pool's 60 s. */
   static final int NETWORK_TIMEOUT_MS = 30 * 60 * 1000;
 
-  // Lines go to the caller's stream, which the caller closes.
+  // Lines go to the caller's stream, which the caller closes and flushes (a flush per line would
+  // send an HTTP chunk per line and defeat the callers' buffers).
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      new ObjectMapper()
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
 
   private final DataSource dataSource;
 

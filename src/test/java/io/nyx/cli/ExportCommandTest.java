@@ -134,6 +134,14 @@ class ExportCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("1 preferences lines");
     assertThat(Files.readString(file)).isEqualTo(get("/export/preferences").body());
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)))
+        .as("readable by a training job running as another user")
+        .isEqualTo("rw-r--r--");
+    try (var left = Files.list(dataDir)) {
+      assertThat(left.map(Path::toString)).noneMatch(n -> n.endsWith(".part"));
+    }
     CliRun sft = run("export", "sft", "--db-url", url, "--min-reward", "-1", "--since", "1d");
     assertThat(sft.code()).as(sft.err()).isZero();
     assertThat(sft.out()).isEqualTo(get("/export/sft?min_reward=-1&since=1d").body());

@@ -73,5 +73,20 @@ class BlendTest {
         .hasMessageContaining("'prompt'");
     assertThatThrownBy(() -> Blend.of(sft, ExportRequest.Kind.SFT, 1, 0))
         .hasMessageContaining("[0, 1)");
+    Path trailing = dir.resolve("trailing.jsonl");
+    Files.writeString(
+        trailing, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]} {\"x\":1}\n");
+    assertThatThrownBy(() -> Blend.of(trailing, ExportRequest.Kind.SFT, 0.2, 0))
+        .hasMessageContaining("trailing.jsonl:1")
+        .hasMessageContaining("not one JSON value");
+  }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheFirstLine() throws IOException {
+    Path file = dir.resolve("bom.jsonl");
+    String line = "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}";
+    Files.writeString(file, "\uFEFF" + line + "\r\n" + line + "\r\n");
+    Blend b = Blend.of(file, ExportRequest.Kind.SFT, 0.5, 0);
+    assertThat(written(b, 2)).containsExactly(line, line);
   }
 }
