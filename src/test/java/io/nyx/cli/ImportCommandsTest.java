@@ -7,22 +7,15 @@ import io.nyx.persistence.EmbeddedPostgresServer;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcMemoryStore;
 import io.nyx.testing.TestDatabase;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nyx memory import} and {@code nyx facts import} against a real PostgreSQL. */
 class ImportCommandsTest {
   @TempDir Path dir;
-
-  record Run(int code, String out, String err) {}
 
   @Test
   void memoryImportChunksShowsProgressAndResumes() throws IOException {
@@ -33,13 +26,15 @@ class ImportCommandsTest {
         "# Garden\n\nThe tomatoes are planted along the south fence.\n\n"
             + "The compost is turned every Sunday. "
             + "Rain water is collected in the green barrel. ".repeat(8));
-    Run first = run("memory", "import", md.toString(), "--db-url", url(db), "--chunk-chars", "120");
+    CliRun first =
+        run("memory", "import", md.toString(), "--db-url", url(db), "--chunk-chars", "120");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.err()).contains("100%").contains("chunks");
     int stored = Integer.parseInt(first.out().replaceAll("(?s).* (\\d+) stored.*", "$1"));
     assertThat(stored).isGreaterThan(2);
 
-    Run again = run("memory", "import", md.toString(), "--db-url", url(db), "--chunk-chars", "120");
+    CliRun again =
+        run("memory", "import", md.toString(), "--db-url", url(db), "--chunk-chars", "120");
     assertThat(again.out()).contains(" 0 stored"); // repeated chunks were stored once, too
     try (Database d = open(db)) {
       var all = new JdbcMemoryStore(d.dataSource()).all();
@@ -59,7 +54,7 @@ class ImportCommandsTest {
         {"statement":"The Danube flows into the Black Sea.","source":"atlas","confidence":0.95}
         {"statement":"Mount Elbrus is the highest peak in Europe.","confidence":0.8}
         """);
-    Run first = run("facts", "import", jsonl.toString(), "--db-url", url(db));
+    CliRun first = run("facts", "import", jsonl.toString(), "--db-url", url(db));
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains("2 stored, 0 already present");
     assertThat(run("facts", "import", jsonl.toString(), "--db-url", url(db)).out())
@@ -69,7 +64,7 @@ class ImportCommandsTest {
       assertThat(hits).singleElement().satisfies(f -> assertThat(f.source()).isEqualTo("atlas"));
     }
     Files.writeString(jsonl, "{\"statement\":\"x\",\"confidence\":7}\n");
-    Run bad = run("facts", "import", jsonl.toString(), "--db-url", url(db));
+    CliRun bad = run("facts", "import", jsonl.toString(), "--db-url", url(db));
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("line 1").contains("confidence");
   }
@@ -82,17 +77,7 @@ class ImportCommandsTest {
     return Database.external(TestDatabase.jdbcUrl(db), EmbeddedPostgresServer.SUPERUSER, null);
   }
 
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Cli.run(
-            new ByteArrayInputStream(new byte[0]),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 }
