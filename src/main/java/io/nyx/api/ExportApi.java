@@ -9,11 +9,13 @@ import io.nyx.export.TrainingExport;
 import io.nyx.pipeline.NyxException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /export/sft} and {@code GET /export/preferences} (admin scope): the stored requests as
@@ -69,37 +71,38 @@ final class ExportApi {
                   "kind", "unknown export '" + kind + "'; allowed: sft, preferences");
         };
     Query q = new Query(req, k == ExportRequest.Kind.SFT ? SFT_PARAMS : PAIR_PARAMS);
-    String since = q.optional("since", 64);
+    return new ExportRequest(
+        k,
+        q.optional("specialist", 64),
+        since(q.optional("since", 64)),
+        number(q, "min_reward", false, -1, 1, ExportRequest.DEFAULT_MIN_REWARD),
+        number(q, "min_gap", true, 0, 2, ExportRequest.DEFAULT_MIN_GAP));
+  }
+
+  private Instant since(@Nullable String value) {
     try {
-      return new ExportRequest(
-          k,
-          q.optional("specialist", 64),
-          Since.parse(since == null ? DEFAULT_SINCE : since, clock.instant()),
-          number(q, "min_reward", -1, 1, ExportRequest.DEFAULT_MIN_REWARD),
-          number(q, "min_gap", 0, 2, ExportRequest.DEFAULT_MIN_GAP));
+      return Since.parse(value == null ? DEFAULT_SINCE : value, clock.instant());
     } catch (IllegalArgumentException e) {
       throw new NyxException.BadRequest("since", "'since' " + e.getMessage());
     }
   }
 
-  /** A number in [min, max] ({@code min_gap} must be above 0), or the fallback when absent. */
-  private static double number(Query q, String name, double min, double max, double fallback) {
+  /** A number in [min, max] ((min, max] when {@code openMin}), or the fallback when absent. */
+  private static double number(
+      Query q, String name, boolean openMin, double min, double max, double fallback) {
     String v = q.optional(name, 32);
     if (v == null) {
       return fallback;
     }
     try {
       double d = Double.parseDouble(v.strip());
-      boolean aboveMin = name.equals("min_gap") ? d > min : d >= min;
-      if (aboveMin && d <= max) {
+      if ((openMin ? d > min : d >= min) && d <= max) {
         return d;
       }
     } catch (NumberFormatException e) {
       // reported below with the allowed range
     }
-    String range =
-        String.format(
-            Locale.ROOT, "%s%s, %s]", name.equals("min_gap") ? "(" : "[", fmt(min), fmt(max));
+    String range = String.format(Locale.ROOT, "%s%s, %s]", openMin ? "(" : "[", fmt(min), fmt(max));
     throw new NyxException.BadRequest(
         name, "'" + name + "' must be a number in " + range + " but was '" + v + "'");
   }
