@@ -82,27 +82,17 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
    * more than one window.
    */
   static Encoded encode(String text, int dim, @Nullable SplitGate gate) {
-    return encode(text, dim, (rt, tokens, run) -> gated(rt, tokens, run, gate));
+    return encode(text, dim, gate, false);
   }
 
   /** As {@link #encode(String, int, SplitGate)} on one thread or (for tests) on two. */
   static Encoded encode(String text, int dim, boolean twoThreads) {
-    return encode(
-        text,
-        dim,
-        (rt, tokens, run) -> run.on(twoThreads && rt.split() != null ? rt.split() : rt.session()));
+    return encode(text, dim, null, twoThreads);
   }
 
-  /** Runs one prepared input on a session of its choice. */
-  private interface Runner {
-    Encoded run(Loaded rt, int tokens, OnSession run) throws OrtException;
-  }
-
-  private interface OnSession {
-    Encoded on(OrtSession session) throws OrtException;
-  }
-
-  private static Encoded encode(String text, int dim, Runner runner) {
+  /** Gated when {@code gate} is given; otherwise on two threads only when {@code twoThreads}. */
+  private static Encoded encode(
+      String text, int dim, @Nullable SplitGate gate, boolean twoThreads) {
     Loaded rt = Shared.RUNTIME;
     Encoding e = rt.tokenizer().encode(text, true, false);
     long[] ids = e.getIds();
@@ -121,15 +111,11 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
             "token_type_ids",
             OnnxTensor.createTensor(rt.env(), LongBuffer.wrap(e.getTypeIds()), shape));
       }
-      return runner.run(
-          rt,
-          ids.length,
-          session -> {
-            try (OrtSession.Result r = session.run(inputs, Set.of(rt.output()))) {
-              FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
-              return pool(hidden, ids.length, dim, e.getTokens(), e.getSpecialTokenMask());
-            }
-          });
+      if (gate == null || rt.split() == null) {
+        OrtSession s = twoThreads && rt.split() != null ? rt.split() : rt.session();
+        return run(rt, s, inputs, dim, e);
+      }
+      return gated(rt, gate, inputs, dim, e);
     } catch (OrtException ex) {
       throw new IllegalStateException("MiniLM run failed", ex);
     } finally {
@@ -137,20 +123,27 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     }
   }
 
-  /** On both cores when {@code gate} allows it (never without a gate), else on one. */
-  private static Encoded gated(Loaded rt, int tokens, OnSession run, @Nullable SplitGate gate)
+  /** On both cores when {@code gate} allows it, else on one; the gate learns how it went. */
+  private static Encoded gated(
+      Loaded rt, SplitGate gate, Map<String, OnnxTensor> inputs, int dim, Encoding e)
       throws OrtException {
-    if (gate == null || rt.split() == null) {
-      return run.on(rt.session());
-    }
-    SplitGate.Ticket t = gate.begin(tokens);
+    SplitGate.Ticket t = gate.begin(e.getIds().length);
     boolean ok = false;
     try {
-      Encoded out = run.on(t.split() ? rt.split() : rt.session());
+      Encoded out = run(rt, t.split() ? rt.split() : rt.session(), inputs, dim, e);
       ok = true;
       return out;
     } finally {
       gate.end(t, ok);
+    }
+  }
+
+  private static Encoded run(
+      Loaded rt, OrtSession session, Map<String, OnnxTensor> inputs, int dim, Encoding e)
+      throws OrtException {
+    try (OrtSession.Result r = session.run(inputs, Set.of(rt.output()))) {
+      FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      return pool(hidden, e.getIds().length, dim, e.getTokens(), e.getSpecialTokenMask());
     }
   }
 
