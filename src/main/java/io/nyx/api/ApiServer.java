@@ -91,6 +91,9 @@ public final class ApiServer implements AutoCloseable {
             .connectionSelectors(
                 List.of(deadlines.wrap(Http1ConnectionSelector.builder().config(http1).build())))
             .idleConnectionTimeout(Duration.ofMinutes(5))
+            // Streamed tokens go out as they come: with Nagle's algorithm a small SSE event waits
+            // for the ACK of the previous one, which a client's delayed ACK holds up to 40 ms.
+            .connectionOptions(o -> o.tcpNoDelay(true))
             .shutdownHook(false)
             .directHandlers(
                 d -> {

@@ -3,6 +3,7 @@ package io.nyx.app;
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.openai.OpenAiEmbedder;
 import io.nyx.config.EmbeddingConfig;
+import io.nyx.memory.CoalescingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.MiniLmEmbedder;
 
@@ -13,13 +14,18 @@ public final class Embedders {
   public static Embedder create(EmbeddingConfig config) {
     return switch (config.provider()) {
       case "openai" ->
-          new OpenAiEmbedder(
-              new BackendSettings(
-                  config.url(),
-                  BackendSettings.DEFAULT_CONNECT_TIMEOUT,
-                  BackendSettings.DEFAULT_READ_TIMEOUT,
-                  null),
-              config.model());
+          new CoalescingEmbedder(
+              new OpenAiEmbedder(
+                  new BackendSettings(
+                      config.url(),
+                      BackendSettings.DEFAULT_CONNECT_TIMEOUT,
+                      BackendSettings.DEFAULT_READ_TIMEOUT,
+                      null),
+                  config.model(),
+                  0,
+                  config.encodingFormat()),
+              config.maxInFlight(),
+              OpenAiEmbedder.BATCH_SIZE);
       default -> new MiniLmEmbedder(MiniLmEmbedder.defaultPool(), config.splitLongTexts());
     };
   }

@@ -191,12 +191,15 @@ public final class ConfigLoader {
   }
 
   private static EmbeddingConfig embedding(YamlTree t) {
-    t.rejectUnknown(Set.of("provider", "url", "model", "split_long_texts"));
+    t.rejectUnknown(
+        Set.of("provider", "url", "model", "split_long_texts", "encoding_format", "max_in_flight"));
     return new EmbeddingConfig(
         t.string("provider", "local"),
         t.string("url", ""),
         t.string("model", ""),
-        t.bool("split_long_texts", true));
+        t.bool("split_long_texts", true),
+        t.string("encoding_format", EmbeddingConfig.DEFAULT_ENCODING_FORMAT),
+        t.integer("max_in_flight", EmbeddingConfig.DEFAULT_MAX_IN_FLIGHT));
   }
 
   private static TraitConfig traits(YamlTree t) {

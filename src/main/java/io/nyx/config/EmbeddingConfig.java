@@ -1,12 +1,27 @@
 package io.nyx.config;
 
+import java.util.Set;
+
 /**
  * Sentence embeddings: {@code local} runs all-MiniLM-L6-v2 (int8) in-process, offline; {@code
  * openai} calls an OpenAI-compatible {@code /v1/embeddings} endpoint at {@code url} with {@code
  * model}. {@code splitLongTexts}: a lone text of 64 tokens or more may embed on two cores when that
- * pays ({@code local} only).
+ * pays ({@code local} only). {@code encodingFormat}: how {@code openai} asks for vectors ({@code
+ * base64}: little-endian float32, a quarter of the parsing; {@code float}: JSON numbers, for
+ * servers without base64). {@code maxInFlight}: at most this many {@code openai} requests at once;
+ * texts asked for meanwhile wait and go together in the next one.
  */
-public record EmbeddingConfig(String provider, String url, String model, boolean splitLongTexts) {
+public record EmbeddingConfig(
+    String provider,
+    String url,
+    String model,
+    boolean splitLongTexts,
+    String encodingFormat,
+    int maxInFlight) {
+  public static final String DEFAULT_ENCODING_FORMAT = "base64";
+  public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+  private static final Set<String> ENCODINGS = Set.of("base64", "float");
+
   public EmbeddingConfig {
     if (!"local".equals(provider) && !"openai".equals(provider)) {
       throw new ConfigException("embedding.provider", provider, "local or openai");
@@ -18,6 +33,13 @@ public record EmbeddingConfig(String provider, String url, String model, boolean
     }
     if ("openai".equals(provider) && model.isBlank()) {
       throw new ConfigException("embedding.model", model, "a model name when provider is openai");
+    }
+    if (!ENCODINGS.contains(encodingFormat)) {
+      throw new ConfigException("embedding.encoding_format", encodingFormat, "base64 or float");
+    }
+    if (maxInFlight < 1 || maxInFlight > 256) {
+      throw new ConfigException(
+          "embedding.max_in_flight", String.valueOf(maxInFlight), "an integer from 1 to 256");
     }
   }
 }

@@ -54,6 +54,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void remoteEmbeddingsAskForBase64AndBatchBehindFourCallsByDefault() throws IOException {
+    NyxConfig defaults = ConfigLoader.load(Map.of(), Map.of());
+    assertThat(defaults.embedding().encodingFormat()).isEqualTo("base64");
+    assertThat(defaults.embedding().maxInFlight()).isEqualTo(4);
+    Path file = yaml("embedding:\n  encoding_format: float\n  max_in_flight: 16\n");
+    NyxConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertThat(c.embedding().encodingFormat()).isEqualTo("float");
+    assertThat(c.embedding().maxInFlight()).isEqualTo(16);
+
+    Path bytes = yaml("embedding:\n  encoding_format: bytes\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", bytes.toString()), Map.of()))
+        .hasMessage("embedding.encoding_format must be base64 or float but was \"bytes\"");
+    Path zero = yaml("embedding:\n  max_in_flight: 0\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", zero.toString()), Map.of()))
+        .hasMessageContaining("embedding.max_in_flight must be an integer from 1 to 256");
+  }
+
+  @Test
   void unknownKeyIsRejectedWithItsPath() throws IOException {
     Path file = yaml("llm:\n  urll: http://x/v1\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))

@@ -55,6 +55,12 @@ import org.jspecify.annotations.Nullable;
  * requests.
  */
 public final class FakeVllm implements AutoCloseable {
+  static {
+    // uvicorn (vLLM's server) sends with TCP_NODELAY; the JDK's server does not by default, and
+    // Nagle's algorithm meeting the client's delayed ACK held responses of 16-64 KB back 40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   public static final String DEFAULT_BASE_MODEL = "Qwen/Qwen2.5-7B-Instruct";
   public static final int MAX_MODEL_LEN = 32768;
   public static final double DEFAULT_LOGPROB = -0.05;
@@ -83,6 +89,12 @@ public final class FakeVllm implements AutoCloseable {
   private volatile boolean legacyErrors;
   private volatile @Nullable String apiKey;
   private volatile int embeddingDimension = DEFAULT_EMBEDDING_DIMENSION;
+  private volatile boolean recording = true;
+  private volatile @Nullable Duration embeddingDelay;
+  private volatile int embeddingMaxWords = Integer.MAX_VALUE;
+  private final java.util.concurrent.atomic.AtomicInteger embeddingRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile @Nullable JsonNode lastEmbeddingRequest;
   private volatile int waiting;
   private volatile java.util.concurrent.@Nullable Semaphore slots;
   private final java.util.concurrent.atomic.AtomicInteger queued =
@@ -196,6 +208,39 @@ public final class FakeVllm implements AutoCloseable {
   public FakeVllm waiting(int requests) {
     this.waiting = requests;
     return this;
+  }
+
+  /** Off: requests are not kept (long benchmark runs), so {@link #requests()} stays empty. */
+  public FakeVllm recordRequests(boolean on) {
+    this.recording = on;
+    return this;
+  }
+
+  /**
+   * {@code /v1/embeddings} takes this long instead of {@link #delay} (an embedding model is fast).
+   */
+  public FakeVllm embeddingDelay(Duration delay) {
+    this.embeddingDelay = delay;
+    return this;
+  }
+
+  /**
+   * An input of more words than this makes the whole {@code /v1/embeddings} request a 400, as vLLM
+   * answers an input longer than the model's context.
+   */
+  public FakeVllm embeddingMaxWords(int words) {
+    this.embeddingMaxWords = words;
+    return this;
+  }
+
+  /** The body of the last {@code POST /v1/embeddings} request, or null before the first. */
+  public @Nullable JsonNode lastEmbeddingRequest() {
+    return lastEmbeddingRequest;
+  }
+
+  /** {@code POST /v1/embeddings} requests received, answered or not. */
+  public int embeddingRequests() {
+    return embeddingRequests.get();
   }
 
   public FakeVllm embeddingDimension(int dimension) {
@@ -344,7 +389,9 @@ public final class FakeVllm implements AutoCloseable {
   }
 
   void record(JsonNode body, Map<String, String> headers) {
-    received.add(new Received(body, headers));
+    if (recording) {
+      received.add(new Received(body, headers));
+    }
   }
 
   @Nullable FakeVllmFault takeFault() {
@@ -386,8 +433,13 @@ public final class FakeVllm implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
-      pause();
       String path = ex.getRequestURI().getPath();
+      Duration forEmbeddings = embeddingDelay;
+      if (path.equals("/v1/embeddings") && forEmbeddings != null) {
+        sleep(forEmbeddings);
+      } else {
+        pause();
+      }
       String method = ex.getRequestMethod();
       if (path.equals("/health")) {
         FakeVllmHttp.send(ex, 200, null, new byte[0]);
@@ -571,9 +623,23 @@ public final class FakeVllm implements AutoCloseable {
   }
 
   private void embeddings(HttpExchange ex) throws IOException {
+    embeddingRequests.incrementAndGet();
     JsonNode body = FakeVllmHttp.readJson(ex);
+    lastEmbeddingRequest = body;
     if (body == null || !(body.path("input").isTextual() || body.path("input").isArray())) {
       sendValidationError(ex, "body.input");
+      return;
+    }
+    String format = body.path("encoding_format").asText("float");
+    if (!format.equals("float") && !format.equals("base64")) {
+      // pydantic's Literal error, as vLLM's request model raises it (vllm-protocol.md 5)
+      sendError(
+          ex,
+          400,
+          "Bad Request",
+          "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'encoding_format'),"
+              + " 'msg': \"Input should be 'float' or 'base64'\"}",
+          "body.encoding_format");
       return;
     }
     String model = body.path("model").asText("");
@@ -587,11 +653,32 @@ public final class FakeVllm implements AutoCloseable {
     } else {
       body.path("input").forEach(n -> inputs.add(n.asText()));
     }
+    for (String input : inputs) {
+      int words = FakeVllmChat.words(input);
+      if (words > embeddingMaxWords) {
+        sendError(
+            ex,
+            400,
+            "BadRequestError",
+            "This model's maximum context length is "
+                + embeddingMaxWords
+                + " tokens. However, you requested "
+                + words
+                + " tokens in the input for embedding generation. Please reduce the length of the"
+                + " input.",
+            null);
+        return;
+      }
+    }
     FakeVllmHttp.sendJson(
         ex,
         200,
         FakeVllmEmbeddings.response(
-            model.isEmpty() ? baseModel : model, inputs, embeddingDimension, created));
+            model.isEmpty() ? baseModel : model,
+            inputs,
+            embeddingDimension,
+            created,
+            format.equals("base64")));
   }
 
   private static String defaultReply(String model, JsonNode request) {

@@ -2,6 +2,9 @@ package io.nyx.testing;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -32,7 +35,9 @@ final class FakeVllmEmbeddings {
     return normalise(sum);
   }
 
-  static ObjectNode response(String model, List<String> inputs, int dimension, long created) {
+  /** With {@code base64}, each vector is base64 of its little-endian float32s, as vLLM sends. */
+  static ObjectNode response(
+      String model, List<String> inputs, int dimension, long created, boolean base64) {
     ObjectNode root = FakeVllmHttp.JSON.createObjectNode();
     root.put("id", "embd-" + Integer.toHexString(inputs.hashCode()));
     root.put("object", "list").put("created", created).put("model", model);
@@ -40,9 +45,16 @@ final class FakeVllmEmbeddings {
     int tokens = 0;
     for (int i = 0; i < inputs.size(); i++) {
       ObjectNode item = data.addObject().put("index", i).put("object", "embedding");
-      ArrayNode values = item.putArray("embedding");
-      for (float v : vector(inputs.get(i), dimension)) {
-        values.add(v);
+      float[] vector = vector(inputs.get(i), dimension);
+      if (base64) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES);
+        bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(vector);
+        item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+      } else {
+        ArrayNode values = item.putArray("embedding");
+        for (float v : vector) {
+          values.add(v);
+        }
       }
       tokens += FakeVllmChat.words(inputs.get(i));
     }

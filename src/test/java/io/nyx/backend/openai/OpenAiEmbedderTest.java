@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.nyx.backend.BackendException;
 import io.nyx.backend.BackendSettings;
+import io.nyx.memory.TextsRejectedException;
 import io.nyx.testing.FakeVllm;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,12 @@ class OpenAiEmbedderTest {
   }
 
   private OpenAiEmbedder embedder(int dimension) {
+    return embedder(dimension, "base64");
+  }
+
+  private OpenAiEmbedder embedder(int dimension, String format) {
     return new OpenAiEmbedder(
-        BackendSettings.of(fake.baseUrl()), FakeVllm.EMBEDDING_MODEL, dimension);
+        BackendSettings.of(fake.baseUrl()), FakeVllm.EMBEDDING_MODEL, dimension, format);
   }
 
   private static double norm(float[] v) {
@@ -99,5 +104,52 @@ class OpenAiEmbedderTest {
         .isInstanceOf(EmbeddingException.class)
         .hasMessageContaining("no-such-model")
         .hasCauseInstanceOf(BackendException.ModelNotFound.class);
+  }
+
+  @Test
+  void base64IsAskedForByDefaultAndGivesTheVectorsFloatsGive() {
+    List<String> texts = List.of("the quick brown fox", "jumps over", "the lazy dog again");
+
+    List<float[]> base64 = embedder(0).embedAll(texts);
+    assertThat(fake.lastEmbeddingRequest().path("encoding_format").asText()).isEqualTo("base64");
+    List<float[]> floats = embedder(0, "float").embedAll(texts);
+    assertThat(fake.lastEmbeddingRequest().path("encoding_format").asText()).isEqualTo("float");
+
+    for (int i = 0; i < texts.size(); i++) {
+      float[] oracle = FakeVllm.embeddingOf(texts.get(i), 48);
+      assertThat(base64.get(i)).containsExactly(oracle, within(1e-6f));
+      assertThat(floats.get(i)).containsExactly(oracle, within(1e-6f));
+    }
+  }
+
+  @Test
+  void base64IsLittleEndianFloat32AndBrokenBase64IsAClearError() {
+    // 1.0f and -2.5f, little-endian: 00 00 80 3f, 00 00 20 c0
+    assertThat(OpenAiEmbedder.decodeBase64("u", "AACAPwAAIMA=")).containsExactly(1.0f, -2.5f);
+
+    assertThatThrownBy(() -> OpenAiEmbedder.decodeBase64("http://e", "not base64!"))
+        .isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("not valid base64");
+    assertThatThrownBy(() -> OpenAiEmbedder.decodeBase64("http://e", "AACAPwA="))
+        .isInstanceOf(EmbeddingException.class)
+        .hasMessageContaining("5 bytes");
+  }
+
+  @Test
+  void aTextTheServerRefusesIsATextsRejectedErrorNotAnOutage() {
+    fake.embeddingMaxWords(5);
+
+    assertThatThrownBy(() -> embedder(48).embed("one two three four five six seven"))
+        .isInstanceOf(TextsRejectedException.class)
+        .hasMessageContaining("maximum context length")
+        .hasCauseInstanceOf(BackendException.Rejected.class);
+    assertThat(embedder(48).embed("one two three")).hasSize(48);
+  }
+
+  @Test
+  void anUnknownEncodingFormatIsRefusedHere() {
+    assertThatThrownBy(() -> embedder(48, "bytes"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("base64 or float");
   }
 }
