@@ -50,7 +50,7 @@ public final class OverloadBench {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** What one request came back with; status -1 = no response (I/O error or client timeout). */
-  private record Outcome(int status, double ms, boolean retryAfter, String reason) {}
+  record Outcome(int status, double ms, boolean retryAfter, String reason) {}
 
   private OverloadBench() {}
 
@@ -95,7 +95,7 @@ public final class OverloadBench {
   }
 
   /** Sends {@code rate} requests a second for {@code seconds}, each on its own virtual thread. */
-  private static List<Outcome> offer(
+  static List<Outcome> offer(
       String url, int rate, int seconds, String tag, Set<String> acknowledged)
       throws InterruptedException {
     ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -156,8 +156,7 @@ public final class OverloadBench {
     }
   }
 
-  private static void report(
-      List<Outcome> run, int rate, int seconds, double elapsed, int maxConcurrent) {
+  static void report(List<Outcome> run, int rate, int seconds, double elapsed, int maxConcurrent) {
     Map<Integer, LongAdder> statuses = new ConcurrentSkipListMap<>();
     run.forEach(o -> statuses.computeIfAbsent(o.status(), k -> new LongAdder()).increment());
     double[] served = latencies(run, 200);

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,11 +38,13 @@ import java.util.stream.Stream;
  * share), and whether every answer wrk received is a row, once.
  *
  * <p>Run with {@code scripts/bench-serve [seconds=60] [connections=64] [chat_delay_ms=20]
- * [local|remote] [embedding_delay_ms=5]}. {@code remote}: {@code embedding.provider: openai}
- * against the fake's {@code /v1/embeddings} (384 dimensions, answering after {@code
- * embedding_delay_ms}), the deployment where the embedding model runs on the GPU server next to the
- * LLM. {@code local}: MiniLM in Nyx's process. {@code BENCH_CONFIG} names a YAML file to use as
- * Nyx's config instead, {@code ${FAKE_URL}} standing for the fake's base URL.
+ * [local|remote] [embedding_delay_ms=5] [rate=0]}; a rate above 0 offers that many requests a
+ * second, whatever Nyx's pace (open loop, {@link OverloadBench}'s generator), instead of wrk.
+ * {@code remote}: {@code embedding.provider: openai} against the fake's {@code /v1/embeddings} (384
+ * dimensions, answering after {@code embedding_delay_ms}), the deployment where the embedding model
+ * runs on the GPU server next to the LLM. {@code local}: MiniLM in Nyx's process. {@code
+ * BENCH_CONFIG} names a YAML file to use as Nyx's config instead, {@code ${FAKE_URL}} standing for
+ * the fake's base URL.
  */
 final class ServeBench {
   private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(s|m)");
@@ -55,6 +58,7 @@ final class ServeBench {
     int chatDelayMs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     boolean remote = args.length > 3 && "remote".equals(args[3]);
     int embedDelayMs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+    int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
     Path work = Files.createTempDirectory("nyx-serve-bench");
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(work.resolve("db"));
         FakeVllm vllm =
@@ -81,12 +85,17 @@ final class ServeBench {
         wrk("http://127.0.0.1:" + port, script, connections, 15, "warm-up", false);
         Cpu before = Cpu.read(nyx.pid(), pg.dataDir());
         Instant runStart = Instant.now();
-        String out = wrk("http://127.0.0.1:" + port, script, connections, seconds, "run", true);
-        Cpu used = Cpu.read(nyx.pid(), pg.dataDir()).minus(before);
-        report(out, used);
-        overhead(direct, out);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        if (rate > 0) {
+          openLoop(port, rate, seconds, acknowledged, before, nyx.pid(), pg);
+        } else {
+          String out = wrk("http://127.0.0.1:" + port, script, connections, seconds, "run", true);
+          Cpu used = Cpu.read(nyx.pid(), pg.dataDir()).minus(before);
+          report(out, used);
+          overhead(direct, out);
+        }
         rows(pg, runStart);
-        recorded(pg, work);
+        recorded(pg, work, acknowledged);
       } finally {
         nyx.destroy();
         nyx.waitFor();
@@ -317,8 +326,38 @@ final class ServeBench {
     }
   }
 
-  private static void recorded(EmbeddedPostgresServer pg, Path work) throws Exception {
-    Set<String> ids = new HashSet<>();
+  /**
+   * A fixed offered rate instead of wrk's closed loop ({@link OverloadBench}'s generator, in this
+   * process: its CPU counts as the fake's here).
+   */
+  private static void openLoop(
+      int port,
+      int rate,
+      int seconds,
+      Set<String> acknowledged,
+      Cpu before,
+      long nyxPid,
+      EmbeddedPostgresServer pg)
+      throws Exception {
+    long t0 = System.nanoTime();
+    List<OverloadBench.Outcome> run =
+        OverloadBench.offer(
+            "http://127.0.0.1:" + port + "/infer", rate, seconds, "run", acknowledged);
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    Cpu used = Cpu.read(nyxPid, pg.dataDir()).minus(before);
+    OverloadBench.report(run, rate, seconds, elapsed, 512);
+    System.out.printf(
+        "CPU per request (ms): nyx %.3f, postgresql %.3f, fake vLLM + load generator %.3f;"
+            + " cores busy %.2f%n",
+        used.nyxMs() / (double) run.size(),
+        used.pgMs() / (double) run.size(),
+        used.selfMs() / (double) run.size(),
+        used.totalMs() / (elapsed * 1000));
+  }
+
+  private static void recorded(EmbeddedPostgresServer pg, Path work, Set<String> acknowledged)
+      throws Exception {
+    Set<String> ids = new HashSet<>(acknowledged);
     try (Stream<Path> files = Files.list(work)) {
       for (Path f : files.filter(f -> f.getFileName().toString().startsWith("ids-")).toList()) {
         ids.addAll(Files.readAllLines(f));
