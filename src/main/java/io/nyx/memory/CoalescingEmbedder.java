@@ -3,6 +3,7 @@ package io.nyx.memory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -10,15 +11,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Puts texts that callers ask for at the same time into one {@link Embedder#embedAll} call, for an
  * embedder whose cost is per call rather than per text (a remote {@code /v1/embeddings}: one HTTP
- * exchange each way, and the server batches on the GPU anyway). At most {@code maxInFlight} calls
- * run at once; a text asked for while they are all busy waits, and the next free caller sends every
- * waiting text (up to {@code maxBatch}) in one call. Nothing waits on a timer: an idle embedder
- * sends a lone text at once, so batching costs latency only when calls are already queued.
+ * exchange each way, and the server batches on the GPU anyway). At most {@code maxInFlight} such
+ * calls run at once; a text asked for while they are all busy waits, and the next free caller sends
+ * every waiting text (up to {@code maxBatch}) in one call. Nothing waits on a timer: an idle
+ * embedder sends a lone text at once, so batching costs latency only when calls are already out.
+ * Callers' own batches ({@link #embedAll}) go straight through and do not count.
  *
- * <p>One bad text must not fail the texts it happened to travel with, so a batch the embedder
- * rejects ({@link TextsRejectedException}) is retried one text at a time: only the texts that fail
- * alone get the error. Any other failure (down, timed out) is every text's. Calls run on the
- * callers' threads (virtual threads block cheaply). Thread-safe.
+ * <p>A caller sends only while its own text is still waiting, so it never sits in someone else's
+ * call after its own vector is ready, and a thread that has been interrupted never sends (its
+ * interrupted HTTP call would fail the texts travelling with it); an interrupted caller stops
+ * waiting with a {@link CancellationException}. One bad text must not fail the texts it happened to
+ * travel with, so the texts of a batch the embedder rejects ({@link TextsRejectedException}) are
+ * queued again to go one by one, each sent by whichever caller is free. Any other failure (down,
+ * timed out) is every text's. Each caller gets an exception of its own. Thread-safe.
  */
 public final class CoalescingEmbedder implements Embedder {
   private final Embedder inner;
@@ -39,9 +44,11 @@ public final class CoalescingEmbedder implements Embedder {
     this.maxBatch = maxBatch;
   }
 
-  /** A text waiting for its vector; guarded by {@link #lock}. */
+  /** A text waiting for its vector. Every field is read and written holding {@link #lock}. */
   private static final class Pending {
     final String text;
+    boolean queued = true;
+    boolean alone; // its batch was rejected: it goes by itself
     float @Nullable [] vector;
     @Nullable RuntimeException error;
 
@@ -53,6 +60,9 @@ public final class CoalescingEmbedder implements Embedder {
       return vector != null || error != null;
     }
   }
+
+  /** What one call gave: a vector per text, or the failure every text shares. */
+  private record Outcome(@Nullable List<float[]> vectors, @Nullable RuntimeException error) {}
 
   @Override
   public String modelId() {
@@ -70,56 +80,112 @@ public final class CoalescingEmbedder implements Embedder {
     lock.lock();
     try {
       waiting.add(mine);
-      while (!mine.done()) {
-        // Nothing waiting means this text is in a batch another caller is sending.
-        if (inFlight < maxInFlight && !waiting.isEmpty()) {
-          sendNextBatch();
-        } else {
-          changed.awaitUninterruptibly();
-        }
+      awaitDone(mine);
+      if (mine.error != null) {
+        throw ownCopy(mine.error);
       }
+      return mine.vector;
     } finally {
       lock.unlock();
     }
-    if (mine.error != null) {
-      throw mine.error;
-    }
-    return mine.vector;
   }
 
-  /** Called holding the lock; releases it while the call runs. */
+  /** Holding the lock: sends while its own text waits and a call is free, else waits. */
+  private void awaitDone(Pending mine) {
+    while (!mine.done()) {
+      if (Thread.currentThread().isInterrupted()) {
+        abandon(mine);
+      } else if (mine.queued && inFlight < maxInFlight) {
+        sendNextBatch();
+      } else {
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private void abandon(Pending mine) {
+    waiting.remove(mine); // no-op when its call is already out; its result is then dropped
+    throw new CancellationException("interrupted while waiting for the embedding of a text");
+  }
+
+  /** Holding the lock; releases it while the call runs. */
   private void sendNextBatch() {
     List<Pending> batch = new ArrayList<>();
-    while (!waiting.isEmpty() && batch.size() < maxBatch) {
+    if (waiting.peek() != null && waiting.peek().alone) {
       batch.add(waiting.poll());
+    } else {
+      while (!waiting.isEmpty() && !waiting.peek().alone && batch.size() < maxBatch) {
+        batch.add(waiting.poll());
+      }
     }
+    batch.forEach(p -> p.queued = false);
     inFlight++;
     lock.unlock();
+    Outcome outcome = null;
     try {
-      send(batch);
+      outcome = call(batch);
     } finally {
       lock.lock();
       inFlight--;
+      settle(batch, outcome);
       changed.signalAll();
     }
   }
 
-  /** Results are written without the lock; the lock taken after it publishes them. */
-  private void send(List<Pending> batch) {
+  /** Runs without the lock. An {@link Error} still settles the batch (as a failure) on its way. */
+  private Outcome call(List<Pending> batch) {
+    List<String> texts = batch.stream().map(p -> p.text).toList();
     try {
-      List<float[]> vectors = inner.embedAll(batch.stream().map(p -> p.text).toList());
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).vector = vectors.get(i);
+      List<float[]> vectors = inner.embedAll(texts);
+      // not List.contains(null): immutable lists throw on it
+      if (vectors.size() != texts.size() || vectors.stream().anyMatch(v -> v == null)) {
+        return new Outcome(
+            null,
+            new IllegalStateException(
+                inner.modelId()
+                    + " returned "
+                    + vectors.size()
+                    + " vectors (nulls included) for "
+                    + texts.size()
+                    + " texts"));
       }
-    } catch (TextsRejectedException e) {
-      if (batch.size() == 1) {
-        batch.get(0).error = e;
-      } else {
-        batch.forEach(p -> send(List.of(p)));
-      }
+      return new Outcome(vectors, null);
     } catch (RuntimeException e) {
-      batch.forEach(p -> p.error = e); // down, timed out: every text would fail alone too
+      return new Outcome(null, e);
     }
+  }
+
+  /** Holding the lock. A null outcome: the call threw an Error, which the sender rethrows. */
+  private void settle(List<Pending> batch, @Nullable Outcome outcome) {
+    if (outcome == null) {
+      batch.forEach(
+          p -> p.error = new IllegalStateException("the embedding call ended in a JVM Error"));
+    } else if (outcome.vectors() != null) {
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).vector = outcome.vectors().get(i);
+      }
+    } else if (outcome.error() instanceof TextsRejectedException && batch.size() > 1) {
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        Pending p = batch.get(i);
+        p.alone = true;
+        p.queued = true;
+        waiting.addFirst(p);
+      }
+    } else {
+      batch.forEach(p -> p.error = outcome.error());
+    }
+  }
+
+  /** The shared failure as this caller's own exception (its stack, its suppressed list). */
+  private static RuntimeException ownCopy(RuntimeException shared) {
+    if (shared instanceof TextsRejectedException) {
+      return new TextsRejectedException(shared.getMessage(), shared);
+    }
+    return new EmbeddingFailedException(shared.getMessage(), shared);
   }
 
   /** Already a batch: goes straight through, without waiting behind single texts. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -50,6 +51,13 @@ final class ServeBench {
   private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(s|m)");
   private static final long TICK_MS = 10; // USER_HZ 100 on Linux
 
+  /** Durable, as Nyx's own; statements of 200 ms or more and checkpoints are logged. */
+  private static final Map<String, String> PG_SETTINGS =
+      Map.of(
+          "synchronous_commit", "on",
+          "log_min_duration_statement", "200",
+          "log_checkpoints", "on");
+
   private ServeBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -60,7 +68,7 @@ final class ServeBench {
     int embedDelayMs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
     int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
     Path work = Files.createTempDirectory("nyx-serve-bench");
-    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(work.resolve("db"));
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(work.resolve("db"), PG_SETTINGS);
         FakeVllm vllm =
             FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
       vllm.delay(Duration.ofMillis(chatDelayMs)).recordRequests(false);
@@ -81,8 +89,9 @@ final class ServeBench {
             connections);
         Path chat = work.resolve("chat.lua");
         Files.writeString(chat, CHAT_SCRIPT);
-        String direct = wrk(vllm.baseUrl().replace("/v1", ""), chat, connections, 15, "d", false);
+        // Nyx's warm-up warms the fake's chat path too, so the baseline is not a cold fake's.
         wrk("http://127.0.0.1:" + port, script, connections, 15, "warm-up", false);
+        String direct = wrk(vllm.baseUrl().replace("/v1", ""), chat, connections, 15, "d", false);
         Cpu before = Cpu.read(nyx.pid(), pg.dataDir());
         Instant runStart = Instant.now();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -147,6 +156,10 @@ final class ServeBench {
                 pg.jdbcUrl("postgres") + "?user=postgres",
                 "--config",
                 yaml.toString()));
+    String opts = System.getenv("NYX_JAVA_OPTS"); // as ./nyx takes them
+    if (opts != null && !opts.isBlank()) {
+      cmd.addAll(1, List.of(opts.trim().split("\\s+")));
+    }
     return new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("nyx.log").toFile())
@@ -345,7 +358,7 @@ final class ServeBench {
             "http://127.0.0.1:" + port + "/infer", rate, seconds, "run", acknowledged);
     double elapsed = (System.nanoTime() - t0) / 1e9;
     Cpu used = Cpu.read(nyxPid, pg.dataDir()).minus(before);
-    OverloadBench.report(run, rate, seconds, elapsed, 512);
+    OverloadBench.report(run, rate, seconds, elapsed, maxConcurrent());
     System.out.printf(
         "CPU per request (ms): nyx %.3f, postgresql %.3f, fake vLLM + load generator %.3f;"
             + " cores busy %.2f%n",
@@ -353,6 +366,11 @@ final class ServeBench {
         used.pgMs() / (double) run.size(),
         used.selfMs() / (double) run.size(),
         used.totalMs() / (elapsed * 1000));
+  }
+
+  /** Nyx's default unless a {@code BENCH_CONFIG} is given (then -1: see that file). */
+  private static int maxConcurrent() {
+    return System.getenv("BENCH_CONFIG") == null ? 512 : -1;
   }
 
   private static void recorded(EmbeddedPostgresServer pg, Path work, Set<String> acknowledged)
@@ -371,12 +389,12 @@ final class ServeBench {
     static Cpu read(long nyxPid, Path pgDataDir) throws IOException {
       long pg = 0;
       for (long pid : postgres(pgDataDir)) {
-        pg += ticks(pid);
+        pg += ticks(pid, true);
       }
       return new Cpu(
-          ticks(nyxPid) * TICK_MS,
+          ticks(nyxPid, false) * TICK_MS,
           pg * TICK_MS,
-          ticks(ProcessHandle.current().pid()) * TICK_MS,
+          ticks(ProcessHandle.current().pid(), false) * TICK_MS,
           machineBusyTicks() * TICK_MS);
     }
 
@@ -401,26 +419,29 @@ final class ServeBench {
       return pids;
     }
 
-    /** utime + stime of one process (0 when it is gone). */
-    private static long ticks(long pid) {
+    /**
+     * utime + stime of one process (0 when it is gone), with {@code children} also that of its
+     * children that have exited: backends that end during the run are counted by the postmaster.
+     */
+    private static long ticks(long pid, boolean children) {
       try {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return children ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
       } catch (IOException gone) {
         return 0;
       }
     }
 
-    /** All CPUs' non-idle time (user, nice, system, irq, softirq, steal). */
+    /** All CPUs' busy time (user, nice, system, irq, softirq; not steal: other machines'). */
     private static long machineBusyTicks() throws IOException {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       return Long.parseLong(f[1])
           + Long.parseLong(f[2])
           + Long.parseLong(f[3])
           + Long.parseLong(f[6])
-          + Long.parseLong(f[7])
-          + Long.parseLong(f[8]);
+          + Long.parseLong(f[7]);
     }
   }
 }

@@ -9,13 +9,16 @@ import io.nyx.backend.openai.OpenAiEmbedder;
 import io.nyx.testing.FakeVllm;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Through a real HTTP {@code /v1/embeddings} (the fake vLLM), with concurrent callers. */
-@Timeout(60) // a caller left waiting would otherwise hang the build
+// A caller left waiting would otherwise hang the build; a separate thread, because the test's
+// own thread may be stuck closing an executor whose tasks never end.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CoalescingEmbedderTest {
   private static final int DIM = 32;
   private FakeVllm fake;
@@ -44,6 +49,7 @@ class CoalescingEmbedderTest {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger peak = new AtomicInteger();
+    final AtomicInteger rejectedBatches = new AtomicInteger(); // of more than one text
 
     Watched(Embedder inner) {
       this.inner = inner;
@@ -70,6 +76,11 @@ class CoalescingEmbedderTest {
       peak.accumulateAndGet(running.incrementAndGet(), Math::max);
       try {
         return inner.embedAll(texts);
+      } catch (TextsRejectedException e) {
+        if (texts.size() > 1) {
+          rejectedBatches.incrementAndGet();
+        }
+        throw e;
       } finally {
         running.decrementAndGet();
       }
@@ -135,6 +146,7 @@ class CoalescingEmbedderTest {
 
     List<Future<float[]>> vectors = concurrently(e, texts);
 
+    assertThat(remote.rejectedBatches.get()).isPositive(); // it did travel with others
     for (int i = 0; i < texts.size(); i++) {
       if (i == 15) {
         assertThat(failure(vectors.get(i)))
@@ -156,7 +168,10 @@ class CoalescingEmbedderTest {
     List<Future<float[]>> vectors = concurrently(e, texts(40));
 
     for (Future<float[]> v : vectors) {
-      assertThat(failure(v)).isInstanceOf(EmbeddingException.class).hasMessageContaining(url);
+      assertThat(failure(v))
+          .isInstanceOf(EmbeddingFailedException.class)
+          .hasMessageContaining(url)
+          .hasCauseInstanceOf(EmbeddingException.class);
     }
     fake = FakeVllm.start(); // for stop()
   }
@@ -169,6 +184,103 @@ class CoalescingEmbedderTest {
       return e.getCause();
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("a caller hung", e);
+    }
+  }
+
+  /** An in-memory embedder whose calls wait for {@code release} and then do {@code answer}. */
+  private static Embedder held(
+      CountDownLatch release, Function<List<String>, List<float[]>> answer) {
+    return held(new CountDownLatch(1), release, answer);
+  }
+
+  /** Same, counting {@code started} down as a call begins. */
+  private static Embedder held(
+      CountDownLatch started,
+      CountDownLatch release,
+      Function<List<String>, List<float[]>> answer) {
+    return new Embedder() {
+      @Override
+      public String modelId() {
+        return "held";
+      }
+
+      @Override
+      public int dimension() {
+        return 2;
+      }
+
+      @Override
+      public float[] embed(String text) {
+        return embedAll(List.of(text)).get(0);
+      }
+
+      @Override
+      public List<float[]> embedAll(List<String> texts) {
+        started.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        return answer.apply(texts);
+      }
+    };
+  }
+
+  @Test
+  void anErrorOrAWrongNumberOfVectorsFailsEveryCallerAndLeavesNoneWaiting() throws Exception {
+    CountDownLatch open = new CountDownLatch(0);
+    CoalescingEmbedder throwsError =
+        new CoalescingEmbedder(
+            held(
+                open,
+                t -> {
+                  throw new AssertionError("boom");
+                }),
+            1,
+            64);
+    CoalescingEmbedder none = new CoalescingEmbedder(held(open, t -> List.of()), 1, 64);
+    CoalescingEmbedder nulls =
+        new CoalescingEmbedder(held(open, t -> Arrays.asList(new float[t.size()][])), 1, 64);
+
+    for (Future<float[]> f : concurrently(throwsError, texts(10))) {
+      assertThat(failure(f)).isNotNull(); // the sender's own AssertionError, or a failure
+    }
+    for (CoalescingEmbedder wrong : List.of(none, nulls)) {
+      for (Future<float[]> f : concurrently(wrong, texts(10))) {
+        assertThat(failure(f))
+            .isInstanceOf(EmbeddingFailedException.class)
+            .hasMessageContaining("vectors (nulls included) for");
+      }
+    }
+  }
+
+  @Test
+  void anInterruptedCallerStopsWaitingAndNeverFailsTheOthers() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    CoalescingEmbedder e =
+        new CoalescingEmbedder(
+            held(started, release, t -> t.stream().map(x -> new float[] {1, 0}).toList()), 1, 64);
+    List<Future<float[]>> first = new ArrayList<>();
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      first.add(threads.submit(() -> e.embed("holds the one call open")));
+      started.await();
+      List<Future<float[]>> queued = new ArrayList<>();
+      for (String t : texts(5)) {
+        queued.add(threads.submit(() -> e.embed(t)));
+      }
+      Thread.sleep(100);
+      queued.get(2).cancel(true); // interrupts a caller whose text waits
+
+      release.countDown();
+      for (int i = 0; i < queued.size(); i++) {
+        if (i != 2) {
+          assertThat(queued.get(i).get(10, TimeUnit.SECONDS)).containsExactly(1f, 0f);
+        }
+      }
+      assertThat(first.get(0).get(10, TimeUnit.SECONDS)).containsExactly(1f, 0f);
     }
   }
 }

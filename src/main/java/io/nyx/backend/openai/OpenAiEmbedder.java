@@ -28,7 +28,7 @@ public final class OpenAiEmbedder implements Embedder {
   /** Inputs per request: keeps one request well under typical server batch and body limits. */
   public static final int BATCH_SIZE = 64;
 
-  /** Statuses that blame the request's texts (too long, malformed), not the server. */
+  /** Statuses that may blame the request's texts rather than the server or the request's shape. */
   private static final Set<Integer> REJECTS_TEXTS = Set.of(400, 413, 422);
 
   private final HttpTransport http;
@@ -90,7 +90,10 @@ public final class OpenAiEmbedder implements Embedder {
   }
 
   private List<float[]> batch(List<String> texts) {
-    ObjectNode body = WireJson.object().put("model", model).put("encoding_format", encodingFormat);
+    ObjectNode body = WireJson.object().put("model", model);
+    if (encodingFormat.equals("base64")) {
+      body.put("encoding_format", "base64"); // float is the default; some servers lack the field
+    }
     texts.forEach(body.putArray("input")::add);
     HttpRequest post = http.post("/embeddings", body, null, false);
     String url = post.uri().toString();
@@ -99,7 +102,7 @@ public final class OpenAiEmbedder implements Embedder {
     } catch (BackendException e) {
       String message =
           "embedding " + texts.size() + " text(s) with " + model + " failed: " + e.getMessage();
-      if (e instanceof BackendException.Rejected r && REJECTS_TEXTS.contains(r.status())) {
+      if (e instanceof BackendException.Rejected r && blamesTheTexts(r)) {
         throw new TextsRejectedException(message, e);
       }
       throw new EmbeddingException(message, e);
@@ -149,6 +152,18 @@ public final class OpenAiEmbedder implements Embedder {
       v[i] *= inverseNorm;
     }
     return v;
+  }
+
+  /**
+   * A text too long for the model (vLLM's and OpenAI's "maximum context length" message) or an
+   * error about the input itself; not a 400 about the model (a generative vLLM instance) or another
+   * field, which every text would get alike.
+   */
+  static boolean blamesTheTexts(BackendException.Rejected r) {
+    return REJECTS_TEXTS.contains(r.status())
+        && (r.status() == 413
+            || r.param().contains("input")
+            || r.getMessage().contains("maximum context length"));
   }
 
   private static float[] floats(JsonNode values) {

@@ -113,7 +113,7 @@ class OpenAiEmbedderTest {
     List<float[]> base64 = embedder(0).embedAll(texts);
     assertThat(fake.lastEmbeddingRequest().path("encoding_format").asText()).isEqualTo("base64");
     List<float[]> floats = embedder(0, "float").embedAll(texts);
-    assertThat(fake.lastEmbeddingRequest().path("encoding_format").asText()).isEqualTo("float");
+    assertThat(fake.lastEmbeddingRequest().has("encoding_format")).isFalse(); // the default
 
     for (int i = 0; i < texts.size(); i++) {
       float[] oracle = FakeVllm.embeddingOf(texts.get(i), 48);
@@ -144,6 +144,34 @@ class OpenAiEmbedderTest {
         .hasMessageContaining("maximum context length")
         .hasCauseInstanceOf(BackendException.Rejected.class);
     assertThat(embedder(48).embed("one two three")).hasSize(48);
+  }
+
+  @Test
+  void onlyA400AboutTheInputBlamesTheTexts() {
+    String url = "http://e/v1/embeddings";
+    assertThat(
+            OpenAiEmbedder.blamesTheTexts(
+                new BackendException.Rejected(
+                    url, 400, "BadRequestError", "", "This model's maximum context length is 512")))
+        .isTrue();
+    assertThat(
+            OpenAiEmbedder.blamesTheTexts(
+                new BackendException.Rejected(url, 422, "Bad Request", "body.input", "too long")))
+        .isTrue();
+    assertThat(
+            OpenAiEmbedder.blamesTheTexts(
+                new BackendException.Rejected(
+                    url, 400, "BadRequestError", "", "The model does not support Embeddings API")))
+        .isFalse();
+    assertThat(
+            OpenAiEmbedder.blamesTheTexts(
+                new BackendException.Rejected(
+                    url, 400, "Bad Request", "body.encoding_format", "Input should be 'float'")))
+        .isFalse();
+    assertThat(
+            OpenAiEmbedder.blamesTheTexts(
+                new BackendException.Rejected(url, 429, "RateLimitError", "", "slow down")))
+        .isFalse();
   }
 
   @Test
