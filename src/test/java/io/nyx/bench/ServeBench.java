@@ -51,7 +51,7 @@ final class ServeBench {
   private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(s|m)");
   private static final long TICK_MS = 10; // USER_HZ 100 on Linux
 
-  /** Durable, as Nyx's own; statements of 200 ms or more and checkpoints are logged. */
+  /** Durable, as Nyx's own; slow statements and checkpoints logged, for tracing stalls. */
   private static final Map<String, String> PG_SETTINGS =
       Map.of(
           "synchronous_commit", "on",
