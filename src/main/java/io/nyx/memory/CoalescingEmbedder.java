@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -18,12 +20,13 @@ import org.jspecify.annotations.Nullable;
  * Callers' own batches ({@link #embedAll}) go straight through and do not count.
  *
  * <p>A caller sends only while its own text is still waiting, so it never sits in someone else's
- * call after its own vector is ready, and a thread that has been interrupted never sends (its
- * interrupted HTTP call would fail the texts travelling with it); an interrupted caller stops
- * waiting with a {@link CancellationException}. One bad text must not fail the texts it happened to
- * travel with, so the texts of a batch the embedder rejects ({@link TextsRejectedException}) are
- * queued again to go one by one, each sent by whichever caller is free. Any other failure (down,
- * timed out) is every text's. Each caller gets an exception of its own. Thread-safe.
+ * call after its own vector is ready. Calls run on a virtual thread of their own: an interrupted
+ * caller stops waiting with a {@link CancellationException} (once a call it is sending returns),
+ * but its interrupt never reaches a call that carries other callers' texts. One bad text must not
+ * fail the texts it happened to travel with, so the texts of a batch the embedder rejects ({@link
+ * TextsRejectedException}) are queued again to go one by one, each sent by whichever caller is
+ * free. Any other failure (down, timed out) is every text's. Each caller gets an exception of its
+ * own. Thread-safe.
  */
 public final class CoalescingEmbedder implements Embedder {
   private final Embedder inner;
@@ -49,6 +52,7 @@ public final class CoalescingEmbedder implements Embedder {
     final String text;
     boolean queued = true;
     boolean alone; // its batch was rejected: it goes by itself
+    boolean abandoned; // its caller stopped waiting
     float @Nullable [] vector;
     @Nullable RuntimeException error;
 
@@ -86,6 +90,10 @@ public final class CoalescingEmbedder implements Embedder {
       }
       return mine.vector;
     } finally {
+      if (!mine.done()) {
+        mine.abandoned = true; // left by an exception: nobody is to send it for this caller
+        waiting.remove(mine);
+      }
       lock.unlock();
     }
   }
@@ -108,7 +116,6 @@ public final class CoalescingEmbedder implements Embedder {
   }
 
   private void abandon(Pending mine) {
-    waiting.remove(mine); // no-op when its call is already out; its result is then dropped
     throw new CancellationException("interrupted while waiting for the embedding of a text");
   }
 
@@ -127,7 +134,7 @@ public final class CoalescingEmbedder implements Embedder {
     lock.unlock();
     Outcome outcome = null;
     try {
-      outcome = call(batch);
+      outcome = callApart(batch);
     } finally {
       lock.lock();
       inFlight--;
@@ -136,7 +143,36 @@ public final class CoalescingEmbedder implements Embedder {
     }
   }
 
-  /** Runs without the lock. An {@link Error} still settles the batch (as a failure) on its way. */
+  /**
+   * Runs the call on a virtual thread of its own, so an interrupt of the caller sending it, who may
+   * stop waiting for its own text, never reaches a call that carries others' texts (an interrupted
+   * HTTP call fails). The caller's interrupt is kept for it to act on afterwards.
+   */
+  private Outcome callApart(List<Pending> batch) {
+    FutureTask<Outcome> task = new FutureTask<>(() -> call(batch));
+    Thread.ofVirtual().name("embedding-call").start(task);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Error error) {
+            throw error; // settles the batch as failed on the way out
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Runs without the lock, on the call's own thread. */
   private Outcome call(List<Pending> batch) {
     List<String> texts = batch.stream().map(p -> p.text).toList();
     try {
@@ -171,6 +207,9 @@ public final class CoalescingEmbedder implements Embedder {
     } else if (outcome.error() instanceof TextsRejectedException && batch.size() > 1) {
       for (int i = batch.size() - 1; i >= 0; i--) {
         Pending p = batch.get(i);
+        if (p.abandoned) {
+          continue;
+        }
         p.alone = true;
         p.queued = true;
         waiting.addFirst(p);

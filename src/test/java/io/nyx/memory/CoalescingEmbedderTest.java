@@ -256,31 +256,120 @@ class CoalescingEmbedderTest {
     }
   }
 
-  @Test
-  void anInterruptedCallerStopsWaitingAndNeverFailsTheOthers() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch started = new CountDownLatch(1);
-    CoalescingEmbedder e =
-        new CoalescingEmbedder(
-            held(started, release, t -> t.stream().map(x -> new float[] {1, 0}).toList()), 1, 64);
-    List<Future<float[]>> first = new ArrayList<>();
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      first.add(threads.submit(() -> e.embed("holds the one call open")));
-      started.await();
-      List<Future<float[]>> queued = new ArrayList<>();
-      for (String t : texts(5)) {
-        queued.add(threads.submit(() -> e.embed(t)));
-      }
-      Thread.sleep(100);
-      queued.get(2).cancel(true); // interrupts a caller whose text waits
+  /** Its n-th call waits for the n-th latch (none: at once); it records texts and interrupts. */
+  private static final class Gated implements Embedder {
+    final List<CountDownLatch> gates;
+    final List<List<String>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger interruptedInside = new AtomicInteger();
+    final java.util.concurrent.Semaphore started = new java.util.concurrent.Semaphore(0);
 
-      release.countDown();
-      for (int i = 0; i < queued.size(); i++) {
-        if (i != 2) {
-          assertThat(queued.get(i).get(10, TimeUnit.SECONDS)).containsExactly(1f, 0f);
-        }
-      }
-      assertThat(first.get(0).get(10, TimeUnit.SECONDS)).containsExactly(1f, 0f);
+    Gated(CountDownLatch... gates) {
+      this.gates = List.of(gates);
     }
+
+    @Override
+    public String modelId() {
+      return "gated";
+    }
+
+    @Override
+    public int dimension() {
+      return 2;
+    }
+
+    @Override
+    public float[] embed(String text) {
+      return embedAll(List.of(text)).get(0);
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+      int n = calls.size();
+      calls.add(texts);
+      started.release();
+      try {
+        if (n < gates.size()) {
+          gates.get(n).await();
+        }
+      } catch (InterruptedException e) {
+        interruptedInside.incrementAndGet();
+        throw new IllegalStateException("interrupted", e);
+      }
+      return texts.stream().map(t -> new float[] {1, 0}).toList();
+    }
+  }
+
+  /** Runs {@code embed(text)} on a virtual thread; the outcome lands in {@code out}. */
+  private static Thread caller(CoalescingEmbedder e, String text, List<Object> out, int slot) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                out.set(slot, e.embed(text));
+              } catch (RuntimeException ex) {
+                out.set(slot, ex);
+              }
+            });
+  }
+
+  @Test
+  void aWaitingCallerInterruptedStopsAtOnceAndItsTextIsNeverSent() throws Exception {
+    CountDownLatch blocker = new CountDownLatch(1);
+    Gated inner = new Gated(blocker);
+    CoalescingEmbedder e = new CoalescingEmbedder(inner, 1, 64);
+    List<Object> out = java.util.Arrays.asList(new Object[6]);
+    caller(e, "holds the one call open", out, 5);
+    inner.started.acquire();
+    List<Thread> waiting = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      waiting.add(caller(e, "text " + i, out, i));
+    }
+    Thread.sleep(100); // let them queue
+
+    waiting.get(2).interrupt();
+    waiting.get(2).join(5_000);
+
+    assertThat(out.get(2)).isInstanceOf(java.util.concurrent.CancellationException.class);
+    blocker.countDown();
+    for (Thread t : waiting) {
+      t.join(10_000);
+    }
+    for (int i : List.of(0, 1, 3, 4)) {
+      assertThat(out.get(i)).isInstanceOf(float[].class);
+    }
+    assertThat(inner.calls.stream().flatMap(List::stream)).doesNotContain("text 2");
+  }
+
+  @Test
+  void interruptingTheCallerWhoSendsABatchNeverFailsTheTextsInIt() throws Exception {
+    CountDownLatch blocker = new CountDownLatch(1);
+    CountDownLatch batchHeld = new CountDownLatch(1);
+    Gated inner = new Gated(blocker, batchHeld);
+    CoalescingEmbedder e = new CoalescingEmbedder(inner, 1, 64);
+    List<Object> out = java.util.Arrays.asList(new Object[6]);
+    caller(e, "holds the one call open", out, 5);
+    inner.started.acquire();
+    List<Thread> callers = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      callers.add(caller(e, "text " + i, out, i));
+    }
+    Thread.sleep(100); // let them queue
+    blocker.countDown();
+    inner.started.acquire(); // the batch of five is out, and held
+
+    callers.forEach(Thread::interrupt); // whichever of them is sending the batch among them
+    Thread.sleep(100);
+    batchHeld.countDown();
+    for (Thread t : callers) {
+      t.join(10_000);
+    }
+
+    assertThat(inner.calls.get(1)).hasSize(5);
+    assertThat(inner.interruptedInside.get()).isZero();
+    // The sender gets its vector when the call returns; the others stopped waiting.
+    assertThat(out.subList(0, 5).stream().filter(o -> o instanceof float[])).hasSize(1);
+    assertThat(out.subList(0, 5).stream().filter(o -> o instanceof RuntimeException))
+        .hasSize(4)
+        .allMatch(o -> o instanceof java.util.concurrent.CancellationException);
   }
 }
