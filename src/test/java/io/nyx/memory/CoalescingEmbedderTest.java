@@ -187,62 +187,19 @@ class CoalescingEmbedderTest {
     }
   }
 
-  /** An in-memory embedder whose calls wait for {@code release} and then do {@code answer}. */
-  private static Embedder held(
-      CountDownLatch release, Function<List<String>, List<float[]>> answer) {
-    return held(new CountDownLatch(1), release, answer);
-  }
-
-  /** Same, counting {@code started} down as a call begins. */
-  private static Embedder held(
-      CountDownLatch started,
-      CountDownLatch release,
-      Function<List<String>, List<float[]>> answer) {
-    return new Embedder() {
-      @Override
-      public String modelId() {
-        return "held";
-      }
-
-      @Override
-      public int dimension() {
-        return 2;
-      }
-
-      @Override
-      public float[] embed(String text) {
-        return embedAll(List.of(text)).get(0);
-      }
-
-      @Override
-      public List<float[]> embedAll(List<String> texts) {
-        started.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        }
-        return answer.apply(texts);
-      }
-    };
-  }
-
   @Test
   void anErrorOrAWrongNumberOfVectorsFailsEveryCallerAndLeavesNoneWaiting() throws Exception {
-    CountDownLatch open = new CountDownLatch(0);
     CoalescingEmbedder throwsError =
         new CoalescingEmbedder(
-            held(
-                open,
+            new Gated(
                 t -> {
                   throw new AssertionError("boom");
                 }),
             1,
             64);
-    CoalescingEmbedder none = new CoalescingEmbedder(held(open, t -> List.of()), 1, 64);
+    CoalescingEmbedder none = new CoalescingEmbedder(new Gated(t -> List.of()), 1, 64);
     CoalescingEmbedder nulls =
-        new CoalescingEmbedder(held(open, t -> Arrays.asList(new float[t.size()][])), 1, 64);
+        new CoalescingEmbedder(new Gated(t -> Arrays.asList(new float[t.size()][])), 1, 64);
 
     for (Future<float[]> f : concurrently(throwsError, texts(10))) {
       assertThat(failure(f)).isNotNull(); // the sender's own AssertionError, or a failure
@@ -256,14 +213,23 @@ class CoalescingEmbedderTest {
     }
   }
 
-  /** Its n-th call waits for the n-th latch (none: at once); it records texts and interrupts. */
+  /**
+   * In memory: its n-th call waits for the n-th latch (none: at once), then gives {@code answer}
+   * (by default one vector per text); it records the texts of each call and interrupts inside it.
+   */
   private static final class Gated implements Embedder {
+    final Function<List<String>, List<float[]>> answer;
     final List<CountDownLatch> gates;
     final List<List<String>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger interruptedInside = new AtomicInteger();
     final java.util.concurrent.Semaphore started = new java.util.concurrent.Semaphore(0);
 
     Gated(CountDownLatch... gates) {
+      this(t -> t.stream().map(x -> new float[] {1, 0}).toList(), gates);
+    }
+
+    Gated(Function<List<String>, List<float[]>> answer, CountDownLatch... gates) {
+      this.answer = answer;
       this.gates = List.of(gates);
     }
 
@@ -295,7 +261,7 @@ class CoalescingEmbedderTest {
         interruptedInside.incrementAndGet();
         throw new IllegalStateException("interrupted", e);
       }
-      return texts.stream().map(t -> new float[] {1, 0}).toList();
+      return answer.apply(texts);
     }
   }
 
