@@ -80,10 +80,8 @@ final class ExportCommand implements Command {
           --min-reward X    sft: lowest reward kept, in [-1, 1] (default 0.5)
           --min-gap G       preferences: smallest reward gap, in (0, 2] (default 0.5)
           --out FILE        write here instead of stdout
-          --db-url URL      external PostgreSQL (env NYX_DB_URL; default: embedded, stop serve first)
-          --data-dir DIR    data directory of the embedded database (env NYX_DATA_DIR)
-          --config FILE     YAML configuration (env NYX_CONFIG)
-        """;
+        """
+        + DatabaseFlags.USAGE;
   }
 
   @Override
@@ -96,7 +94,7 @@ final class ExportCommand implements Command {
     Args args = Args.parse(argv, VALUED, Set.of());
     ExportRequest request = request(args);
     Blend blend = blend(args, request); // checked before the database starts: bad input exits 2
-    io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
+    io.nyx.config.NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
     String file = args.flags().get("out");
     try (Database db = Nyx.openDatabase(config)) {
       TrainingExport own = new JdbcTrainingExport(db.dataSource());

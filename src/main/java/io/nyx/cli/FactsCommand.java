@@ -45,10 +45,8 @@ final class FactsCommand implements Command {
           the file name, confidence to 1). Statements already stored are skipped.
 
           --batch N         statements checked and stored per batch (default 500)
-          --db-url URL      external PostgreSQL (env NYX_DB_URL; default: embedded, stop serve first)
-          --data-dir DIR    data directory of the embedded database (env NYX_DATA_DIR)
-          --config FILE     YAML configuration (env NYX_CONFIG)
-        """;
+        """
+        + DatabaseFlags.USAGE;
   }
 
   @Override
@@ -65,7 +63,7 @@ final class FactsCommand implements Command {
     Path file = Path.of(args.positionals().get(1));
     int batch = MemoryCommand.positive(args, "batch", 500);
     List<Line> lines = read(file);
-    try (Database db = Nyx.openDatabase(ConfigLoader.load(MemoryCommand.serveFlags(args), env))) {
+    try (Database db = Nyx.openDatabase(ConfigLoader.load(DatabaseFlags.of(args), env))) {
       FactStore facts = new JdbcFactStore(db.dataSource());
       ProgressBar bar = new ProgressBar(err, "facts");
       int stored = 0;

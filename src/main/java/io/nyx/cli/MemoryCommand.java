@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +77,7 @@ final class MemoryCommand implements Command {
     String source = args.flags().getOrDefault("source", "import:" + file.getFileName());
     List<NewMemory> memories =
         read(file, new Chunker(chunkChars), source, args.flags().get("session-id"));
-    NyxConfig config = ConfigLoader.load(serveFlags(args), env);
+    NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
     try (Database db = Nyx.openDatabase(config);
         Embedder embedder = Embedders.create(config.embedding())) {
       ProgressBar bar = new ProgressBar(err, "chunks");
@@ -91,16 +90,6 @@ final class MemoryCommand implements Command {
           file, p.total(), p.stored(), p.skipped());
     }
     return 0;
-  }
-
-  static Map<String, String> serveFlags(Args args) {
-    Map<String, String> flags = new HashMap<>();
-    for (String f : List.of("db-url", "data-dir", "config")) {
-      if (args.has(f)) {
-        flags.put(f, args.flags().get(f));
-      }
-    }
-    return flags;
   }
 
   static int positive(Args args, String flag, int fallback) {

@@ -52,10 +52,8 @@ final class RewardsCommand implements Command {
                             duration back from now (7d, 12h, 30m, 90s, P7D)
           --dry-run         compute and report, write nothing
           --batch N         rows per transaction (default 1000)
-          --db-url URL      external PostgreSQL (env NYX_DB_URL; default: embedded, stop serve first)
-          --data-dir DIR    data directory of the embedded database (env NYX_DATA_DIR)
-          --config FILE     YAML configuration (env NYX_CONFIG)
-        """;
+        """
+        + DatabaseFlags.USAGE;
   }
 
   @Override
@@ -75,7 +73,7 @@ final class RewardsCommand implements Command {
     Instant since = since(args.flags().get("since"), clock.instant());
     int batch = MemoryCommand.positive(args, "batch", 1000);
     boolean write = !args.has("dry-run");
-    io.nyx.config.NyxConfig config = ConfigLoader.load(MemoryCommand.serveFlags(args), env);
+    io.nyx.config.NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
     try (Database db = Nyx.openDatabase(config)) {
       RewardRecompute.Summary s =
           new RewardRecompute(new JdbcRescoreStore(db.dataSource()), config.rewardFunctions())

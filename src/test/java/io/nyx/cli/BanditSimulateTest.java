@@ -2,10 +2,6 @@ package io.nyx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,13 +22,8 @@ class BanditSimulateTest {
   private String simulate(int clusters) throws Exception {
     Path yaml = dir.resolve("stationary.yaml");
     Files.writeString(yaml, "traits:\n  half_life_s: 0\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Cli.run(
-            new ByteArrayInputStream(new byte[0]),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
+    CliRun r =
+        CliRun.of(
             Map.of("HOME", dir.toString(), "NYX_DATA_DIR", dir.resolve("data").toString()),
             "simulate",
             "--config",
@@ -45,8 +36,8 @@ class BanditSimulateTest {
             "2000",
             "--clusters",
             Integer.toString(clusters));
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.out();
   }
 
   @Test

@@ -6,9 +6,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** One {@link Cli#run} with empty stdin and no environment: its exit code, stdout and stderr. */
-record CliRun(int code, String out, String err) {
-  static CliRun of(String... args) {
+/** One {@link Cli#run} with empty stdin: its exit code, stdout and stderr. */
+public record CliRun(int code, String out, String err) {
+  /** With no environment. */
+  public static CliRun of(String... args) {
+    return of(Map.of(), args);
+  }
+
+  public static CliRun of(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -16,7 +21,7 @@ record CliRun(int code, String out, String err) {
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of(),
+            env,
             args);
     return new CliRun(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

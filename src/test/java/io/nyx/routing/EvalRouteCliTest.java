@@ -2,11 +2,7 @@ package io.nyx.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nyx.cli.Cli;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.nyx.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,20 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalRouteCliTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  private Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Cli.run(
-            new ByteArrayInputStream(new byte[0]),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of("HOME", dir.toString(), "NYX_DATA_DIR", dir.resolve("data").toString()),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CliRun run(String... args) {
+    return CliRun.of(
+        Map.of("HOME", dir.toString(), "NYX_DATA_DIR", dir.resolve("data").toString()), args);
   }
 
   @Test
@@ -45,7 +30,7 @@ class EvalRouteCliTest {
         {"text": "Is it true that the Great Wall is visible from space?", "label": "moira"}
         """);
     Path html = dir.resolve("report.html");
-    Run r = run("eval-route", "--data", data.toString(), "--out", html.toString());
+    CliRun r = run("eval-route", "--data", data.toString(), "--out", html.toString());
     assertThat(r.code()).as(r.err()).isZero();
     // The last line is labeled moira but is aletheia's: 3 of 4 right, 2 of 3 in scope.
     assertThat(r.out())
@@ -66,14 +51,14 @@ class EvalRouteCliTest {
   void usageErrorsExitTwoAndHelpExitsZero() {
     assertThat(run("eval-route").code()).isEqualTo(2);
     assertThat(run("eval-route", "--data").code()).isEqualTo(2);
-    Run help = run("eval-route", "--help");
+    CliRun help = run("eval-route", "--help");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("--data FILE");
   }
 
   @Test
   void unreadableDataExitsOne() {
-    Run r = run("eval-route", "--data", dir.resolve("missing.jsonl").toString());
+    CliRun r = run("eval-route", "--data", dir.resolve("missing.jsonl").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("missing.jsonl");
   }
