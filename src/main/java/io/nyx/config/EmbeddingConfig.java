@@ -8,8 +8,8 @@ import java.util.Set;
  * model}. {@code splitLongTexts}: a lone text of 64 tokens or more may embed on two cores when that
  * pays ({@code local} only). {@code encodingFormat}: how {@code openai} asks for vectors ({@code
  * base64}: little-endian float32, a quarter of the parsing; {@code float}: JSON numbers, for
- * servers without base64). {@code maxInFlight}: at most this many {@code openai} requests at once;
- * texts asked for meanwhile wait and go together in the next one.
+ * servers without base64). {@code maxInFlight}: at most this many {@code openai} requests for
+ * single texts at once; texts asked for meanwhile wait and go together in the next one.
  */
 public record EmbeddingConfig(
     String provider,

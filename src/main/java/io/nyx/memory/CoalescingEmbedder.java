@@ -102,7 +102,7 @@ public final class CoalescingEmbedder implements Embedder {
   private void awaitDone(Pending mine) {
     while (!mine.done()) {
       if (Thread.currentThread().isInterrupted()) {
-        abandon(mine);
+        throw new CancellationException("interrupted while waiting for the embedding of a text");
       } else if (mine.queued && inFlight < maxInFlight) {
         sendNextBatch();
       } else {
@@ -115,14 +115,10 @@ public final class CoalescingEmbedder implements Embedder {
     }
   }
 
-  private void abandon(Pending mine) {
-    throw new CancellationException("interrupted while waiting for the embedding of a text");
-  }
-
-  /** Holding the lock; releases it while the call runs. */
+  /** Holding the lock, with the caller's own text queued; releases the lock while the call runs. */
   private void sendNextBatch() {
     List<Pending> batch = new ArrayList<>();
-    if (waiting.peek() != null && waiting.peek().alone) {
+    if (waiting.getFirst().alone) {
       batch.add(waiting.poll());
     } else {
       while (!waiting.isEmpty() && !waiting.peek().alone && batch.size() < maxBatch) {

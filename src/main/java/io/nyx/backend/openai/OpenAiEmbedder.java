@@ -143,12 +143,11 @@ public final class OpenAiEmbedder implements Embedder {
     for (float x : v) {
       sumSquares += (double) x * x;
     }
-    int n = v.length;
     if (!(sumSquares > 0) || Double.isInfinite(sumSquares)) {
       throw new EmbeddingException(url + " returned a zero or non-finite embedding");
     }
     float inverseNorm = (float) (1 / Math.sqrt(sumSquares));
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < v.length; i++) {
       v[i] *= inverseNorm;
     }
     return v;
