@@ -630,18 +630,7 @@ public final class FakeVllm implements AutoCloseable {
       sendValidationError(ex, "body.input");
       return;
     }
-    String format = body.path("encoding_format").asText("float");
-    if (!format.equals("float") && !format.equals("base64")) {
-      // pydantic's Literal error, as vLLM's request model raises it (vllm-protocol.md 5)
-      sendError(
-          ex,
-          400,
-          "Bad Request",
-          "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'encoding_format'),"
-              + " 'msg': \"Input should be 'float' or 'base64'\"}",
-          "body.encoding_format");
-      return;
-    }
+    boolean base64 = body.path("encoding_format").asText("float").equals("base64");
     String model = body.path("model").asText("");
     if (!model.isEmpty() && !model.equals(EMBEDDING_MODEL) && !model.equals(baseModel)) {
       sendError(ex, 404, "NotFoundError", "The model `" + model + "` does not exist.", "model");
@@ -674,11 +663,7 @@ public final class FakeVllm implements AutoCloseable {
         ex,
         200,
         FakeVllmEmbeddings.response(
-            model.isEmpty() ? baseModel : model,
-            inputs,
-            embeddingDimension,
-            created,
-            format.equals("base64")));
+            model.isEmpty() ? baseModel : model, inputs, embeddingDimension, created, base64));
   }
 
   private static String defaultReply(String model, JsonNode request) {
