@@ -7,14 +7,17 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.nyx.security.Caller;
 import io.nyx.security.Guard;
 import io.nyx.security.Scope;
 import java.util.Set;
 
 /**
  * Admission at the edge: which scope each endpoint needs, the key from {@code Authorization:
- * Bearer} (or {@code X-API-Key}), then {@link Guard}. Liveness, readiness and metrics stay open so
- * orchestrators and Prometheus need no key.
+ * Bearer} (or {@code X-API-Key}), then {@link Guard}. An admitted request carries its {@link
+ * io.nyx.security.Caller} in the request context ({@link #caller}), which decides whose records the
+ * handlers show. Liveness, readiness and metrics stay open so orchestrators and Prometheus need no
+ * key.
  */
 final class AuthFilter implements Filter {
   static final Set<String> OPEN = Set.of("/health", "/ready", "/metrics");
@@ -33,8 +36,8 @@ final class AuthFilter implements Filter {
     if (path.equals("/infer") || path.startsWith("/v1/") || (read && path.equals("/traits"))) {
       return Scope.INFER;
     }
-    if (read && path.startsWith("/memory/search")) {
-      return Scope.INFER;
+    if (path.equals("/memory") || path.startsWith("/memory/")) {
+      return Scope.INFER; // confined to the caller's tenant by MemoryApi
     }
     return Scope.ADMIN;
   }
@@ -50,6 +53,7 @@ final class AuthFilter implements Filter {
     switch (verdict) {
       case Guard.Denied d -> deny(res, d);
       case Guard.Admitted a -> {
+        req.context().register(a.caller());
         try {
           chain.proceed();
         } finally {
@@ -57,6 +61,16 @@ final class AuthFilter implements Filter {
         }
       }
     }
+  }
+
+  /**
+   * The caller admitted for this request. Every guarded route has one; asking on an open route is a
+   * programming error.
+   */
+  static Caller caller(io.helidon.webserver.http.ServerRequest req) {
+    return req.context()
+        .get(Caller.class)
+        .orElseThrow(() -> new IllegalStateException("no caller: route is not guarded"));
   }
 
   private static String secret(RoutingRequest req) {

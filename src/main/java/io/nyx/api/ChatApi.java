@@ -50,7 +50,9 @@ final class ChatApi {
             maxTokens(f),
             f.optNumber("temperature", 0, 2),
             f.optNumber("top_p", 0.0001, 1),
-            stream);
+            stream,
+            null,
+            AuthFilter.caller(req));
     if (stream) {
       new ChatStream(res, clock, includeUsage(body)).run(pipeline, request);
       return;

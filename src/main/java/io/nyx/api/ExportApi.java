@@ -21,13 +21,14 @@ import org.jspecify.annotations.Nullable;
  * {@code GET /export/sft} and {@code GET /export/preferences} (admin scope): the stored requests as
  * fine-tuning data, streamed as JSON lines ({@link TrainingExport}). Parameters: {@code since}
  * (default {@value #DEFAULT_SINCE}), {@code specialist}, {@code min_reward} (SFT, default 0.5),
- * {@code min_gap} (preferences, default 0.5).
+ * {@code min_gap} (preferences, default 0.5), {@code tenant} (default: every tenant).
  */
 final class ExportApi {
   static final String DEFAULT_SINCE = "30d";
   private static final Logger LOG = Logger.getLogger(ExportApi.class.getName());
-  private static final Set<String> SFT_PARAMS = Set.of("since", "specialist", "min_reward");
-  private static final Set<String> PAIR_PARAMS = Set.of("since", "specialist", "min_gap");
+  private static final Set<String> SFT_PARAMS =
+      Set.of("since", "specialist", "min_reward", "tenant");
+  private static final Set<String> PAIR_PARAMS = Set.of("since", "specialist", "min_gap", "tenant");
 
   private final TrainingExport export;
   private final InstantSource clock;
@@ -76,7 +77,8 @@ final class ExportApi {
         q.optional("specialist", 64),
         since(q.optional("since", 64)),
         number(q, "min_reward", false, -1, 1, ExportRequest.DEFAULT_MIN_REWARD),
-        number(q, "min_gap", true, 0, 2, ExportRequest.DEFAULT_MIN_GAP));
+        number(q, "min_gap", true, 0, 2, ExportRequest.DEFAULT_MIN_GAP),
+        q.optional("tenant", 64));
   }
 
   private Instant since(@Nullable String value) {

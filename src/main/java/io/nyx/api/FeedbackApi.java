@@ -42,7 +42,7 @@ final class FeedbackApi {
     UUID id = uuid(f.requireString("query_id", 64));
     double rating = f.requireNumber("rating", -1, 1);
     String comment = f.optString("comment", 4000);
-    switch (feedback.submit(id, rating, comment == null ? "" : comment)) {
+    switch (feedback.submit(id, rating, comment == null ? "" : comment, AuthFilter.caller(req))) {
       case DurableFeedback.Applied a -> Http.json(res, 200, applied(a.outcome()));
       case DurableFeedback.Queued q -> Http.json(res, 202, queued(q.feedback()));
     }
@@ -58,6 +58,7 @@ final class FeedbackApi {
     } else {
       o.putNull("trait");
     }
+    o.put("trait_effect", out.effect().name().toLowerCase(java.util.Locale.ROOT));
     return o;
   }
 

@@ -37,7 +37,8 @@ final class InferApi {
                 f.optString("session_id", 200),
                 f.optString("specialist", 100),
                 f.optInt("max_tokens", 1, MAX_TOKENS))
-            .withTimeZone(zone(f.optString("time_zone", 64)));
+            .withTimeZone(zone(f.optString("time_zone", 64)))
+            .by(AuthFilter.caller(req));
     InferenceResult result = pipeline.infer(request, InferenceListener.NONE);
     res.header("X-Nyx-Query-Id", result.id().toString());
     res.header("X-Nyx-Specialist", result.specialist() == null ? "base" : result.specialist());

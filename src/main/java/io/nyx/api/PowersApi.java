@@ -37,6 +37,7 @@ final class PowersApi {
       i.put("risk", item.risk());
       i.set("assessment", Json.MAPPER.valueToTree(item.assessment()));
       i.put("created_at", item.createdAt().toString());
+      i.put("tenant", item.tenant());
     }
     Http.json(res, 200, o);
   }

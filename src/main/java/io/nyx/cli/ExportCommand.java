@@ -32,6 +32,7 @@ final class ExportCommand implements Command {
       Set.of(
           "since",
           "specialist",
+          "tenant",
           "min-reward",
           "min-gap",
           "mix",
@@ -77,6 +78,7 @@ final class ExportCommand implements Command {
 
           --since WHEN      ISO date, date-time or a duration back from now (default 30d)
           --specialist S    only this specialist's requests (default: all)
+          --tenant T        only this tenant's requests (default: every tenant)
           --min-reward X    sft: lowest reward kept, in [-1, 1] (default 0.5)
           --min-gap G       preferences: smallest reward gap, in (0, 2] (default 0.5)
           --out FILE        write here instead of stdout
@@ -239,7 +241,8 @@ final class ExportCommand implements Command {
         args.flags().get("specialist"),
         RewardsCommand.since(since, clock.instant()),
         minReward,
-        minGap);
+        minGap,
+        args.flags().get("tenant"));
   }
 
   private static double number(Args args, String name, double fallback) {

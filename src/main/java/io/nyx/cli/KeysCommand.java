@@ -4,6 +4,7 @@ import io.nyx.app.Databases;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.SecurityConfig;
+import io.nyx.memory.Owner;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcKeyStore;
 import io.nyx.security.ApiKey;
@@ -19,7 +20,16 @@ import java.util.Set;
 /** {@code nyx keys create|list|revoke|hash}: API keys in the database (hashed at rest). */
 final class KeysCommand implements Command {
   static final Set<String> VALUED =
-      Set.of("name", "scopes", "rate", "burst", "max-concurrent", "db-url", "data-dir", "config");
+      Set.of(
+          "name",
+          "scopes",
+          "tenant",
+          "rate",
+          "burst",
+          "max-concurrent",
+          "db-url",
+          "data-dir",
+          "config");
 
   @Override
   public String name() {
@@ -31,9 +41,12 @@ final class KeysCommand implements Command {
     return """
         Usage: nyx keys <action> [options]
 
-          create --name NAME --scopes infer,feedback,admin [--rate 50] [--burst 100] [--max-concurrent 32]
-                     prints the new secret once; only its SHA-256 is stored
-          list       active keys: name, scopes, limits
+          create --name NAME --scopes infer,feedback,admin [--tenant T] [--rate 50] [--burst 100] [--max-concurrent 32]
+                     prints the new secret once; only its SHA-256 is stored. --tenant: whose
+                     memories and exchanges the key reads and writes; keys of one tenant share
+                     them (default: a tenant of its own, named like the key; records from before
+                     tenants, and from a keyless loopback server, belong to tenant 'local')
+          list       active keys: name, tenant, scopes, limits
           revoke NAME
           hash SECRET  prints the SHA-256 to put under security.keys[].sha256 in the YAML config
 
@@ -79,6 +92,11 @@ final class KeysCommand implements Command {
     for (String s : required(args, "scopes").split(",")) {
       scopes.add(Scope.parse("--scopes", s));
     }
+    String tenant = args.flags().getOrDefault("tenant", name);
+    if (!Owner.TENANT.matcher(tenant).matches()) {
+      throw new UsageException(
+          "--tenant must match " + Owner.TENANT.pattern() + " but was '" + tenant + "'");
+    }
     String secret = new KeySecrets().newSecret();
     ApiKey key =
         new ApiKey(
@@ -87,9 +105,11 @@ final class KeysCommand implements Command {
             scopes,
             number(args, "rate", SecurityConfig.DEFAULT_RATE_PER_SECOND),
             (int) number(args, "burst", SecurityConfig.DEFAULT_BURST),
-            (int) number(args, "max-concurrent", SecurityConfig.DEFAULT_KEY_CONCURRENCY));
+            (int) number(args, "max-concurrent", SecurityConfig.DEFAULT_KEY_CONCURRENCY),
+            tenant);
     store.create(key);
-    out.println("created key '" + name + "' with scopes " + labels(scopes));
+    out.println(
+        "created key '" + name + "' of tenant '" + tenant + "' with scopes " + labels(scopes));
     out.println("secret (shown once, keep it safe): " + secret);
     return 0;
   }
@@ -97,8 +117,13 @@ final class KeysCommand implements Command {
   private static int list(JdbcKeyStore store, PrintStream out) {
     for (ApiKey k : store.active()) {
       out.printf(
-          "%-20s scopes=%s rate=%.1f/s burst=%d max_concurrent=%d%n",
-          k.name(), labels(k.scopes()), k.ratePerSecond(), k.burst(), k.maxConcurrent());
+          "%-20s tenant=%s scopes=%s rate=%.1f/s burst=%d max_concurrent=%d%n",
+          k.name(),
+          k.tenant(),
+          labels(k.scopes()),
+          k.ratePerSecond(),
+          k.burst(),
+          k.maxConcurrent());
     }
     return 0;
   }

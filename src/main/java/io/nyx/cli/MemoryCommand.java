@@ -11,6 +11,7 @@ import io.nyx.context.MemoryImport;
 import io.nyx.context.NewMemory;
 import io.nyx.memory.Chunker;
 import io.nyx.memory.Embedder;
+import io.nyx.memory.Owner;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcMemoryStore;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import java.util.Set;
  */
 final class MemoryCommand implements Command {
   static final Set<String> VALUED =
-      Set.of("db-url", "data-dir", "config", "source", "session-id", "chunk-chars", "batch");
+      Set.of(
+          "db-url", "data-dir", "config", "source", "session-id", "tenant", "chunk-chars", "batch");
   static final int DEFAULT_CHUNK_CHARS = 1_000;
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +54,8 @@ final class MemoryCommand implements Command {
 
           --source S        source of the memories (default import:<file name>)
           --session-id ID   session the memories belong to (default none)
+          --tenant T        tenant the memories belong to (default local: a keyless server's)
+          --shared          recall them for every tenant, not only their own
           --chunk-chars N   largest chunk in characters (default 1000)
           --batch N         chunks embedded and stored per batch (default 64)
           --db-url URL      external PostgreSQL (env NYX_DB_URL; default: embedded, stop serve first)
@@ -67,7 +71,7 @@ final class MemoryCommand implements Command {
       PrintStream out,
       PrintStream err,
       Map<String, String> env) {
-    Args args = Args.parse(argv, VALUED, Set.of());
+    Args args = Args.parse(argv, VALUED, Set.of("shared"));
     if (args.positionals().size() != 2 || !args.positionals().getFirst().equals("import")) {
       throw new UsageException("expected: memory import FILE");
     }
@@ -75,8 +79,13 @@ final class MemoryCommand implements Command {
     int chunkChars = positive(args, "chunk-chars", DEFAULT_CHUNK_CHARS);
     int batch = positive(args, "batch", 64);
     String source = args.flags().getOrDefault("source", "import:" + file.getFileName());
-    List<NewMemory> memories =
-        read(file, new Chunker(chunkChars), source, args.flags().get("session-id"));
+    String tenant = args.flags().getOrDefault("tenant", Owner.LOCAL);
+    if (!Owner.TENANT.matcher(tenant).matches()) {
+      throw new UsageException(
+          "--tenant must match " + Owner.TENANT.pattern() + " but was '" + tenant + "'");
+    }
+    Owner owner = new Owner(tenant, args.flags().get("session-id"), args.has("shared"));
+    List<NewMemory> memories = read(file, new Chunker(chunkChars), source, owner);
     NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
     try (Database db = Nyx.openDatabase(config);
         Embedder embedder = Embedders.create(config.embedding())) {
@@ -105,19 +114,15 @@ final class MemoryCommand implements Command {
     throw new UsageException("--" + flag + " must be a positive integer but was " + v);
   }
 
-  private static List<NewMemory> read(
-      Path file,
-      Chunker chunker,
-      String source,
-      @org.jspecify.annotations.Nullable String session) {
+  private static List<NewMemory> read(Path file, Chunker chunker, String source, Owner owner) {
     String name = file.getFileName().toString();
     try {
       if (name.endsWith(".jsonl")) {
-        return jsonl(Files.readAllLines(file, StandardCharsets.UTF_8), chunker, source, session);
+        return jsonl(Files.readAllLines(file, StandardCharsets.UTF_8), chunker, source, owner);
       }
       if (name.endsWith(".md") || name.endsWith(".txt")) {
         return chunks(
-            Files.readString(file, StandardCharsets.UTF_8), Map.of(), chunker, source, session);
+            Files.readString(file, StandardCharsets.UTF_8), Map.of(), chunker, source, owner);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -126,10 +131,7 @@ final class MemoryCommand implements Command {
   }
 
   private static List<NewMemory> jsonl(
-      List<String> lines,
-      Chunker chunker,
-      String source,
-      @org.jspecify.annotations.Nullable String session) {
+      List<String> lines, Chunker chunker, String source, Owner owner) {
     List<NewMemory> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).isBlank()) {
@@ -145,7 +147,9 @@ final class MemoryCommand implements Command {
               metadata,
               chunker,
               n.path("source").isTextual() ? n.get("source").asText() : source,
-              n.path("session_id").isTextual() ? n.get("session_id").asText() : session));
+              n.path("session_id").isTextual()
+                  ? new Owner(owner.tenant(), n.get("session_id").asText(), owner.shared())
+                  : owner));
     }
     return out;
   }
@@ -164,13 +168,9 @@ final class MemoryCommand implements Command {
   }
 
   private static List<NewMemory> chunks(
-      String text,
-      Map<String, Object> metadata,
-      Chunker chunker,
-      String source,
-      @org.jspecify.annotations.Nullable String session) {
+      String text, Map<String, Object> metadata, Chunker chunker, String source, Owner owner) {
     return chunker.chunks(text).stream()
-        .map(c -> new NewMemory(c, metadata, source, session))
+        .map(c -> new NewMemory(c, metadata, source, owner))
         .toList();
   }
 }

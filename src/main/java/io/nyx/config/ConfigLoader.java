@@ -217,7 +217,9 @@ public final class ConfigLoader {
             "explore",
             "clusters",
             "cluster_min_evidence",
-            "bandit_margin"));
+            "bandit_margin",
+            "feedback_max_evidence",
+            "feedback_window_s"));
     TraitConfig d = TraitConfig.DEFAULT;
     return new TraitConfig(
         t.number("min", d.min()),
@@ -232,7 +234,9 @@ public final class ConfigLoader {
         t.number("explore", d.explore()),
         t.integer("clusters", d.clusters()),
         t.number("cluster_min_evidence", d.clusterMinEvidence()),
-        t.number("bandit_margin", d.banditMargin()));
+        t.number("bandit_margin", d.banditMargin()),
+        t.number("feedback_max_evidence", d.feedbackMaxEvidence()),
+        t.number("feedback_window_s", d.feedbackWindowS()));
   }
 
   private static ContextConfig context(YamlTree t) {

@@ -1,7 +1,9 @@
 package io.nyx.config;
 
+import io.nyx.memory.Owner;
 import io.nyx.security.ApiKey;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * API keys given in the configuration (by SHA-256 of the secret; more can live in the database) and
@@ -16,11 +18,21 @@ public record SecurityConfig(List<ApiKey> keys) {
     keys = List.copyOf(keys);
   }
 
-  static void check(String at, ApiKey k) {
-    if (k.name() == null || !SpecialistConfig.NAME.matcher(k.name()).matches()) {
-      throw new ConfigException(
-          at + ".name", k.name(), "matching " + SpecialistConfig.NAME.pattern());
+  static void checkName(String at, @Nullable String name) {
+    if (name == null || !SpecialistConfig.NAME.matcher(name).matches()) {
+      throw new ConfigException(at + ".name", name, "matching " + SpecialistConfig.NAME.pattern());
     }
+  }
+
+  static void checkTenant(String at, String tenant) {
+    if (!Owner.TENANT.matcher(tenant).matches()) {
+      throw new ConfigException(
+          at + ".tenant", tenant, "matching " + Owner.TENANT.pattern() + " (default: the name)");
+    }
+  }
+
+  static void check(String at, ApiKey k) {
+    checkName(at, k.name());
     if (k.sha256() == null || !k.sha256().matches("[0-9a-f]{64}")) {
       throw new ConfigException(
           at + ".sha256", k.sha256(), "64 lower-case hex digits (./nyx keys hash SECRET)");

@@ -16,20 +16,27 @@ final class SecurityConfigs {
     List<ApiKey> keys = new ArrayList<>();
     for (YamlTree k : t.children("keys")) {
       k.rejectUnknown(
-          Set.of("name", "sha256", "scopes", "rate_per_second", "burst", "max_concurrent"));
+          Set.of(
+              "name", "sha256", "scopes", "rate_per_second", "burst", "max_concurrent", "tenant"));
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String s : k.strings("scopes")) {
         scopes.add(Scope.parse(k.key("scopes"), s));
       }
+      String at = k.key("").replaceAll("\\.$", "");
+      String name = k.string("name");
+      SecurityConfig.checkName(at, name);
+      String tenant = k.string("tenant", name);
+      SecurityConfig.checkTenant(at, tenant);
       ApiKey key =
           new ApiKey(
-              k.string("name"),
+              name,
               k.string("sha256"),
               scopes,
               k.number("rate_per_second", SecurityConfig.DEFAULT_RATE_PER_SECOND),
               k.integer("burst", SecurityConfig.DEFAULT_BURST),
-              k.integer("max_concurrent", SecurityConfig.DEFAULT_KEY_CONCURRENCY));
-      SecurityConfig.check(k.key("").replaceAll("\\.$", ""), key);
+              k.integer("max_concurrent", SecurityConfig.DEFAULT_KEY_CONCURRENCY),
+              tenant);
+      SecurityConfig.check(at, key);
       keys.add(key);
     }
     return new SecurityConfig(keys);

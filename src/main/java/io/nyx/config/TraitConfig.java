@@ -16,7 +16,10 @@ import java.time.Duration;
  * draw. With {@code clusters} above 0 each specialist (and the base model) also has a posterior per
  * query cluster, and once a query's cluster holds {@code clusterMinEvidence} observations a
  * contextual bandit picks who answers among the specialists that fit the query within {@code
- * banditMargin} of the best similarity, and the base model.
+ * banditMargin} of the best similarity, and the base model. The ratings of one key without the
+ * admin scope may add at most {@code feedbackMaxEvidence} observations to one trait within {@code
+ * feedbackWindowS} seconds; beyond that a rating still sets its answer's reward but does not tell
+ * the trait.
  */
 public record TraitConfig(
     double min,
@@ -31,7 +34,9 @@ public record TraitConfig(
     double explore,
     int clusters,
     double clusterMinEvidence,
-    double banditMargin) {
+    double banditMargin,
+    double feedbackMaxEvidence,
+    double feedbackWindowS) {
   /**
    * Query clusters for the contextual bandit (k-means over the exemplars); 0 = off. Off by default,
    * measured with {@code nyx simulate} (seed 42): on stationary streams (half_life_s 0) with
@@ -55,6 +60,16 @@ public record TraitConfig(
    */
   public static final double DEFAULT_BANDIT_MARGIN = 0.03;
 
+  /**
+   * Three ratings (at the default feedback_evidence of 2) per key, specialist and hour: a person
+   * who disagrees with routing is heard within a session, while one key rating many of its own
+   * answers pulls a posterior with the default prior strength of 10 at most 6/16 of the way to 0 or
+   * 1 (22 ratings once moved a weight from 0.5 to 0.1 in two seconds).
+   */
+  public static final double DEFAULT_FEEDBACK_MAX_EVIDENCE = 6;
+
+  public static final double DEFAULT_FEEDBACK_WINDOW_S = 3_600;
+
   /** Fixes the k-means seeding, so every replica computes the same clusters. */
   public static final long CLUSTER_SEED = 42;
 
@@ -72,7 +87,9 @@ public record TraitConfig(
           0,
           DEFAULT_CLUSTERS,
           DEFAULT_CLUSTER_MIN_EVIDENCE,
-          DEFAULT_BANDIT_MARGIN);
+          DEFAULT_BANDIT_MARGIN,
+          DEFAULT_FEEDBACK_MAX_EVIDENCE,
+          DEFAULT_FEEDBACK_WINDOW_S);
 
   public TraitConfig {
     if (!(min >= 0 && min < 1)) {
@@ -100,6 +117,10 @@ public record TraitConfig(
     }
     requireIn("traits.cluster_min_evidence", clusterMinEvidence, 0, 1e6);
     requireIn("traits.bandit_margin", banditMargin, 0, 1);
+    requireIn("traits.feedback_max_evidence", feedbackMaxEvidence, 0, 1e6);
+    if (!(feedbackWindowS >= 1 && feedbackWindowS <= 1e9)) {
+      throw new ConfigException("traits.feedback_window_s", feedbackWindowS, "in [1,1e9]");
+    }
   }
 
   /** The same settings with {@code k} query clusters. */
@@ -117,7 +138,14 @@ public record TraitConfig(
         explore,
         k,
         clusterMinEvidence,
-        banditMargin);
+        banditMargin,
+        feedbackMaxEvidence,
+        feedbackWindowS);
+  }
+
+  /** The window of {@code feedbackMaxEvidence}. */
+  public Duration feedbackWindow() {
+    return seconds(feedbackWindowS);
   }
 
   private static void requireIn(String key, double v, double lo, double hi) {

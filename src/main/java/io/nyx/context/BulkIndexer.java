@@ -1,5 +1,6 @@
 package io.nyx.context;
 
+import io.nyx.memory.Owner;
 import io.nyx.memory.VectorIndex;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,7 @@ final class BulkIndexer implements AutoCloseable {
   private final AtomicLong added = new AtomicLong();
   private long[] ids = new long[BATCH];
   private float[][] vectors = new float[BATCH][];
+  private Owner[] owners = new Owner[BATCH];
   private int size;
 
   BulkIndexer(VectorIndex index, int threads) {
@@ -37,8 +39,9 @@ final class BulkIndexer implements AutoCloseable {
     this.inFlight = new Semaphore(2 * threads);
   }
 
-  void add(long id, float[] vector) {
+  void add(long id, float[] vector, Owner owner) {
     ids[size] = id;
+    owners[size] = owner;
     vectors[size++] = vector;
     if (size == BATCH) {
       flush();
@@ -57,18 +60,20 @@ final class BulkIndexer implements AutoCloseable {
     }
     long[] batchIds = ids;
     float[][] batch = vectors;
+    Owner[] batchOwners = owners;
     int n = size;
     ids = new long[BATCH];
     vectors = new float[BATCH][];
+    owners = new Owner[BATCH];
     size = 0;
     acquire();
-    pool.execute(() -> addAll(batchIds, batch, n));
+    pool.execute(() -> addAll(batchIds, batch, batchOwners, n));
   }
 
-  private void addAll(long[] batchIds, float[][] batch, int n) {
+  private void addAll(long[] batchIds, float[][] batch, Owner[] batchOwners, int n) {
     try {
       for (int i = 0; i < n; i++) {
-        index.add(batchIds[i], batch[i]);
+        index.add(batchIds[i], batch[i], batchOwners[i]);
       }
       added.addAndGet(n);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.nyx.context;
 
+import io.nyx.memory.Owner;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -11,5 +12,11 @@ public record Memory(
     float[] embedding,
     Map<String, Object> metadata,
     String source,
-    @Nullable String sessionId,
-    Instant createdAt) {}
+    Owner owner,
+    Instant createdAt) {
+
+  /** The session the memory is narrowed to, or null for a tenant-wide one. */
+  public @Nullable String sessionId() {
+    return owner.session();
+  }
+}

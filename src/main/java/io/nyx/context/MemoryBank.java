@@ -1,6 +1,8 @@
 package io.nyx.context;
 
+import io.nyx.memory.Audience;
 import io.nyx.memory.Embedder;
+import io.nyx.memory.Owner;
 import io.nyx.memory.VectorIndex;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -15,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * Mnemosyne's memory: the store (source of truth) and the in-process vector index derived from it.
  * Writes go to the store first, then to this replica's index; other replicas learn of them through
  * {@link #changed} (PostgreSQL notifications). Recall asks the index for {@value #OVERFETCH}x the
- * wanted number of candidates, reads them back from the store (so a memory deleted elsewhere is
- * never returned) and ranks them by {@link RecallWeights}. Thread-safe; does not own the index or
- * the store.
+ * wanted number of candidates among those the caller's {@link Audience} may see, reads them back
+ * from the store (so a memory deleted elsewhere is never returned, and the owner is checked again
+ * against the store's word) and ranks them by {@link RecallWeights}. Thread-safe; does not own the
+ * index or the store.
  */
 public final class MemoryBank {
   static final int OVERFETCH = 4;
@@ -45,13 +48,15 @@ public final class MemoryBank {
     this.maxIndexed.set(maxIndexedId);
   }
 
-  /** Stores (skipping texts already stored: those come back as they are) and indexes. */
+  /**
+   * Stores (skipping texts their tenant already stores: those come back as they are) and indexes.
+   */
   public List<Memory> remember(List<NewMemory> memories) {
     List<float[]> vectors = embedder.embedAll(memories.stream().map(NewMemory::text).toList());
     List<Memory> stored = new ArrayList<>(memories.size());
     for (int i = 0; i < memories.size(); i++) {
       NewMemory m = memories.get(i);
-      Memory saved = store.add(m.text(), vectors.get(i), m.metadata(), m.source(), m.sessionId());
+      Memory saved = store.add(m.text(), vectors.get(i), m.metadata(), m.source(), m.owner());
       indexed(saved);
       stored.add(saved);
     }
@@ -59,19 +64,22 @@ public final class MemoryBank {
   }
 
   /**
-   * The {@code k} best memories for the query; {@code embedding} may be given to skip embedding.
+   * The {@code k} best memories for the query that {@code audience} may see; {@code embedding} may
+   * be given to skip embedding.
    */
-  public List<Recalled> recall(String query, float @Nullable [] embedding, int k) {
+  public List<Recalled> recall(
+      String query, float @Nullable [] embedding, int k, Audience audience) {
     if (k <= 0 || index.size() == 0) {
       return List.of();
     }
     float[] q = embedding != null ? embedding : embedder.embed(query);
     Map<Long, Double> similarity = new HashMap<>();
-    for (VectorIndex.Hit hit : index.search(q, Math.max(MIN_CANDIDATES, k * OVERFETCH))) {
+    for (VectorIndex.Hit hit : index.search(q, Math.max(MIN_CANDIDATES, k * OVERFETCH), audience)) {
       similarity.put(hit.id(), hit.score());
     }
     var now = clock.instant();
     return store.findAll(similarity.keySet()).stream()
+        .filter(m -> audience.sees(m.owner())) // the store's owner wins over a stale index entry
         .map(
             m ->
                 new Recalled(
@@ -84,8 +92,15 @@ public final class MemoryBank {
         .toList();
   }
 
-  /** Deletes from the store and this replica's index; true when it existed. */
-  public boolean forget(long id) {
+  /**
+   * Deletes memory {@code id} when {@code audience} owns it; true when it existed and was deleted.
+   * A memory the audience does not own is reported as absent, so its existence is not revealed.
+   */
+  public boolean forget(long id, Audience audience) {
+    boolean mine = store.find(id).map(m -> audience.owns(m.owner())).orElse(false);
+    if (!mine) {
+      return false;
+    }
     boolean existed = store.delete(id);
     index.remove(id);
     return existed;
@@ -113,11 +128,11 @@ public final class MemoryBank {
   }
 
   private void indexed(Memory m) {
-    indexed(m.id(), m.embedding());
+    indexed(m.id(), m.embedding(), m.owner());
   }
 
-  private void indexed(long id, float[] embedding) {
-    index.add(id, embedding);
+  private void indexed(long id, float[] embedding, Owner owner) {
+    index.add(id, embedding, owner);
     maxIndexed.accumulateAndGet(id, Math::max);
   }
 

@@ -45,9 +45,20 @@ public final class MemoryImport {
   }
 
   private int store(List<NewMemory> batch) {
+    Map<String, List<NewMemory>> byTenant = new LinkedHashMap<>();
+    batch.forEach(m -> byTenant.computeIfAbsent(m.owner().tenant(), t -> new ArrayList<>()).add(m));
+    int stored = 0;
+    for (var e : byTenant.entrySet()) {
+      stored += store(e.getKey(), e.getValue());
+    }
+    return stored;
+  }
+
+  /** Stores one tenant's share of a batch (texts are unique per tenant). */
+  private int store(String tenant, List<NewMemory> batch) {
     Map<String, NewMemory> unique = new LinkedHashMap<>();
     batch.forEach(m -> unique.putIfAbsent(m.text(), m));
-    Set<String> present = store.existing(unique.keySet());
+    Set<String> present = store.existing(unique.keySet(), tenant);
     List<NewMemory> fresh = new ArrayList<>();
     unique.values().stream().filter(m -> !present.contains(m.text())).forEach(fresh::add);
     if (fresh.isEmpty()) {
@@ -56,7 +67,7 @@ public final class MemoryImport {
     List<float[]> vectors = embedder.embedAll(fresh.stream().map(NewMemory::text).toList());
     for (int i = 0; i < fresh.size(); i++) {
       NewMemory m = fresh.get(i);
-      store.add(m.text(), vectors.get(i), m.metadata(), m.source(), m.sessionId());
+      store.add(m.text(), vectors.get(i), m.metadata(), m.source(), m.owner());
     }
     return fresh.size();
   }

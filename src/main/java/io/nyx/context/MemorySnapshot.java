@@ -11,10 +11,12 @@ import java.util.function.LongConsumer;
  * Brings a replica's on-disk vector index up to date with the store at start, so a restart with a
  * million memories reads only what changed instead of re-embedding or re-indexing everything.
  *
- * <p>The index's last commit carries the embedding model, the dimension and {@code max_id}, the
- * highest memory id it held. On start: a model or dimension change discards the snapshot; ids in
- * the snapshot that the store no longer has are removed (deleted while this replica was down); rows
- * with {@code id > max_id − }{@value #REPLAY} are (re)added. The replay window covers inserts whose
+ * <p>The index's last commit carries the embedding model, the dimension, the document {@value
+ * #FORMAT} (what each document holds besides its vector: owners since format 2) and {@code max_id},
+ * the highest memory id it held. On start: a model, dimension or format change discards the
+ * snapshot (an older snapshot has no owners, so it cannot filter by tenant); ids in the snapshot
+ * that the store no longer has are removed (deleted while this replica was down); rows with {@code
+ * id > max_id − }{@value #REPLAY} are (re)added. The replay window covers inserts whose
  * transactions committed out of id order around the snapshot (ids are taken at insert, rows become
  * visible at commit); re-adding is idempotent. Rows are read in PostgreSQL's binary array format
  * and indexed from several threads (see {@link BulkIndexer}).
@@ -27,6 +29,10 @@ public final class MemorySnapshot {
   private static final String MODEL = "model";
   private static final String DIMENSION = "dimension";
   private static final String MAX_ID = "max_id";
+  private static final String FORMAT_KEY = "format";
+
+  /** Documents carry their owner's tenant, session and sharing (see HnswIndex). */
+  static final String FORMAT = "2";
 
   private final HnswIndex index;
   private final String model;
@@ -61,11 +67,11 @@ public final class MemorySnapshot {
     try (BulkIndexer bulk = new BulkIndexer(index, indexThreads)) {
       store.forEachEmbeddingAfter(
           Math.max(0, snapshotMax - REPLAY),
-          (id, embedding) -> {
+          (id, embedding, owner) -> {
             if (stopped) {
               throw new CancellationException("memory index restore stopped at id " + id);
             }
-            bulk.add(id, embedding);
+            bulk.add(id, embedding, owner);
             rowsRead.incrementAndGet();
             max.accumulateAndGet(id, Math::max);
           });
@@ -77,7 +83,9 @@ public final class MemorySnapshot {
   private long validMaxId() {
     Map<String, String> data = index.commitData();
     boolean same =
-        model.equals(data.get(MODEL)) && Integer.toString(dimension).equals(data.get(DIMENSION));
+        model.equals(data.get(MODEL))
+            && Integer.toString(dimension).equals(data.get(DIMENSION))
+            && FORMAT.equals(data.get(FORMAT_KEY));
     if (!same) {
       index.clear();
       return 0;
@@ -125,6 +133,14 @@ public final class MemorySnapshot {
   /** Commits the index as the snapshot for the next start. */
   public void save(long maxId) {
     index.commit(
-        Map.of(MODEL, model, DIMENSION, Integer.toString(dimension), MAX_ID, Long.toString(maxId)));
+        Map.of(
+            MODEL,
+            model,
+            DIMENSION,
+            Integer.toString(dimension),
+            FORMAT_KEY,
+            FORMAT,
+            MAX_ID,
+            Long.toString(maxId)));
   }
 }

@@ -17,10 +17,16 @@ import org.jspecify.annotations.Nullable;
  *       rejected one's).
  * </ul>
  *
- * Rewards are the stored ones, human feedback already blended in.
+ * Rewards are the stored ones, human feedback already blended in. {@code tenant} keeps one tenant's
+ * exchanges (all when null); a pair never joins two tenants' answers.
  */
 public record ExportRequest(
-    Kind kind, @Nullable String specialist, Instant since, double minReward, double minGap) {
+    Kind kind,
+    @Nullable String specialist,
+    Instant since,
+    double minReward,
+    double minGap,
+    @Nullable String tenant) {
   public static final double DEFAULT_MIN_REWARD = 0.5;
   public static final double DEFAULT_MIN_GAP = 0.5;
 

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A stored prediction: the answer that made it and its scenarios.
  *
  * @param outcome null until resolved, then "happened" or "did_not_happen"
+ * @param tenant whose exchange made it
  */
 public record Prediction(
     long id,
@@ -17,7 +18,8 @@ public record Prediction(
     String text,
     List<Scenario> scenarios,
     Instant createdAt,
-    @Nullable String outcome) {
+    @Nullable String outcome,
+    String tenant) {
   public Prediction {
     scenarios = List.copyOf(scenarios);
   }

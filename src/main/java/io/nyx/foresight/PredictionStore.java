@@ -9,8 +9,14 @@ import org.jspecify.annotations.Nullable;
 /** Moira's predictions ({@code nyx_predictions}). Thread-safe. */
 public interface PredictionStore {
 
+  /** Stores the prediction an answer of {@code tenant} made; returns its id. */
   long save(
-      UUID queryId, @Nullable String specialist, String text, List<Scenario> scenarios, Instant at);
+      UUID queryId,
+      String tenant,
+      @Nullable String specialist,
+      String text,
+      List<Scenario> scenarios,
+      Instant at);
 
   Optional<Prediction> find(long id);
 
@@ -31,7 +37,12 @@ public interface PredictionStore {
       new PredictionStore() {
         @Override
         public long save(
-            UUID q, @Nullable String s, String text, List<Scenario> scenarios, Instant at) {
+            UUID q,
+            String tenant,
+            @Nullable String s,
+            String text,
+            List<Scenario> scenarios,
+            Instant at) {
           return 0;
         }
 

@@ -11,7 +11,8 @@ import java.util.PriorityQueue;
 /**
  * Exact search by scanning every vector: the reference that approximate indexes are tested against,
  * and fast enough for a few tens of thousands of memories. Vectors are kept in one growing float
- * array (row-major, {@code dimension} floats per row); a removal moves the last row into the gap.
+ * array (row-major, {@code dimension} floats per row) with their owners beside them; a removal
+ * moves the last row into the gap. The audience filter is applied to every row before ranking.
  */
 public final class BruteForceIndex implements VectorIndex {
   private static final Comparator<Hit> WORST_FIRST =
@@ -21,6 +22,7 @@ public final class BruteForceIndex implements VectorIndex {
   private final Map<Long, Integer> rowOf = new HashMap<>();
   private float[] rows = new float[0];
   private long[] ids = new long[0];
+  private Owner[] owners = new Owner[0];
   private int size;
 
   public BruteForceIndex(int dimension) {
@@ -28,7 +30,7 @@ public final class BruteForceIndex implements VectorIndex {
   }
 
   @Override
-  public synchronized void add(long id, float[] vector) {
+  public synchronized void add(long id, float[] vector, Owner owner) {
     if (vector.length != dimension) {
       throw new IllegalArgumentException(
           "vector has " + vector.length + " dimensions, index has " + dimension);
@@ -36,6 +38,7 @@ public final class BruteForceIndex implements VectorIndex {
     Integer existing = rowOf.get(id);
     int row = existing != null ? existing : append(id);
     System.arraycopy(vector, 0, rows, row * dimension, dimension);
+    owners[row] = owner;
   }
 
   private int append(long id) {
@@ -43,6 +46,7 @@ public final class BruteForceIndex implements VectorIndex {
       int capacity = Math.max(16, size * 2);
       rows = Arrays.copyOf(rows, capacity * dimension);
       ids = Arrays.copyOf(ids, capacity);
+      owners = Arrays.copyOf(owners, capacity);
     }
     ids[size] = id;
     rowOf.put(id, size);
@@ -59,14 +63,18 @@ public final class BruteForceIndex implements VectorIndex {
     if (row != last) {
       System.arraycopy(rows, last * dimension, rows, row * dimension, dimension);
       ids[row] = ids[last];
+      owners[row] = owners[last];
       rowOf.put(ids[row], row);
     }
   }
 
   @Override
-  public synchronized List<Hit> search(float[] query, int k) {
+  public synchronized List<Hit> search(float[] query, int k, Audience audience) {
     PriorityQueue<Hit> best = new PriorityQueue<>(WORST_FIRST);
     for (int r = 0; r < size && k > 0; r++) {
+      if (!audience.sees(owners[r])) {
+        continue;
+      }
       best.add(new Hit(ids[r], dot(query, r * dimension)));
       if (best.size() > k) {
         best.poll();

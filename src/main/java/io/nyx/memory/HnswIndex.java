@@ -24,19 +24,28 @@ import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.Bits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Approximate search with Lucene's HNSW graph (M = {@value #MAX_CONN}, beam width {@value
  * #BEAM_WIDTH}, dot product) in an {@link MMapDirectory}; chosen by measurement against FAISS (see
  * README, "Memory and facts"). One document per id: the vector, the id as a term (for replace and
- * delete) and as a doc value (to read hits back).
+ * delete) and as a doc value (to read hits back), and its {@link Owner} as terms: {@code tenant},
+ * {@code session} (or {@code wide} for a tenant-wide record) and {@code shared}. An {@link
+ * Audience} becomes a filter query over those terms, which Lucene applies inside the graph search
+ * (and answers exactly when the filter matches few documents), so a small tenant among many still
+ * gets its own best matches rather than what is left of everyone's.
  *
  * <p>Searches ask Lucene for {@code max(k, efSearch)} neighbours and keep the best {@code k}: in
  * Lucene the query's k is the HNSW search beam. Writes become visible to the next search (it
@@ -62,6 +71,11 @@ public final class HnswIndex implements VectorIndex {
   static final double MAX_RAM_BUFFER_MB = 1024;
   private static final String VECTOR = "v";
   private static final String ID = "id";
+  private static final String TENANT = "tenant";
+  private static final String SESSION = "session";
+  private static final String WIDE = "wide";
+  private static final String SHARED = "shared";
+  private static final String YES = "1";
 
   private final MMapDirectory directory;
   private final IndexWriter writer;
@@ -107,7 +121,7 @@ public final class HnswIndex implements VectorIndex {
   }
 
   @Override
-  public void add(long id, float[] vector) {
+  public void add(long id, float[] vector, Owner owner) {
     if (vector.length != dimension) {
       throw new IllegalArgumentException(
           "vector has " + vector.length + " dimensions, index has " + dimension);
@@ -116,6 +130,15 @@ public final class HnswIndex implements VectorIndex {
     doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
     doc.add(new StringField(ID, Long.toString(id), Field.Store.NO));
     doc.add(new NumericDocValuesField(ID, id));
+    doc.add(new StringField(TENANT, owner.tenant(), Field.Store.NO));
+    if (owner.session() == null) {
+      doc.add(new StringField(WIDE, YES, Field.Store.NO));
+    } else {
+      doc.add(new StringField(SESSION, owner.session(), Field.Store.NO));
+    }
+    if (owner.shared()) {
+      doc.add(new StringField(SHARED, YES, Field.Store.NO));
+    }
     io(() -> writer.updateDocument(idTerm(id), doc));
     dirty = true;
   }
@@ -131,7 +154,7 @@ public final class HnswIndex implements VectorIndex {
   }
 
   @Override
-  public List<Hit> search(float[] query, int k) {
+  public List<Hit> search(float[] query, int k, Audience audience) {
     if (k <= 0) {
       return List.of();
     }
@@ -140,7 +163,8 @@ public final class HnswIndex implements VectorIndex {
       IndexSearcher searcher = searchers.acquire();
       try {
         int beam = Math.max(k, efSearch);
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, beam), beam);
+        Query knn = new KnnFloatVectorQuery(VECTOR, query, beam, filter(audience));
+        TopDocs top = searcher.search(knn, beam);
         return hits(searcher, top, k);
       } finally {
         searchers.release(searcher);
@@ -148,6 +172,36 @@ public final class HnswIndex implements VectorIndex {
     } catch (IOException e) {
       throw new UncheckedIOException("vector search failed", e);
     }
+  }
+
+  /** The Lucene filter of what {@code audience} may see; null for everything. */
+  static @Nullable Query filter(Audience audience) {
+    return switch (audience) {
+      case Audience.Everyone e -> null;
+      case Audience.Tenant t -> tenantFilter(t);
+    };
+  }
+
+  /** shared OR (tenant AND (every session, or tenant-wide OR the caller's session)). */
+  private static Query tenantFilter(Audience.Tenant t) {
+    BooleanQuery.Builder own = new BooleanQuery.Builder();
+    own.add(term(TENANT, t.tenant()), Occur.FILTER);
+    if (!t.allSessions()) {
+      BooleanQuery.Builder sessions = new BooleanQuery.Builder();
+      sessions.add(term(WIDE, YES), Occur.SHOULD);
+      if (t.session() != null) {
+        sessions.add(term(SESSION, t.session()), Occur.SHOULD);
+      }
+      own.add(sessions.build(), Occur.FILTER);
+    }
+    return new BooleanQuery.Builder()
+        .add(term(SHARED, YES), Occur.SHOULD)
+        .add(own.build(), Occur.SHOULD)
+        .build();
+  }
+
+  private static Query term(String field, String value) {
+    return new TermQuery(new Term(field, value));
   }
 
   private void refreshIfDirty() {

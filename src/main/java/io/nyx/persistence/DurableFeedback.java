@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.pipeline.Feedback;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.NyxException;
+import io.nyx.security.Caller;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +56,14 @@ public final class DurableFeedback implements AutoCloseable {
   }
 
   /**
-   * Applies the feedback, or queues it when the database is unreachable.
+   * Applies the feedback of {@code by}, or queues it when the database is unreachable (its owner is
+   * checked when it is applied).
    *
-   * @throws NyxException.NotFound when the database answers and has no such query
+   * @throws NyxException.NotFound when the database answers and has no such query of the caller's
+   *     tenant
    */
-  public Result submit(UUID queryId, double rating, String comment) {
-    Feedback fb = service.feedback(queryId, rating, comment);
+  public Result submit(UUID queryId, double rating, String comment, Caller by) {
+    Feedback fb = service.feedback(queryId, rating, comment, by);
     return spool
         .write(() -> service.apply(fb), () -> encode(fb))
         .<Result>map(Applied::new)
@@ -92,6 +95,10 @@ public final class DurableFeedback implements AutoCloseable {
     o.put("rating", fb.rating());
     o.put("comment", fb.comment());
     o.put("at", fb.at().toString());
+    o.put("rater", fb.rater());
+    o.put("tenant", fb.by().tenant());
+    o.put("key_name", fb.by().keyName());
+    o.put("admin", fb.by().admin());
     try {
       return JSON.writeValueAsBytes(o);
     } catch (IOException e) {
@@ -101,12 +108,24 @@ public final class DurableFeedback implements AutoCloseable {
 
   static Feedback decode(byte[] frame) throws IOException {
     JsonNode o = JSON.readTree(frame);
+    UUID id = UUID.fromString(o.get("id").asText());
     return new Feedback(
-        UUID.fromString(o.get("id").asText()),
+        id,
         UUID.fromString(o.get("query_id").asText()),
         o.get("rating").asDouble(),
         o.get("comment").asText(),
-        Instant.parse(o.get("at").asText()));
+        Instant.parse(o.get("at").asText()),
+        // Spooled before tenants: the local user's, each its own rater (nothing to replace).
+        o.hasNonNull("rater") ? o.get("rater").asText() : "spooled:" + id,
+        o.hasNonNull("tenant") ? caller(o) : Caller.LOCAL);
+  }
+
+  private static Caller caller(JsonNode o) {
+    JsonNode key = o.get("key_name");
+    return new Caller(
+        o.get("tenant").asText(),
+        key == null || key.isNull() ? null : key.asText(),
+        o.path("admin").asBoolean(false));
   }
 
   /** Stops the replayer after one last attempt; what is still queued waits for the next start. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.foresight.Prediction;
 import io.nyx.foresight.PredictionStore;
 import io.nyx.foresight.Scenario;
+import io.nyx.memory.Owner;
 import io.nyx.safety.ReviewItem;
 import io.nyx.safety.ReviewQueue;
 import io.nyx.safety.RiskAssessment;
@@ -68,44 +69,55 @@ public final class DurableFollowUps implements AutoCloseable {
     return new DurablePredictions();
   }
 
-  private long review(UUID queryId, String stage, RiskAssessment a, Instant at) {
+  private long review(UUID queryId, String tenant, String stage, RiskAssessment a, Instant at) {
     Supplier<byte[]> frame =
         () -> {
-          ObjectNode o = frame("review", queryId, at);
+          ObjectNode o = frame("review", queryId, tenant, at);
           o.put("stage", stage);
           o.set("assessment", JSON.valueToTree(a));
           return bytes(o);
         };
-    return spool.write(() -> reviews.enqueue(queryId, stage, a, at), frame).orElse(0L);
+    return spool.write(() -> reviews.enqueue(queryId, tenant, stage, a, at), frame).orElse(0L);
   }
 
   private long prediction(
-      UUID queryId, @Nullable String specialist, String text, List<Scenario> s, Instant at) {
+      UUID queryId,
+      String tenant,
+      @Nullable String specialist,
+      String text,
+      List<Scenario> s,
+      Instant at) {
     Supplier<byte[]> frame =
         () -> {
-          ObjectNode o = frame("prediction", queryId, at);
+          ObjectNode o = frame("prediction", queryId, tenant, at);
           o.put("specialist", specialist);
           o.put("text", text);
           o.set("scenarios", JSON.valueToTree(s));
           return bytes(o);
         };
-    return spool.write(() -> predictions.save(queryId, specialist, text, s, at), frame).orElse(0L);
+    return spool
+        .write(() -> predictions.save(queryId, tenant, specialist, text, s, at), frame)
+        .orElse(0L);
   }
 
   private void replay(byte[] frame) throws IOException {
     JsonNode o = JSON.readTree(frame);
     UUID queryId = UUID.fromString(o.get("query_id").asText());
     Instant at = Instant.parse(o.get("at").asText());
+    // Frames spooled before tenants existed belong to the local tenant, like their rows.
+    String tenant = o.hasNonNull("tenant") ? o.get("tenant").asText() : Owner.LOCAL;
     switch (o.get("kind").asText()) {
       case "review" ->
           reviews.enqueue(
               queryId,
+              tenant,
               o.get("stage").asText(),
               JSON.treeToValue(o.get("assessment"), RiskAssessment.class),
               at);
       case "prediction" ->
           predictions.save(
               queryId,
+              tenant,
               o.get("specialist").isNull() ? null : o.get("specialist").asText(),
               o.get("text").asText(),
               JSON.convertValue(o.get("scenarios"), SCENARIOS),
@@ -114,10 +126,11 @@ public final class DurableFollowUps implements AutoCloseable {
     }
   }
 
-  private static ObjectNode frame(String kind, UUID queryId, Instant at) {
+  private static ObjectNode frame(String kind, UUID queryId, String tenant, Instant at) {
     ObjectNode o = JSON.createObjectNode();
     o.put("kind", kind);
     o.put("query_id", queryId.toString());
+    o.put("tenant", tenant);
     o.put("at", at.toString());
     return o;
   }
@@ -137,8 +150,9 @@ public final class DurableFollowUps implements AutoCloseable {
 
   private final class DurableReviews implements ReviewQueue {
     @Override
-    public long enqueue(UUID queryId, String stage, RiskAssessment assessment, Instant at) {
-      return review(queryId, stage, assessment, at);
+    public long enqueue(
+        UUID queryId, String tenant, String stage, RiskAssessment assessment, Instant at) {
+      return review(queryId, tenant, stage, assessment, at);
     }
 
     @Override
@@ -161,8 +175,13 @@ public final class DurableFollowUps implements AutoCloseable {
   private final class DurablePredictions implements PredictionStore {
     @Override
     public long save(
-        UUID queryId, @Nullable String specialist, String text, List<Scenario> s, Instant at) {
-      return prediction(queryId, specialist, text, s, at);
+        UUID queryId,
+        String tenant,
+        @Nullable String specialist,
+        String text,
+        List<Scenario> s,
+        Instant at) {
+      return prediction(queryId, tenant, specialist, text, s, at);
     }
 
     @Override

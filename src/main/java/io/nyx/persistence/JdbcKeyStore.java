@@ -25,8 +25,9 @@ public final class JdbcKeyStore implements KeyStore {
   @Override
   public void create(ApiKey key) {
     String sql =
-        "INSERT INTO nyx_api_keys (name, key_sha256, scopes, rate_per_second, burst, max_concurrent)"
-            + " VALUES (?, ?, ?, ?, ?, ?)";
+        "INSERT INTO nyx_api_keys"
+            + " (name, key_sha256, scopes, rate_per_second, burst, max_concurrent, tenant)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, key.name());
@@ -35,6 +36,7 @@ public final class JdbcKeyStore implements KeyStore {
       ps.setDouble(4, key.ratePerSecond());
       ps.setInt(5, key.burst());
       ps.setInt(6, key.maxConcurrent());
+      ps.setString(7, key.tenant());
       ps.executeUpdate();
     } catch (SQLException e) {
       if ("23505".equals(e.getSQLState())) {
@@ -47,7 +49,7 @@ public final class JdbcKeyStore implements KeyStore {
   @Override
   public List<ApiKey> active() {
     String sql =
-        "SELECT name, key_sha256, scopes, rate_per_second, burst, max_concurrent"
+        "SELECT name, key_sha256, scopes, rate_per_second, burst, max_concurrent, tenant"
             + " FROM nyx_api_keys WHERE revoked_at IS NULL ORDER BY name";
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement(sql);
@@ -61,7 +63,8 @@ public final class JdbcKeyStore implements KeyStore {
                 scopes(rs.getArray(3)),
                 rs.getDouble(4),
                 rs.getInt(5),
-                rs.getInt(6)));
+                rs.getInt(6),
+                rs.getString(7)));
       }
       return keys;
     } catch (SQLException e) {

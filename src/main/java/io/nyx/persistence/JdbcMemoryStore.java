@@ -3,6 +3,7 @@ package io.nyx.persistence;
 import io.nyx.context.Memory;
 import io.nyx.context.MemoryFilter;
 import io.nyx.context.MemoryStore;
+import io.nyx.memory.Owner;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,31 +18,34 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.postgresql.PGStatement;
 
 /**
  * {@link MemoryStore} over {@code nyx_subjective_memory}; embeddings are {@code real[]}. A text is
- * unique by {@code md5(text)} (V10); inserting it again returns the stored row unchanged. Every
- * value is a bound parameter. Thread-safe.
+ * unique per tenant by {@code (tenant, md5(text))} (V60); inserting it again returns the stored row
+ * unchanged. Every value is a bound parameter. Thread-safe.
  */
 public final class JdbcMemoryStore implements MemoryStore {
   private static final String COLUMNS =
-      "id, text, embedding, metadata::text AS metadata, source, session_id, created_at";
+      "id, text, embedding, metadata::text AS metadata, source, session_id, tenant, shared,"
+          + " created_at";
 
   /** The no-op update makes RETURNING yield the existing row on a duplicate. */
   private static final String INSERT =
-      "INSERT INTO nyx_subjective_memory (text, embedding, metadata, source, session_id)"
-          + " VALUES (?, ?, CAST(? AS jsonb), ?, ?)"
-          + " ON CONFLICT ((md5(text))) DO UPDATE SET text = nyx_subjective_memory.text"
+      "INSERT INTO nyx_subjective_memory"
+          + " (text, embedding, metadata, source, session_id, tenant, shared)"
+          + " VALUES (?, ?, CAST(? AS jsonb), ?, ?, ?, ?)"
+          + " ON CONFLICT (tenant, (md5(text))) DO UPDATE SET text = nyx_subjective_memory.text"
           + " WHERE false RETURNING "
           + COLUMNS;
 
   private static final String BY_TEXT =
-      "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE md5(text) = md5(?) AND text = ?";
+      "SELECT "
+          + COLUMNS
+          + " FROM nyx_subjective_memory WHERE tenant = ? AND md5(text) = md5(?) AND text = ?";
   private static final String EXISTING =
-      "SELECT text FROM nyx_subjective_memory WHERE md5(text) = ANY (ARRAY(SELECT md5(t) FROM"
-          + " unnest(CAST(? AS text[])) AS t))";
+      "SELECT text FROM nyx_subjective_memory WHERE tenant = ? AND md5(text) = ANY (ARRAY(SELECT"
+          + " md5(t) FROM unnest(CAST(? AS text[])) AS t))";
   private static final String BY_IDS =
       "SELECT " + COLUMNS + " FROM nyx_subjective_memory WHERE id = ANY (?)";
   private static final String AFTER =
@@ -49,7 +53,8 @@ public final class JdbcMemoryStore implements MemoryStore {
 
   /** {@code array_send}: the array in PostgreSQL's binary format, decoded without parsing text. */
   private static final String EMBEDDINGS_AFTER =
-      "SELECT id, array_send(embedding) FROM nyx_subjective_memory WHERE id > ? ORDER BY id";
+      "SELECT id, array_send(embedding), tenant, session_id, shared FROM nyx_subjective_memory"
+          + " WHERE id > ? ORDER BY id";
 
   private static final String COUNT_UP_TO =
       "SELECT count(*) FROM nyx_subjective_memory WHERE id <= ?";
@@ -57,7 +62,8 @@ public final class JdbcMemoryStore implements MemoryStore {
       "SELECT id FROM nyx_subjective_memory WHERE id <= ? ORDER BY id";
   private static final String DELETE = "DELETE FROM nyx_subjective_memory WHERE id = ?";
   private static final String DELETE_WHERE =
-      "DELETE FROM nyx_subjective_memory WHERE (CAST(? AS text) IS NULL OR session_id = ?)"
+      "DELETE FROM nyx_subjective_memory WHERE (CAST(? AS text) IS NULL OR tenant = ?)"
+          + " AND (CAST(? AS text) IS NULL OR session_id = ?)"
           + " AND (CAST(? AS text) IS NULL OR source = ?) RETURNING id";
 
   private final DataSource dataSource;
@@ -68,33 +74,32 @@ public final class JdbcMemoryStore implements MemoryStore {
 
   @Override
   public Memory add(
-      String text,
-      float[] embedding,
-      Map<String, Object> metadata,
-      String source,
-      @Nullable String sessionId) {
+      String text, float[] embedding, Map<String, Object> metadata, String source, Owner owner) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setString(1, text);
       s.setArray(2, c.createArrayOf("real", boxed(embedding)));
       s.setString(3, JsonColumns.write(metadata));
       s.setString(4, source);
-      s.setString(5, sessionId);
+      s.setString(5, owner.session());
+      s.setString(6, owner.tenant());
+      s.setBoolean(7, owner.shared());
       try (ResultSet rs = s.executeQuery()) {
         if (rs.next()) {
           return read(rs);
         }
       }
-      return byText(c, text);
+      return byText(c, owner.tenant(), text);
     } catch (SQLException e) {
       throw Sql.error("insert of memory", e);
     }
   }
 
-  private static Memory byText(Connection c, String text) throws SQLException {
+  private static Memory byText(Connection c, String tenant, String text) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(BY_TEXT)) {
-      s.setString(1, text);
+      s.setString(1, tenant);
       s.setString(2, text);
+      s.setString(3, text);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           throw new SQLException("memory was a duplicate but is gone (deleted concurrently)");
@@ -105,10 +110,11 @@ public final class JdbcMemoryStore implements MemoryStore {
   }
 
   @Override
-  public Set<String> existing(Collection<String> texts) {
+  public Set<String> existing(Collection<String> texts, String tenant) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(EXISTING)) {
-      s.setArray(1, c.createArrayOf("text", texts.toArray()));
+      s.setString(1, tenant);
+      s.setArray(2, c.createArrayOf("text", texts.toArray()));
       Set<String> found = new HashSet<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -162,10 +168,12 @@ public final class JdbcMemoryStore implements MemoryStore {
   public List<Long> delete(MemoryFilter filter) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(DELETE_WHERE)) {
-      s.setString(1, filter.sessionId());
-      s.setString(2, filter.sessionId());
-      s.setString(3, filter.source());
-      s.setString(4, filter.source());
+      s.setString(1, filter.tenant());
+      s.setString(2, filter.tenant());
+      s.setString(3, filter.sessionId());
+      s.setString(4, filter.sessionId());
+      s.setString(5, filter.source());
+      s.setString(6, filter.source());
       List<Long> ids = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -209,7 +217,8 @@ public final class JdbcMemoryStore implements MemoryStore {
       s.setLong(1, afterId);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          action.accept(rs.getLong(1), BinaryArrays.floats(rs.getBytes(2)));
+          Owner owner = new Owner(rs.getString(3), rs.getString(4), rs.getBoolean(5));
+          action.accept(rs.getLong(1), BinaryArrays.floats(rs.getBytes(2)), owner);
         }
       } finally {
         c.commit();
@@ -282,7 +291,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         floats(rs.getArray("embedding")),
         JsonColumns.readMap(rs.getString("metadata")),
         rs.getString("source"),
-        rs.getString("session_id"),
+        new Owner(rs.getString("tenant"), rs.getString("session_id"), rs.getBoolean("shared")),
         Sql.instant(rs, "created_at"));
   }
 

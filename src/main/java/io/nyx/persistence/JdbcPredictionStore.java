@@ -24,13 +24,14 @@ public final class JdbcPredictionStore implements PredictionStore {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String INSERT =
       """
-      INSERT INTO nyx_predictions (query_id, specialist, prediction, scenarios, created_at)
-      VALUES (?, ?, ?, CAST(? AS jsonb), ?)
+      INSERT INTO nyx_predictions (query_id, specialist, prediction, scenarios, created_at, tenant)
+      VALUES (?, ?, ?, CAST(? AS jsonb), ?, ?)
       ON CONFLICT (query_id) DO UPDATE SET query_id = EXCLUDED.query_id
       RETURNING id
       """;
   private static final String COLUMNS =
-      "id, query_id, specialist, prediction, scenarios::text AS scenarios, created_at, outcome";
+      "id, query_id, specialist, prediction, scenarios::text AS scenarios, created_at, outcome,"
+          + " tenant";
   private static final String FIND = "SELECT " + COLUMNS + " FROM nyx_predictions WHERE id = ?";
   private static final String BY_QUERY =
       "SELECT " + COLUMNS + " FROM nyx_predictions WHERE query_id = ? ORDER BY id";
@@ -51,6 +52,7 @@ public final class JdbcPredictionStore implements PredictionStore {
   @Override
   public long save(
       UUID queryId,
+      String tenant,
       @Nullable String specialist,
       String text,
       List<Scenario> scenarios,
@@ -66,6 +68,7 @@ public final class JdbcPredictionStore implements PredictionStore {
       s.setString(3, text);
       s.setString(4, JsonColumns.write(scenarios));
       s.setObject(5, Sql.timestamp(at));
+      s.setString(6, tenant);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -130,7 +133,8 @@ public final class JdbcPredictionStore implements PredictionStore {
         rs.getString("prediction"),
         scenarios(rs.getString("scenarios")),
         Sql.instant(rs, "created_at"),
-        rs.getString("outcome"));
+        rs.getString("outcome"),
+        rs.getString("tenant"));
   }
 
   private static List<Scenario> scenarios(String json) {

@@ -23,9 +23,10 @@ public final class JdbcQueryLog implements QueryLog {
       INSERT INTO nyx_synthetic_specialist_queries (
           id, created_at, session_id, query, specialist, adapter, route_method, route_confidence,
           route, messages, decoding, context, response, finish_reason, confidence, reward,
-          prompt_tokens, completion_tokens, latency_ms, backend_latency_ms, status, error)
+          prompt_tokens, completion_tokens, latency_ms, backend_latency_ms, status, error,
+          tenant, key_name)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),
-              CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id, created_at) DO NOTHING
       """;
 
@@ -35,7 +36,7 @@ public final class JdbcQueryLog implements QueryLog {
              route_confidence, route::text AS route, messages::text AS messages,
              decoding::text AS decoding, context::text AS context, response, finish_reason,
              confidence, reward, prompt_tokens, completion_tokens, latency_ms,
-             backend_latency_ms, status, error
+             backend_latency_ms, status, error, tenant, key_name
         FROM nyx_synthetic_specialist_queries
        WHERE id = ?
       """;
@@ -101,6 +102,8 @@ public final class JdbcQueryLog implements QueryLog {
     s.setLong(20, r.backendLatencyMs());
     s.setString(21, r.status());
     setNullableText(s, 22, r.error());
+    s.setString(23, r.tenant());
+    setNullableText(s, 24, r.keyName());
   }
 
   private static void setNullableText(PreparedStatement s, int index, @Nullable String value)
@@ -148,6 +151,8 @@ public final class JdbcQueryLog implements QueryLog {
         rs.getLong("latency_ms"),
         rs.getLong("backend_latency_ms"),
         rs.getString("status"),
-        rs.getString("error"));
+        rs.getString("error"),
+        rs.getString("tenant"),
+        rs.getString("key_name"));
   }
 }

@@ -18,13 +18,15 @@ import javax.sql.DataSource;
 public final class JdbcReviewQueue implements ReviewQueue {
   private static final String INSERT =
       """
-      INSERT INTO nyx_review_queue (query_id, stage, category, risk, assessment, created_at)
-      VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?)
+      INSERT INTO nyx_review_queue
+          (query_id, stage, category, risk, assessment, created_at, tenant)
+      VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?, ?)
       ON CONFLICT (query_id, stage) DO UPDATE SET query_id = EXCLUDED.query_id
       RETURNING id
       """;
   private static final String COLUMNS =
-      "id, query_id, stage, category, risk, assessment::text AS assessment, status, created_at";
+      "id, query_id, stage, category, risk, assessment::text AS assessment, status, created_at,"
+          + " tenant";
   private static final String PENDING =
       "SELECT " + COLUMNS + " FROM nyx_review_queue WHERE status = 'pending' ORDER BY id LIMIT ?";
   private static final String DECIDE =
@@ -33,7 +35,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
              reviewed_at = ?
        WHERE id = ? AND status = 'pending'
       RETURNING id, query_id, stage, category, risk, assessment::text AS assessment,
-                'pending' AS status, created_at
+                'pending' AS status, created_at, tenant
       """;
   private static final String REOPEN =
       """
@@ -48,7 +50,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
   }
 
   @Override
-  public long enqueue(UUID queryId, String stage, RiskAssessment a, Instant at) {
+  public long enqueue(UUID queryId, String tenant, String stage, RiskAssessment a, Instant at) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setObject(1, queryId);
@@ -57,6 +59,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
       s.setDouble(4, a.risk());
       s.setString(5, JsonColumns.write(a.toMap()));
       s.setObject(6, Sql.timestamp(at));
+      s.setString(7, tenant);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -115,6 +118,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
         rs.getDouble("risk"),
         JsonColumns.readMap(rs.getString("assessment")),
         rs.getString("status"),
-        Sql.instant(rs, "created_at"));
+        Sql.instant(rs, "created_at"),
+        rs.getString("tenant"));
   }
 }

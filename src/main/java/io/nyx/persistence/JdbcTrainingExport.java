@@ -34,6 +34,7 @@ public final class JdbcTrainingExport implements TrainingExport {
        WHERE status = 'ok' AND response IS NOT NULL AND response <> ''
          AND created_at >= ? AND reward >= ?
          AND (CAST(? AS text) IS NULL OR specialist = ?)
+         AND (CAST(? AS text) IS NULL OR tenant = ?)
        ORDER BY created_at, id
       """;
 
@@ -44,16 +45,17 @@ public final class JdbcTrainingExport implements TrainingExport {
   private static final String PREFERENCES =
       """
       WITH answered AS (
-        SELECT id, created_at, specialist, adapter, messages, response, reward,
+        SELECT id, created_at, specialist, adapter, messages, response, reward, tenant,
                jsonb_path_query_array(messages, '$[*] ? (@.role != "system")') AS turns
           FROM nyx_synthetic_specialist_queries
          WHERE status = 'ok' AND response IS NOT NULL AND response <> ''
            AND created_at >= ? AND (CAST(? AS text) IS NULL OR specialist = ?)
+           AND (CAST(? AS text) IS NULL OR tenant = ?)
       ), ranked AS (
         SELECT *,
-               row_number() OVER (PARTITION BY coalesce(specialist, ''), turns
+               row_number() OVER (PARTITION BY tenant, coalesce(specialist, ''), turns
                                   ORDER BY reward DESC, created_at, id) AS best,
-               row_number() OVER (PARTITION BY coalesce(specialist, ''), turns
+               row_number() OVER (PARTITION BY tenant, coalesce(specialist, ''), turns
                                   ORDER BY reward, created_at DESC, id DESC) AS worst
           FROM answered
       )
@@ -62,7 +64,7 @@ public final class JdbcTrainingExport implements TrainingExport {
              w.reward AS worse_reward
         FROM ranked b
         JOIN ranked w ON coalesce(b.specialist, '') = coalesce(w.specialist, '')
-                     AND b.turns = w.turns
+                     AND b.turns = w.turns AND b.tenant = w.tenant
        WHERE b.best = 1 AND w.worst = 1 AND b.id <> w.id
          AND b.reward - w.reward >= ? - 1e-9 AND b.response <> w.response
        ORDER BY b.created_at, b.id
@@ -120,6 +122,8 @@ public final class JdbcTrainingExport implements TrainingExport {
     }
     s.setString(i++, r.specialist());
     s.setString(i++, r.specialist());
+    s.setString(i++, r.tenant());
+    s.setString(i++, r.tenant());
     if (!sft) {
       s.setDouble(i, r.minGap());
     }

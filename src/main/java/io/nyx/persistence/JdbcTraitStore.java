@@ -457,7 +457,7 @@ public final class JdbcTraitStore implements TraitStore {
     return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
   }
 
-  private static Optional<TraitWeight> findIn(Connection c, String name) throws SQLException {
+  static Optional<TraitWeight> findIn(Connection c, String name) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(FIND)) {
       s.setString(1, name);
       try (ResultSet rs = s.executeQuery()) {

@@ -3,6 +3,7 @@ package io.nyx.persistence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nyx.memory.Owner;
 import io.nyx.pipeline.QueryRecord;
 import java.io.IOException;
 import java.time.Instant;
@@ -40,6 +41,8 @@ final class QueryRecordCodec {
     o.put("backend_latency_ms", r.backendLatencyMs());
     o.put("status", r.status());
     o.put("error", r.error());
+    o.put("tenant", r.tenant());
+    o.put("key_name", r.keyName());
     try {
       return MAPPER.writeValueAsBytes(o);
     } catch (IOException e) {
@@ -71,7 +74,10 @@ final class QueryRecordCodec {
         o.get("latency_ms").asLong(),
         o.get("backend_latency_ms").asLong(),
         o.get("status").asText(),
-        text(o, "error"));
+        text(o, "error"),
+        // Frames spooled before tenants existed belong to the local tenant, like their rows.
+        o.hasNonNull("tenant") ? o.get("tenant").asText() : Owner.LOCAL,
+        text(o, "key_name"));
   }
 
   private static @Nullable String text(JsonNode o, String field) {

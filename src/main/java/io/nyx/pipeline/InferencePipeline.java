@@ -239,7 +239,8 @@ public final class InferencePipeline {
     ContextStrategy strategy = p.specialists().find(plan.specialist()).orElseThrow().context();
     ContextBuilder builder = p.contexts().getOrDefault(strategy, ContextBuilder.NONE);
     try {
-      return builder.build(new ContextRequest(req.query(), null, req.sessionId(), now, zone));
+      return builder.build(
+          new ContextRequest(req.query(), null, req.sessionId(), now, zone, req.caller().tenant()));
     } catch (RuntimeException e) {
       // Context is an aid: answer without it rather than fail; the row records the empty context.
       return List.of();
@@ -419,16 +420,19 @@ public final class InferencePipeline {
    * disk reaches the catch below.)
    */
   private void afterAnswer(Records.Draft d, String content, RiskAssessment output) {
+    String tenant = d.req().caller().tenant();
     try {
       if (d.screening().input().flagged()) {
-        p.powers().reviews().enqueue(d.id(), "input", d.screening().input(), d.at());
+        p.powers().reviews().enqueue(d.id(), tenant, "input", d.screening().input(), d.at());
       }
       if (output.flagged()) {
-        p.powers().reviews().enqueue(d.id(), "output", output, d.at());
+        p.powers().reviews().enqueue(d.id(), tenant, "output", output, d.at());
       }
       var scenarios = foresight.parse(content);
       if (!scenarios.isEmpty() && isForesight(d.plan())) {
-        p.powers().predictions().save(d.id(), d.plan().specialist(), content, scenarios, d.at());
+        p.powers()
+            .predictions()
+            .save(d.id(), tenant, d.plan().specialist(), content, scenarios, d.at());
       }
     } catch (RuntimeException e) {
       // The recorded answer stands; the queue and predictions are follow-ups, logged when lost.

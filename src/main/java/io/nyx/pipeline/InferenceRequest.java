@@ -1,6 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatMessage;
+import io.nyx.security.Caller;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -11,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * One request to answer. {@code query} is what routing sees (the last user message); {@code
  * conversation} is what the specialist sees (ending with that message); {@code callerSystem} is
  * system text the caller sent. Optional sampling values override the specialist's decoding
- * settings. {@code timeZone} is the user's zone for Kairos (null = the configured default).
+ * settings. {@code timeZone} is the user's zone for Kairos (null = the configured default). {@code
+ * caller} owns the exchange: it is recorded with it, and memory recall shows only what its tenant
+ * may see from {@code sessionId}.
  */
 public record InferenceRequest(
     String query,
@@ -23,13 +26,14 @@ public record InferenceRequest(
     OptionalDouble temperature,
     OptionalDouble topP,
     boolean stream,
-    @Nullable ZoneId timeZone) {
+    @Nullable ZoneId timeZone,
+    Caller caller) {
 
   public InferenceRequest {
     conversation = List.copyOf(conversation);
   }
 
-  /** A request in the configured time zone. */
+  /** A request of the local user in the configured time zone. */
   public InferenceRequest(
       String query,
       List<ChatMessage> conversation,
@@ -50,7 +54,8 @@ public record InferenceRequest(
         temperature,
         topP,
         stream,
-        null);
+        null,
+        Caller.LOCAL);
   }
 
   /** The same request in the user's zone. */
@@ -65,10 +70,27 @@ public record InferenceRequest(
         temperature,
         topP,
         stream,
-        zone);
+        zone,
+        caller);
   }
 
-  /** A single question, as {@code POST /infer} sends it. */
+  /** The same request made by {@code who}. */
+  public InferenceRequest by(Caller who) {
+    return new InferenceRequest(
+        query,
+        conversation,
+        callerSystem,
+        sessionId,
+        specialist,
+        maxTokens,
+        temperature,
+        topP,
+        stream,
+        timeZone,
+        who);
+  }
+
+  /** A single question of the local user, as {@code POST /infer} sends it. */
   public static InferenceRequest ofQuery(
       String query,
       @Nullable String sessionId,

@@ -40,6 +40,18 @@ public abstract sealed class NyxException extends RuntimeException {
     }
   }
 
+  /**
+   * The caller may not do this with its key (another tenant's records, an admin-only field); {@code
+   * param} names the field.
+   */
+  public static final class Forbidden extends NyxException {
+    private static final long serialVersionUID = 1L;
+
+    public Forbidden(String param, String message) {
+      super(message, param, null, null);
+    }
+  }
+
   /** The thing asked for does not exist (a query id, a trait). */
   public static final class NotFound extends NyxException {
     private static final long serialVersionUID = 1L;

@@ -41,7 +41,10 @@ public final class PredictionService {
     }
     try {
       return new Scored(
-          p, rating, feedback.apply(p.queryId(), rating, "prediction " + id + " " + outcome));
+          p,
+          rating,
+          feedback.apply(
+              p.queryId(), rating, "prediction " + id + " " + outcome, "prediction:" + id));
     } catch (RuntimeException e) {
       store.reopen(id);
       throw e;

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param status "ok", "backend_unavailable", "backend_saturated", "backend_error", "rejected"
  * @param error null when status is ok
  * @param latencyMs whole request; {@code backendLatencyMs} the model call alone
+ * @param tenant who owns the exchange; {@code keyName} the API key that asked (null without keys)
  */
 public record QueryRecord(
     UUID id,
@@ -43,4 +44,6 @@ public record QueryRecord(
     long latencyMs,
     long backendLatencyMs,
     String status,
-    @Nullable String error) {}
+    @Nullable String error,
+    String tenant,
+    @Nullable String keyName) {}

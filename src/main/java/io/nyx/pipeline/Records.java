@@ -75,7 +75,9 @@ final class Records {
         signals.latencyMs(),
         answer.timed().millis(),
         "ok",
-        null);
+        null,
+        d.req().caller().tenant(),
+        d.req().caller().keyName());
   }
 
   QueryRecord failed(Draft d, String status, String error, long latencyMs) {
@@ -101,7 +103,9 @@ final class Records {
         latencyMs,
         0,
         status,
-        error);
+        error,
+        d.req().caller().tenant(),
+        d.req().caller().keyName());
   }
 
   private static Map<String, Object> route(Draft d) {

@@ -46,7 +46,7 @@ public final class ReviewService {
     double effective = rewards.reviewRating("harmful".equals(verdict), rating);
     try {
       return feedback.apply(
-          item.queryId(), effective, "review " + id + " " + verdict + ": " + note);
+          item.queryId(), effective, "review " + id + " " + verdict + ": " + note, "review:" + id);
     } catch (RuntimeException e) {
       queue.reopen(id);
       throw e;

@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param stage "input" when the query was flagged, "output" when the answer was
  * @param assessment the screen's {@link RiskAssessment#toMap()}
+ * @param tenant whose exchange it is
  */
 public record ReviewItem(
     long id,
@@ -18,4 +19,5 @@ public record ReviewItem(
     double risk,
     Map<String, Object> assessment,
     String status,
-    Instant createdAt) {}
+    Instant createdAt,
+    String tenant) {}

@@ -8,8 +8,8 @@ import java.util.UUID;
 /** The human review queue ({@code nyx_review_queue}). Thread-safe. */
 public interface ReviewQueue {
 
-  /** Queues a flagged exchange; returns its review id. */
-  long enqueue(UUID queryId, String stage, RiskAssessment assessment, Instant at);
+  /** Queues a flagged exchange of {@code tenant}; returns its review id. */
+  long enqueue(UUID queryId, String tenant, String stage, RiskAssessment assessment, Instant at);
 
   /** Pending items, oldest first, at most {@code limit}. */
   List<ReviewItem> pending(int limit);
@@ -28,7 +28,8 @@ public interface ReviewQueue {
   ReviewQueue NONE =
       new ReviewQueue() {
         @Override
-        public long enqueue(UUID queryId, String stage, RiskAssessment assessment, Instant at) {
+        public long enqueue(
+            UUID queryId, String tenant, String stage, RiskAssessment assessment, Instant at) {
           return 0;
         }
 

@@ -15,8 +15,8 @@ public final class Guard {
   /** What to do with a request. */
   public sealed interface Verdict {}
 
-  /** Go ahead; call {@link #release()} exactly once when the request is done. */
-  public record Admitted(@Nullable String keyName, Runnable onRelease) implements Verdict {
+  /** Go ahead as {@code caller}; call {@link #release()} exactly once when the request is done. */
+  public record Admitted(Caller caller, Runnable onRelease) implements Verdict {
     public void release() {
       onRelease.run();
     }
@@ -91,7 +91,7 @@ public final class Guard {
             0);
       }
     }
-    return key == null ? global(null, () -> {}) : limited(key);
+    return key == null ? global(Caller.LOCAL, () -> {}) : limited(key);
   }
 
   private Verdict limited(ApiKey key) {
@@ -115,10 +115,10 @@ public final class Guard {
           "key '" + key.name() + "' already has " + key.maxConcurrent() + " requests in flight",
           1);
     }
-    return global(key.name(), mine::release);
+    return global(Caller.of(key), mine::release);
   }
 
-  private Verdict global(@Nullable String name, Runnable releaseKey) {
+  private Verdict global(Caller caller, Runnable releaseKey) {
     if (!inFlight.tryAcquire()) {
       releaseKey.run();
       return new Denied(
@@ -130,7 +130,7 @@ public final class Guard {
     java.util.concurrent.atomic.AtomicBoolean released =
         new java.util.concurrent.atomic.AtomicBoolean();
     return new Admitted(
-        name,
+        caller,
         () -> {
           if (released.compareAndSet(false, true)) {
             inFlight.release();

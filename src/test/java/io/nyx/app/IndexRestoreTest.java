@@ -7,8 +7,11 @@ import io.nyx.api.Readiness;
 import io.nyx.context.MemoryBank;
 import io.nyx.context.MemorySnapshot;
 import io.nyx.context.RecallWeights;
+import io.nyx.memory.Audience;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.HnswIndex;
+import io.nyx.memory.Owner;
+import io.nyx.memory.VectorIndex;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcMemoryStore;
 import io.nyx.testing.TestDatabase;
@@ -64,7 +67,7 @@ class IndexRestoreTest {
     db = TestDatabase.fresh();
     store = new JdbcMemoryStore(db.dataSource());
     for (int i = 0; i < ROWS; i++) {
-      store.add("memory " + i, unit(i), Map.of(), "test", null);
+      store.add("memory " + i, unit(i), Map.of(), "test", Owner.of(i % 2 == 0 ? "even" : "odd"));
     }
     dir = Files.createTempDirectory("nyx-restore-test");
     index = HnswIndex.open(dir, DIM, 100);
@@ -119,7 +122,8 @@ class IndexRestoreTest {
     long[] ids = store.idsUpTo(max);
     store.delete(ids[0]);
     store.delete(ids[ROWS / 2]);
-    long added = store.add("after the snapshot", unit(ROWS), Map.of(), "test", null).id();
+    long added =
+        store.add("after the snapshot", unit(ROWS), Map.of(), "test", Owner.of("odd")).id();
 
     long restored = new MemorySnapshot(index, "m", DIM, 1).restore(store);
 
@@ -127,6 +131,24 @@ class IndexRestoreTest {
     List<Long> held = new ArrayList<>();
     index.forEachId(held::add);
     assertThat(held).hasSize(ROWS - 2 + 1).contains(added).doesNotContain(ids[0], ids[ROWS / 2]);
+  }
+
+  /**
+   * A snapshot from before owners were indexed cannot filter by tenant: it is discarded and
+   * rebuilt, after which a tenant's search sees only its own rows.
+   */
+  @Test
+  void aSnapshotWithoutOwnersIsRebuilt() {
+    for (int i = 0; i < ROWS; i++) {
+      index.add(i + 1, unit(i), Owner.of("even")); // as if every row were one tenant's
+    }
+    index.commit(Map.of("model", "m", "dimension", Integer.toString(DIM), "max_id", "999999"));
+    new MemorySnapshot(index, "m", DIM, 1).restore(store);
+    assertThat(index.commitData()).containsEntry("format", "2");
+    List<VectorIndex.Hit> odd = index.search(unit(1), ROWS, Audience.Tenant.browse("odd"));
+    assertThat(odd).hasSize(ROWS / 2);
+    assertThat(store.findAll(odd.stream().map(VectorIndex.Hit::id).toList()))
+        .allMatch(m -> m.owner().tenant().equals("odd"));
   }
 
   private MemoryBank bank() {

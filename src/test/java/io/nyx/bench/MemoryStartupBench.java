@@ -2,6 +2,7 @@ package io.nyx.bench;
 
 import io.nyx.context.MemorySnapshot;
 import io.nyx.memory.HnswIndex;
+import io.nyx.memory.Owner;
 import io.nyx.memory.VectorIndex;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcMemoryStore;
@@ -106,7 +107,7 @@ public final class MemoryStartupBench {
 
   private static String count(JdbcMemoryStore store) {
     long[] rows = new long[1];
-    store.forEachEmbeddingAfter(0, (id, v) -> rows[0]++);
+    store.forEachEmbeddingAfter(0, (id, v, owner) -> rows[0]++);
     return rows[0] + " rows";
   }
 
@@ -224,7 +225,7 @@ public final class MemoryStartupBench {
       for (long id = 1; id <= n; id++) {
         float[] v = regen.next();
         if (id % 100 == 7) {
-          index.add(id, v);
+          index.add(id, v, Owner.of("bench"));
         }
       }
       new MemorySnapshot(index, Generator.MODEL, DIM, 1).save(n);

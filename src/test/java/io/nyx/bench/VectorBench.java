@@ -2,6 +2,7 @@ package io.nyx.bench;
 
 import io.nyx.memory.BruteForceIndex;
 import io.nyx.memory.HnswIndex;
+import io.nyx.memory.Owner;
 import io.nyx.memory.VectorIndex;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class VectorBench {
     }
     BruteForceIndex exact = new BruteForceIndex(dim);
     for (int i = 0; i < n; i++) {
-      exact.add(i, data[i]);
+      exact.add(i, data[i], Owner.of("bench"));
     }
     long[][] truth = new long[q][];
     long t0 = System.nanoTime();
@@ -60,7 +61,7 @@ public final class VectorBench {
     long b0 = System.nanoTime();
     try (HnswIndex hnsw = HnswIndex.open(dir, dim, 100)) {
       for (int i = 0; i < n; i++) {
-        hnsw.add(i, data[i]);
+        hnsw.add(i, data[i], Owner.of("bench"));
       }
       hnsw.forceMerge(1);
       hnsw.commit(Map.of());

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HnswIndexTest {
+  static final Owner OWNER = Owner.of("t");
+
   static final int DIM = 64;
 
   @TempDir Path dir;
@@ -29,8 +31,8 @@ class HnswIndexTest {
     BruteForceIndex exact = new BruteForceIndex(DIM);
     try (HnswIndex hnsw = HnswIndex.open(dir, DIM, 100)) {
       for (int i = 0; i < data.length; i++) {
-        exact.add(i + 1, data[i]);
-        hnsw.add(i + 1, data[i]);
+        exact.add(i + 1, data[i], OWNER);
+        hnsw.add(i + 1, data[i], OWNER);
       }
       int found = 0;
       for (float[] q : queries) {
@@ -46,9 +48,9 @@ class HnswIndexTest {
   @Test
   void scoresAreDotProductsBestFirst() {
     try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
-      hnsw.add(1, new float[] {1, 0});
-      hnsw.add(2, new float[] {0, 1});
-      hnsw.add(3, Vectors.unit(new float[] {1, 1}));
+      hnsw.add(1, new float[] {1, 0}, OWNER);
+      hnsw.add(2, new float[] {0, 1}, OWNER);
+      hnsw.add(3, Vectors.unit(new float[] {1, 1}), OWNER);
       List<VectorIndex.Hit> hits = hnsw.search(new float[] {1, 0}, 2);
       assertThat(hits).extracting(VectorIndex.Hit::id).containsExactly(1L, 3L);
       assertThat(hits.get(0).score()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
@@ -60,9 +62,9 @@ class HnswIndexTest {
   @Test
   void addReplacesAndRemoveDeletes() {
     try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
-      hnsw.add(1, new float[] {1, 0});
-      hnsw.add(1, new float[] {0, 1});
-      hnsw.add(2, new float[] {1, 0});
+      hnsw.add(1, new float[] {1, 0}, OWNER);
+      hnsw.add(1, new float[] {0, 1}, OWNER);
+      hnsw.add(2, new float[] {1, 0}, OWNER);
       assertThat(hnsw.size()).isEqualTo(2);
       assertThat(hnsw.search(new float[] {0, 1}, 1).getFirst().id()).isEqualTo(1L);
       hnsw.remove(1);
@@ -77,10 +79,10 @@ class HnswIndexTest {
   void commitIsASnapshotThatReopens() {
     try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
       assertThat(hnsw.commitData()).isEmpty();
-      hnsw.add(7, new float[] {1, 0});
-      hnsw.add(8, new float[] {0, 1});
+      hnsw.add(7, new float[] {1, 0}, OWNER);
+      hnsw.add(8, new float[] {0, 1}, OWNER);
       hnsw.commit(Map.of("max_id", "8"));
-      hnsw.add(9, new float[] {0, 1}); // not committed: lost on reopen
+      hnsw.add(9, new float[] {0, 1}, OWNER); // not committed: lost on reopen
     }
     try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
       assertThat(hnsw.commitData()).containsEntry("max_id", "8");
@@ -94,5 +96,40 @@ class HnswIndexTest {
     Set<Long> s = new HashSet<>();
     hits.forEach(h -> s.add(h.id()));
     return s;
+  }
+
+  /**
+   * Filtered search against the exact reference: a tenant holding 1% of the vectors still gets its
+   * own ten best (Lucene filters inside the graph search, or searches exactly when the filter is
+   * small), plus what others shared, and never another tenant's. Post-filtering the global top 100
+   * would have found about one of the small tenant's vectors.
+   */
+  @Test
+  void aSmallTenantGetsItsOwnBestMatchesAmongMany() {
+    SplittableRandom random = new SplittableRandom(11);
+    float[][] data = Vectors.clustered(random, 3_000, DIM, 30);
+    float[][] queries = Vectors.clustered(random, 20, DIM, 30);
+    BruteForceIndex exact = new BruteForceIndex(DIM);
+    int visible = 0;
+    try (HnswIndex hnsw = HnswIndex.open(dir, DIM, 100)) {
+      for (int i = 0; i < data.length; i++) {
+        Owner owner =
+            i % 100 == 0
+                ? new Owner("small", i % 200 == 0 ? "s1" : null, false)
+                : i % 331 == 0 ? new Owner("big", null, true) : Owner.of("big");
+        visible += owner.tenant().equals("small") || owner.shared() ? 1 : 0;
+        exact.add(i + 1, data[i], owner);
+        hnsw.add(i + 1, data[i], owner);
+      }
+      Audience small = Audience.Tenant.browse("small");
+      Audience narrowed = Audience.Tenant.recall("small", null);
+      for (float[] query : queries) {
+        assertThat(ids(hnsw.search(query, 10, small)))
+            .isEqualTo(ids(exact.search(query, 10, small)));
+        assertThat(ids(hnsw.search(query, 10, narrowed)))
+            .isEqualTo(ids(exact.search(query, 10, narrowed)));
+      }
+      assertThat(hnsw.search(queries[0], 100, small)).hasSize(visible); // 30 own, 9 shared
+    }
   }
 }

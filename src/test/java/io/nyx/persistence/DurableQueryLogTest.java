@@ -74,6 +74,8 @@ class DurableQueryLogTest {
         30,
         20,
         "ok",
+        null,
+        "local",
         null);
   }
 

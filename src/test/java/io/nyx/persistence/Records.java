@@ -37,7 +37,9 @@ final class Records {
         840L,
         790L,
         "ok",
-        null);
+        null,
+        "acme",
+        "acme-app");
   }
 
   /** The base model answered after a failure: every nullable field null. */
@@ -64,6 +66,8 @@ final class Records {
         3L,
         0L,
         "backend_unavailable",
-        "connection refused");
+        "connection refused",
+        "local",
+        null);
   }
 }
