@@ -1,5 +1,9 @@
 package io.nyx.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
 /**
  * The HTTP listener. {@code maxBodyBytes} and {@code maxQueryChars} cut oversized requests off with
  * a 413/400 before any work is done; beyond {@code maxConcurrent} requests in flight Nyx answers
@@ -55,8 +59,18 @@ public record ServerConfig(
     }
   }
 
-  /** True for addresses only this machine can reach. */
+  /**
+   * True when only this machine can reach the listener: every address the host resolves to is a
+   * loopback address. Decided on addresses, never on the spelling: {@code 127.evil.example} is a
+   * name like any other, a wildcard ({@code 0.0.0.0}, {@code ::}) reaches every interface, and a
+   * name that does not resolve is not known to be loopback. Resolves names, so call it at start.
+   */
   public boolean loopback() {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    try {
+      InetAddress[] all = InetAddress.getAllByName(host);
+      return Arrays.stream(all).allMatch(InetAddress::isLoopbackAddress);
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }
