@@ -97,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
             .shutdownHook(false)
             .directHandlers(
                 d -> {
-                  TransportErrors errors = new TransportErrors(config.maxBodyBytes());
+                  TransportErrors errors = new TransportErrors(config.maxBodyBytes(), p.metrics());
                   for (var event : io.helidon.http.DirectHandler.EventType.values()) {
                     d.addHandler(event, errors);
                   }
