@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
     ExportApi export = new ExportApi(p.export(), p.clock());
     HttpRouting.Builder routing =
         HttpRouting.builder()
+            .addFilter(new CloseAfterResponse())
             .addFilter(new AuthFilter(p.guard()))
             .post("/infer", http.wrap("/infer", infer::infer))
             .post("/v1/route", http.wrap("/v1/route", infer::route))

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Requests whose framing is broken, sent as raw bytes: each is the client's fault, so each gets a
  * 400 (413 when too large) in Nyx's error JSON and the connection is closed (its byte stream can no
- * longer be trusted), never a 500, a stack trace, or a count toward the server-error alert.
+ * longer be trusted), never a 500, a stack trace, or a count toward the server-error alert. A
+ * {@code Connection: close} request is answered and its socket closed at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpFramingTest {
@@ -118,6 +119,20 @@ class HttpFramingTest {
       assertCleanError(e);
     }
     assertNoServerErrorCounted();
+  }
+
+  @Test
+  void connectionCloseClosesTheSocketRightAfterTheResponse() {
+    Exchange e =
+        RawHttp.send(
+            fixture.nyx().port(),
+            "GET /health HTTP/1.1\r\nHost: 127.0.0.1:"
+                + fixture.nyx().port()
+                + "\r\nConnection: close\r\n\r\n",
+            WAIT);
+    assertThat(e.status()).as(e.raw()).isEqualTo(200);
+    assertThat(e.closed()).as("closed by the server within %s", WAIT).isTrue();
+    assertThat(e.millis()).as("end of stream after the response").isLessThan(1_000);
   }
 
   /** Nyx's error JSON, no stack trace, the socket closed, and no 5xx counted. */
