@@ -55,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
+            .addFilter(new CrossSiteGuard(AllowedHosts.of(config)))
             .addFilter(new AuthFilter(p.guard()))
             .post("/infer", http.wrap("/infer", infer::infer))
             .post("/v1/route", http.wrap("/v1/route", infer::route))

@@ -16,6 +16,7 @@ import io.nyx.pipeline.NyxException;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /** Wraps every endpoint: one error mapping, one timing metric, JSON responses. */
 final class Http {
@@ -105,6 +106,16 @@ final class Http {
       res.header(HeaderNames.RETRY_AFTER, Integer.toString(m.retryAfterSeconds()));
     }
     json(res, m.status(), ErrorMapper.body(e, m));
+  }
+
+  /** An error decided at the edge (no exception): the same JSON shape as {@link ErrorMapper}. */
+  static void error(
+      ServerResponse res, int status, String type, @Nullable String param, String message) {
+    ObjectNode error = Json.object();
+    error.put("message", message).put("type", type).put("param", param).put("code", status);
+    ObjectNode body = Json.object();
+    body.set("error", error);
+    json(res, status, body);
   }
 
   static void json(ServerResponse res, int status, ObjectNode body) {
