@@ -54,6 +54,8 @@ public final class ApiServer implements AutoCloseable {
     ExportApi export = new ExportApi(p.export(), p.clock());
     HttpRouting.Builder routing =
         HttpRouting.builder()
+            .addFilter(new CloseAfterResponse())
+            .addFilter(new CrossSiteGuard(AllowedHosts.of(config)))
             .addFilter(new AuthFilter(p.guard()))
             .post("/infer", http.wrap("/infer", infer::infer))
             .post("/v1/route", http.wrap("/v1/route", infer::route))
@@ -97,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
             .shutdownHook(false)
             .directHandlers(
                 d -> {
-                  TransportErrors errors = new TransportErrors(config.maxBodyBytes());
+                  TransportErrors errors = new TransportErrors(config.maxBodyBytes(), p.metrics());
                   for (var event : io.helidon.http.DirectHandler.EventType.values()) {
                     d.addHandler(event, errors);
                   }

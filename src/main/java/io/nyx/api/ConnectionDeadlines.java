@@ -107,9 +107,20 @@ final class ConnectionDeadlines implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs inside Helidon's header handling, so it must not throw: an exception here escapes as an
+   * internal error (500) where Helidon itself answers a bad Content-Length (two of them, negative,
+   * not a number, beyond a long) with 400 right after this listener returns.
+   */
   private static boolean hasBody(Headers headers) {
-    return headers.contains(HeaderValues.TRANSFER_ENCODING_CHUNKED)
-        || headers.contentLength().orElse(0) > 0;
+    if (headers.contains(HeaderValues.TRANSFER_ENCODING_CHUNKED)) {
+      return true;
+    }
+    try {
+      return headers.contentLength().orElse(0) > 0;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private void check() {

@@ -18,6 +18,7 @@ final class ErrorMapper {
     return switch (t) {
       case NyxException.BadRequest b -> new Mapped(400, "invalid_request_error", 0);
       case NyxException.Forbidden f -> new Mapped(403, "permission_error", 0);
+      case UnreadableBody u -> new Mapped(u.status(), "invalid_request_error", 0);
       case NyxException.NotFound n -> new Mapped(404, "not_found_error", 0);
       case NyxException.Unavailable u -> new Mapped(503, "service_unavailable", 5);
       case NyxException.UpstreamFailed u -> new Mapped(502, "upstream_error", 0);
@@ -34,6 +35,8 @@ final class ErrorMapper {
     error.put("type", m.type());
     if (t instanceof NyxException n && !n.param().isEmpty()) {
       error.put("param", n.param());
+    } else if (t instanceof UnreadableBody) {
+      error.put("param", "body");
     } else {
       error.putNull("param");
     }

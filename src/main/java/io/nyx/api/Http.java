@@ -1,8 +1,12 @@
 package io.nyx.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,6 +16,7 @@ import io.nyx.pipeline.NyxException;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /** Wraps every endpoint: one error mapping, one timing metric, JSON responses. */
 final class Http {
@@ -37,14 +42,21 @@ final class Http {
   Handler wrap(String route, Endpoint endpoint) {
     return (req, res) -> {
       long start = nanoClock.getAsLong();
+      boolean unframed = false;
       try {
         endpoint.handle(req, res);
       } catch (Exception e) {
         fail(res, e);
+        unframed = e instanceof UnreadableBody;
       } finally {
         double seconds = (nanoClock.getAsLong() - start) / 1e9;
         metrics.request(route, res.status().code(), seconds);
         access(req, res, route, seconds);
+      }
+      if (unframed) {
+        // Answered; now end the connection rather than let Helidon drain a body it cannot parse
+        // or read what follows as the next request.
+        throw new CloseConnectionException("request body framing broken, connection closed");
       }
     };
   }
@@ -84,7 +96,10 @@ final class Http {
     if (res.isSent()) {
       return;
     }
-    if (e instanceof io.nyx.pipeline.NyxException n && n.queryId() != null) {
+    if (e instanceof UnreadableBody) {
+      res.header(HeaderValues.CONNECTION_CLOSE);
+    }
+    if (e instanceof NyxException n && n.queryId() != null) {
       res.header(QUERY_ID, n.queryId().toString());
     }
     if (m.retryAfterSeconds() > 0) {
@@ -93,22 +108,47 @@ final class Http {
     json(res, m.status(), ErrorMapper.body(e, m));
   }
 
+  /** An error decided at the edge (no exception): the same JSON shape as {@link ErrorMapper}. */
+  static void error(
+      ServerResponse res, int status, String type, @Nullable String param, String message) {
+    ObjectNode error = Json.object();
+    error.put("message", message).put("type", type).put("param", param).put("code", status);
+    ObjectNode body = Json.object();
+    body.set("error", error);
+    json(res, status, body);
+  }
+
   static void json(ServerResponse res, int status, ObjectNode body) {
     res.status(Status.create(status));
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.send(Json.bytes(body));
   }
 
-  /** The whole request body; reading it ends the client's body deadline (slow-loris guard). */
+  /**
+   * The whole request body; reading it ends the client's body deadline (slow-loris guard). Helidon
+   * parses chunked framing while the body is read, so its framing errors surface here, each as an
+   * {@link UnreadableBody}.
+   */
   static byte[] body(ServerRequest req) {
     try {
       byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
       ConnectionDeadlines.bodyRead();
       return body;
-    } catch (ServerConnectionException e) {
+    } catch (ServerConnectionException | DataReader.InsufficientDataAvailableException e) {
       // The client went away mid-body, or was cut off by server.body_timeout_ms: its fault, and
-      // nobody is left to read the answer.
-      throw new NyxException.BadRequest("body", "request body not received: " + e.getMessage());
+      // most likely nobody is left to read the answer.
+      throw new UnreadableBody(
+          400, "request body not received: the connection ended before the body did", e);
+    } catch (RequestException e) {
+      // A chunk beyond server.max_body_bytes (413) or a chunk not ended as chunked framing says.
+      if (e.status().code() == 413) {
+        throw new UnreadableBody(413, "request body is larger than server.max_body_bytes", e);
+      }
+      throw new UnreadableBody(400, "malformed chunked body: a chunk does not end with CRLF", e);
+    } catch (IllegalArgumentException e) {
+      // Helidon's chunk-size parser: NumberFormatException for sizes not hex or beyond 32 bits.
+      throw new UnreadableBody(
+          400, "malformed chunked body: a chunk size is not a hexadecimal number below 2^31", e);
     }
   }
 }

@@ -11,7 +11,9 @@ import java.time.InstantSource;
 
 /**
  * Builds the admission guard and enforces the binding rule: without any API key Nyx serves loopback
- * only; binding another address requires keys (in the config or the database).
+ * only; binding another address requires keys (in the config or the database). Checked here at
+ * start, so a misconfiguration fails loudly, and by the guard at every request, so a key revoked
+ * later cannot open the server.
  */
 final class Admission {
   /** How soon a key created or revoked on another replica takes effect here. */
@@ -23,7 +25,8 @@ final class Admission {
     KeyRegistry keys =
         new KeyRegistry(
             config.security().keys(), new JdbcKeyStore(db.dataSource()), clock, KEY_REFRESH);
-    if (!config.server().loopback() && !keys.enabled()) {
+    boolean loopback = config.server().loopback();
+    if (!loopback && !keys.enabled()) {
       throw new ConfigException(
           "server.host",
           config.server().host(),
@@ -31,6 +34,7 @@ final class Admission {
               + " './nyx keys create --name NAME --scopes infer,feedback' or list keys under"
               + " security.keys");
     }
-    return new Guard(keys, config.server().maxConcurrent(), System::nanoTime);
+    Guard.Reach reach = loopback ? Guard.Reach.LOOPBACK : Guard.Reach.NETWORK;
+    return new Guard(keys, reach, config.server().maxConcurrent(), System::nanoTime);
   }
 }

@@ -442,7 +442,7 @@ public final class Nyx implements AutoCloseable {
     return server.port();
   }
 
-  /** False while no API key exists: then Nyx serves loopback only and asks for no key. */
+  /** False only on a loopback listener while no API key exists: then Nyx asks for no key. */
   public boolean keysRequired() {
     return guard.keysRequired();
   }

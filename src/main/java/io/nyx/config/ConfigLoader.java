@@ -132,7 +132,8 @@ public final class ConfigLoader {
             "max_concurrent",
             "shutdown_grace_ms",
             "header_timeout_ms",
-            "body_timeout_ms"));
+            "body_timeout_ms",
+            "allowed_hosts"));
     return new ServerConfig(
         t.string("host", ServerConfig.DEFAULT_HOST),
         t.integer("port", ServerConfig.DEFAULT_PORT),
@@ -141,7 +142,8 @@ public final class ConfigLoader {
         t.integer("max_concurrent", ServerConfig.DEFAULT_MAX_CONCURRENT),
         t.integer("shutdown_grace_ms", ServerConfig.DEFAULT_SHUTDOWN_GRACE_MS),
         t.integer("header_timeout_ms", ServerConfig.DEFAULT_HEADER_TIMEOUT_MS),
-        t.integer("body_timeout_ms", ServerConfig.DEFAULT_BODY_TIMEOUT_MS));
+        t.integer("body_timeout_ms", ServerConfig.DEFAULT_BODY_TIMEOUT_MS),
+        t.has("allowed_hosts") ? t.strings("allowed_hosts") : ServerConfig.DEFAULT_ALLOWED_HOSTS);
   }
 
   private static LlmConfig llm(YamlTree t) {

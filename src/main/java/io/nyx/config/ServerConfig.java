@@ -1,11 +1,20 @@
 package io.nyx.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
  * The HTTP listener. {@code maxBodyBytes} and {@code maxQueryChars} cut oversized requests off with
  * a 413/400 before any work is done; beyond {@code maxConcurrent} requests in flight Nyx answers
  * 503 with Retry-After at once instead of queueing. A client that takes longer than {@code
  * headerTimeoutMs} to send a request head (or to keep an idle connection open), or longer than
- * {@code bodyTimeoutMs} to send a body after its headers, is disconnected (slow-loris).
+ * {@code bodyTimeoutMs} to send a body after its headers, is disconnected (slow-loris). {@code
+ * allowedHosts} are the names, besides its own address, that a request's Host header may give
+ * (DNS-rebinding defence; see {@code api.AllowedHosts}): lower-case host names or IP addresses
+ * without scheme or port, IPv6 in brackets.
  */
 public record ServerConfig(
     String host,
@@ -15,7 +24,8 @@ public record ServerConfig(
     int maxConcurrent,
     int shutdownGraceMs,
     int headerTimeoutMs,
-    int bodyTimeoutMs) {
+    int bodyTimeoutMs,
+    List<String> allowedHosts) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
@@ -24,6 +34,12 @@ public record ServerConfig(
   public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
   public static final int DEFAULT_HEADER_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_BODY_TIMEOUT_MS = 30_000;
+  public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
+
+  /** A host name or IPv4 address, or an IPv6 address in brackets; no scheme, port or path. */
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+\\]");
 
   public ServerConfig {
     if (host != null && host.isBlank()) {
@@ -53,10 +69,30 @@ public record ServerConfig(
     if (maxQueryChars < 1 || maxQueryChars > 1_000_000) {
       throw new ConfigException("server.max_query_chars", maxQueryChars, "in [1, 1000000]");
     }
+    allowedHosts = List.copyOf(allowedHosts);
+    for (int i = 0; i < allowedHosts.size(); i++) {
+      if (!HOST_NAME.matcher(allowedHosts.get(i)).matches()) {
+        throw new ConfigException(
+            "server.allowed_hosts[" + i + "]",
+            allowedHosts.get(i),
+            "a lower-case host name or IP address without scheme or port, IPv6 in brackets"
+                + " (nyx.example.com, 10.0.0.5, [fd00::1])");
+      }
+    }
   }
 
-  /** True for addresses only this machine can reach. */
+  /**
+   * True when only this machine can reach the listener: every address the host resolves to is a
+   * loopback address. Decided on addresses, never on the spelling: {@code 127.evil.example} is a
+   * name like any other, a wildcard ({@code 0.0.0.0}, {@code ::}) reaches every interface, and a
+   * name that does not resolve is not known to be loopback. Resolves names, so call it at start.
+   */
   public boolean loopback() {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    try {
+      InetAddress[] all = InetAddress.getAllByName(host);
+      return Arrays.stream(all).allMatch(InetAddress::isLoopbackAddress);
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

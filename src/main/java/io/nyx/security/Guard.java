@@ -10,8 +10,24 @@ import org.jspecify.annotations.Nullable;
  * Admission (DESIGN.md step 1): the key and its scope, the key's rate and concurrency limits, and a
  * global bound on requests in flight. A full server answers at once (503 + Retry-After) instead of
  * queueing without bound. Thread-safe.
+ *
+ * <p>"No key exists" means "no key needed" only on a loopback listener. Reachable from the network,
+ * the guard refuses every request while no key exists, decided at each request against the keys
+ * known then, so revoking the last key locks the server instead of opening it.
  */
 public final class Guard {
+  /** Who can reach the listener; decides what an empty key list means. */
+  public enum Reach {
+    /** Only this machine: while no key exists, requests need none (the local default). */
+    LOOPBACK,
+    /** Other machines as well: a key is always required; while none exists, all are refused. */
+    NETWORK
+  }
+
+  private static final String CREATE_KEY =
+      "create one with './nyx keys create --name NAME --scopes infer,feedback' (in effect within"
+          + " 5 s) or bind server.host to a loopback address";
+
   /** What to do with a request. */
   public sealed interface Verdict {}
 
@@ -27,6 +43,7 @@ public final class Guard {
       implements Verdict {}
 
   private final KeyRegistry keys;
+  private final Reach reach;
   private final Semaphore inFlight;
   private final int maxConcurrent;
   private final LongSupplier nanoClock;
@@ -34,8 +51,9 @@ public final class Guard {
   private final Map<String, Semaphore> perKey = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
-  public Guard(KeyRegistry keys, int maxConcurrent, LongSupplier nanoClock) {
+  public Guard(KeyRegistry keys, Reach reach, int maxConcurrent, LongSupplier nanoClock) {
     this.keys = keys;
+    this.reach = reach;
     this.maxConcurrent = maxConcurrent;
     this.inFlight = new Semaphore(maxConcurrent);
     this.nanoClock = nanoClock;
@@ -61,7 +79,7 @@ public final class Guard {
   }
 
   public boolean keysRequired() {
-    return keys.enabled();
+    return reach == Reach.NETWORK || keys.enabled();
   }
 
   public Verdict admit(@Nullable String secret, Scope needed) {
@@ -90,6 +108,13 @@ public final class Guard {
             "key '" + key.name() + "' lacks scope '" + needed.label() + "'; it has " + key.scopes(),
             0);
       }
+    } else if (reach == Reach.NETWORK) {
+      return new Denied(
+          401,
+          "authentication_error",
+          "Nyx is reachable from the network and no API key exists, so every request is refused; "
+              + CREATE_KEY,
+          0);
     }
     return key == null ? global(Caller.LOCAL, () -> {}) : limited(key);
   }

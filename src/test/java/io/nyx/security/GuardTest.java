@@ -3,10 +3,12 @@ package io.nyx.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +38,7 @@ class GuardTest {
   private Guard guard(List<ApiKey> keys, int maxConcurrent) {
     KeyRegistry registry =
         new KeyRegistry(List.of(), new Fixed(keys), InstantSource.system(), Duration.ofHours(1));
-    return new Guard(registry, maxConcurrent, nanos::get);
+    return new Guard(registry, Guard.Reach.LOOPBACK, maxConcurrent, nanos::get);
   }
 
   private static ApiKey key(Set<Scope> scopes, double rate, int burst, int concurrent) {
@@ -63,6 +65,60 @@ class GuardTest {
     ((Guard.Admitted) a).release(); // a second release must not free a second slot
     assertThat(g.admit(null, Scope.INFER)).isInstanceOf(Guard.Admitted.class);
     assertThat(g.admit(null, Scope.INFER)).isInstanceOf(Guard.Denied.class);
+  }
+
+  @Test
+  void onTheNetworkWithoutKeysEveryRequestIsRefused() {
+    KeyRegistry none =
+        new KeyRegistry(
+            List.of(), new Fixed(List.of()), InstantSource.system(), Duration.ofHours(1));
+    Guard g = new Guard(none, Guard.Reach.NETWORK, 10, nanos::get);
+    assertThat(g.keysRequired()).isTrue();
+    for (String secret : new String[] {null, "", "nyx_anything"}) {
+      Guard.Denied d = (Guard.Denied) g.admit(secret, Scope.INFER);
+      assertThat(d.status()).isEqualTo(401);
+      assertThat(d.type()).isEqualTo("authentication_error");
+      assertThat(d.message()).contains("no API key exists").contains("./nyx keys create");
+    }
+  }
+
+  @Test
+  void revokingTheLastKeyOnTheNetworkRefusesKeylessRequestsAtTheNextReload() {
+    List<ApiKey> active =
+        new CopyOnWriteArrayList<>(List.of(key(Set.of(Scope.ADMIN), 100, 100, 10)));
+    AtomicLong millis = new AtomicLong();
+    InstantSource clock = () -> Instant.ofEpochMilli(millis.get());
+    KeyRegistry registry =
+        new KeyRegistry(List.of(), new Fixed(active), clock, Duration.ofSeconds(5));
+    Guard g = new Guard(registry, Guard.Reach.NETWORK, 10, nanos::get);
+    assertThat(g.admit(SECRET, Scope.ADMIN)).isInstanceOf(Guard.Admitted.class);
+    assertThat(((Guard.Denied) g.admit(null, Scope.ADMIN)).status()).isEqualTo(401);
+
+    active.clear(); // revoked, possibly on another replica
+    millis.addAndGet(4_999);
+    assertThat(((Guard.Denied) g.admit(null, Scope.ADMIN)).status()).isEqualTo(401);
+    millis.addAndGet(1); // the reload sees no key at all
+    for (Scope scope : Scope.values()) {
+      Guard.Denied d = (Guard.Denied) g.admit(null, scope);
+      assertThat(d.status()).isEqualTo(401);
+      assertThat(d.message()).contains("no API key exists");
+    }
+    assertThat(((Guard.Denied) g.admit(SECRET, Scope.INFER)).status()).isEqualTo(401);
+  }
+
+  @Test
+  void onLoopbackRevokingTheLastKeyReturnsToTheKeylessDefault() {
+    List<ApiKey> active =
+        new CopyOnWriteArrayList<>(List.of(key(Set.of(Scope.ADMIN), 100, 100, 10)));
+    AtomicLong millis = new AtomicLong();
+    InstantSource clock = () -> Instant.ofEpochMilli(millis.get());
+    KeyRegistry registry =
+        new KeyRegistry(List.of(), new Fixed(active), clock, Duration.ofSeconds(5));
+    Guard g = new Guard(registry, Guard.Reach.LOOPBACK, 10, nanos::get);
+    assertThat(((Guard.Denied) g.admit(null, Scope.ADMIN)).status()).isEqualTo(401);
+    active.clear();
+    millis.addAndGet(5_000);
+    assertThat(g.admit(null, Scope.ADMIN)).isInstanceOf(Guard.Admitted.class);
   }
 
   @Test

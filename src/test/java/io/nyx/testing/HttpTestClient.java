@@ -39,6 +39,13 @@ public final class HttpTestClient {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  public Reply getWithKey(String path, String key) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + key)
+            .GET());
+  }
+
   public Reply post(String path, String body) {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))
