@@ -5,6 +5,7 @@ import io.nyx.config.MemorySettings;
 import io.nyx.context.MemoryBank;
 import io.nyx.context.MemorySnapshot;
 import io.nyx.context.RecallWeights;
+import io.nyx.fs.PrivateFiles;
 import io.nyx.memory.BruteForceIndex;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.HnswIndex;
@@ -100,7 +101,7 @@ final class Memories implements AutoCloseable {
 
   private static HnswIndex openHnsw(Path dir, Embedder embedder, int efSearch) {
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir); // Lucene's files inside get the umask's mode: 700 guards them
       return HnswIndex.open(dir, embedder.dimension(), efSearch);
     } catch (IOException | UncheckedIOException e) {
       LOG.log(Level.INFO, "vector snapshot in " + dir + " unavailable; indexing in a temp dir", e);

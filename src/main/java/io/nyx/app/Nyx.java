@@ -19,6 +19,7 @@ import io.nyx.context.MemoryBank;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
+import io.nyx.fs.PrivateFiles;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.TraitWeights;
@@ -166,6 +167,7 @@ public final class Nyx implements AutoCloseable {
     Memories memories = null;
     java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
     try {
+      privateDataDir(config.dataDir());
       embedder = new CachingEmbedder(Embedders.create(config.embedding()), QUERY_CACHE);
       memories =
           Memories.start(
@@ -193,6 +195,19 @@ public final class Nyx implements AutoCloseable {
       }
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * Mode 700, also for a data dir an older Nyx left readable by every local user: spools, journal
+   * and caches below hold queries, prompts and answers.
+   */
+  private static void privateDataDir(java.nio.file.Path dir) {
+    try {
+      PrivateFiles.directory(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "cannot make the data dir " + dir + " private (mode 700): " + e.getMessage(), e);
     }
   }
 

@@ -94,12 +94,13 @@ public final class Database implements AutoCloseable {
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir);
     try {
       createDatabaseIfAbsent(server);
-      AppRole app =
-          new AppRole(
-              AppRole.EMBEDDED_USER, AppPasswordFile.readOrCreate(dataDir, new SecureRandom()));
+      String appPassword =
+          PasswordFile.readOrCreate(dataDir.resolve(PasswordFile.APP), new SecureRandom())
+              .password();
+      AppRole app = new AppRole(AppRole.EMBEDDED_USER, appPassword);
       server.ensureLoginRole(app);
       String url = server.jdbcUrl(EMBEDDED_DATABASE);
-      return open(url, EmbeddedPostgresServer.SUPERUSER, null, app, server);
+      return open(url, EmbeddedPostgresServer.SUPERUSER, server.superuserPassword(), app, server);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -248,9 +249,7 @@ public final class Database implements AutoCloseable {
   }
 
   private static void createDatabaseIfAbsent(EmbeddedPostgresServer server) {
-    String adminUrl = server.jdbcUrl("postgres");
-    try (Connection c =
-            DriverManager.getConnection(adminUrl, EmbeddedPostgresServer.SUPERUSER, "");
+    try (Connection c = server.connect("postgres");
         PreparedStatement exists =
             c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       exists.setString(1, EMBEDDED_DATABASE);

@@ -1,5 +1,6 @@
 package io.nyx.persistence;
 
+import io.nyx.fs.PrivateFiles;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.TraitEvidence;
@@ -69,7 +70,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   public FileEvidenceJournal(Path dir, long floor) {
     this.dir = dir;
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir);
       this.lockChannel = lock(dir.resolve("lock"));
       this.id = readOrCreateId(dir.resolve("id"));
       long last = lastSeq(); // before empty files go: the newest of them is the high-water mark
@@ -169,7 +170,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   @Override
   public void applied(long done) {
     try {
-      Files.write(file(done), new byte[0]); // emptied, kept as the high-water mark
+      PrivateFiles.write(file(done), new byte[0]); // emptied, kept as the high-water mark
       if (marker >= 0 && marker != done) {
         Files.deleteIfExists(file(marker));
       }
@@ -204,7 +205,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
    */
   public static boolean available(Path dir) {
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir);
       try (FileChannel c = lockFile(dir.resolve("lock"));
           FileLock l = c.tryLock()) {
         return l != null;
@@ -253,10 +254,12 @@ public final class FileEvidenceJournal implements EvidenceJournal {
   }
 
   private static FileChannel lockFile(Path file) throws IOException {
-    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    return PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
+  /** Created with mode 600 first: the stream would create it readable by every local user. */
   private FileOutputStream stream(long n) throws IOException {
+    PrivateFiles.createFile(file(n));
     return new FileOutputStream(file(n).toFile(), true);
   }
 
@@ -335,7 +338,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     UUID fresh = UUID.randomUUID();
     Path tmp = file.resolveSibling("id.tmp");
     try (FileChannel c =
-        FileChannel.open(
+        PrivateFiles.open(
             tmp,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,

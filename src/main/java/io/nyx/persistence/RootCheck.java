@@ -1,9 +1,12 @@
 package io.nyx.persistence;
 
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,6 +38,20 @@ final class RootCheck {
   /** The advice when PostgreSQL cannot start; {@code userNamespaces} is asked only for root. */
   static Optional<String> problem(boolean root, BooleanSupplier userNamespaces) {
     return root && !userNamespaces.getAsBoolean() ? Optional.of(ADVICE) : Optional.empty();
+  }
+
+  /**
+   * {@code command} (a PostgreSQL binary and its arguments) as zonky runs it: behind {@code unshare
+   * -U} when the JVM is root and user namespaces work, so a binary Nyx runs itself (single-user
+   * mode) sees the data directory exactly as initdb and the postmaster do.
+   */
+  static List<String> asPostgresRuns(List<String> command) {
+    if (!LinuxUtils.isUnshareAvailable()) {
+      return command;
+    }
+    List<String> wrapped = new ArrayList<>(List.of("unshare", "-U"));
+    wrapped.addAll(command);
+    return wrapped;
   }
 
   /** Effective uid 0; /proc/self belongs to the process's effective user. */

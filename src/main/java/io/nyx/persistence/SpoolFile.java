@@ -1,5 +1,6 @@
 package io.nyx.persistence;
 
+import io.nyx.fs.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,11 +32,12 @@ final class SpoolFile {
   }
 
   void append(byte[] payload) throws IOException {
-    Files.createDirectories(path.getParent());
+    PrivateFiles.directory(path.getParent());
     ByteBuffer frame = ByteBuffer.allocate(HEADER + payload.length);
     frame.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
+    // Mode 600: the spool holds queries and answers (PrivateFiles).
     try (FileChannel ch =
-        FileChannel.open(
+        PrivateFiles.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       long start = ch.size();
       try {

@@ -1,5 +1,6 @@
 package io.nyx.routing;
 
+import io.nyx.fs.PrivateFiles;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.TokenVectors;
@@ -169,9 +170,9 @@ public final class FileExemplarCache implements ExemplarCache {
   private void append(
       Path file, Loaded loaded, Embedder embedder, List<String> texts, List<Encoded> vectors) {
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir);
       try (FileChannel ch =
-          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         ch.truncate(loaded.validBytes());
       }
       try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.APPEND);

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -61,7 +60,7 @@ class CrashRecoveryTest {
         FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.delay(Duration.ofMillis(20));
       String viaProxy =
-          "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name + "?user=postgres";
+          TestDatabase.ownerUrlOf("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name);
       Process first = serve(viaProxy, vllm.baseUrl());
       try {
         int port = port(first);
@@ -108,23 +107,23 @@ class CrashRecoveryTest {
 
   private Process serve(String dbUrl, String llmUrl) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "serve",
-            "--port",
-            "0",
-            "--db-url",
-            dbUrl,
-            "--llm-url",
-            llmUrl,
-            "--data-dir",
-            dataDir.toString())
-        .redirectErrorStream(true)
-        .start();
+    ProcessBuilder serve =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve",
+                "--port",
+                "0",
+                "--llm-url",
+                llmUrl,
+                "--data-dir",
+                dataDir.toString())
+            .redirectErrorStream(true);
+    serve.environment().put("NYX_DB_URL", dbUrl); // it has the password: not on the command line
+    return serve.start();
   }
 
   /** Reads the child's output until it says where it listens; keeps draining it afterwards. */
@@ -169,7 +168,7 @@ class CrashRecoveryTest {
   }
 
   private static int recorded(String url, Set<String> ids) {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+    try (Connection c = TestDatabase.connectUrl(url);
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT count(*) FROM nyx_synthetic_specialist_queries WHERE id = ANY (?::uuid[])")) {
@@ -196,7 +195,7 @@ class CrashRecoveryTest {
   }
 
   private static double number(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+    try (Connection c = TestDatabase.connectUrl(url);
         PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getDouble(1) : -1;
@@ -206,7 +205,7 @@ class CrashRecoveryTest {
   }
 
   private static int duplicates(String url) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+    try (Connection c = TestDatabase.connectUrl(url);
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT count(*) - count(DISTINCT id) FROM nyx_synthetic_specialist_queries");

@@ -3,7 +3,6 @@ package io.nyx.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.config.ConfigLoader;
-import io.nyx.persistence.Database;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.NyxFixture;
@@ -12,7 +11,6 @@ import io.nyx.testing.TestDatabase;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -67,7 +65,7 @@ class DatabaseOutageTest {
         assertThat(observations(http2)).isEqualTo(5.0);
         assertThat(nyx.spooledEvidence()).isZero();
       }
-      try (Connection c = DriverManager.getConnection(direct, "postgres", "");
+      try (Connection c = TestDatabase.connectUrl(direct);
           PreparedStatement ps =
               c.prepareStatement(
                   "SELECT count(*), count(DISTINCT id) FROM nyx_synthetic_specialist_queries"
@@ -127,7 +125,7 @@ class DatabaseOutageTest {
         // two ratings of -1, each worth traits.feedback_evidence (2) observations
         assertThat(trials(http) - trialsBefore).isGreaterThanOrEqualTo(4.0);
       }
-      try (Connection c = DriverManager.getConnection(direct, "postgres", "");
+      try (Connection c = TestDatabase.connectUrl(direct);
           PreparedStatement ps =
               c.prepareStatement(
                   "SELECT count(*), count(DISTINCT f.query_id), max(q.reward)"
@@ -175,7 +173,7 @@ class DatabaseOutageTest {
         }
         assertThat(nyx.spooledFollowUps()).as("follow-up spool replayed").isZero();
       }
-      try (Connection c = DriverManager.getConnection(direct, "postgres", "")) {
+      try (Connection c = TestDatabase.connectUrl(direct)) {
         assertThat(count(c, "SELECT count(*) FROM nyx_review_queue WHERE query_id = ?", flagged))
             .isEqualTo(1);
         assertThat(count(c, "SELECT count(*) FROM nyx_predictions WHERE query_id = ?", foresight))
@@ -217,7 +215,7 @@ class DatabaseOutageTest {
             Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
             Map.of());
     String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
-    return Nyx.start(config, Database.external(viaProxy, "postgres", null));
+    return Nyx.start(config, TestDatabase.asOwnerUrl(viaProxy));
   }
 
   private static String ok(HttpTestClient.Reply r) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.TestDatabase;
@@ -47,8 +46,7 @@ class MemoryReplicasTest {
   }
 
   private Nyx replica(Path dir) {
-    Database db =
-        Database.external(TestDatabase.jdbcUrl(database), EmbeddedPostgresServer.SUPERUSER, null);
+    Database db = TestDatabase.asOwner(database);
     return Nyx.start(
         ConfigLoader.load(
             Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dir.toString()), Map.of()),

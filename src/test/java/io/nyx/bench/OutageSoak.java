@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -71,7 +70,10 @@ public final class OutageSoak {
           ConfigLoader.load(
               Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
               Map.of());
-      try (Nyx nyx = Nyx.start(config, Database.external(url, "postgres", null))) {
+      try (Nyx nyx =
+          Nyx.start(
+              config,
+              Database.external(url, EmbeddedPostgresServer.SUPERUSER, pg.superuserPassword()))) {
         AtomicBoolean loading = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -133,7 +135,7 @@ public final class OutageSoak {
 
   private static void report(EmbeddedPostgresServer pg, Set<String> acknowledged) throws Exception {
     Recorded.print(pg, acknowledged, "acknowledged");
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+    try (Connection c = pg.connect("postgres");
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT (SELECT sum(trials) FROM nyx_trait_weights),"

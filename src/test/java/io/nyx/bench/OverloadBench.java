@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -81,7 +80,12 @@ public final class OverloadBench {
                   "config", yaml.toString()),
               Map.of());
       try (Nyx nyx =
-          Nyx.start(config, Database.external(pg.jdbcUrl("postgres"), "postgres", null))) {
+          Nyx.start(
+              config,
+              Database.external(
+                  pg.jdbcUrl("postgres"),
+                  EmbeddedPostgresServer.SUPERUSER,
+                  pg.superuserPassword()))) {
         String url = "http://127.0.0.1:" + nyx.port() + "/infer";
         List<Outcome> warm = offer(url, rate / 4, 5, "warm-up", acknowledged);
         System.out.printf("warm-up: %d requests at %d/s%n", warm.size(), rate / 4);
@@ -199,7 +203,7 @@ public final class OverloadBench {
       EmbeddedPostgresServer pg, Set<String> acknowledged, java.time.Instant runStart)
       throws Exception {
     Recorded.print(pg, acknowledged, "answered (warm-up and run)");
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+    try (Connection c = pg.connect("postgres");
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY latency_ms),"

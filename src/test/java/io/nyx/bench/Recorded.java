@@ -2,7 +2,6 @@ package io.nyx.bench;
 
 import io.nyx.persistence.EmbeddedPostgresServer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +14,7 @@ final class Recorded {
   /** Prints acknowledged, recorded, lost and stored twice, prefixed with what was acknowledged. */
   static void print(EmbeddedPostgresServer pg, Set<String> acknowledged, String label)
       throws SQLException {
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+    try (Connection c = pg.connect("postgres");
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT count(*) FILTER (WHERE id = ANY (?::uuid[])), count(*) - count(DISTINCT id)"

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -152,18 +151,22 @@ final class ServeBench {
                 llmUrl,
                 "--data-dir",
                 work.resolve("nyx").toString(),
-                "--db-url",
-                pg.jdbcUrl("postgres") + "?user=postgres",
                 "--config",
                 yaml.toString()));
     String opts = System.getenv("NYX_JAVA_OPTS"); // as ./nyx takes them
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(1, List.of(opts.trim().split("\\s+")));
     }
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("nyx.log").toFile())
-        .start();
+    ProcessBuilder nyx =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("nyx.log").toFile());
+    // In the environment, not on the command line: ps shows arguments to every local user.
+    nyx.environment()
+        .put(
+            "NYX_DB_URL",
+            pg.jdbcUrl("postgres") + "?user=postgres&password=" + pg.superuserPassword());
+    return nyx.start();
   }
 
   private static void awaitReady(int port, Process nyx) throws Exception {
@@ -318,7 +321,7 @@ final class ServeBench {
 
   /** From the run's rows: whole time in Nyx, the chat call's part, and the rest. */
   private static void rows(EmbeddedPostgresServer pg, Instant runStart) throws SQLException {
-    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+    try (Connection c = pg.connect("postgres");
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT count(*), percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY"

@@ -42,7 +42,9 @@ final class ServerStart {
       flags.put("port", "0");
       flags.put("llm-url", vllm.baseUrl());
       flags.put("data-dir", nyxDir.toString());
-      flags.put("db-url", db.jdbcUrl() + "?user=postgres");
+      // the superuser's password, as Database.embedded keeps it (a bench: in-process, no ps)
+      String password = Files.readString(work.resolve("db-owner-password")).strip();
+      flags.put("db-url", db.jdbcUrl() + "?user=postgres&password=" + password);
       if (Files.isDirectory(work.resolve("memory-index"))) {
         TestDatabase.deleteRecursively(index);
         Files.createDirectories(nyxDir);

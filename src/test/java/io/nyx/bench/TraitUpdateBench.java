@@ -36,7 +36,8 @@ public final class TraitUpdateBench {
         fast ? Map.of("fsync", "off", "synchronous_commit", "off") : Map.of();
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir, conf);
         Database db =
-            Database.external(pg.jdbcUrl("postgres"), EmbeddedPostgresServer.SUPERUSER, null)) {
+            Database.external(
+                pg.jdbcUrl("postgres"), EmbeddedPostgresServer.SUPERUSER, pg.superuserPassword())) {
       try (Connection c = db.dataSource().getConnection();
           Statement s = c.createStatement()) {
         for (int t = 0; t < traits; t++) {

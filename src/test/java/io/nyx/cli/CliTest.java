@@ -128,9 +128,7 @@ class CliTest {
 
   @Test
   void keysAreCreatedListedAndRevokedInTheDatabase() {
-    String url =
-        io.nyx.testing.TestDatabase.jdbcUrl(io.nyx.testing.TestDatabase.createEmpty())
-            + "?user=postgres";
+    String url = io.nyx.testing.TestDatabase.ownerUrl(io.nyx.testing.TestDatabase.createEmpty());
     Run created =
         run("", "keys", "create", "--name", "app", "--scopes", "infer,feedback", "--db-url", url);
     assertThat(created.code()).as(created.err()).isZero();

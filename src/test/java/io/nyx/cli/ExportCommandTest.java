@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nyx.persistence.EmbeddedPostgresServer;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +42,7 @@ class ExportCommandTest {
   @BeforeAll
   void answerAndRate() {
     fx = NyxFixture.start(dataDir);
-    url = fx.nyx().database().jdbcUrl() + "?user=" + EmbeddedPostgresServer.SUPERUSER;
+    url = TestDatabase.ownerUrlOf(fx.nyx().database().jdbcUrl());
     AtomicInteger n = new AtomicInteger();
     fx.vllm()
         .reply(

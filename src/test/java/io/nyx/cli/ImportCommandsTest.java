@@ -3,7 +3,6 @@ package io.nyx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.persistence.Database;
-import io.nyx.persistence.EmbeddedPostgresServer;
 import io.nyx.persistence.JdbcFactStore;
 import io.nyx.persistence.JdbcMemoryStore;
 import io.nyx.testing.TestDatabase;
@@ -70,11 +69,11 @@ class ImportCommandsTest {
   }
 
   private static String url(String db) {
-    return TestDatabase.jdbcUrl(db) + "?user=" + EmbeddedPostgresServer.SUPERUSER;
+    return TestDatabase.ownerUrl(db);
   }
 
   private static Database open(String db) {
-    return Database.external(TestDatabase.jdbcUrl(db), EmbeddedPostgresServer.SUPERUSER, null);
+    return TestDatabase.asOwner(db);
   }
 
   private static CliRun run(String... args) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nyx.export.Since;
-import io.nyx.persistence.EmbeddedPostgresServer;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,7 +35,7 @@ class RewardsCommandTest {
   @BeforeAll
   void answerRateAndFail() {
     fx = NyxFixture.start(dataDir);
-    url = fx.nyx().database().jdbcUrl() + "?user=" + EmbeddedPostgresServer.SUPERUSER;
+    url = TestDatabase.ownerUrlOf(fx.nyx().database().jdbcUrl());
     String kairos =
         infer("{\"query\":\"When is my dentist appointment?\",\"specialist\":\"kairos\"}");
     infer("{\"query\":\"Is the Great Wall visible from space?\",\"specialist\":\"aletheia\"}");

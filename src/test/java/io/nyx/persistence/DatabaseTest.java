@@ -71,9 +71,11 @@ class DatabaseTest {
 
   @Test
   void jdbcUrlOfExternalDatabaseHidesPassword() {
-    String url = TestDatabase.jdbcUrl(TestDatabase.createEmpty()) + "?password=ignored";
-    try (Database db = Database.external(url, "postgres", null)) {
-      assertThat(db.jdbcUrl()).endsWith("?password=***");
+    String url = TestDatabase.ownerUrl(TestDatabase.createEmpty());
+    try (Database db = Database.external(url, null, null)) {
+      assertThat(db.jdbcUrl())
+          .endsWith("&password=***")
+          .doesNotContain(TestDatabase.superuserPassword());
     }
   }
 

@@ -55,7 +55,7 @@ class EmbeddedDatabaseTest {
     String password;
     try (Database db = Database.embedded(dir)) {
       assertThat(LeastPrivilegeTest.currentUser(db.dataSource())).isEqualTo("nyx_app");
-      Path file = dir.resolve(AppPasswordFile.NAME);
+      Path file = dir.resolve(PasswordFile.APP);
       password = Files.readString(file).strip();
       assertThat(password).hasSizeGreaterThanOrEqualTo(32);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
@@ -67,7 +67,7 @@ class EmbeddedDatabaseTest {
       DriverManager.getConnection(url, "nyx_app", password).close();
     }
     try (Database db = Database.embedded(dir)) { // a restart keeps the same password
-      assertThat(Files.readString(dir.resolve(AppPasswordFile.NAME)).strip()).isEqualTo(password);
+      assertThat(Files.readString(dir.resolve(PasswordFile.APP)).strip()).isEqualTo(password);
       assertThat(LeastPrivilegeTest.currentUser(db.dataSource())).isEqualTo("nyx_app");
     }
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.TestDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +22,7 @@ class MigrationTest {
     String url = TestDatabase.jdbcUrl(name);
     assertThat(strings(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
         .isEmpty();
-    try (Database db = Database.external(url, "postgres", null)) {
+    try (Database db = TestDatabase.asOwnerUrl(url)) {
       assertThat(db.healthy()).isTrue();
       assertThat(db.isEmbedded()).isFalse();
     }
@@ -40,7 +39,7 @@ class MigrationTest {
     assertThat(strings(url, "SELECT proname FROM pg_proc WHERE proname LIKE '%trait_weight'"))
         .contains("update_trait_weight", "set_trait_weight");
     List<String> applied = strings(url, "SELECT version FROM flyway_schema_history ORDER BY 1");
-    try (Database again = Database.external(url, "postgres", null)) {
+    try (Database again = TestDatabase.asOwnerUrl(url)) {
       assertThat(again.healthy()).isTrue();
     }
     assertThat(strings(url, "SELECT version FROM flyway_schema_history ORDER BY 1"))
@@ -53,7 +52,7 @@ class MigrationTest {
     String name = TestDatabase.createEmpty();
     String url = TestDatabase.jdbcUrl(name);
     YearMonth before = YearMonth.now(ZoneOffset.UTC);
-    Database.external(url, "postgres", null).close(); // migrates and ensures partitions
+    TestDatabase.asOwnerUrl(url).close(); // migrates and ensures partitions
     List<String> parts =
         strings(
             url,
@@ -102,8 +101,7 @@ class MigrationTest {
               + YearMonth.now(ZoneOffset.UTC)
                   .plusMonths(Database.PARTITION_MONTHS_AHEAD)
                   .format(java.time.format.DateTimeFormatter.ofPattern("'y'yyyy'm'MM"));
-      try (Connection c =
-              DriverManager.getConnection(db.jdbcUrl(), EmbeddedPostgresServer.SUPERUSER, "");
+      try (Connection c = TestDatabase.connectUrl(db.jdbcUrl());
           PreparedStatement drop = c.prepareStatement("DROP TABLE " + last)) {
         drop.execute(); // as if the server had been up since before that month was made
       }
@@ -122,8 +120,7 @@ class MigrationTest {
 
   /** Partitions are DDL: the owner creates them, never the serving role of {@code db}. */
   private static int createdPartitions(Database db, YearMonth month) throws SQLException {
-    try (Connection c =
-            DriverManager.getConnection(db.jdbcUrl(), EmbeddedPostgresServer.SUPERUSER, "");
+    try (Connection c = TestDatabase.connectUrl(db.jdbcUrl());
         PreparedStatement s =
             c.prepareStatement("SELECT nyx_ensure_partitions(CAST(? AS timestamptz), 1)")) {
       s.setString(1, month.atDay(1) + "T00:00:00Z");
@@ -149,7 +146,7 @@ class MigrationTest {
   }
 
   private static List<String> strings(String url, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+    try (Connection c = TestDatabase.connectUrl(url);
         PreparedStatement s = c.prepareStatement(sql);
         ResultSet rs = s.executeQuery()) {
       List<String> values = new ArrayList<>();

@@ -67,8 +67,7 @@ class TraitReplicasTest {
     String name = TestDatabase.createEmpty();
     List<Database> replicas = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      replicas.add(
-          Database.external(TestDatabase.jdbcUrl(name), EmbeddedPostgresServer.SUPERUSER, null));
+      replicas.add(TestDatabase.asOwner(name));
     }
     try {
       JdbcTraitStore first = new JdbcTraitStore(replicas.get(0).dataSource());
@@ -101,13 +100,13 @@ class TraitReplicasTest {
   @org.junit.jupiter.api.Test
   void separateProcessesLoseNoUpdate() throws Exception {
     String url = io.nyx.testing.TestDatabase.jdbcUrl(io.nyx.testing.TestDatabase.createEmpty());
-    try (Database db = Database.external(url, EmbeddedPostgresServer.SUPERUSER, null)) {
+    try (Database db = TestDatabase.asOwnerUrl(url)) {
       JdbcTraitStore store = new JdbcTraitStore(db.dataSource());
       store.ensure("shared", 0.5, 0.0, 1.0);
       List<Process> children = new ArrayList<>();
       String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       for (int i = 0; i < 3; i++) {
-        children.add(
+        ProcessBuilder child =
             new ProcessBuilder(
                     javaBin,
                     "-cp",
@@ -115,8 +114,9 @@ class TraitReplicasTest {
                     TraitWriterChild.class.getName(),
                     url,
                     "150")
-                .redirectErrorStream(true)
-                .start());
+                .redirectErrorStream(true);
+        child.environment().put(TraitWriterChild.PASSWORD_ENV, TestDatabase.superuserPassword());
+        children.add(child.start());
       }
       for (Process child : children) {
         String out =

@@ -31,6 +31,9 @@ public final class TestDatabase {
 
   private static final AtomicInteger NEXT = new AtomicInteger();
 
+  /** The shared server's superuser, who migrates the test databases. */
+  public static final String SUPERUSER = EmbeddedPostgresServer.SUPERUSER;
+
   private TestDatabase() {}
 
   /**
@@ -46,7 +49,17 @@ public final class TestDatabase {
    */
   public static Database fresh() {
     return Database.external(
-        Server.INSTANCE.jdbcUrl(createEmpty()), EmbeddedPostgresServer.SUPERUSER, null, APP_ROLE);
+        Server.INSTANCE.jdbcUrl(createEmpty()), SUPERUSER, superuserPassword(), APP_ROLE);
+  }
+
+  /** {@code database} opened (and migrated) as the superuser, its pool too. */
+  public static Database asOwner(String database) {
+    return asOwnerUrl(jdbcUrl(database));
+  }
+
+  /** Like {@link #asOwner}, for a URL that leads to the shared server (e.g. through a proxy). */
+  public static Database asOwnerUrl(String url) {
+    return Database.external(url, SUPERUSER, superuserPassword());
   }
 
   /** Creates a new database with nothing in it and returns its name. */
@@ -61,9 +74,36 @@ public final class TestDatabase {
     return name;
   }
 
-  /** JDBC URL of {@code database} on the shared test server (superuser, no password). */
+  /**
+   * JDBC URL of {@code database} on the shared test server, without credentials: log in as {@link
+   * #SUPERUSER} with {@link #superuserPassword()} (every role needs its password, as in
+   * production).
+   */
   public static String jdbcUrl(String database) {
     return Server.INSTANCE.jdbcUrl(database);
+  }
+
+  /**
+   * The URL with the superuser's name and password as parameters, for the CLI's {@code --db-url} (a
+   * throw-away test server; production code never puts a password in a URL).
+   */
+  public static String ownerUrl(String database) {
+    return ownerUrlOf(jdbcUrl(database));
+  }
+
+  /** {@code url} (of the shared test server, without parameters) with the superuser's login. */
+  public static String ownerUrlOf(String url) {
+    return url + "?user=" + SUPERUSER + "&password=" + superuserPassword();
+  }
+
+  /** The shared server's superuser password. */
+  public static String superuserPassword() {
+    return Server.INSTANCE.superuserPassword();
+  }
+
+  /** A superuser connection to {@code database}; the caller closes it. */
+  public static Connection connect(String database) throws SQLException {
+    return Server.INSTANCE.connect(database);
   }
 
   /** The shared server's maintenance database, for CREATE DATABASE and the like. */
@@ -73,7 +113,12 @@ public final class TestDatabase {
 
   /** A superuser connection to the maintenance database; the caller closes it. */
   public static Connection admin() throws SQLException {
-    return DriverManager.getConnection(adminJdbcUrl(), EmbeddedPostgresServer.SUPERUSER, "");
+    return connect("postgres");
+  }
+
+  /** A superuser connection to the database at {@code url} (of the shared test server). */
+  public static Connection connectUrl(String url) throws SQLException {
+    return DriverManager.getConnection(url, SUPERUSER, superuserPassword());
   }
 
   /** Lazy holder: the server starts on first use, once per JVM. */
