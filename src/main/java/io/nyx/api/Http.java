@@ -38,6 +38,7 @@ final class Http {
     return (req, res) -> {
       long start = nanoClock.getAsLong();
       try {
+        Query.requireStorable(req);
         endpoint.handle(req, res);
       } catch (Exception e) {
         fail(res, e);
