@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.pipeline.Feedback;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.NyxException;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +94,7 @@ public final class DurableFeedback implements AutoCloseable {
     o.put("comment", fb.comment());
     o.put("at", fb.at().toString());
     try {
-      return JSON.writeValueAsBytes(o);
+      return JSON.writeValueAsBytes(JsonText.clean(o)); // encodable as UTF-8: see Sql.text
     } catch (IOException e) {
       throw new IllegalStateException("feedback is always serialisable", e);
     }

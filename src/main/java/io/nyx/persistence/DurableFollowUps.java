@@ -10,6 +10,7 @@ import io.nyx.foresight.Scenario;
 import io.nyx.safety.ReviewItem;
 import io.nyx.safety.ReviewQueue;
 import io.nyx.safety.RiskAssessment;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ public final class DurableFollowUps implements AutoCloseable {
 
   private static byte[] bytes(ObjectNode o) {
     try {
-      return JSON.writeValueAsBytes(o);
+      return JSON.writeValueAsBytes(JsonText.clean(o)); // model text: see Sql.text
     } catch (IOException e) {
       throw new IllegalStateException("a follow-up is always serialisable", e);
     }

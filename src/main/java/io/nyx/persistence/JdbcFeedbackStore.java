@@ -119,7 +119,8 @@ public final class JdbcFeedbackStore implements FeedbackStore {
       s.setObject(1, feedback.id());
       s.setObject(2, feedback.queryId());
       s.setDouble(3, feedback.rating());
-      s.setString(4, feedback.comment());
+      s.setString(
+          4, Sql.text(feedback.comment())); // also spools written before the API refused NUL
       s.setObject(5, Sql.timestamp(feedback.at()));
       return s.executeUpdate() == 1;
     }

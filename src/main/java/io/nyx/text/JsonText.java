@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +48,7 @@ public final class JsonText {
       }
     }
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : object.properties()) {
         String at = path.isEmpty() ? escaped(e.getKey()) : path + "." + escaped(e.getKey());
         Optional<StorableText.Defect> inKey = StorableText.defect(e.getKey());
         if (inKey.isPresent()) {
@@ -86,8 +84,7 @@ public final class JsonText {
       }
     }
     if (node instanceof ObjectNode object) {
-      List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-      object.fields().forEachRemaining(entries::add);
+      List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(object.properties());
       boolean keys = entries.stream().anyMatch(e -> StorableText.defect(e.getKey()).isPresent());
       if (keys) {
         object.removeAll(); // re-added below in order, under their cleaned names

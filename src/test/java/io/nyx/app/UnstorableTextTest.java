@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.StoredRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -107,6 +108,20 @@ class UnstorableTextTest {
   void aNulInAQueryParameterIsRefused() {
     assertRefused(http.get("/memory/search?q=tea%00time"), "q", "U+0000 (NUL) at char 3");
     assertRefused(http.delete("/memory?session_id=s%00"), "session_id", "U+0000 (NUL) at char 1");
+  }
+
+  /**
+   * The model's answer is not under Nyx's control and the client has it: a NUL or a lone surrogate
+   * in it is stored as U+FFFD, and the row lands at once instead of waiting in the spool.
+   */
+  @Test
+  void modelOutputWithANulIsAnsweredAndStoredWithAReplacementCharacter() {
+    fixture.vllm().reply((model, request) -> "tea\u0000time\uD800");
+    Reply r = http.post("/infer", "{\"query\":\"when is tea?\",\"specialist\":\"kairos\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    String id = r.json().get("id").asText();
+    assertThat(fixture.nyx().spooledRows()).isZero();
+    assertThat(StoredRows.text(fixture.nyx(), id, "response")).isEqualTo("tea\uFFFDtime\uFFFD");
   }
 
   private static void assertRefused(Reply r, String param, String message) {

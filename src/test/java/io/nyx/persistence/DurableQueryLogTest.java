@@ -200,4 +200,28 @@ class DurableQueryLogTest {
       assertThat(real.find(row(8).id())).contains(row(8));
     }
   }
+
+  /**
+   * A row whose model output holds U+0000 and a lone surrogate, spooled while the database was
+   * away, lands when it is back (with U+FFFD in their place) instead of blocking the spool.
+   */
+  @Test
+  void aSpooledRowWithUnstorableModelOutputReplaysIntoPostgreSQL() {
+    QueryRecord odd = Records.answered(new UUID(0, 42), row(1).createdAt(), "x\u0000y\uDC00");
+    try (Database pg = TestDatabase.fresh()) {
+      JdbcQueryLog real = new JdbcQueryLog(pg.dataSource());
+      Switchable gate = new Switchable();
+      gate.down = true;
+      try (DurableQueryLog log = log(gate)) {
+        log.append(row(1));
+        log.append(odd);
+        log.append(row(2));
+      }
+      try (DurableQueryLog log = new DurableQueryLog(real, dir, Duration.ofHours(1))) {
+        assertThat(log.replayNow()).isTrue();
+      }
+      assertThat(real.find(odd.id()).orElseThrow().response()).isEqualTo("x\uFFFDy\uFFFD");
+      assertThat(real.find(row(2).id())).contains(row(2));
+    }
+  }
 }
