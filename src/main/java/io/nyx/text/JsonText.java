@@ -77,10 +77,7 @@ public final class JsonText {
     }
     if (node instanceof ArrayNode array) {
       for (int i = 0; i < array.size(); i++) {
-        JsonNode c = clean(array.get(i));
-        if (c != array.get(i)) {
-          array.set(i, c);
-        }
+        array.set(i, clean(array.get(i))); // the same node again unless it was a dirty string
       }
     }
     if (node instanceof ObjectNode object) {
@@ -90,10 +87,8 @@ public final class JsonText {
         object.removeAll(); // re-added below in order, under their cleaned names
       }
       for (Map.Entry<String, JsonNode> e : entries) {
-        JsonNode c = clean(e.getValue());
-        if (keys || c != e.getValue()) {
-          object.set(StorableText.clean(e.getKey()), c);
-        }
+        object.set(
+            StorableText.clean(e.getKey()), clean(e.getValue())); // a kept key keeps its place
       }
     }
     return node;
