@@ -39,6 +39,7 @@ import io.nyx.persistence.JdbcQueryLog;
 import io.nyx.persistence.JdbcReviewQueue;
 import io.nyx.persistence.JdbcTrainingExport;
 import io.nyx.persistence.JdbcTraitStore;
+import io.nyx.persistence.SpoolState;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.Powers;
@@ -65,6 +66,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -123,6 +125,16 @@ public final class Nyx implements AutoCloseable {
       DurableFollowUps followUps,
       DurableTraitStore traits)
       implements AutoCloseable {
+    /** Each spool's state by the kind the metrics name it with. */
+    Map<String, Supplier<SpoolState>> states() {
+      Map<String, Supplier<SpoolState>> m = new java.util.LinkedHashMap<>();
+      m.put("rows", rows::spoolState);
+      m.put("feedback", feedback::spoolState);
+      m.put("follow_ups", followUps::spoolState);
+      m.put("traits", traits::spoolState);
+      return m;
+    }
+
     @Override
     public void close() {
       rows.close();
@@ -231,7 +243,8 @@ public final class Nyx implements AutoCloseable {
             db.dataSource(),
             config.dataDir().resolve("spool"),
             UUID::randomUUID,
-            SPOOL_RETRY);
+            SPOOL_RETRY,
+            clock);
     opened.push(traits);
     traits.configure(config.traits().learning());
     for (SpecialistConfig s : config.specialists()) {
@@ -263,13 +276,21 @@ public final class Nyx implements AutoCloseable {
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
         new DurableQueryLog(
-            new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
+            new JdbcQueryLog(db.dataSource()),
+            config.dataDir().resolve("spool"),
+            SPOOL_RETRY,
+            clock);
     opened.push(log);
     JdbcReviewQueue reviews = new JdbcReviewQueue(db.dataSource());
     JdbcPredictionStore predictions = new JdbcPredictionStore(db.dataSource());
     DurableFollowUps followUps =
         new DurableFollowUps(
-            reviews, predictions, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY);
+            reviews,
+            predictions,
+            config.dataDir().resolve("spool"),
+            log::pending,
+            SPOOL_RETRY,
+            clock);
     opened.push(followUps);
     Powers powers =
         new Powers(
@@ -314,7 +335,7 @@ public final class Nyx implements AutoCloseable {
         new Durable(
             log,
             new DurableFeedback(
-                feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
+                feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY, clock),
             followUps,
             traits);
     opened.push(durable.feedback());
@@ -322,6 +343,8 @@ public final class Nyx implements AutoCloseable {
     metrics.spool("rows", durable.rows()::pending);
     metrics.spool("feedback", durable.feedback()::pending);
     metrics.spool("follow_ups", followUps::pending);
+    Map<String, Supplier<SpoolState>> spools = durable.states();
+    spools.forEach((kind, state) -> metrics.deadLetters(kind, () -> state.get().deadLettered()));
     Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel(), memories);
     ApiServer server =
         new ApiServer(

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,7 +43,8 @@ public final class DurableFollowUps implements AutoCloseable {
       PredictionStore predictions,
       Path spoolDir,
       IntSupplier rowsSpooled,
-      Duration retryInterval) {
+      Duration retryInterval,
+      InstantSource clock) {
     this.reviews = reviews;
     this.predictions = predictions;
     this.spool =
@@ -50,13 +52,19 @@ public final class DurableFollowUps implements AutoCloseable {
             spoolDir.resolve("follow-ups.spool"),
             "follow-up",
             () -> rowsSpooled.getAsInt() == 0,
-            ReplaySpool.Replay.each(this::replay),
-            retryInterval);
+            ReplaySpool.Writer.each(this::replay, ReplaySpool.Writer.jsonId("query_id")),
+            retryInterval,
+            clock);
   }
 
   /** Writes not yet in the database. */
   public int pending() {
     return spool.pending();
+  }
+
+  /** The spool's state: writes waiting, writes dead-lettered. */
+  public SpoolState spoolState() {
+    return spool.state();
   }
 
   /** The review queue, with enqueue made durable. */
