@@ -89,6 +89,12 @@ public final class Nyx implements AutoCloseable {
   /** How often rows spooled while the database was down are retried. */
   static final Duration SPOOL_RETRY = Duration.ofSeconds(1);
 
+  /** How long one {@code /ready} answer is reused: its probes run at most about once a second. */
+  static final Duration READY_CACHE = Duration.ofSeconds(1);
+
+  /** How long {@code /ready} waits for PostgreSQL and each model server before calling it down. */
+  static final Duration READY_PROBE_LIMIT = Duration.ofSeconds(2);
+
   /** How often a running server checks that next months' request-log partitions exist. */
   static final Duration PARTITION_UPKEEP = Duration.ofHours(24);
 
@@ -345,7 +351,18 @@ public final class Nyx implements AutoCloseable {
     metrics.spool("follow_ups", followUps::pending);
     Map<String, Supplier<SpoolState>> spools = durable.states();
     spools.forEach((kind, state) -> metrics.deadLetters(kind, () -> state.get().deadLettered()));
-    Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel(), memories);
+    Readiness readiness =
+        new CachedReadiness(
+            new DependencyChecks(
+                db,
+                specialists,
+                config.llm().baseModel(),
+                memories,
+                new SpoolCheck(spools, SpoolCheck.STUCK_AFTER, System::nanoTime),
+                READY_PROBE_LIMIT,
+                System::nanoTime),
+            READY_CACHE,
+            System::nanoTime);
     ApiServer server =
         new ApiServer(
                 config.server(),
