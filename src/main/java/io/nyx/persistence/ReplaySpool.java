@@ -297,7 +297,9 @@ final class ReplaySpool implements AutoCloseable {
             what,
             id,
             letter.sqlState().isEmpty() ? "none" : letter.sqlState(),
-            letter.error(),
+            // The first line only: PostgreSQL's "Detail: Failing row contains (...)" line would put
+            // the query and answer in the log; the dead letter keeps the whole message.
+            letter.error().lines().findFirst().orElse(""),
             dead.path()));
   }
 
