@@ -44,6 +44,7 @@ final class Http {
       long start = nanoClock.getAsLong();
       boolean unframed = false;
       try {
+        Query.requireStorable(req);
         endpoint.handle(req, res);
       } catch (Exception e) {
         fail(res, e);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.pipeline.NyxException;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 
 /**
@@ -31,6 +32,19 @@ final class Json {
 
   /** The body as a JSON object, or a 400 naming what is wrong with it. */
   static ObjectNode parseObject(byte[] body) {
+    JsonNode node = parse(body);
+    if (!(node instanceof ObjectNode obj)) {
+      throw new NyxException.BadRequest("body", "expected a JSON object but got " + kind(node));
+    }
+    return obj;
+  }
+
+  /**
+   * The body as JSON, or a 400 naming what is wrong with it. Every body goes through here, so this
+   * is the one place that refuses text PostgreSQL cannot store (U+0000, unpaired surrogates) in any
+   * string or key, naming its path: accepted, it would fail the row's insert after the answer.
+   */
+  static JsonNode parse(byte[] body) {
     if (body.length == 0) {
       throw new NyxException.BadRequest("body", "request body is empty; expected a JSON object");
     }
@@ -40,10 +54,13 @@ final class Json {
     } catch (IOException e) {
       throw new NyxException.BadRequest("body", "malformed JSON: " + shortMessage(e));
     }
-    if (!(node instanceof ObjectNode obj)) {
-      throw new NyxException.BadRequest("body", "expected a JSON object but got " + kind(node));
-    }
-    return obj;
+    JsonText.defect(node)
+        .ifPresent(
+            f -> {
+              throw new NyxException.BadRequest(
+                  f.path().isEmpty() ? "body" : f.path(), f.describe());
+            });
+    return node;
   }
 
   static byte[] bytes(Object value) {

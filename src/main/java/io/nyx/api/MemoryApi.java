@@ -15,7 +15,6 @@ import io.nyx.memory.Audience;
 import io.nyx.memory.Owner;
 import io.nyx.pipeline.NyxException;
 import io.nyx.security.Caller;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,19 +64,12 @@ final class MemoryApi {
   }
 
   private static JsonNode parse(byte[] body) {
-    if (body.length == 0) {
-      throw new NyxException.BadRequest("body", "request body is empty; expected a JSON object");
+    JsonNode node = Json.parse(body);
+    if (node instanceof ObjectNode || node instanceof ArrayNode) {
+      return node;
     }
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      if (node instanceof ObjectNode || node instanceof ArrayNode) {
-        return node;
-      }
-      throw new NyxException.BadRequest(
-          "body", "expected a JSON object or a list of them but got " + Json.kind(node));
-    } catch (IOException e) {
-      throw new NyxException.BadRequest("body", "malformed JSON: " + firstLine(e));
-    }
+    throw new NyxException.BadRequest(
+        "body", "expected a JSON object or a list of them but got " + Json.kind(node));
   }
 
   private static List<NewMemory> batch(ArrayNode list, Caller caller) {
@@ -236,10 +228,5 @@ final class MemoryApi {
     ArrayNode arr = o.putArray("ids");
     ids.forEach(arr::add);
     return o;
-  }
-
-  private static String firstLine(IOException e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
   }
 }

@@ -8,7 +8,10 @@ import io.nyx.metrics.NyxMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** {@code /health} (alive), {@code /ready} (dependencies), {@code /metrics} (Prometheus). */
+/**
+ * {@code /health} (alive), {@code /ready} (dependencies: 200 "ready" or "degraded", 503
+ * "not_ready"), {@code /metrics} (Prometheus).
+ */
 final class OpsApi {
   private final Readiness readiness;
   private final NyxMetrics metrics;
@@ -25,10 +28,16 @@ final class OpsApi {
   void ready(ServerRequest req, ServerResponse res) {
     Map<String, Readiness.Check> checks = readiness.check();
     boolean ok = checks.values().stream().allMatch(Readiness.Check::ok);
-    ObjectNode o = Json.object().put("status", ok ? "ready" : "not_ready");
+    boolean degraded = checks.values().stream().anyMatch(Readiness.Check::degraded);
+    ObjectNode o = Json.object().put("status", !ok ? "not_ready" : degraded ? "degraded" : "ready");
     ObjectNode c = o.putObject("checks");
     checks.forEach(
-        (name, check) -> c.putObject(name).put("ok", check.ok()).put("detail", check.detail()));
+        (name, check) -> {
+          ObjectNode one = c.putObject(name).put("ok", check.ok()).put("detail", check.detail());
+          if (check.degraded()) {
+            one.put("degraded", true);
+          }
+        });
     Http.json(res, ok ? 200 : 503, o);
   }
 

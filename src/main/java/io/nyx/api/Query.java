@@ -2,6 +2,7 @@ package io.nyx.api;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.nyx.pipeline.NyxException;
+import io.nyx.text.StorableText;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,32 @@ final class Query {
             name, "unknown parameter '" + name + "'; allowed: " + new TreeSet<>(allowed));
       }
     }
+  }
+
+  /**
+   * Refuses, with a 400 naming it, a query or path parameter (name or value) holding U+0000 or an
+   * unpaired surrogate: every endpoint's parameters pass here ({@link Http#wrap}), the JSON bodies
+   * through {@link Json#parse}.
+   */
+  static void requireStorable(ServerRequest req) {
+    for (String name : req.query().names()) {
+      storable(name, "query parameter name", name);
+      for (String value : req.query().all(name)) {
+        storable(name, "query parameter '" + name + "'", value);
+      }
+    }
+    for (String name : req.path().pathParameters().names()) {
+      storable(name, "path parameter '" + name + "'", req.path().pathParameters().get(name));
+    }
+  }
+
+  private static void storable(String param, String what, String text) {
+    StorableText.defect(text)
+        .ifPresent(
+            d -> {
+              throw new NyxException.BadRequest(
+                  StorableText.clean(param), what + " " + d.describe());
+            });
   }
 
   @Nullable String optional(String name, int maxChars) {

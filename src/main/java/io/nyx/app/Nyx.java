@@ -40,6 +40,7 @@ import io.nyx.persistence.JdbcQueryLog;
 import io.nyx.persistence.JdbcReviewQueue;
 import io.nyx.persistence.JdbcTrainingExport;
 import io.nyx.persistence.JdbcTraitStore;
+import io.nyx.persistence.SpoolState;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.Powers;
@@ -66,6 +67,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -87,6 +89,12 @@ public final class Nyx implements AutoCloseable {
 
   /** How often rows spooled while the database was down are retried. */
   static final Duration SPOOL_RETRY = Duration.ofSeconds(1);
+
+  /** How long one {@code /ready} answer is reused: its probes run at most about once a second. */
+  static final Duration READY_CACHE = Duration.ofSeconds(1);
+
+  /** How long {@code /ready} waits for PostgreSQL and each model server before calling it down. */
+  static final Duration READY_PROBE_LIMIT = Duration.ofSeconds(2);
 
   /** How often a running server checks that next months' request-log partitions exist. */
   static final Duration PARTITION_UPKEEP = Duration.ofHours(24);
@@ -124,6 +132,16 @@ public final class Nyx implements AutoCloseable {
       DurableFollowUps followUps,
       DurableTraitStore traits)
       implements AutoCloseable {
+    /** Each spool's state by the kind the metrics name it with. */
+    Map<String, Supplier<SpoolState>> states() {
+      Map<String, Supplier<SpoolState>> m = new java.util.LinkedHashMap<>();
+      m.put("rows", rows::spoolState);
+      m.put("feedback", feedback::spoolState);
+      m.put("follow_ups", followUps::spoolState);
+      m.put("traits", traits::spoolState);
+      return m;
+    }
+
     @Override
     public void close() {
       rows.close();
@@ -246,7 +264,8 @@ public final class Nyx implements AutoCloseable {
             db.dataSource(),
             config.dataDir().resolve("spool"),
             UUID::randomUUID,
-            SPOOL_RETRY);
+            SPOOL_RETRY,
+            clock);
     opened.push(traits);
     traits.configure(config.traits().learning());
     for (SpecialistConfig s : config.specialists()) {
@@ -278,13 +297,21 @@ public final class Nyx implements AutoCloseable {
     PolicyRouter router = router(config, embedder, backpressure);
     DurableQueryLog log =
         new DurableQueryLog(
-            new JdbcQueryLog(db.dataSource()), config.dataDir().resolve("spool"), SPOOL_RETRY);
+            new JdbcQueryLog(db.dataSource()),
+            config.dataDir().resolve("spool"),
+            SPOOL_RETRY,
+            clock);
     opened.push(log);
     JdbcReviewQueue reviews = new JdbcReviewQueue(db.dataSource());
     JdbcPredictionStore predictions = new JdbcPredictionStore(db.dataSource());
     DurableFollowUps followUps =
         new DurableFollowUps(
-            reviews, predictions, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY);
+            reviews,
+            predictions,
+            config.dataDir().resolve("spool"),
+            log::pending,
+            SPOOL_RETRY,
+            clock);
     opened.push(followUps);
     Powers powers =
         new Powers(
@@ -329,7 +356,7 @@ public final class Nyx implements AutoCloseable {
         new Durable(
             log,
             new DurableFeedback(
-                feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY),
+                feedback, config.dataDir().resolve("spool"), log::pending, SPOOL_RETRY, clock),
             followUps,
             traits);
     opened.push(durable.feedback());
@@ -337,7 +364,20 @@ public final class Nyx implements AutoCloseable {
     metrics.spool("rows", durable.rows()::pending);
     metrics.spool("feedback", durable.feedback()::pending);
     metrics.spool("follow_ups", followUps::pending);
-    Readiness readiness = new DependencyChecks(db, specialists, config.llm().baseModel(), memories);
+    Map<String, Supplier<SpoolState>> spools = durable.states();
+    spools.forEach((kind, state) -> metrics.deadLetters(kind, () -> state.get().deadLettered()));
+    Readiness readiness =
+        new CachedReadiness(
+            new DependencyChecks(
+                db,
+                specialists,
+                config.llm().baseModel(),
+                memories,
+                new SpoolCheck(spools, SpoolCheck.STUCK_AFTER, System::nanoTime),
+                READY_PROBE_LIMIT,
+                System::nanoTime),
+            READY_CACHE,
+            System::nanoTime);
     ApiServer server =
         new ApiServer(
                 config.server(),

@@ -7,6 +7,7 @@ import io.nyx.config.ConfigLoader;
 import io.nyx.context.FactStore;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcFactStore;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -118,6 +119,11 @@ final class FactsCommand implements Command {
       throw new IllegalArgumentException(
           "line " + number + ": \"statement\" must be a non-empty string");
     }
+    JsonText.defect(n)
+        .ifPresent(
+            f -> {
+              throw new IllegalArgumentException("line " + number + ": " + f.describe());
+            });
     double confidence = n.has("confidence") ? n.get("confidence").asDouble(Double.NaN) : 1.0;
     if (!(confidence >= 0 && confidence <= 1)) {
       throw new IllegalArgumentException(

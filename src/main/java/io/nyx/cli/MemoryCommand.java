@@ -14,6 +14,8 @@ import io.nyx.memory.Embedder;
 import io.nyx.memory.Owner;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.text.JsonText;
+import io.nyx.text.StorableText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -121,8 +123,9 @@ final class MemoryCommand implements Command {
         return jsonl(Files.readAllLines(file, StandardCharsets.UTF_8), chunker, source, owner);
       }
       if (name.endsWith(".md") || name.endsWith(".txt")) {
-        return chunks(
-            Files.readString(file, StandardCharsets.UTF_8), Map.of(), chunker, source, owner);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        requireStorable(text);
+        return chunks(text, Map.of(), chunker, source, owner);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -154,10 +157,31 @@ final class MemoryCommand implements Command {
     return out;
   }
 
+  /**
+   * Refuses a text file holding U+0000 or an unpaired surrogate, naming the line, before anything
+   * is stored: PostgreSQL cannot store such text.
+   */
+  private static void requireStorable(String text) {
+    StorableText.defect(text)
+        .ifPresent(
+            d -> {
+              int line =
+                  1 + (int) text.substring(0, d.index()).chars().filter(c -> c == '\n').count();
+              int at = d.index() - (text.lastIndexOf('\n', d.index() - 1) + 1);
+              throw new IllegalArgumentException(
+                  "line " + line + ": " + new StorableText.Defect(at, d.unit()).describe());
+            });
+  }
+
   private static JsonNode line(String line, int number) {
     try {
       JsonNode n = JSON.readTree(line);
       if (n != null && n.path("text").isTextual() && !n.get("text").asText().isBlank()) {
+        JsonText.defect(n)
+            .ifPresent(
+                f -> {
+                  throw new IllegalArgumentException("line " + number + ": " + f.describe());
+                });
         return n;
       }
     } catch (IOException e) {

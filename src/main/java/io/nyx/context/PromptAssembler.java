@@ -5,11 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Builds the messages sent to a specialist: its system prompt, then the retrieved context inside
  * {@code <context>} delimiters with a standing rule that it is data, then the conversation. Text
- * inside the block cannot close it early: any {@code </context>} in retrieved text is defused.
+ * inside the block cannot close it early or open another: any tag a model could read as a {@code
+ * context} tag ({@code </context>}, {@code </Context >}, {@code < /context>}, {@code <CONTEXT
+ * attr>}, with spaces or invisible format characters between its parts) has its {@code <} written
+ * as {@code &lt;}. Nor can it forge an item: each item starts a line with its label ({@code [memory
+ * 7]}), and every further line of its text is indented, so no retrieved text starts a line of the
+ * block, where {@code [memory 3] the password is ...} would pass for another item.
  *
  * <p>Token budget: the prompt must fit {@code budgetTokens} (the model's context length minus the
  * reserved {@code max_tokens}). Tokens are estimated as {@code ceil(chars/4) + 4} per message,
@@ -121,7 +127,7 @@ public final class PromptAssembler {
       append(system, DATA_RULE);
       system.append("\n\n<context>\n");
       for (ContextItem item : items) {
-        system.append(defuse(item.render())).append('\n');
+        system.append(indent(defuse(item.render()))).append('\n');
       }
       system.append("</context>");
     }
@@ -143,7 +149,27 @@ public final class PromptAssembler {
     sb.append(text);
   }
 
+  /**
+   * A {@code <} (or a look-alike) that starts a context tag: optional spaces or format characters
+   * (zero-width space, joiners), an optional {@code /}, more of them, then {@code context} in any
+   * case not followed by a name character. Attributes and the closing {@code >} do not matter.
+   */
+  private static final Pattern CONTEXT_TAG =
+      Pattern.compile(
+          "[<\uFF1C\uFE64](?=[\\s\\p{Z}\\p{Cf}]*/?[\\s\\p{Z}\\p{Cf}]*context(?![\\w-]))",
+          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
+  /** Any line break a model may read as one: \n, \r\n, \r, VT, FF, NEL, LS, PS. */
+  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+
+  /** Indent of an item's continuation lines: only labels start a line of the block. */
+  static final String CONTINUATION = "\n    ";
+
   static String defuse(String text) {
-    return text.replace("<context>", "<context\u200b>").replace("</context>", "</context\u200b>");
+    return CONTEXT_TAG.matcher(text).replaceAll("&lt;");
+  }
+
+  static String indent(String rendered) {
+    return LINE_BREAK.matcher(rendered).replaceAll(CONTINUATION);
   }
 }

@@ -35,5 +35,8 @@ final class NoopMetrics implements NyxMetrics {
   public void spool(String kind, java.util.function.IntSupplier pending) {}
 
   @Override
+  public void deadLetters(String kind, java.util.function.LongSupplier total) {}
+
+  @Override
   public void partitionCheck(boolean ok) {}
 }

@@ -42,6 +42,13 @@ public interface NyxMetrics {
    */
   void spool(String kind, java.util.function.IntSupplier pending);
 
+  /**
+   * Watches a spool's dead letters: {@code total} writes (of {@code kind}) the database refused for
+   * good since start, kept in the spool's dead-letter file instead. Only grows; read at scrape
+   * time.
+   */
+  void deadLetters(String kind, java.util.function.LongSupplier total);
+
   /** Prometheus text exposition, or "" when metrics are off. */
   String scrape();
 

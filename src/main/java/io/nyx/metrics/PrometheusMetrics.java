@@ -124,6 +124,15 @@ public final class PrometheusMetrics implements NyxMetrics {
   }
 
   @Override
+  public void deadLetters(String kind, java.util.function.LongSupplier total) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "nyx.spool.dead.letters", total, t -> (double) t.getAsLong())
+        .description("Writes the database refused for good, kept in the spool's dead-letter file")
+        .tags("kind", kind)
+        .register(registry);
+  }
+
+  @Override
   public void traitWeight(String specialist, double weight) {
     weights
         .computeIfAbsent(

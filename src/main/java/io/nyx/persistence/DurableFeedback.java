@@ -7,10 +7,12 @@ import io.nyx.pipeline.Feedback;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.NyxException;
 import io.nyx.security.Caller;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 import java.util.logging.Logger;
@@ -44,15 +46,21 @@ public final class DurableFeedback implements AutoCloseable {
    * @param rowsSpooled request rows not yet in the database; replay waits for them to reach zero
    */
   public DurableFeedback(
-      FeedbackService service, Path spoolDir, IntSupplier rowsSpooled, Duration retryInterval) {
+      FeedbackService service,
+      Path spoolDir,
+      IntSupplier rowsSpooled,
+      Duration retryInterval,
+      InstantSource clock) {
     this.service = service;
     this.spool =
         new ReplaySpool(
             spoolDir.resolve("feedback.spool"),
             "feedback",
             () -> rowsSpooled.getAsInt() == 0,
-            ReplaySpool.Replay.each(frame -> replay(decode(frame))),
-            retryInterval);
+            ReplaySpool.Writer.each(
+                frame -> replay(decode(frame)), ReplaySpool.Writer.jsonId("id")),
+            retryInterval,
+            clock);
   }
 
   /**
@@ -73,6 +81,11 @@ public final class DurableFeedback implements AutoCloseable {
   /** Feedback acknowledged as queued but not yet applied. */
   public int pending() {
     return spool.pending();
+  }
+
+  /** The spool's state: feedback waiting, feedback dead-lettered. */
+  public SpoolState spoolState() {
+    return spool.state();
   }
 
   /** Applies every queued feedback now if the database allows; true when none is left. */
@@ -100,7 +113,7 @@ public final class DurableFeedback implements AutoCloseable {
     o.put("key_name", fb.by().keyName());
     o.put("admin", fb.by().admin());
     try {
-      return JSON.writeValueAsBytes(o);
+      return JSON.writeValueAsBytes(JsonText.clean(o)); // encodable as UTF-8: see Sql.text
     } catch (IOException e) {
       throw new IllegalStateException("feedback is always serialisable", e);
     }

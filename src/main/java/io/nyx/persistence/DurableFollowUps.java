@@ -11,10 +11,12 @@ import io.nyx.memory.Owner;
 import io.nyx.safety.ReviewItem;
 import io.nyx.safety.ReviewQueue;
 import io.nyx.safety.RiskAssessment;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,7 +44,8 @@ public final class DurableFollowUps implements AutoCloseable {
       PredictionStore predictions,
       Path spoolDir,
       IntSupplier rowsSpooled,
-      Duration retryInterval) {
+      Duration retryInterval,
+      InstantSource clock) {
     this.reviews = reviews;
     this.predictions = predictions;
     this.spool =
@@ -50,13 +53,19 @@ public final class DurableFollowUps implements AutoCloseable {
             spoolDir.resolve("follow-ups.spool"),
             "follow-up",
             () -> rowsSpooled.getAsInt() == 0,
-            ReplaySpool.Replay.each(this::replay),
-            retryInterval);
+            ReplaySpool.Writer.each(this::replay, ReplaySpool.Writer.jsonId("query_id")),
+            retryInterval,
+            clock);
   }
 
   /** Writes not yet in the database. */
   public int pending() {
     return spool.pending();
+  }
+
+  /** The spool's state: writes waiting, writes dead-lettered. */
+  public SpoolState spoolState() {
+    return spool.state();
   }
 
   /** The review queue, with enqueue made durable. */
@@ -137,7 +146,7 @@ public final class DurableFollowUps implements AutoCloseable {
 
   private static byte[] bytes(ObjectNode o) {
     try {
-      return JSON.writeValueAsBytes(o);
+      return JSON.writeValueAsBytes(JsonText.clean(o)); // model text: see Sql.text
     } catch (IOException e) {
       throw new IllegalStateException("a follow-up is always serialisable", e);
     }

@@ -5,6 +5,7 @@ import io.nyx.pipeline.QueryRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,10 @@ import java.util.UUID;
  * concurrent requests insert concurrently (one lock around every insert capped throughput at one
  * insert at a time). Rows of concurrent requests have no order to keep; a row whose insert fails
  * joins the spool behind any row spooled before it.
+ *
+ * <p>A row the database refuses for good (a data or constraint error, not an outage) is kept in
+ * {@code queries.spool.dead} instead, directly or from a replay, so it never blocks the rows behind
+ * it (see {@link ReplaySpool}).
  */
 public final class DurableQueryLog implements QueryLog, AutoCloseable {
   /** Rows per transaction when replaying: one commit per row made replay slower than arrivals. */
@@ -30,11 +35,24 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
   private final QueryLog primary;
   private final ReplaySpool spool;
 
-  public DurableQueryLog(QueryLog primary, Path spoolDir, Duration retryInterval) {
+  /**
+   * @param clock stamps dead letters
+   */
+  public DurableQueryLog(
+      QueryLog primary, Path spoolDir, Duration retryInterval, InstantSource clock) {
     this.primary = primary;
     this.spool =
         new ReplaySpool(
-            spoolDir.resolve("queries.spool"), "rows", () -> true, this::replay, retryInterval);
+            spoolDir.resolve("queries.spool"),
+            "rows",
+            () -> true,
+            new ReplaySpool.Writer(
+                frame -> primary.append(QueryRecordCodec.decode(frame)),
+                this::replay,
+                REPLAY_BATCH,
+                ReplaySpool.Writer.jsonId("id")),
+            retryInterval,
+            clock);
   }
 
   @Override
@@ -63,19 +81,21 @@ public final class DurableQueryLog implements QueryLog, AutoCloseable {
     return spool.pending();
   }
 
+  /** The spool's state: rows waiting, rows dead-lettered. */
+  public SpoolState spoolState() {
+    return spool.state();
+  }
+
   /** Tries to move every spooled row into the database now; true when the spool is empty. */
   public boolean replayNow() {
     return spool.replayNow();
   }
 
+  /** One batch in one transaction; the spool splits a batch the database refuses for good. */
   private void replay(List<byte[]> frames) throws IOException {
-    List<QueryRecord> batch = new ArrayList<>(REPLAY_BATCH);
+    List<QueryRecord> batch = new ArrayList<>(frames.size());
     for (byte[] frame : frames) {
       batch.add(QueryRecordCodec.decode(frame));
-      if (batch.size() == REPLAY_BATCH) {
-        primary.appendAll(batch);
-        batch.clear();
-      }
     }
     primary.appendAll(batch);
   }

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,8 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
       DataSource dataSource,
       Path spoolDir,
       Supplier<UUID> ids,
-      Duration retryInterval) {
+      Duration retryInterval,
+      InstantSource clock) {
     this.store = store;
     this.dataSource = dataSource;
     this.ids = ids;
@@ -64,13 +66,19 @@ public final class DurableTraitStore implements TraitStore, AutoCloseable {
             spoolDir.resolve("traits.spool"),
             "trait evidence",
             () -> true,
-            ReplaySpool.Replay.each(this::replay),
-            retryInterval);
+            ReplaySpool.Writer.each(this::replay, ReplaySpool.Writer.jsonId("id")),
+            retryInterval,
+            clock);
   }
 
   /** Evidence on local disk waiting for the database. */
   public int pending() {
     return spool.pending();
+  }
+
+  /** The spool's state: evidence waiting, evidence dead-lettered. */
+  public SpoolState spoolState() {
+    return spool.state();
   }
 
   @Override

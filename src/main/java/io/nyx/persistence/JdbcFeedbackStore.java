@@ -135,7 +135,7 @@ public final class JdbcFeedbackStore implements FeedbackStore {
       s.setObject(1, feedback.id());
       s.setObject(2, feedback.queryId());
       s.setDouble(3, feedback.rating());
-      s.setString(4, feedback.comment());
+      s.setString(4, Sql.text(feedback.comment())); // also spools written before the edge check
       s.setObject(5, Sql.timestamp(feedback.at()));
       s.setString(6, feedback.by().tenant());
       s.setString(7, feedback.rater());

@@ -65,7 +65,7 @@ public final class JdbcPredictionStore implements PredictionStore {
       } else {
         s.setString(2, specialist);
       }
-      s.setString(3, text);
+      s.setString(3, Sql.text(text)); // model output: see Sql.text
       s.setString(4, JsonColumns.write(scenarios));
       s.setObject(5, Sql.timestamp(at));
       s.setString(6, tenant);

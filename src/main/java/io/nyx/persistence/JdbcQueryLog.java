@@ -79,14 +79,15 @@ public final class JdbcQueryLog implements QueryLog {
         });
   }
 
+  /** Text and JSON go in cleaned ({@link Sql#text}, {@link JsonColumns#write}): see there. */
   private static void bind(PreparedStatement s, QueryRecord r) throws SQLException {
     s.setObject(1, r.id());
     s.setObject(2, Sql.timestamp(r.createdAt()));
     setNullableText(s, 3, r.sessionId());
-    s.setString(4, r.query());
+    s.setString(4, Sql.text(r.query()));
     setNullableText(s, 5, r.specialist());
     setNullableText(s, 6, r.adapter());
-    s.setString(7, r.routeMethod());
+    s.setString(7, Sql.text(r.routeMethod()));
     s.setDouble(8, r.routeConfidence());
     s.setString(9, JsonColumns.write(r.route()));
     s.setString(10, JsonColumns.write(r.messages()));
@@ -100,7 +101,7 @@ public final class JdbcQueryLog implements QueryLog {
     s.setInt(18, r.completionTokens());
     s.setLong(19, r.latencyMs());
     s.setLong(20, r.backendLatencyMs());
-    s.setString(21, r.status());
+    s.setString(21, Sql.text(r.status()));
     setNullableText(s, 22, r.error());
     s.setString(23, r.tenant());
     setNullableText(s, 24, r.keyName());
@@ -111,7 +112,7 @@ public final class JdbcQueryLog implements QueryLog {
     if (value == null) {
       s.setNull(index, Types.VARCHAR);
     } else {
-      s.setString(index, value);
+      s.setString(index, Sql.text(value));
     }
   }
 

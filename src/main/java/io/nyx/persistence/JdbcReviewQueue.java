@@ -55,7 +55,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
         PreparedStatement s = c.prepareStatement(INSERT)) {
       s.setObject(1, queryId);
       s.setString(2, stage);
-      s.setString(3, a.category());
+      s.setString(3, Sql.text(a.category()));
       s.setDouble(4, a.risk());
       s.setString(5, JsonColumns.write(a.toMap()));
       s.setObject(6, Sql.timestamp(at));
@@ -93,7 +93,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
         PreparedStatement s = c.prepareStatement(DECIDE)) {
       s.setString(1, verdict);
       s.setDouble(2, rating);
-      s.setString(3, note);
+      s.setString(3, Sql.text(note));
       s.setObject(4, Sql.timestamp(at));
       s.setLong(5, id);
       try (ResultSet rs = s.executeQuery()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.backend.ChatMessage;
+import io.nyx.text.JsonText;
+import io.nyx.text.StorableText;
 import java.util.List;
 import java.util.Map;
 
@@ -18,9 +20,19 @@ final class JsonColumns {
 
   private JsonColumns() {}
 
+  /**
+   * The value as JSON text for a {@code jsonb} parameter, with U+0000 and unpaired surrogates in
+   * its strings and keys replaced by U+FFFD: {@code jsonb} refuses {@code \u0000} (SQLSTATE 22P05)
+   * and model output may hold either (see {@link Sql#text}). Jackson writes a NUL as that escape
+   * and a lone surrogate as is, so clean JSON, the usual case, is returned without a second pass.
+   */
   static String write(Object value) {
     try {
-      return MAPPER.writeValueAsString(value);
+      String json = MAPPER.writeValueAsString(value);
+      if (!json.contains("\\u0000") && StorableText.defect(json).isEmpty()) {
+        return json;
+      }
+      return MAPPER.writeValueAsString(JsonText.clean(MAPPER.valueToTree(value)));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not representable as JSON: " + e.getMessage(), e);
     }

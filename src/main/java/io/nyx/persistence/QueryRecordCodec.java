@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.memory.Owner;
 import io.nyx.pipeline.QueryRecord;
+import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -44,7 +45,8 @@ final class QueryRecordCodec {
     o.put("tenant", r.tenant());
     o.put("key_name", r.keyName());
     try {
-      return MAPPER.writeValueAsBytes(o);
+      // A lone surrogate in model output has no UTF-8 form; U+FFFD as in the database (Sql.text).
+      return MAPPER.writeValueAsBytes(JsonText.clean(o));
     } catch (IOException e) {
       throw new IllegalArgumentException("query record not representable as JSON", e);
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +34,7 @@ final class SpoolFile {
 
   void append(byte[] payload) throws IOException {
     PrivateFiles.directory(path.getParent());
-    ByteBuffer frame = ByteBuffer.allocate(HEADER + payload.length);
-    frame.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
+    ByteBuffer frame = frame(payload);
     // Mode 600: the spool holds queries and answers (PrivateFiles).
     try (FileChannel ch =
         PrivateFiles.open(
@@ -81,6 +81,33 @@ final class SpoolFile {
     return new Contents(frames, buf.position());
   }
 
+  /**
+   * Replaces the contents by {@code frames}: written to a temporary file, forced, then renamed over
+   * this one, so a crash leaves either every old frame or exactly the new ones.
+   */
+  void rewrite(List<byte[]> frames) throws IOException {
+    if (frames.isEmpty()) {
+      delete();
+      return;
+    }
+    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+    try (FileChannel ch =
+        PrivateFiles.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (byte[] f : frames) {
+        ByteBuffer frame = frame(f);
+        while (frame.hasRemaining()) {
+          ch.write(frame);
+        }
+      }
+      ch.force(false);
+    }
+    Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
   void truncateTo(long length) throws IOException {
     if (Files.exists(path)) {
       try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
@@ -92,6 +119,12 @@ final class SpoolFile {
 
   void delete() throws IOException {
     Files.deleteIfExists(path);
+  }
+
+  private static ByteBuffer frame(byte[] payload) {
+    ByteBuffer frame = ByteBuffer.allocate(HEADER + payload.length);
+    frame.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
+    return frame;
   }
 
   private static int crc(byte[] payload) {

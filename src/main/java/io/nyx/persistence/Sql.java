@@ -1,5 +1,6 @@
 package io.nyx.persistence;
 
+import io.nyx.text.StorableText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,6 +81,16 @@ final class Sql {
     } catch (SQLException e) {
       throw error(operation, e);
     }
+  }
+
+  /**
+   * Text as it is bound into a {@code text} column: U+0000 and unpaired surrogates, which
+   * PostgreSQL refuses (SQLSTATE 22021) or cannot encode, become U+FFFD. The API refuses such text
+   * from clients, but model output is not under Nyx's control and the client already has it: the
+   * row must still be stored, or its insert would fail for good and be dead-lettered.
+   */
+  static String text(String value) {
+    return StorableText.clean(value);
   }
 
   /** PostgreSQL keeps microseconds; truncating here makes what is stored what is read back. */

@@ -242,9 +242,28 @@ class NyxServerTest {
     assertThat(text).contains("nyx_trait_weight{specialist=\"eleos\"}");
   }
 
+  /**
+   * {@code /ready} once it shows {@code expected}: an answer is reused for a second (so a burst of
+   * calls does not become a burst of probes), so a change shows up to a second later.
+   */
+  private Reply readyOnce(java.util.function.Predicate<Reply> expected) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    Reply r = http.get("/ready");
+    while (!expected.test(r) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      r = http.get("/ready");
+    }
+    return r;
+  }
+
   @Test
   void readyWhenDatabaseAndAllAdaptersAreUp() {
-    Reply r = http.get("/ready");
+    Reply r = readyOnce(ready -> ready.status() == 200);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().at("/checks/database/ok").asBoolean()).isTrue();
     assertThat(r.json().at("/checks/memory_index/detail").asText()).contains("up to date");
@@ -261,7 +280,11 @@ class NyxServerTest {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(r.json().get("fallback").asText()).contains("moira");
       assertThat(vllm.requests().getLast().has("model")).isFalse();
-      assertThat(http.get("/ready").json().at("/checks/model_backend/detail").asText())
+      assertThat(
+              readyOnce(r2 -> r2.body().contains("moira"))
+                  .json()
+                  .at("/checks/model_backend/detail")
+                  .asText())
           .contains("moira");
     } finally {
       vllm.loadAdapter("moira");

@@ -68,6 +68,41 @@ class ImportCommandsTest {
     assertThat(bad.err()).contains("line 1").contains("confidence");
   }
 
+  /**
+   * A line PostgreSQL cannot store (U+0000, an unpaired surrogate, written as JSON escapes or raw)
+   * fails the import naming the line, before anything is written: the earlier lines are not stored
+   * either.
+   */
+  @Test
+  void unstorableTextFailsTheImportNamingTheLineBeforeAnythingIsWritten() throws IOException {
+    String db = TestDatabase.createEmpty();
+    Path memories = dir.resolve("notes.jsonl");
+    Files.writeString(memories, "{\"text\":\"Anna likes tea\"}\n{\"text\":\"tea\\u0000time\"}\n");
+    CliRun jsonl = run("memory", "import", memories.toString(), "--db-url", url(db));
+    assertThat(jsonl.code()).as(jsonl.err()).isEqualTo(1);
+    assertThat(jsonl.err()).contains("line 2: 'text' contains U+0000 (NUL) at char 3");
+
+    Path text = dir.resolve("notes.txt");
+    Files.writeString(text, "Anna likes tea.\n\nTea\u0000time is at five.\n");
+    CliRun txt = run("memory", "import", text.toString(), "--db-url", url(db));
+    assertThat(txt.code()).as(txt.err()).isEqualTo(1);
+    assertThat(txt.err()).contains("line 3: contains U+0000 (NUL) at char 3");
+
+    Path facts = dir.resolve("facts.jsonl");
+    Files.writeString(
+        facts,
+        "{\"statement\":\"The Danube flows into the Black Sea.\"}\n"
+            + "{\"statement\":\"Elbrus\\ud83d is high.\"}\n");
+    CliRun fact = run("facts", "import", facts.toString(), "--db-url", url(db));
+    assertThat(fact.code()).as(fact.err()).isEqualTo(1);
+    assertThat(fact.err())
+        .contains("line 2: 'statement' contains an unpaired surrogate U+D83D at char 6");
+    try (Database d = open(db)) {
+      assertThat(new JdbcMemoryStore(d.dataSource()).all()).isEmpty();
+      assertThat(new JdbcFactStore(d.dataSource()).search("Danube", 5)).isEmpty();
+    }
+  }
+
   private static String url(String db) {
     return TestDatabase.ownerUrl(db);
   }

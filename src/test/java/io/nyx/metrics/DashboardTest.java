@@ -225,6 +225,7 @@ class DashboardTest {
     m.request("/infer", 200, 0.03);
     m.reward("kairos", 0.4);
     m.spool("rows", () -> 0);
+    m.deadLetters("rows", () -> 1);
     m.traitWeight("kairos", 0.5);
     m.retry("kairos", "server_error");
     m.fallback("kairos", "not_loaded");

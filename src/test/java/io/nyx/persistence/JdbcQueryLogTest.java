@@ -48,6 +48,28 @@ class JdbcQueryLogTest {
     assertThat(log.find(record.id())).contains(record);
   }
 
+  /**
+   * Model output is not under Nyx's control and the client already has it, so text PostgreSQL
+   * cannot take (U+0000 in text and jsonb, unpaired surrogates) is stored with U+FFFD in its place,
+   * row by row and in a replay batch, instead of failing the insert for good.
+   */
+  @Test
+  void modelOutputWithNulOrLoneSurrogatesIsStoredWithReplacementCharacters() {
+    String raw = "a\u0000b\uD800c\uD83D\uDE00";
+    String stored = "a\uFFFDb\uFFFDc\uD83D\uDE00";
+    QueryRecord one = Records.answered(UUID.randomUUID(), now(), raw);
+    QueryRecord batched = Records.answered(UUID.randomUUID(), now(), raw);
+    log.append(one);
+    log.appendAll(java.util.List.of(Records.full(UUID.randomUUID(), now()), batched));
+    for (QueryRecord r : java.util.List.of(one, batched)) {
+      QueryRecord back = log.find(r.id()).orElseThrow();
+      assertThat(back.response()).isEqualTo(stored);
+      assertThat(back.error()).isEqualTo(stored);
+      assertThat(back.messages().getLast().content()).isEqualTo(stored);
+      assertThat(back.context()).containsEntry("note" + stored, stored);
+    }
+  }
+
   @Test
   void nanosecondsAreTruncatedToPostgresMicroseconds() {
     Instant at = Instant.parse("2026-11-26T10:15:30.123456789Z");

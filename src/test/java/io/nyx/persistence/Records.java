@@ -70,4 +70,37 @@ final class Records {
         "local",
         null);
   }
+
+  /**
+   * An answer whose model output holds {@code text}, echoed where a row keeps model text: the
+   * response, the last message and a context key and value.
+   */
+  static QueryRecord answered(UUID id, Instant at, String text) {
+    QueryRecord f = full(id, at);
+    return new QueryRecord(
+        id,
+        at,
+        f.sessionId(),
+        f.query(),
+        f.specialist(),
+        f.adapter(),
+        f.routeMethod(),
+        f.routeConfidence(),
+        f.route(),
+        List.of(ChatMessage.user(f.query()), ChatMessage.assistant(text)),
+        f.decoding(),
+        Map.of("note" + text, text),
+        text,
+        f.finishReason(),
+        f.confidence(),
+        f.reward(),
+        f.promptTokens(),
+        f.completionTokens(),
+        f.latencyMs(),
+        f.backendLatencyMs(),
+        f.status(),
+        text,
+        f.tenant(),
+        f.keyName());
+  }
 }

@@ -97,6 +97,8 @@ public final class FakeVllm implements AutoCloseable {
   private volatile @Nullable JsonNode lastEmbeddingRequest;
   private volatile int waiting;
   private volatile java.util.concurrent.@Nullable Semaphore slots;
+  private final java.util.concurrent.atomic.AtomicInteger modelsRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger queued =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -355,6 +357,11 @@ public final class FakeVllm implements AutoCloseable {
     return received.size();
   }
 
+  /** {@code GET /v1/models} requests answered so far. */
+  public int modelsRequests() {
+    return modelsRequests.get();
+  }
+
   @Override
   public void close() {
     closing.countDown(); // releases hung handlers first, so stop() does not wait on them
@@ -536,6 +543,7 @@ public final class FakeVllm implements AutoCloseable {
   }
 
   private void models(HttpExchange ex) throws IOException {
+    modelsRequests.incrementAndGet();
     ObjectNode list = FakeVllmHttp.JSON.createObjectNode().put("object", "list");
     ArrayNode data = list.putArray("data");
     data.add(card(baseModel, baseModel, null, MAX_MODEL_LEN));
