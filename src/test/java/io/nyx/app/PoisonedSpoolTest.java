@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.cli.CliRun;
 import io.nyx.config.ConfigLoader;
-import io.nyx.persistence.Database;
 import io.nyx.persistence.DeadLetters;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -64,7 +62,7 @@ class PoisonedSpoolTest {
         }
         assertThat(nyx.spooledRows()).isEqualTo(3);
       }
-      try (Connection c = DriverManager.getConnection(direct, "postgres", "");
+      try (Connection c = TestDatabase.connectUrl(direct);
           Statement s = c.createStatement()) {
         s.execute(
             "ALTER TABLE nyx_synthetic_specialist_queries"
@@ -114,7 +112,7 @@ class PoisonedSpoolTest {
 
   private static List<String> stored(String direct, List<String> ids) throws Exception {
     List<String> found = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(direct, "postgres", "");
+    try (Connection c = TestDatabase.connectUrl(direct);
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT id::text FROM nyx_synthetic_specialist_queries"
@@ -135,7 +133,7 @@ class PoisonedSpoolTest {
             Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
             Map.of());
     String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
-    return Nyx.start(config, Database.external(viaProxy, "postgres", null));
+    return Nyx.start(config, TestDatabase.asOwnerUrl(viaProxy));
   }
 
   private static List<LogRecord> capture(Logger logger) {

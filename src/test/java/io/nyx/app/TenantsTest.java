@@ -11,13 +11,11 @@ import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.HttpTestClient;
+import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +49,7 @@ class TenantsTest {
   String alice2;
   String bob;
   String admin;
-  final HttpClient client = HttpClient.newHttpClient();
+  HttpTestClient http;
 
   @BeforeAll
   void start() throws IOException {
@@ -76,6 +74,7 @@ class TenantsTest {
                     "config", yaml.toString()),
                 Map.of()),
             db);
+    http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
   }
 
   private static String create(JdbcKeyStore keys, String name, Set<Scope> scopes, String tenant) {
@@ -112,22 +111,21 @@ class TenantsTest {
   void aTenantCannotDeleteAnothersMemory() throws IOException {
     JsonNode stored = post("/memory", "{\"text\":\"bob keeps his bike in shed 7\"}", bob, 200);
     long id = stored.get("id").asLong();
-    assertThat(send("DELETE", "/memory/" + id, null, alice).statusCode()).isEqualTo(404);
+    assertThat(send("DELETE", "/memory/" + id, null, alice).status()).isEqualTo(404);
     JsonNode filtered = json(send("DELETE", "/memory?source=api", null, alice));
     assertThat(filtered.get("ids").toString()).doesNotContain(Long.toString(id));
     assertThat(search("bike shed", bob)).contains("shed 7");
-    assertThat(send("DELETE", "/memory/" + id, null, bob).statusCode()).isEqualTo(200);
+    assertThat(send("DELETE", "/memory/" + id, null, bob).status()).isEqualTo(200);
   }
 
   @Test
   void onlyAnAdministratorSharesOrWritesForAnotherTenant() throws IOException {
-    HttpResponse<String> shared =
+    Reply shared =
         send("POST", "/memory", "{\"text\":\"everyone read this\",\"shared\":true}", alice);
-    assertThat(shared.statusCode()).isEqualTo(403);
+    assertThat(shared.status()).isEqualTo(403);
     assertThat(shared.body()).contains("\"param\":\"shared\"");
-    HttpResponse<String> foreign =
-        send("POST", "/memory", "{\"text\":\"planted\",\"tenant\":\"bob\"}", alice);
-    assertThat(foreign.statusCode()).isEqualTo(403);
+    Reply foreign = send("POST", "/memory", "{\"text\":\"planted\",\"tenant\":\"bob\"}", alice);
+    assertThat(foreign.status()).isEqualTo(403);
     assertThat(foreign.body()).contains("\"param\":\"tenant\"");
 
     post(
@@ -143,9 +141,9 @@ class TenantsTest {
   void feedbackOnlyOnTheTenantsOwnExchanges() throws IOException {
     String query = infer("Tell me about the weather", alice, "kairos");
     String rating = "{\"query_id\":\"" + query + "\",\"rating\":-1}";
-    HttpResponse<String> foreign = send("POST", "/feedback", rating, bob);
-    assertThat(foreign.statusCode()).isEqualTo(404);
-    assertThat(send("POST", "/feedback", rating, alice2).statusCode()).isEqualTo(200);
+    Reply foreign = send("POST", "/feedback", rating, bob);
+    assertThat(foreign.status()).isEqualTo(404);
+    assertThat(send("POST", "/feedback", rating, alice2).status()).isEqualTo(200);
   }
 
   @Test
@@ -222,7 +220,7 @@ class TenantsTest {
     }
     assertThat(mine).as("review item of " + id + " in " + items).isNotNull();
     assertThat(mine.get("tenant").asText()).isEqualTo("bob");
-    assertThat(send("GET", "/review", null, bob).statusCode())
+    assertThat(send("GET", "/review", null, bob).status())
         .as("reviews are admin work")
         .isEqualTo(403);
   }
@@ -252,13 +250,13 @@ class TenantsTest {
   }
 
   private String search(String q, String key) throws IOException {
-    HttpResponse<String> r =
+    Reply r =
         send(
             "GET",
             "/memory/search?k=50&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8),
             null,
             key);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.body();
   }
 
@@ -274,33 +272,17 @@ class TenantsTest {
   }
 
   private JsonNode post(String path, String body, String key, int status) throws IOException {
-    HttpResponse<String> r = send("POST", path, body, key);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    Reply r = send("POST", path, body, key);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
     return JSON.readTree(r.body());
   }
 
-  private static JsonNode json(HttpResponse<String> r) throws IOException {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  private static JsonNode json(Reply r) throws IOException {
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
 
-  private HttpResponse<String> send(String method, String path, @Nullable String body, String key) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nyx.port() + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + key);
-    try {
-      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private Reply send(String method, String path, @Nullable String body, String key) {
+    return http.send(method, path, body, key);
   }
 }

@@ -410,8 +410,7 @@ class DurableQueryLogTest {
   @Test
   void aRowARealConstraintRefusesIsDeadLetteredAndTheBatchAroundItLands() throws SQLException {
     String name = TestDatabase.createEmpty();
-    try (Database pg =
-            Database.external(TestDatabase.jdbcUrl(name), EmbeddedPostgresServer.SUPERUSER, null);
+    try (Database pg = TestDatabase.asOwner(name);
         java.sql.Connection c = pg.dataSource().getConnection();
         java.sql.Statement s = c.createStatement()) {
       s.execute(

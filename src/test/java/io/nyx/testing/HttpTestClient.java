@@ -72,6 +72,30 @@ public final class HttpTestClient {
             .PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /**
+   * Any method, with a JSON body when {@code body} is not null and a key when {@code key} is not.
+   */
+  public Reply send(
+      String method,
+      String path,
+      @org.jspecify.annotations.Nullable String body,
+      @org.jspecify.annotations.Nullable String key) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return send(b);
+  }
+
   public Reply delete(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }
