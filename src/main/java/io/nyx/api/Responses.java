@@ -38,6 +38,10 @@ final class Responses {
     if (!r.fallback().isEmpty()) {
       o.put("fallback", r.fallback());
     }
+    if (!r.contextIncomplete().isEmpty()) {
+      // The answer was given without these context sources: they failed (logged and counted).
+      o.set("context_incomplete", Json.MAPPER.valueToTree(r.contextIncomplete()));
+    }
     return o;
   }
 

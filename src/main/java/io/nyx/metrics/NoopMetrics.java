@@ -39,4 +39,7 @@ final class NoopMetrics implements NyxMetrics {
 
   @Override
   public void partitionCheck(boolean ok) {}
+
+  @Override
+  public void contextFailed(String source) {}
 }

@@ -33,6 +33,11 @@ public interface NyxMetrics {
    */
   void fallback(String specialist, String why);
 
+  /**
+   * A context source ({@code memory}, {@code facts}, …) failed and the answer was given without it.
+   */
+  void contextFailed(String source);
+
   /** A running server's check of next months' request-log partitions ({@code ok} or failed). */
   void partitionCheck(boolean ok);
 

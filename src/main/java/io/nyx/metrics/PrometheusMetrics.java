@@ -180,6 +180,15 @@ public final class PrometheusMetrics implements NyxMetrics {
     count(PARTITION_CHECKS, PARTITION_CHECKS_HELP, "outcome", ok ? "ok" : "failed");
   }
 
+  @Override
+  public void contextFailed(String source) {
+    count(
+        "nyx.context.failures",
+        "Context sources that failed, so an answer was given without them",
+        "source",
+        source);
+  }
+
   private static Duration[] millis(long... values) {
     Duration[] d = new Duration[values.length];
     for (int i = 0; i < values.length; i++) {

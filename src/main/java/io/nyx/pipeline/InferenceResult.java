@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * A recorded answer. {@code specialist} is null when the base model answered; {@code model} is what
  * was sent as {@code model} to the backend ("" = base model by omission); {@code fallback} says why
  * the planned adapter was not used, or is "" when it was; {@code checks} holds the post-generation
- * checks of the specialist's context (e.g. Aletheia's "grounding").
+ * checks of the specialist's context (e.g. Aletheia's "grounding"); {@code contextIncomplete} names
+ * the context sources that failed, so the answer was given without them.
  */
 public record InferenceResult(
     UUID id,
@@ -28,4 +29,5 @@ public record InferenceResult(
     long latencyMs,
     List<ContextItem> context,
     String fallback,
-    Map<String, Object> checks) {}
+    Map<String, Object> checks,
+    List<String> contextIncomplete) {}

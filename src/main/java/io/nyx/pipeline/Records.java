@@ -1,58 +1,28 @@
 package io.nyx.pipeline;
 
-import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatResult;
 import io.nyx.context.ContextItem;
-import io.nyx.learning.AnswerSignals;
-import io.nyx.learning.Reward;
-import io.nyx.routing.MasterVerdict;
-import io.nyx.routing.RouteDecision;
-import java.time.Instant;
+import io.nyx.routing.RouteExplanation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Builds the stored row for an answered or failed request. */
 final class Records {
 
-  /** What is known before the model is called. */
-  record Draft(
-      UUID id,
-      Instant at,
-      InferenceRequest req,
-      RouteDecision route,
-      int cluster,
-      Plan plan,
-      List<ChatMessage> messages,
-      List<ContextItem> context,
-      Screening screening) {
-
-    /** "safety" when the risk screen overrode routing. */
-    String routeMethod() {
-      return screening.forcedBySafety() ? "safety" : route.method();
-    }
-  }
-
-  QueryRecord answered(
-      Draft d,
-      InferencePipeline.Answer answer,
-      double confidence,
-      Reward reward,
-      AnswerSignals signals,
-      Map<String, Object> checks) {
+  QueryRecord answered(Draft d, GenerateStage.Answer answer, Scored scored) {
     ChatResult r = answer.timed().result();
     Map<String, Object> route = route(d);
-    if (!checks.isEmpty()) {
-      route.put("checks", checks);
+    if (!scored.checks().isEmpty()) {
+      route.put("checks", scored.checks());
     }
     route.put("attempts", answer.timed().attempts());
     if (!answer.fallback().isEmpty()) {
       route.put("fallback", answer.fallback());
     }
-    route.put("reward_components", reward.components());
-    route.put(RewardInputs.KEY, RewardInputs.toMap(signals));
+    route.put("reward_components", scored.reward().components());
+    route.put(RewardInputs.KEY, RewardInputs.toMap(scored.signals()));
     return new QueryRecord(
         d.id(),
         d.at(),
@@ -60,7 +30,7 @@ final class Records {
         d.req().query(),
         d.plan().specialist(),
         answer.used().model(),
-        d.routeMethod(),
+        d.decision().method().label(),
         d.route().confidence(),
         route,
         d.messages(),
@@ -68,11 +38,11 @@ final class Records {
         context(d),
         r.content(),
         r.finishReason(),
-        confidence,
-        reward.value(),
+        scored.confidence(),
+        scored.reward().value(),
         r.usage().promptTokens(),
         r.usage().completionTokens(),
-        signals.latencyMs(),
+        scored.signals().latencyMs(),
         answer.timed().millis(),
         "ok",
         null,
@@ -88,7 +58,7 @@ final class Records {
         d.req().query(),
         d.plan().specialist(),
         d.plan().model(),
-        d.routeMethod(),
+        d.decision().method().label(),
         d.route().confidence(),
         route(d),
         d.messages(),
@@ -108,51 +78,26 @@ final class Records {
         d.req().caller().keyName());
   }
 
+  /**
+   * The route explanation a response shows, with the method that answered (safety, when the screen
+   * overrode routing), the cluster, the pre-generation readings and any context that failed.
+   */
   private static Map<String, Object> route(Draft d) {
-    Map<String, Object> m = route(d.route());
-    m.put("method", d.routeMethod());
+    Map<String, Object> m = RouteExplanation.of(d.route());
+    m.put("method", d.decision().method().label());
     if (d.cluster() >= 0) {
       m.put("cluster", d.cluster());
     }
-    m.putAll(d.screening().toMap());
+    m.putAll(d.decision().readings());
+    if (!d.prompt().incomplete().isEmpty()) {
+      m.put("context_incomplete", d.prompt().incomplete());
+    }
     return m;
   }
 
   private static Map<String, Object> context(Draft d) {
     Map<String, Object> m = new LinkedHashMap<>(context(d.context()));
-    m.put("dropped", d.screening().dropped());
-    return m;
-  }
-
-  static Map<String, Object> route(RouteDecision decision) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", decision.method());
-    m.put("confidence", decision.confidence());
-    m.put("scores", decision.scores());
-    m.put("margin", decision.margin());
-    switch (decision) {
-      case RouteDecision.Chosen c -> {}
-      case RouteDecision.Abstained a -> m.put("abstain_reason", a.reason());
-      case RouteDecision.Forced f -> m.put("forced", f.name());
-    }
-    m.put("master", master(decision.master()));
-    return m;
-  }
-
-  private static Map<String, Object> master(MasterVerdict v) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("asked", v.asked());
-    m.put("outcome", v.outcome());
-    if (v.choice() != null) {
-      m.put("choice", v.choice());
-      m.put("confidence", v.confidence());
-    }
-    if (!v.detail().isEmpty()) {
-      m.put("detail", v.detail());
-    }
-    if (!v.trigger().isEmpty()) {
-      m.put("trigger", v.trigger());
-    }
+    m.put("dropped", d.prompt().dropped());
     return m;
   }
 

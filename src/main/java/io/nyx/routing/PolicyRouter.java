@@ -142,7 +142,7 @@ public final class PolicyRouter implements Router {
               .mapToDouble(Map.Entry::getValue)
               .max()
               .orElse(0);
-      String method = settings.mode() == RoutingMode.MASTER ? "master" : "hybrid";
+      RouteMethod method = masterMethod();
       return new RouteDecision.Chosen(
           pick, method, v.confidence(), Math.max(0, best - other), ranked, outcome(v, "overruled"));
     }
@@ -152,7 +152,7 @@ public final class PolicyRouter implements Router {
     MasterVerdict verdict = outcome(v, pick.equals(semanticTop) ? "agreed" : "overruled");
     double confidence =
         winner.equals(pick) ? v.confidence() : s.confidence() * (1 - v.confidence());
-    String method = settings.mode() == RoutingMode.MASTER ? "master" : "hybrid";
+    RouteMethod method = masterMethod();
     return new RouteDecision.Chosen(
         winner, method, confidence, RouteDecision.marginOf(ranked), ranked, verdict);
   }
@@ -164,7 +164,12 @@ public final class PolicyRouter implements Router {
   private RouteDecision pinned(RouteDecision s) {
     String name = settings.pinned();
     return new RouteDecision.Chosen(
-        name, "pinned", 1.0, s.margin(), s.scores(), MasterVerdict.NOT_ASKED);
+        name, RouteMethod.PINNED, 1.0, s.margin(), s.scores(), MasterVerdict.NOT_ASKED);
+  }
+
+  /** A decision the master took part in: its own in master mode, a vote in hybrid mode. */
+  private RouteMethod masterMethod() {
+    return settings.mode() == RoutingMode.MASTER ? RouteMethod.MASTER : RouteMethod.HYBRID;
   }
 
   private Map<String, Double> withDisabled(Map<String, Double> traitWeights) {

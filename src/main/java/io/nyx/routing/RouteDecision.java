@@ -13,11 +13,8 @@ import java.util.Optional;
  */
 public sealed interface RouteDecision {
 
-  /**
-   * "semantic" (embeddings decided), "master" (the master's pick, in master mode), "hybrid"
-   * (semantic scores plus the master's vote), "pinned", "abstain" or "forced".
-   */
-  String method();
+  /** How it was decided. */
+  RouteMethod method();
 
   /** How sure the router is of this decision, in [0,1]. */
   double confidence();
@@ -35,7 +32,7 @@ public sealed interface RouteDecision {
   /** A specialist answers. */
   record Chosen(
       String name,
-      String method,
+      RouteMethod method,
       double confidence,
       double margin,
       Map<String, Double> scores,
@@ -47,7 +44,7 @@ public sealed interface RouteDecision {
 
     /** A semantic decision without the master. */
     public Chosen(String name, double confidence, double margin, Map<String, Double> scores) {
-      this(name, "semantic", confidence, margin, scores, MasterVerdict.NOT_ASKED);
+      this(name, RouteMethod.SEMANTIC, confidence, margin, scores, MasterVerdict.NOT_ASKED);
     }
 
     @Override
@@ -74,8 +71,8 @@ public sealed interface RouteDecision {
     }
 
     @Override
-    public String method() {
-      return "abstain";
+    public RouteMethod method() {
+      return RouteMethod.ABSTAIN;
     }
 
     @Override
@@ -87,8 +84,8 @@ public sealed interface RouteDecision {
   /** The caller named the specialist ({@code specialist} field or {@code model: nyx/<name>}). */
   record Forced(String name) implements RouteDecision {
     @Override
-    public String method() {
-      return "forced";
+    public RouteMethod method() {
+      return RouteMethod.FORCED;
     }
 
     @Override

@@ -81,7 +81,7 @@ class PolicyRouterTest {
         new PolicyRouter(strict, master, strict.settings()).route(CHEF_QUERY, Map.of());
 
     assertThat(d.specialist()).contains("chef");
-    assertThat(d.method()).isEqualTo("hybrid");
+    assertThat(d.method()).isEqualTo(RouteMethod.HYBRID);
     assertThat(d.master().trigger()).isEqualTo("near_threshold");
     assertThat(d.master().outcome()).isEqualTo("overruled");
     assertThat(fake.chatCount()).isEqualTo(1);
@@ -184,7 +184,7 @@ class PolicyRouterTest {
   void clearCaseIsDecidedWithoutTheMaster() {
     RouteDecision d = policy(RoutingMode.HYBRID).route("a recipe for roast chicken", Map.of());
     assertThat(d.specialist()).contains("chef");
-    assertThat(d.method()).isEqualTo("semantic");
+    assertThat(d.method()).isEqualTo(RouteMethod.SEMANTIC);
     assertThat(d.master()).isEqualTo(MasterVerdict.NOT_ASKED);
     assertThat(fake.chatCount()).isZero();
   }
@@ -195,7 +195,7 @@ class PolicyRouterTest {
     RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
 
     assertThat(d.specialist()).contains("invoices");
-    assertThat(d.method()).isEqualTo("hybrid");
+    assertThat(d.method()).isEqualTo(RouteMethod.HYBRID);
     assertThat(d.confidence()).isEqualTo(0.8);
     // Tie broken by name before the master: billing was the semantic pick.
     assertThat(d.master().outcome()).isEqualTo("overruled");
@@ -224,7 +224,7 @@ class PolicyRouterTest {
     master = master(Duration.ofMillis(300));
     RouteDecision d = policy(RoutingMode.HYBRID).route(MONEY_QUERY, Map.of());
     assertThat(d.specialist()).contains("billing");
-    assertThat(d.method()).isEqualTo("semantic");
+    assertThat(d.method()).isEqualTo(RouteMethod.SEMANTIC);
     assertThat(d.master().asked()).isTrue();
     assertThat(d.master().outcome()).isEqualTo("timeout");
     assertThat(d.scores()).isEqualTo(semantic.route(MONEY_QUERY, Map.of()).scores());
@@ -270,7 +270,7 @@ class PolicyRouterTest {
     fake.replyStructured(req -> "{\"specialist\":\"invoices\",\"confidence\":0.1}");
     RouteDecision d = policy(RoutingMode.MASTER).route("a recipe for roast chicken", Map.of());
     assertThat(d.specialist()).contains("invoices");
-    assertThat(d.method()).isEqualTo("master");
+    assertThat(d.method()).isEqualTo(RouteMethod.MASTER);
     assertThat(fake.chatCount()).isEqualTo(1);
   }
 
@@ -305,7 +305,7 @@ class PolicyRouterTest {
   void pinnedSpecialistAlwaysAnswers() {
     RouteDecision d = policy(RoutingMode.HYBRID, "chef", List.of()).route(MONEY_QUERY, Map.of());
     assertThat(d.specialist()).contains("chef");
-    assertThat(d.method()).isEqualTo("pinned");
+    assertThat(d.method()).isEqualTo(RouteMethod.PINNED);
     assertThat(d.scores()).hasSize(3);
     assertThat(fake.chatCount()).isZero();
   }

@@ -56,7 +56,7 @@ class SemanticRouterTest {
     RouteDecision d = router.route(query, Map.of());
     assertThat(d).isInstanceOf(RouteDecision.Chosen.class);
     assertThat(d.specialist()).contains(expected);
-    assertThat(d.method()).isEqualTo("semantic");
+    assertThat(d.method()).isEqualTo(RouteMethod.SEMANTIC);
   }
 
   @ParameterizedTest
