@@ -162,7 +162,7 @@ class RouteStageTest {
                 "I need this urgently, right now!", null, null, OptionalInt.empty()));
     assertThat(d.time().urgency().label()).isEqualTo("critical");
     assertThat(d.readings())
-        .containsEntry("urgency", "high")
+        .containsEntry("urgency", "critical")
         .doesNotContainKey("overridden_method");
   }
 }
