@@ -116,8 +116,7 @@ public final class Nyx implements AutoCloseable {
       implements AutoCloseable {
     @Override
     public void close() {
-      partitions.close();
-      queues.close();
+      Shutdown.run(partitions::close, queues::close);
     }
   }
 
@@ -144,10 +143,8 @@ public final class Nyx implements AutoCloseable {
 
     @Override
     public void close() {
-      rows.close();
-      feedback.close(); // after the rows: spooled feedback may rate a spooled row
-      followUps.close();
-      traits.close();
+      // feedback after the rows: spooled feedback may rate a spooled row
+      Shutdown.run(rows::close, feedback::close, followUps::close, traits::close);
     }
   }
 
@@ -549,15 +546,21 @@ public final class Nyx implements AutoCloseable {
     return specialists;
   }
 
+  /**
+   * Drains the requests in flight (up to {@code server.shutdown_grace_ms}), then stops the server,
+   * the background work, learning, the spools, the memory index, the embedder and the database, in
+   * that order and every one of them even when an earlier one fails.
+   */
   @Override
   public void close() {
-    guard.drain(Duration.ofMillis(config.server().shutdownGraceMs()));
-    server.close();
-    background.close();
-    learner.close();
-    durable.close();
-    memories.close();
-    embedder.close();
-    database.close();
+    Shutdown.run(
+        () -> guard.drain(Duration.ofMillis(config.server().shutdownGraceMs())),
+        server::close,
+        background::close,
+        learner::close,
+        durable::close,
+        memories::close,
+        embedder::close,
+        database::close);
   }
 }

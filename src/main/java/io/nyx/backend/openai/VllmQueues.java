@@ -1,6 +1,7 @@
 package io.nyx.backend.openai;
 
 import io.nyx.resilience.Backpressure;
+import io.nyx.resilience.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +26,9 @@ import java.util.regex.Pattern;
  * that server since, less those that came back, are added to it: with every batch slot taken, each
  * call sent waits, and each one that comes back frees a slot for a waiting one. An empty queue is
  * not extrapolated (calls then start at once, not wait). Thread-safe.
+ *
+ * <p>The pollers wait between reads through the given {@link Sleeper}, so a test decides when the
+ * next read happens instead of relying on wall time.
  */
 public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
   private static final Pattern WAITING =
@@ -66,11 +70,19 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
   }
 
   private final Duration interval;
+  private final Sleeper sleeper;
   private final Map<String, Server> servers = new ConcurrentHashMap<>();
   private volatile boolean running = true;
 
+  /** Reads every {@code interval} of wall time. */
   public VllmQueues(Duration interval) {
+    this(interval, Sleeper.REAL);
+  }
+
+  /** Reads, then waits {@code interval} (or {@link #RETRY} after a miss) with {@code sleeper}. */
+  public VllmQueues(Duration interval, Sleeper sleeper) {
     this.interval = interval;
+    this.sleeper = sleeper;
   }
 
   /**
@@ -144,7 +156,7 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
         }
       }
       try {
-        Thread.sleep(read >= 0 || interval.compareTo(RETRY) < 0 ? interval : RETRY);
+        sleeper.sleep(read >= 0 || interval.compareTo(RETRY) < 0 ? interval : RETRY);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

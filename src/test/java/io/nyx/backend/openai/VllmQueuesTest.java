@@ -2,6 +2,7 @@ package io.nyx.backend.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nyx.resilience.Sleeper;
 import io.nyx.testing.FakeVllm;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,23 +34,55 @@ class VllmQueuesTest {
     assertThat(VllmQueues.root("http://h:8000")).isEqualTo("http://h:8000");
   }
 
+  /**
+   * The reads are stepped by the test (no wall time): after the server stops answering, its last
+   * value holds for {@link VllmQueues#GRACE} failed reads, so an overloaded server's slow {@code
+   * /metrics} does not switch shedding off; the next failed read makes it unknown.
+   */
   @Test
   void aServerIsPolledOnceAskedAndItsLastValueOutlivesAFewFailedReads()
       throws InterruptedException {
-    try (VllmQueues queues = new VllmQueues(Duration.ofMillis(200))) {
+    SteppedSleeper steps = new SteppedSleeper();
+    try (VllmQueues queues = new VllmQueues(Duration.ofMillis(200), steps)) {
       String url;
       try (FakeVllm fake = FakeVllm.start()) {
         url = fake.baseUrl();
         fake.waiting(42);
-        await(() -> queues.waiting(url) == 42);
+        queues.waiting(url); // asked: its poller starts and reads once
+        steps.awaitRead();
+        assertThat(queues.waiting(url)).isEqualTo(42);
       }
-      // The server stopped answering: the value holds for a few reads (about 600 ms here), so an
-      // overloaded server's slow /metrics does not switch shedding off; then it is unknown.
-      assertThat(queues.waiting(url)).isEqualTo(42);
-      await(() -> queues.waiting(url) == -1);
-      assertThat(queues.waiting("http://127.0.0.1:1/v1")).isEqualTo(-1);
-      Thread.sleep(1_000);
+      for (int miss = 1; miss <= VllmQueues.GRACE; miss++) {
+        steps.next();
+        assertThat(queues.waiting(url)).as("after failed read " + miss).isEqualTo(42);
+      }
+      steps.next();
+      assertThat(queues.waiting(url)).as("after the grace").isEqualTo(-1);
       assertThat(queues.waiting("http://127.0.0.1:1/v1")).as("never read").isEqualTo(-1);
+    }
+  }
+
+  /**
+   * A sleeper the test steps: the poller's wait returns only when the test says {@link #next},
+   * which then waits until the poller has made its next read and is waiting again.
+   */
+  private static final class SteppedSleeper implements Sleeper {
+    private final java.util.concurrent.Semaphore go = new java.util.concurrent.Semaphore(0);
+    private final java.util.concurrent.Semaphore waiting = new java.util.concurrent.Semaphore(0);
+
+    @Override
+    public void sleep(Duration d) throws InterruptedException {
+      waiting.release();
+      go.acquire();
+    }
+
+    void awaitRead() throws InterruptedException {
+      assertThat(waiting.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    void next() throws InterruptedException {
+      go.release();
+      awaitRead();
     }
   }
 
