@@ -75,7 +75,7 @@ public final class BruteForceIndex implements VectorIndex {
       if (!audience.sees(owners[r])) {
         continue;
       }
-      best.add(new Hit(ids[r], dot(query, r * dimension)));
+      best.add(new Hit(ids[r], VectorMath.dot(query, 0, rows, r * dimension, dimension)));
       if (best.size() > k) {
         best.poll();
       }
@@ -83,14 +83,6 @@ public final class BruteForceIndex implements VectorIndex {
     List<Hit> out = new ArrayList<>(best);
     out.sort(WORST_FIRST.reversed());
     return out;
-  }
-
-  private double dot(float[] q, int offset) {
-    double sum = 0;
-    for (int i = 0; i < dimension; i++) {
-      sum += q[i] * rows[offset + i];
-    }
-    return sum;
   }
 
   @Override

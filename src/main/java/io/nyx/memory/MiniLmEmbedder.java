@@ -124,14 +124,7 @@ public final class MiniLmEmbedder implements Embedder {
   /** Renormalises in float: the model already normalises, but the contract promises norm 1. */
   private static float[] unit(Embedding embedding) {
     float[] v = embedding.vector().clone();
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    float inv = (float) (1.0 / Math.sqrt(sum));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inv;
-    }
+    VectorMath.normalize(v, 0, v.length);
     return v;
   }
 }

@@ -165,30 +165,15 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     for (int p = 0, k = 0; p < positions; p++) {
       if (special[p] == 0) {
         System.arraycopy(all, p * dim, rows, k * dim, dim);
-        unit(rows, k++ * dim, dim);
+        VectorMath.normalize(rows, k++ * dim, dim);
       }
     }
     float[] vector = new float[dim];
     for (int d = 0; d < dim; d++) {
       vector[d] = (float) (sum[d] / positions);
     }
-    unit(vector, 0, dim);
+    VectorMath.normalize(vector, 0, dim);
     return new Encoded(vector, new TokenVectors(rows, kept, dim));
-  }
-
-  /** Scales {@code v[from, from + dim)} to length 1 (a zero row stays zero). */
-  private static void unit(float[] v, int from, int dim) {
-    double s = 0;
-    for (int d = from; d < from + dim; d++) {
-      s += (double) v[d] * v[d];
-    }
-    if (s == 0) {
-      return;
-    }
-    float inv = (float) (1 / Math.sqrt(s));
-    for (int d = from; d < from + dim; d++) {
-      v[d] *= inv;
-    }
   }
 
   private static Loaded load() {

@@ -1,6 +1,7 @@
 package io.nyx.routing;
 
 import io.nyx.memory.Embedder;
+import io.nyx.memory.VectorMath;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -49,7 +50,7 @@ public final class QueryClusters {
     int best = 0;
     double bestDot = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < k; c++) {
-      double d = dot(q, 0, centroids, c * dim, dim);
+      double d = VectorMath.dot(q, 0, centroids, c * dim, dim);
       if (d > bestDot) {
         best = c;
         bestDot = d;
@@ -84,7 +85,7 @@ public final class QueryClusters {
         }
       }
       for (int j = 0; j < kk; j++) {
-        if (!normalise(next, j * dim, dim)) {
+        if (!VectorMath.normalize(next, j * dim, dim)) {
           System.arraycopy(c, j * dim, next, j * dim, dim); // an empty cluster keeps its centroid
         }
       }
@@ -103,7 +104,7 @@ public final class QueryClusters {
     for (int j = 1; j < k; j++) {
       double total = 0;
       for (int i = 0; i < n; i++) {
-        double d = Math.max(0, 2 - 2 * dot(rows, i * dim, c, (j - 1) * dim, dim));
+        double d = Math.max(0, 2 - 2 * VectorMath.dot(rows, i * dim, c, (j - 1) * dim, dim));
         dist[i] = Math.min(dist[i], d);
         total += dist[i];
       }
@@ -121,25 +122,5 @@ public final class QueryClusters {
     float[] r = new float[dim];
     System.arraycopy(rows, i * dim, r, 0, dim);
     return r;
-  }
-
-  private static double dot(float[] a, int offA, float[] b, int offB, int dim) {
-    double s = 0;
-    for (int d = 0; d < dim; d++) {
-      s += a[offA + d] * b[offB + d];
-    }
-    return s;
-  }
-
-  private static boolean normalise(float[] v, int off, int dim) {
-    double s = dot(v, off, v, off, dim);
-    if (s == 0) {
-      return false;
-    }
-    double inv = 1 / Math.sqrt(s);
-    for (int d = 0; d < dim; d++) {
-      v[off + d] *= (float) inv;
-    }
-    return true;
   }
 }

@@ -4,6 +4,7 @@ import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.TokenVectors;
+import io.nyx.memory.VectorMath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -368,24 +369,8 @@ public final class SemanticRouter implements Router {
     return n;
   }
 
-  /** Four partial sums break the add dependency chain (about 2x here); fixed order, so exact. */
   private double dot(float[] q, float[] matrix, int row) {
-    int base = row * dim;
-    float s0 = 0;
-    float s1 = 0;
-    float s2 = 0;
-    float s3 = 0;
-    int d = 0;
-    for (; d + 3 < dim; d += 4) {
-      s0 += q[d] * matrix[base + d];
-      s1 += q[d + 1] * matrix[base + d + 1];
-      s2 += q[d + 2] * matrix[base + d + 2];
-      s3 += q[d + 3] * matrix[base + d + 3];
-    }
-    for (; d < dim; d++) {
-      s0 += q[d] * matrix[base + d];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return VectorMath.fastDot(q, 0, matrix, row * dim, dim);
   }
 
   /** Indices by score descending, then name ascending: decisions never depend on list order. */
@@ -456,7 +441,7 @@ public final class SemanticRouter implements Router {
           out[i * dim + d] += anchors[row * dim + d];
         }
       }
-      normalise(out, i * dim);
+      VectorMath.normalize(out, i * dim, dim);
     }
     return out;
   }
@@ -511,7 +496,7 @@ public final class SemanticRouter implements Router {
       }
       count = insert(top, count, dot(q, anchors, other));
     }
-    normalise(rest, 0);
+    VectorMath.normalize(rest, 0, dim);
     if (late != null) {
       TokenVectors tokens = anchor.tokens();
       double t = settings.tokenWeight();
@@ -524,17 +509,6 @@ public final class SemanticRouter implements Router {
     }
     double a = settings.centroidWeight();
     return (1 - a) * (sum / count) + a * dot(q, rest, 0);
-  }
-
-  private void normalise(float[] matrix, int base) {
-    double sum = 0;
-    for (int d = 0; d < dim; d++) {
-      sum += (double) matrix[base + d] * matrix[base + d];
-    }
-    float inv = sum == 0 ? 0 : (float) (1 / Math.sqrt(sum));
-    for (int d = 0; d < dim; d++) {
-      matrix[base + d] *= inv;
-    }
   }
 
   private float[] flatten(List<float[]> vectors) {

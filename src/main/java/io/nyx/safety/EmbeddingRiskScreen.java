@@ -1,6 +1,7 @@
 package io.nyx.safety;
 
 import io.nyx.memory.Embedder;
+import io.nyx.memory.VectorMath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public final class EmbeddingRiskScreen implements RiskScreen {
   static double topMean(float[] v, List<float[]> seeds) {
     double[] sims = new double[seeds.size()];
     for (int i = 0; i < sims.length; i++) {
-      sims[i] = dot(v, seeds.get(i));
+      sims[i] = VectorMath.dot(v, seeds.get(i));
     }
     Arrays.sort(sims);
     int n = Math.min(TOP, sims.length);
@@ -110,13 +111,5 @@ public final class EmbeddingRiskScreen implements RiskScreen {
       sum += sims[sims.length - 1 - i];
     }
     return sum / n;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 }

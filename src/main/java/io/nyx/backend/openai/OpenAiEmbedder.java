@@ -6,6 +6,7 @@ import io.nyx.backend.BackendException;
 import io.nyx.backend.BackendSettings;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.TextsRejectedException;
+import io.nyx.memory.VectorMath;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -139,17 +140,11 @@ public final class OpenAiEmbedder implements Embedder {
           url + " returned an embedding that is neither a float array nor base64 float32");
     }
     checkDimension(url, v.length);
-    double sumSquares = 0;
-    for (float x : v) {
-      sumSquares += (double) x * x;
-    }
+    double sumSquares = VectorMath.sumOfSquares(v, 0, v.length);
     if (!(sumSquares > 0) || Double.isInfinite(sumSquares)) {
       throw new EmbeddingException(url + " returned a zero or non-finite embedding");
     }
-    float inverseNorm = (float) (1 / Math.sqrt(sumSquares));
-    for (int i = 0; i < v.length; i++) {
-      v[i] *= inverseNorm;
-    }
+    VectorMath.normalize(v, 0, v.length);
     return v;
   }
 
