@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * go out once routing is done; a failure after that becomes an error event and {@code [DONE]}, as
  * vLLM does. Not thread-safe: used by the request's own thread.
  */
-final class ChatStream implements InferenceListener {
+final class ChatSse implements InferenceListener {
   private final ServerResponse res;
   private final InstantSource clock;
   private final boolean includeUsage;
@@ -31,7 +31,7 @@ final class ChatStream implements InferenceListener {
   private String id = "";
   private String model = ChatApi.MODEL;
 
-  ChatStream(ServerResponse res, InstantSource clock, boolean includeUsage) {
+  ChatSse(ServerResponse res, InstantSource clock, boolean includeUsage) {
     this.res = res;
     this.clock = clock;
     this.includeUsage = includeUsage;
@@ -45,8 +45,8 @@ final class ChatStream implements InferenceListener {
       if (out == null) {
         throw e;
       }
-      ErrorMapper.Mapped m = ErrorMapper.map(e);
-      event(ErrorMapper.body(e, m));
+      HttpErrors.Mapped m = HttpErrors.map(e);
+      event(HttpErrors.body(e, m));
       done();
       return;
     }

@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class ErrorMapperTest {
+class UpstreamErrorsTest {
   private static final String URL = "http://h/v1/chat/completions";
 
   private static BackendException map(int status, String body) {
-    return ErrorMapper.fromStatus(URL, status, body.getBytes(StandardCharsets.UTF_8), "billing");
+    return UpstreamErrors.fromStatus(URL, status, body.getBytes(StandardCharsets.UTF_8), "billing");
   }
 
   @Test
@@ -106,11 +106,13 @@ class ErrorMapperTest {
     Duration read = Duration.ofMillis(900);
 
     BackendException c =
-        ErrorMapper.fromFailure(URL, new HttpConnectTimeoutException("x"), connect, read);
-    BackendException r = ErrorMapper.fromFailure(URL, new HttpTimeoutException("x"), connect, read);
+        UpstreamErrors.fromFailure(URL, new HttpConnectTimeoutException("x"), connect, read);
+    BackendException r =
+        UpstreamErrors.fromFailure(URL, new HttpTimeoutException("x"), connect, read);
     BackendException u =
-        ErrorMapper.fromFailure(URL, new ConnectException("refused"), connect, read);
-    BackendException reset = ErrorMapper.fromFailure(URL, new IOException("reset"), connect, read);
+        UpstreamErrors.fromFailure(URL, new ConnectException("refused"), connect, read);
+    BackendException reset =
+        UpstreamErrors.fromFailure(URL, new IOException("reset"), connect, read);
 
     assertThat(c).isInstanceOf(BackendException.Timeout.class);
     assertThat(c.getMessage()).contains("(connect, 250 ms)");

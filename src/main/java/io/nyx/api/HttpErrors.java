@@ -8,8 +8,8 @@ import io.nyx.pipeline.NyxException;
  * The one place where failures become HTTP statuses and OpenAI-style error bodies {@code
  * {"error":{"message","type","param","code"}}}.
  */
-final class ErrorMapper {
-  private ErrorMapper() {}
+final class HttpErrors {
+  private HttpErrors() {}
 
   /** Status, error type, and whether the client should wait before retrying. */
   record Mapped(int status, String type, int retryAfterSeconds) {}

@@ -17,10 +17,10 @@ import java.time.Duration;
  * {"object":"error",...}} (older), {@code {"error":"Unauthorized"}} (API-key middleware), FastAPI's
  * {@code {"detail":...}}, and bodies that are not JSON at all (proxies).
  */
-final class ErrorMapper {
+final class UpstreamErrors {
   private static final int MAX_RAW_CHARS = 500;
 
-  private ErrorMapper() {}
+  private UpstreamErrors() {}
 
   /** What an error body says, whatever its shape. Empty strings for what it does not say. */
   record ErrorBody(String message, String type, String param) {}

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * aggregated. vLLM sends one JSON document per data line, so multi-line events are not joined. One
  * instance per stream, used by one thread.
  */
-final class ChatStream {
+final class SseReader {
   private final String url;
   private final Consumer<StreamDelta> sink;
   private final StringBuilder content = new StringBuilder();
@@ -30,7 +30,7 @@ final class ChatStream {
   private String finishReason = "";
   private Usage usage = Usage.NONE;
 
-  ChatStream(String url, Consumer<StreamDelta> sink) {
+  SseReader(String url, Consumer<StreamDelta> sink) {
     this.url = url;
     this.sink = sink;
   }
@@ -74,7 +74,7 @@ final class ChatStream {
   private void onEvent(JsonNode event, BodyLines lines) throws BackendException {
     JsonNode error = event.path("error");
     if (!error.isMissingNode() && !error.isNull()) {
-      throw ErrorMapper.fromStreamEvent(url, event);
+      throw UpstreamErrors.fromStreamEvent(url, event);
     }
     id = id.isEmpty() ? text(event, "id") : id;
     model = model.isEmpty() ? text(event, "model") : model;
