@@ -4,15 +4,16 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.app.Embedders;
+import io.nyx.config.ConfigException;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
-import io.nyx.config.SpecialistConfig;
-import io.nyx.config.TraitConfig;
 import io.nyx.learning.MemoryTraitStore;
 import io.nyx.learning.Simulation;
+import io.nyx.learning.TraitConfig;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.routing.SemanticRouter;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -86,7 +87,7 @@ final class SimulateCommand implements Command {
     NyxConfig config = ConfigLoader.load(flags, env);
     TraitConfig traits =
         args.has("clusters")
-            ? config.traits().withClusters(count("clusters", args.flags().get("clusters")))
+            ? withClusters(config.traits(), count("clusters", args.flags().get("clusters")))
             : config.traits();
     List<Simulation.Item> items = items(Path.of(args.flags().get("data")));
     List<String> names = config.specialists().stream().map(SpecialistConfig::name).toList();
@@ -187,6 +188,11 @@ final class SimulateCommand implements Command {
                 d.to(),
                 r.shiftAfter(d.to(), d.from(), 200, 0.75, false)));
     store.posteriors().forEach((name, p) -> out.printf("  %-10s weight %.3f%n", name, p.weight()));
+  }
+
+  /** The traits with {@code k} clusters; a k out of range is a configuration error. */
+  private static TraitConfig withClusters(TraitConfig traits, int k) {
+    return ConfigException.under("traits.", () -> traits.withClusters(k));
   }
 
   private static int count(String flag, String v) {

@@ -8,7 +8,7 @@ import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.JsonSchemaFormat;
-import io.nyx.config.SpecialistConfig;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

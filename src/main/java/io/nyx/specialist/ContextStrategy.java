@@ -1,4 +1,6 @@
-package io.nyx.config;
+package io.nyx.specialist;
+
+import io.nyx.settings.SettingException;
 
 /** Which context builder runs before a specialist generates (DESIGN.md step 3). */
 public enum ContextStrategy {
@@ -10,12 +12,13 @@ public enum ContextStrategy {
   NONE;
 
   /** Parses the YAML spelling (lower case); names the allowed values on failure. */
-  public static ContextStrategy parse(String key, String value) {
+  public static ContextStrategy parse(String value) {
     for (ContextStrategy s : values()) {
       if (s.name().equalsIgnoreCase(value)) {
         return s;
       }
     }
-    throw new ConfigException(key, value, "one of memory, facts, time, safety, foresight, none");
+    throw new SettingException(
+        "context", value, "one of memory, facts, time, safety, foresight, none");
   }
 }

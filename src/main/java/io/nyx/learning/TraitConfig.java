@@ -1,25 +1,22 @@
-package io.nyx.config;
+package io.nyx.learning;
 
-import io.nyx.learning.ClusterBandit;
-import io.nyx.learning.LearningSettings;
-import io.nyx.learning.ThompsonExplorer;
+import io.nyx.settings.SettingException;
 import java.time.Duration;
 
 /**
- * Trait weight learning (see {@code io.nyx.learning.TraitPosterior}). Every weight stays in [min,
- * max]. An answer adds {@code rewardEvidence} observations of success {@code (reward + 1) / 2} to
- * its specialist's Beta posterior; a human rating adds {@code feedbackEvidence} observations of
- * success {@code (rating + 1) / 2}. The prior is worth {@code priorStrength} observations, evidence
- * halves every {@code halfLifeS} seconds (0: never), a weight moves at most {@code maxStep} per
- * update and only when the posterior mean is {@code hysteresis} away, an operator's weight is left
- * alone for {@code pinS} seconds, and {@code explore} of routed traffic is decided by a Thompson
- * draw. With {@code clusters} above 0 each specialist (and the base model) also has a posterior per
- * query cluster, and once a query's cluster holds {@code clusterMinEvidence} observations a
- * contextual bandit picks who answers among the specialists that fit the query within {@code
- * banditMargin} of the best similarity, and the base model. The ratings of one key without the
- * admin scope may add at most {@code feedbackMaxEvidence} observations to one trait within {@code
- * feedbackWindowS} seconds; beyond that a rating still sets its answer's reward but does not tell
- * the trait.
+ * Trait weight learning (see {@link TraitPosterior}). Every weight stays in [min, max]. An answer
+ * adds {@code rewardEvidence} observations of success {@code (reward + 1) / 2} to its specialist's
+ * Beta posterior; a human rating adds {@code feedbackEvidence} observations of success {@code
+ * (rating + 1) / 2}. The prior is worth {@code priorStrength} observations, evidence halves every
+ * {@code halfLifeS} seconds (0: never), a weight moves at most {@code maxStep} per update and only
+ * when the posterior mean is {@code hysteresis} away, an operator's weight is left alone for {@code
+ * pinS} seconds, and {@code explore} of routed traffic is decided by a Thompson draw. With {@code
+ * clusters} above 0 each specialist (and the base model) also has a posterior per query cluster,
+ * and once a query's cluster holds {@code clusterMinEvidence} observations a contextual bandit
+ * picks who answers among the specialists that fit the query within {@code banditMargin} of the
+ * best similarity, and the base model. The ratings of one key without the admin scope may add at
+ * most {@code feedbackMaxEvidence} observations to one trait within {@code feedbackWindowS}
+ * seconds; beyond that a rating still sets its answer's reward but does not tell the trait.
  */
 public record TraitConfig(
     double min,
@@ -93,33 +90,33 @@ public record TraitConfig(
 
   public TraitConfig {
     if (!(min >= 0 && min < 1)) {
-      throw new ConfigException("traits.min", min, "in [0,1)");
+      throw new SettingException("min", min, "in [0,1)");
     }
     if (!(max > min && max <= 1)) {
-      throw new ConfigException("traits.max", max, "in (traits.min, 1]");
+      throw new SettingException("max", max, "in (traits.min, 1]");
     }
-    requireIn("traits.reward_evidence", rewardEvidence, 0, 100);
-    requireIn("traits.feedback_evidence", feedbackEvidence, 0, 100);
+    requireIn("reward_evidence", rewardEvidence, 0, 100);
+    requireIn("feedback_evidence", feedbackEvidence, 0, 100);
     if (!(priorStrength > 0 && priorStrength <= 1e6)) {
-      throw new ConfigException("traits.prior_strength", priorStrength, "in (0,1e6]");
+      throw new SettingException("prior_strength", priorStrength, "in (0,1e6]");
     }
-    requireIn("traits.half_life_s", halfLifeS, 0, 1e9);
+    requireIn("half_life_s", halfLifeS, 0, 1e9);
     if (!(maxStep > 0 && maxStep <= 1)) {
-      throw new ConfigException("traits.max_step", maxStep, "in (0,1]");
+      throw new SettingException("max_step", maxStep, "in (0,1]");
     }
     if (!(hysteresis >= 0 && hysteresis < 1)) {
-      throw new ConfigException("traits.hysteresis", hysteresis, "in [0,1)");
+      throw new SettingException("hysteresis", hysteresis, "in [0,1)");
     }
-    requireIn("traits.pin_s", pinS, 0, 1e9);
-    requireIn("traits.explore", explore, 0, 1);
+    requireIn("pin_s", pinS, 0, 1e9);
+    requireIn("explore", explore, 0, 1);
     if (clusters < 0 || clusters > 1024) {
-      throw new ConfigException("traits.clusters", clusters, "in [0,1024] (0 = off)");
+      throw new SettingException("clusters", clusters, "in [0,1024] (0 = off)");
     }
-    requireIn("traits.cluster_min_evidence", clusterMinEvidence, 0, 1e6);
-    requireIn("traits.bandit_margin", banditMargin, 0, 1);
-    requireIn("traits.feedback_max_evidence", feedbackMaxEvidence, 0, 1e6);
+    requireIn("cluster_min_evidence", clusterMinEvidence, 0, 1e6);
+    requireIn("bandit_margin", banditMargin, 0, 1);
+    requireIn("feedback_max_evidence", feedbackMaxEvidence, 0, 1e6);
     if (!(feedbackWindowS >= 1 && feedbackWindowS <= 1e9)) {
-      throw new ConfigException("traits.feedback_window_s", feedbackWindowS, "in [1,1e9]");
+      throw new SettingException("feedback_window_s", feedbackWindowS, "in [1,1e9]");
     }
   }
 
@@ -148,9 +145,9 @@ public record TraitConfig(
     return seconds(feedbackWindowS);
   }
 
-  private static void requireIn(String key, double v, double lo, double hi) {
+  private static void requireIn(String field, double v, double lo, double hi) {
     if (!(v >= lo && v <= hi)) {
-      throw new ConfigException(key, v, "in [" + fmt(lo) + "," + fmt(hi) + "]");
+      throw new SettingException(field, v, "in [" + fmt(lo) + "," + fmt(hi) + "]");
     }
   }
 

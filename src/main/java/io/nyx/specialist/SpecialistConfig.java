@@ -1,5 +1,6 @@
-package io.nyx.config;
+package io.nyx.specialist;
 
+import io.nyx.settings.SettingException;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -53,17 +54,16 @@ public record SpecialistConfig(
   public SpecialistConfig {
     reward = Map.copyOf(reward == null ? Map.of() : reward);
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new ConfigException("specialists[].name", name, "matching " + NAME.pattern());
+      throw new SettingException("name", name, "matching " + NAME.pattern());
     }
-    String at = "specialists[" + name + "].";
     if (adapter == null || adapter.isBlank()) {
-      throw new ConfigException(at + "adapter", adapter, "a non-empty vLLM model id");
+      throw new SettingException("adapter", adapter, "a non-empty vLLM model id");
     }
     description = description == null ? "" : description;
     promptTemplate = promptTemplate == null ? "" : promptTemplate;
     exemplars = List.copyOf(exemplars == null ? List.of() : exemplars);
     if (exemplars.isEmpty() && description.isBlank()) {
-      throw new ConfigException(at + "exemplars", "[]", "non-empty when there is no description");
+      throw new SettingException("exemplars", "[]", "non-empty when there is no description");
     }
     if (context == null) {
       context = ContextStrategy.NONE;
@@ -72,7 +72,7 @@ public record SpecialistConfig(
       decoding = Decoding.DEFAULT;
     }
     if (!(initialWeight >= 0 && initialWeight <= 1)) {
-      throw new ConfigException(at + "initial_weight", initialWeight, "in [0,1]");
+      throw new SettingException("initial_weight", initialWeight, "in [0,1]");
     }
   }
 }
