@@ -128,7 +128,10 @@ final class ExportCommand implements Command {
     }
     try {
       return Blend.of(
-          Path.of(args.flags().get("mix")), request.kind(), number(args, "mix-ratio", 0.2), seed);
+          Path.of(args.flags().get("mix")),
+          ExampleLines.of(request.kind()),
+          number(args, "mix-ratio", 0.2),
+          seed);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--mix " + e.getMessage());
     } catch (IOException e) {
