@@ -2,6 +2,7 @@ package io.nyx.pipeline;
 
 import io.nyx.backend.BackendException;
 import io.nyx.backend.ChatResult;
+import io.nyx.backend.Confidence;
 import io.nyx.context.AnswerCheck;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.ContextItem;
@@ -12,7 +13,6 @@ import io.nyx.context.time.Kairos;
 import io.nyx.context.time.TimeReading;
 import io.nyx.foresight.Foresight;
 import io.nyx.learning.AnswerSignals;
-import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
 import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;

@@ -1,6 +1,5 @@
-package io.nyx.learning;
+package io.nyx.backend;
 
-import io.nyx.backend.TokenLogprob;
 import java.util.List;
 import java.util.OptionalDouble;
 
