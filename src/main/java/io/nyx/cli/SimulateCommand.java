@@ -7,8 +7,10 @@ import io.nyx.app.Embedders;
 import io.nyx.config.ConfigException;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
+import io.nyx.evaluation.Labeled;
+import io.nyx.evaluation.LearningCurve;
+import io.nyx.evaluation.Simulation;
 import io.nyx.learning.MemoryTraitStore;
-import io.nyx.learning.Simulation;
 import io.nyx.learning.TraitConfig;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
@@ -89,7 +91,7 @@ final class SimulateCommand implements Command {
         args.has("clusters")
             ? withClusters(config.traits(), count("clusters", args.flags().get("clusters")))
             : config.traits();
-    List<Simulation.Item> items = items(Path.of(args.flags().get("data")));
+    List<Labeled> items = items(Path.of(args.flags().get("data")));
     List<String> names = config.specialists().stream().map(SpecialistConfig::name).toList();
     Simulation.Rates rates = rates(args, names, items);
     Optional<Simulation.Drift> drift = drift(args.flags().get("degrade"), steps);
@@ -219,13 +221,13 @@ final class SimulateCommand implements Command {
     }
   }
 
-  private static List<Simulation.Item> items(Path file) {
-    List<Simulation.Item> items = new ArrayList<>();
+  private static List<Labeled> items(Path file) {
+    List<Labeled> items = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(file)) {
         if (!line.isBlank()) {
           JsonNode j = JSON.readTree(line);
-          items.add(new Simulation.Item(j.path("text").asText(), j.path("label").asText()));
+          items.add(new Labeled(j.path("text").asText(), j.path("label").asText()));
         }
       }
     } catch (IOException e) {
@@ -238,8 +240,7 @@ final class SimulateCommand implements Command {
   }
 
   /** The standard rates, overlaid with {@code --rates} where given. */
-  private static Simulation.Rates rates(
-      Args args, List<String> names, List<Simulation.Item> items) {
+  private static Simulation.Rates rates(Args args, List<String> names, List<Labeled> items) {
     List<String> arms = new ArrayList<>(names);
     arms.add(Simulation.BASE);
     TreeSet<String> labels = new TreeSet<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.config.SpecialistsYaml;
+import io.nyx.evaluation.RouteEvaluation;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.specialist.SpecialistConfig;

@@ -1,17 +1,16 @@
-package io.nyx.cli;
+package io.nyx.evaluation;
 
-import io.nyx.learning.Simulation;
 import java.util.Locale;
 import java.util.Optional;
 
 /** A self-contained HTML page with inline SVG: cumulative regret curves and the drift window. */
-final class LearningCurve {
+public final class LearningCurve {
   static final int W = 800;
   static final int H = 360;
 
   private LearningCurve() {}
 
-  static String html(Simulation.Result r, Optional<Simulation.Drift> drift) {
+  public static String html(Simulation.Result r, Optional<Simulation.Drift> drift) {
     double lo = Math.min(0, min(r.regretStatic()));
     double hi = Math.max(max(r.regretOracle()), max(r.regretStatic()));
     StringBuilder svg = new StringBuilder();

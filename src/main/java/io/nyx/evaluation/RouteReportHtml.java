@@ -1,6 +1,5 @@
-package io.nyx.cli;
+package io.nyx.evaluation;
 
-import io.nyx.routing.RouteEvaluation;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,13 +7,13 @@ import java.util.Locale;
  * A self-contained HTML page for {@code eval-route --out}: the figures and the confusion matrix as
  * an inline SVG heat map (row-normalised, so each label's row shows where its queries went).
  */
-final class EvalReportHtml {
+public final class RouteReportHtml {
   private static final int CELL = 14;
   private static final int LABEL_WIDTH = 170;
 
-  private EvalReportHtml() {}
+  private RouteReportHtml() {}
 
-  static String render(EvalRouteCommand.Report report) {
+  public static String render(RouteReport report) {
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Nyx route evaluation"
         + "</title><style>body{font-family:sans-serif;margin:2em}pre{background:#f6f6f6;"
         + "padding:1em}</style></head><body><h1>Nyx route evaluation</h1><pre>"

@@ -1,7 +1,10 @@
-package io.nyx.learning;
+package io.nyx.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nyx.learning.LearningSettings;
+import io.nyx.learning.MemoryTraitStore;
+import io.nyx.learning.ThompsonExplorer;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.Router;
 import java.time.Duration;
@@ -53,7 +56,7 @@ class SimulationTest {
     }
   }
 
-  static final List<Simulation.Item> ITEMS = new ArrayList<>();
+  static final List<Labeled> ITEMS = new ArrayList<>();
   static final TableRouter ROUTER;
 
   static {
@@ -74,7 +77,7 @@ class SimulationTest {
           s.put(neighbour, right - 0.25 * rng.nextDouble());
         }
         sims.put(text, s);
-        ITEMS.add(new Simulation.Item(text, label));
+        ITEMS.add(new Labeled(text, label));
       }
     }
     ROUTER = new TableRouter(sims);

@@ -1,4 +1,4 @@
-package io.nyx.routing;
+package io.nyx.evaluation;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,12 @@
-package io.nyx.learning;
+package io.nyx.evaluation;
 
+import io.nyx.learning.BanditContext;
+import io.nyx.learning.ClusterBandit;
+import io.nyx.learning.ClusterComparator;
+import io.nyx.learning.MemoryTraitStore;
+import io.nyx.learning.ThompsonExplorer;
+import io.nyx.learning.TraitEvidence;
+import io.nyx.learning.TraitPosterior;
 import io.nyx.routing.QueryClusters;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.Router;
@@ -48,8 +55,6 @@ import java.util.random.RandomGenerator;
 public final class Simulation {
   /** The arm that answers when the router abstains. */
   public static final String BASE = "base";
-
-  public record Item(String text, String label) {}
 
   /** Success probability per arm and label; {@code fallback} when neither is listed. */
   public record Rates(Map<String, Map<String, Double>> p, double fallback) {
@@ -116,7 +121,7 @@ public final class Simulation {
   }
 
   private final Router router;
-  private final List<Item> items;
+  private final List<Labeled> items;
   private final Rates rates;
   private final List<String> arms;
   private final ThompsonExplorer explorer;
@@ -128,7 +133,7 @@ public final class Simulation {
   /** Without query clusters: one posterior per specialist. */
   public Simulation(
       Router router,
-      List<Item> items,
+      List<Labeled> items,
       Rates rates,
       List<String> specialists,
       ThompsonExplorer explorer,
@@ -154,7 +159,7 @@ public final class Simulation {
    */
   public Simulation(
       Router router,
-      List<Item> items,
+      List<Labeled> items,
       Rates rates,
       List<String> specialists,
       ThompsonExplorer explorer,
@@ -196,7 +201,7 @@ public final class Simulation {
     double cumOracle = 0, cumStatic = 0, cumLearner = 0;
     double[] cumFixed = new double[arms.size()];
     for (int t = 0; t < steps; t++) {
-      Item item = items.get(rng.nextInt(items.size()));
+      Labeled item = items.get(rng.nextInt(items.size()));
       Instant now = t0.plus(tick.multipliedBy(t));
       List<String> allowed = admits.computeIfAbsent(item.text(), q -> router.admissible(q, margin));
       int cluster =
@@ -238,7 +243,7 @@ public final class Simulation {
 
   /** With clusters the bandit's choice; without, the router's (exploration may override). */
   private Optional<String> decide(
-      Item item,
+      Labeled item,
       int cluster,
       List<String> allowed,
       MemoryTraitStore store,

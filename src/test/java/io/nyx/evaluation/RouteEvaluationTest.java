@@ -1,4 +1,4 @@
-package io.nyx.routing;
+package io.nyx.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
