@@ -10,7 +10,7 @@ import io.nyx.export.TrainingExport;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
-import io.nyx.persistence.DurableFeedback;
+import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.ReviewService;

@@ -3,7 +3,7 @@ package io.nyx.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.nyx.persistence.DurableFeedback;
+import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.NyxException;
 import java.util.Set;

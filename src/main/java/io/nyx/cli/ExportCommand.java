@@ -6,7 +6,7 @@ import io.nyx.export.Blend;
 import io.nyx.export.ExportRequest;
 import io.nyx.export.TrainingExport;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcTrainingExport;
+import io.nyx.persistence.jdbc.JdbcTrainingExport;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,7 +7,7 @@ import io.nyx.config.NyxConfig;
 import io.nyx.config.SecurityConfig;
 import io.nyx.memory.Owner;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcKeyStore;
+import io.nyx.persistence.jdbc.JdbcKeyStore;
 import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;

@@ -21,6 +21,8 @@ public final class Blend {
   @FunctionalInterface
   public interface LineCheck {
     /**
+     * Refuses a line that is not an example.
+     *
      * @throws IllegalArgumentException saying what is wrong with the line (the blend adds where)
      */
     void check(String line);
