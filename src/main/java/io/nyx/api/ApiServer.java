@@ -10,7 +10,7 @@ import io.nyx.export.TrainingExport;
 import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
-import io.nyx.persistence.DurableFeedback;
+import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.ReviewService;
@@ -47,9 +47,11 @@ public final class ApiServer implements AutoCloseable {
     Http http = new Http(p.metrics(), System::nanoTime);
     InferApi infer = new InferApi(p.pipeline(), p.router(), p.weights(), config.maxQueryChars());
     ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
-    FeedbackApi feedback = new FeedbackApi(p.feedback(), p.traits(), p.weights());
+    FeedbackApi feedback = new FeedbackApi(p.feedback());
+    TraitsApi traits = new TraitsApi(p.traits(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
-    PowersApi powers = new PowersApi(p.reviews(), p.predictions());
+    ReviewApi review = new ReviewApi(p.reviews());
+    PredictionsApi predictions = new PredictionsApi(p.predictions());
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     ExportApi export = new ExportApi(p.export(), p.clock());
     HttpRouting.Builder routing =
@@ -62,18 +64,18 @@ public final class ApiServer implements AutoCloseable {
             .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))
             .get("/v1/models", http.wrap("/v1/models", chat::models))
             .post("/feedback", http.wrap("/feedback", feedback::feedback))
-            .get("/traits", http.wrap("/traits", feedback::list))
-            .put("/traits/{name}", http.wrap("/traits/{name}", feedback::set))
-            .get("/review", http.wrap("/review", powers::pending))
-            .post("/review/{id}", http.wrap("/review/{id}", powers::decide))
+            .get("/traits", http.wrap("/traits", traits::list))
+            .put("/traits/{name}", http.wrap("/traits/{name}", traits::set))
+            .get("/review", http.wrap("/review", review::pending))
+            .post("/review/{id}", http.wrap("/review/{id}", review::decide))
             .post(
                 "/predictions/{id}/outcome",
-                http.wrap("/predictions/{id}/outcome", powers::outcome))
+                http.wrap("/predictions/{id}/outcome", predictions::outcome))
             .post("/memory", http.wrap("/memory", memory::add))
             .get("/memory/search", http.wrap("/memory/search", memory::search))
             .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
             .delete("/memory", http.wrap("/memory", memory::deleteWhere))
-            .get("/traits/{name}", http.wrap("/traits/{name}", feedback::show))
+            .get("/traits/{name}", http.wrap("/traits/{name}", traits::show))
             .get("/export/{kind}", http.wrap("/export/{kind}", export::export))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))

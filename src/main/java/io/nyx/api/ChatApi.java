@@ -54,13 +54,13 @@ final class ChatApi {
             null,
             AuthFilter.caller(req));
     if (stream) {
-      new ChatStream(res, clock, includeUsage(body)).run(pipeline, request);
+      new ChatSse(res, clock, includeUsage(body)).run(pipeline, request);
       return;
     }
     InferenceResult r = pipeline.infer(request, io.nyx.pipeline.InferenceListener.NONE);
     res.header("X-Nyx-Query-Id", r.id().toString());
     res.header("X-Nyx-Specialist", r.specialist() == null ? "base" : r.specialist());
-    Http.json(res, 200, ChatStream.completion(r, clock));
+    Http.json(res, 200, ChatSse.completion(r, clock));
   }
 
   void models(ServerRequest req, ServerResponse res) {

@@ -90,7 +90,7 @@ final class Http {
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    ErrorMapper.Mapped m = ErrorMapper.map(e);
+    HttpErrors.Mapped m = HttpErrors.map(e);
     if (m.status() == 500) {
       LOG.log(Level.SEVERE, "unexpected failure", e);
     }
@@ -106,10 +106,10 @@ final class Http {
     if (m.retryAfterSeconds() > 0) {
       res.header(HeaderNames.RETRY_AFTER, Integer.toString(m.retryAfterSeconds()));
     }
-    json(res, m.status(), ErrorMapper.body(e, m));
+    json(res, m.status(), HttpErrors.body(e, m));
   }
 
-  /** An error decided at the edge (no exception): the same JSON shape as {@link ErrorMapper}. */
+  /** An error decided at the edge (no exception): the same JSON shape as {@link HttpErrors}. */
   static void error(
       ServerResponse res, int status, String type, @Nullable String param, String message) {
     ObjectNode error = Json.object();
@@ -123,6 +123,16 @@ final class Http {
     res.status(Status.create(status));
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.send(Json.bytes(body));
+  }
+
+  /** The {@code {id}} path parameter, an integer, or a 400 naming it. */
+  static long idParameter(ServerRequest req) {
+    String raw = req.path().pathParameters().get("id");
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw new NyxException.BadRequest("id", "'id' must be an integer but was \"" + raw + "\"");
+    }
   }
 
   /**

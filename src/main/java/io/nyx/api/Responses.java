@@ -3,6 +3,7 @@ package io.nyx.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.context.ContextItem;
 import io.nyx.learning.TraitWeight;
+import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferenceResult;
 import io.nyx.routing.RouteDecision;
 
@@ -64,6 +65,19 @@ final class Responses {
     o.put("min", w.min());
     o.put("max", w.max());
     o.put("updated_at", w.updatedAt().toString());
+    return o;
+  }
+
+  /** A rating's effect: the answer's new reward and its specialist's trait, if one was told. */
+  static ObjectNode outcome(FeedbackService.Outcome out) {
+    ObjectNode o = Json.object();
+    o.put("query_id", out.queryId().toString());
+    o.put("reward", out.reward());
+    if (out.trait().isPresent()) {
+      o.set("trait", trait(out.trait().get()));
+    } else {
+      o.putNull("trait");
+    }
     return o;
   }
 }

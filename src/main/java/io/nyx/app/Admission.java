@@ -3,7 +3,7 @@ package io.nyx.app;
 import io.nyx.config.ConfigException;
 import io.nyx.config.NyxConfig;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcKeyStore;
+import io.nyx.persistence.jdbc.JdbcKeyStore;
 import io.nyx.security.Guard;
 import io.nyx.security.KeyRegistry;
 import java.time.Duration;

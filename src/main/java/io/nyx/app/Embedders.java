@@ -2,6 +2,7 @@ package io.nyx.app;
 
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.openai.OpenAiEmbedder;
+import io.nyx.config.ConfigException;
 import io.nyx.config.EmbeddingConfig;
 import io.nyx.memory.CoalescingEmbedder;
 import io.nyx.memory.Embedder;
@@ -16,11 +17,14 @@ public final class Embedders {
       case "openai" ->
           new CoalescingEmbedder(
               new OpenAiEmbedder(
-                  new BackendSettings(
-                      config.url(),
-                      BackendSettings.DEFAULT_CONNECT_TIMEOUT,
-                      BackendSettings.DEFAULT_READ_TIMEOUT,
-                      null),
+                  ConfigException.under(
+                      "llm.",
+                      () ->
+                          new BackendSettings(
+                              config.url(),
+                              BackendSettings.DEFAULT_CONNECT_TIMEOUT,
+                              BackendSettings.DEFAULT_READ_TIMEOUT,
+                              null)),
                   config.model(),
                   0,
                   config.encodingFormat()),

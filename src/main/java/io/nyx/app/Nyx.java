@@ -7,11 +7,10 @@ import io.nyx.backend.ChatBackend;
 import io.nyx.backend.QueueCountingBackend;
 import io.nyx.backend.openai.OpenAiChatBackend;
 import io.nyx.backend.openai.VllmQueues;
-import io.nyx.config.ContextStrategy;
+import io.nyx.config.ConfigException;
 import io.nyx.config.LlmConfig;
 import io.nyx.config.NyxConfig;
-import io.nyx.config.SpecialistConfig;
-import io.nyx.config.TraitConfig;
+import io.nyx.config.RiskCategoriesYaml;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.FactsContext;
 import io.nyx.context.GroundingCheck;
@@ -22,25 +21,26 @@ import io.nyx.context.TimeContext;
 import io.nyx.fs.PrivateFiles;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.EvidenceJournal;
+import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitWeights;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.metrics.PrometheusMetrics;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.DurableFeedback;
-import io.nyx.persistence.DurableFollowUps;
-import io.nyx.persistence.DurableQueryLog;
-import io.nyx.persistence.DurableTraitStore;
-import io.nyx.persistence.FileEvidenceJournal;
-import io.nyx.persistence.JdbcFactStore;
-import io.nyx.persistence.JdbcFeedbackStore;
-import io.nyx.persistence.JdbcPredictionStore;
-import io.nyx.persistence.JdbcQueryLog;
-import io.nyx.persistence.JdbcReviewQueue;
-import io.nyx.persistence.JdbcTrainingExport;
-import io.nyx.persistence.JdbcTraitStore;
-import io.nyx.persistence.SpoolState;
+import io.nyx.persistence.durable.DurableFeedback;
+import io.nyx.persistence.durable.DurableFollowUps;
+import io.nyx.persistence.durable.DurableQueryLog;
+import io.nyx.persistence.durable.DurableTraitStore;
+import io.nyx.persistence.durable.FileEvidenceJournal;
+import io.nyx.persistence.durable.SpoolState;
+import io.nyx.persistence.jdbc.JdbcFactStore;
+import io.nyx.persistence.jdbc.JdbcFeedbackStore;
+import io.nyx.persistence.jdbc.JdbcPredictionStore;
+import io.nyx.persistence.jdbc.JdbcQueryLog;
+import io.nyx.persistence.jdbc.JdbcReviewQueue;
+import io.nyx.persistence.jdbc.JdbcTrainingExport;
+import io.nyx.persistence.jdbc.JdbcTraitStore;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.Powers;
@@ -58,8 +58,9 @@ import io.nyx.routing.PolicyRouter;
 import io.nyx.routing.RoutingSettings;
 import io.nyx.routing.SemanticRouter;
 import io.nyx.safety.EmbeddingRiskScreen;
-import io.nyx.safety.RiskCategories;
 import io.nyx.security.Guard;
+import io.nyx.specialist.ContextStrategy;
+import io.nyx.specialist.SpecialistConfig;
 import io.nyx.specialist.Specialists;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -314,7 +315,7 @@ public final class Nyx implements AutoCloseable {
         new Powers(
             new EmbeddingRiskScreen(
                 embedder,
-                RiskCategories.load(config.context().safetyCategories()),
+                RiskCategoriesYaml.load(config.context().safetyCategories()),
                 config.context().riskThreshold()),
             followUps.reviews(),
             followUps.predictions(),
@@ -456,7 +457,7 @@ public final class Nyx implements AutoCloseable {
         Master.unlessSaturated(
             new MasterModel(backend, model, config.specialists()),
             () -> backpressure.overLimit(backend.baseUrl()) >= 0);
-    return new PolicyRouter(semantic, master, r);
+    return ConfigException.under("routing.", () -> new PolicyRouter(semantic, master, r));
   }
 
   private static Resilience resilience(LlmConfig llm, Backpressure backpressure) {
@@ -484,10 +485,13 @@ public final class Nyx implements AutoCloseable {
   private static ChatBackend backend(
       LlmConfig llm, String url, Duration readTimeout, Backpressure backpressure) {
     String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
-    return new QueueCountingBackend(
-        new OpenAiChatBackend(
-            new BackendSettings(url, Duration.ofMillis(llm.connectTimeoutMs()), readTimeout, key)),
-        backpressure);
+    BackendSettings settings =
+        ConfigException.under(
+            "llm.",
+            () ->
+                new BackendSettings(
+                    url, Duration.ofMillis(llm.connectTimeoutMs()), readTimeout, key));
+    return new QueueCountingBackend(new OpenAiChatBackend(settings), backpressure);
   }
 
   public int port() {

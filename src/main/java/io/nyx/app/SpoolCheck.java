@@ -1,7 +1,7 @@
 package io.nyx.app;
 
 import io.nyx.api.Readiness.Check;
-import io.nyx.persistence.SpoolState;
+import io.nyx.persistence.durable.SpoolState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

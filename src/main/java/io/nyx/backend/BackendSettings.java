@@ -1,6 +1,6 @@
 package io.nyx.backend;
 
-import io.nyx.config.ConfigException;
+import io.nyx.settings.SettingException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -19,10 +19,10 @@ public record BackendSettings(
 
   public BackendSettings {
     baseUrl = stripTrailingSlashes(requireHttpUrl(baseUrl));
-    requirePositive("llm.connect_timeout", connectTimeout);
-    requirePositive("llm.read_timeout", readTimeout);
+    requirePositive("connect_timeout", connectTimeout);
+    requirePositive("read_timeout", readTimeout);
     if (apiKey != null && apiKey.isBlank()) {
-      throw new ConfigException("llm.api_key", apiKey, "absent or non-blank");
+      throw new SettingException("api_key", apiKey, "absent or non-blank");
     }
   }
 
@@ -34,18 +34,18 @@ public record BackendSettings(
   private static String requireHttpUrl(@Nullable String url) {
     String allowed = "an http(s) URL";
     if (url == null) {
-      throw new ConfigException("llm.url", "null", allowed);
+      throw new SettingException("url", "null", allowed);
     }
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme();
       boolean http = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
       if (!http || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
-        throw new ConfigException("llm.url", url, allowed);
+        throw new SettingException("url", url, allowed);
       }
       return url;
     } catch (URISyntaxException e) {
-      throw new ConfigException("llm.url", url, allowed);
+      throw new SettingException("url", url, allowed);
     }
   }
 
@@ -59,7 +59,7 @@ public record BackendSettings(
 
   private static void requirePositive(String key, @Nullable Duration d) {
     if (d == null || d.isZero() || d.isNegative()) {
-      throw new ConfigException(key, d == null ? "null" : d.toString(), "a positive duration");
+      throw new SettingException(key, d == null ? "null" : d.toString(), "a positive duration");
     }
   }
 }

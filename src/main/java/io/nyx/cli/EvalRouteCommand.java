@@ -6,11 +6,12 @@ import io.nyx.app.Embedders;
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
+import io.nyx.evaluation.Labeled;
+import io.nyx.evaluation.RouteReport;
+import io.nyx.evaluation.RouteReportHtml;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.routing.PolicyRouter;
-import io.nyx.routing.RouteDecision;
-import io.nyx.routing.RouteEvaluation;
 import io.nyx.routing.SemanticRouter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,9 +35,6 @@ import java.util.Set;
  */
 final class EvalRouteCommand implements Command {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int WARMUP = 20;
-
-  record Labeled(String text, String label) {}
 
   @Override
   public String name() {
@@ -77,61 +74,17 @@ final class EvalRouteCommand implements Command {
     NyxConfig config = RouteCommand.offline(ConfigLoader.load(flags, env), args.has("master"));
     List<Labeled> data = read(Path.of(args.flags().get("data")));
     try (Embedder embedder = Embedders.create(config.embedding())) {
-      Report report = evaluate(config, embedder, data);
+      RouteReport report = evaluate(config, embedder, data);
       out.print(report.text());
       if (args.has("out")) {
-        write(Path.of(args.flags().get("out")), EvalReportHtml.render(report));
+        write(Path.of(args.flags().get("out")), RouteReportHtml.render(report));
         out.println("wrote " + args.flags().get("out"));
       }
     }
     return 0;
   }
 
-  /** The figures plus the baselines, ready to print. */
-  record Report(
-      RouteEvaluation eval,
-      double threshold,
-      double routerTop1,
-      double centroidTop1,
-      Escalations escalations) {
-    String text() {
-      RouteEvaluation e = eval;
-      StringBuilder b = new StringBuilder();
-      b.append(
-          f(
-              "queries %d (in scope %d, out of scope %d), threshold %.3f%n",
-              e.total(), e.inScope(), e.outOfScope(), threshold));
-      b.append(f("accuracy           %.3f  (none counts as a class)%n", e.accuracy()));
-      b.append(f("in-scope accuracy  %.3f  (abstaining counts as wrong)%n", e.inScopeAccuracy()));
-      b.append(f("macro-F1           %.3f%n", e.macroF1()));
-      b.append(f("abstain precision  %.3f%n", e.abstainPrecision()));
-      b.append(f("abstain recall     %.3f  (out-of-scope recall)%n", e.abstainRecall()));
-      b.append(f("wrongly abstained  %.3f  (of in-scope queries)%n", e.wronglyAbstained()));
-      b.append(f("top-1 in scope     %.3f  router scores, no abstention%n", routerTop1));
-      b.append(f("baseline top-1     %.3f  cosine to exemplar centroid%n", centroidTop1));
-      b.append(
-          f("latency ms         p50 %.2f  p90 %.2f  p99 %.2f%n", e.p50Ms(), e.p90Ms(), e.p99Ms()));
-      Escalations x = escalations;
-      b.append(
-          f(
-              "hybrid would ask   %.3f of queries (close race %.3f, near threshold %.3f); %.2f of"
-                  + " those decided wrong here%n",
-              x.share(), x.closeRace(), x.nearThreshold(), x.wrongShare()));
-      b.append("confusion (row = label, columns = predictions with counts):\n");
-      for (int l = 0; l < e.classes().size(); l++) {
-        b.append("  ").append(e.classes().get(l)).append(':');
-        for (int p = 0; p < e.classes().size(); p++) {
-          if (e.confusion()[l][p] > 0) {
-            b.append(' ').append(e.classes().get(p)).append('=').append(e.confusion()[l][p]);
-          }
-        }
-        b.append('\n');
-      }
-      return b.toString();
-    }
-  }
-
-  static Report evaluate(NyxConfig config, Embedder inner, List<Labeled> data) {
+  static RouteReport evaluate(NyxConfig config, Embedder inner, List<Labeled> data) {
     // Each text is embedded once: the timed route misses, the hybrid and baseline decisions on the
     // same text right after it hit. Two entries suffice; the warm-up's are gone by the timed loop.
     Embedder embedder = new CachingEmbedder(inner, 2);
@@ -153,77 +106,7 @@ final class EvalRouteCommand implements Command {
                 .withThreshold(0.01));
     Map<String, Double> weights = new HashMap<>();
     config.specialists().forEach(s -> weights.put(s.name(), s.initialWeight()));
-    List<String> texts = data.stream().map(Labeled::text).toList();
-    List<String> labels = data.stream().map(Labeled::label).toList();
-    texts.stream().limit(WARMUP).forEach(t -> router.route(t, weights));
-    List<String> predictions = new ArrayList<>();
-    List<String> routerTop = new ArrayList<>();
-    List<String> centroidTop = new ArrayList<>();
-    Escalations.Tally escalations = new Escalations.Tally();
-    long[] latencies = new long[texts.size()];
-    for (int i = 0; i < texts.size(); i++) {
-      long t0 = System.nanoTime();
-      RouteDecision d = router.route(texts.get(i), weights);
-      latencies[i] = System.nanoTime() - t0;
-      predictions.add(d.specialist().orElse(RouteEvaluation.NONE));
-      routerTop.add(d.scores().keySet().iterator().next());
-      escalations.add(hybrid.route(texts.get(i), weights), labels.get(i));
-      centroidTop.add(centroid.route(texts.get(i), weights).scores().keySet().iterator().next());
-    }
-    return new Report(
-        RouteEvaluation.of(labels, predictions, latencies),
-        router.semantic().threshold(),
-        top1(labels, routerTop),
-        top1(labels, centroidTop),
-        escalations.result());
-  }
-
-  /**
-   * Which queries hybrid mode would ask the master about, and how many of those the semantic
-   * decision got wrong: the most a master could fix, at the cost of one call per asked query. Found
-   * by routing in hybrid mode against a master that fails without I/O (the decision stays semantic,
-   * the trigger is recorded).
-   */
-  record Escalations(double closeRace, double nearThreshold, double wrongShare) {
-    double share() {
-      return closeRace + nearThreshold;
-    }
-
-    /** Counts hybrid decisions one by one. */
-    static final class Tally {
-      private int all;
-      private int race;
-      private int near;
-      private int wrong;
-
-      void add(RouteDecision hybrid, String label) {
-        String trigger = hybrid.master().trigger();
-        all++;
-        race += trigger.equals("close_race") ? 1 : 0;
-        near += trigger.equals("near_threshold") ? 1 : 0;
-        // The decision a failed ask leaves is the semantic one, whatever --master did above.
-        String semantic = hybrid.specialist().orElse(RouteEvaluation.NONE);
-        wrong += !trigger.isEmpty() && !label.equals(semantic) ? 1 : 0;
-      }
-
-      Escalations result() {
-        double n = Math.max(1, all);
-        int asked = race + near;
-        return new Escalations(race / n, near / n, asked == 0 ? 0 : (double) wrong / asked);
-      }
-    }
-  }
-
-  private static double top1(List<String> labels, List<String> predicted) {
-    int n = 0;
-    int ok = 0;
-    for (int i = 0; i < labels.size(); i++) {
-      if (!labels.get(i).equals(RouteEvaluation.NONE)) {
-        n++;
-        ok += labels.get(i).equals(predicted.get(i)) ? 1 : 0;
-      }
-    }
-    return n == 0 ? 0 : (double) ok / n;
+    return RouteReport.measure(router, hybrid, centroid, weights, data);
   }
 
   static List<Labeled> read(Path file) {
@@ -266,9 +149,5 @@ final class EvalRouteCommand implements Command {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String f(String format, Object... args) {
-    return String.format(Locale.ROOT, format, args);
   }
 }

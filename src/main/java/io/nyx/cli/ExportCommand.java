@@ -6,7 +6,7 @@ import io.nyx.export.Blend;
 import io.nyx.export.ExportRequest;
 import io.nyx.export.TrainingExport;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcTrainingExport;
+import io.nyx.persistence.jdbc.JdbcTrainingExport;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,7 +128,10 @@ final class ExportCommand implements Command {
     }
     try {
       return Blend.of(
-          Path.of(args.flags().get("mix")), request.kind(), number(args, "mix-ratio", 0.2), seed);
+          Path.of(args.flags().get("mix")),
+          ExampleLines.of(request.kind()),
+          number(args, "mix-ratio", 0.2),
+          seed);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--mix " + e.getMessage());
     } catch (IOException e) {

@@ -6,7 +6,7 @@ import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.context.FactStore;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcFactStore;
+import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.text.JsonText;
 import java.io.IOException;
 import java.io.InputStream;

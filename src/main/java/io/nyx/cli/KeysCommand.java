@@ -1,12 +1,13 @@
 package io.nyx.cli;
 
 import io.nyx.app.Databases;
+import io.nyx.config.ConfigException;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.SecurityConfig;
 import io.nyx.memory.Owner;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcKeyStore;
+import io.nyx.persistence.jdbc.JdbcKeyStore;
 import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;
@@ -90,7 +91,7 @@ final class KeysCommand implements Command {
     String name = required(args, "name");
     Set<Scope> scopes = EnumSet.noneOf(Scope.class);
     for (String s : required(args, "scopes").split(",")) {
-      scopes.add(Scope.parse("--scopes", s));
+      scopes.add(ConfigException.under("", () -> Scope.parse("--scopes", s)));
     }
     String tenant = args.flags().getOrDefault("tenant", name);
     if (!Owner.TENANT.matcher(tenant).matches()) {

@@ -13,7 +13,7 @@ import io.nyx.memory.Chunker;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.Owner;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.persistence.jdbc.JdbcMemoryStore;
 import io.nyx.text.JsonText;
 import io.nyx.text.StorableText;
 import java.io.IOException;

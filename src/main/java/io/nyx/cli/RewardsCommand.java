@@ -4,7 +4,7 @@ import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.export.Since;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcRescoreStore;
+import io.nyx.persistence.jdbc.JdbcRescoreStore;
 import io.nyx.pipeline.RewardRecompute;
 import java.io.InputStream;
 import java.io.PrintStream;

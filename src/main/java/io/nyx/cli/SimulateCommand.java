@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.app.Embedders;
+import io.nyx.config.ConfigException;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
-import io.nyx.config.SpecialistConfig;
-import io.nyx.config.TraitConfig;
+import io.nyx.evaluation.Labeled;
+import io.nyx.evaluation.LearningCurve;
+import io.nyx.evaluation.Simulation;
 import io.nyx.learning.MemoryTraitStore;
-import io.nyx.learning.Simulation;
+import io.nyx.learning.TraitConfig;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.routing.SemanticRouter;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -86,9 +89,9 @@ final class SimulateCommand implements Command {
     NyxConfig config = ConfigLoader.load(flags, env);
     TraitConfig traits =
         args.has("clusters")
-            ? config.traits().withClusters(count("clusters", args.flags().get("clusters")))
+            ? withClusters(config.traits(), count("clusters", args.flags().get("clusters")))
             : config.traits();
-    List<Simulation.Item> items = items(Path.of(args.flags().get("data")));
+    List<Labeled> items = items(Path.of(args.flags().get("data")));
     List<String> names = config.specialists().stream().map(SpecialistConfig::name).toList();
     Simulation.Rates rates = rates(args, names, items);
     Optional<Simulation.Drift> drift = drift(args.flags().get("degrade"), steps);
@@ -189,6 +192,11 @@ final class SimulateCommand implements Command {
     store.posteriors().forEach((name, p) -> out.printf("  %-10s weight %.3f%n", name, p.weight()));
   }
 
+  /** The traits with {@code k} clusters; a k out of range is a configuration error. */
+  private static TraitConfig withClusters(TraitConfig traits, int k) {
+    return ConfigException.under("traits.", () -> traits.withClusters(k));
+  }
+
   private static int count(String flag, String v) {
     try {
       int n = Integer.parseInt(v);
@@ -213,13 +221,13 @@ final class SimulateCommand implements Command {
     }
   }
 
-  private static List<Simulation.Item> items(Path file) {
-    List<Simulation.Item> items = new ArrayList<>();
+  private static List<Labeled> items(Path file) {
+    List<Labeled> items = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(file)) {
         if (!line.isBlank()) {
           JsonNode j = JSON.readTree(line);
-          items.add(new Simulation.Item(j.path("text").asText(), j.path("label").asText()));
+          items.add(new Labeled(j.path("text").asText(), j.path("label").asText()));
         }
       }
     } catch (IOException e) {
@@ -232,8 +240,7 @@ final class SimulateCommand implements Command {
   }
 
   /** The standard rates, overlaid with {@code --rates} where given. */
-  private static Simulation.Rates rates(
-      Args args, List<String> names, List<Simulation.Item> items) {
+  private static Simulation.Rates rates(Args args, List<String> names, List<Labeled> items) {
     List<String> arms = new ArrayList<>(names);
     arms.add(Simulation.BASE);
     TreeSet<String> labels = new TreeSet<>();

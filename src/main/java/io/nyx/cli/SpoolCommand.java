@@ -1,8 +1,8 @@
 package io.nyx.cli;
 
 import io.nyx.config.ConfigLoader;
-import io.nyx.persistence.DeadLetter;
-import io.nyx.persistence.DeadLetters;
+import io.nyx.persistence.durable.DeadLetter;
+import io.nyx.persistence.durable.DeadLetters;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
 package io.nyx.config;
 
 import io.nyx.learning.RewardWeights;
+import io.nyx.learning.TraitConfig;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -223,22 +225,25 @@ public final class ConfigLoader {
             "feedback_max_evidence",
             "feedback_window_s"));
     TraitConfig d = TraitConfig.DEFAULT;
-    return new TraitConfig(
-        t.number("min", d.min()),
-        t.number("max", d.max()),
-        t.number("reward_evidence", d.rewardEvidence()),
-        t.number("feedback_evidence", d.feedbackEvidence()),
-        t.number("prior_strength", d.priorStrength()),
-        t.number("half_life_s", d.halfLifeS()),
-        t.number("max_step", d.maxStep()),
-        t.number("hysteresis", d.hysteresis()),
-        t.number("pin_s", d.pinS()),
-        t.number("explore", d.explore()),
-        t.integer("clusters", d.clusters()),
-        t.number("cluster_min_evidence", d.clusterMinEvidence()),
-        t.number("bandit_margin", d.banditMargin()),
-        t.number("feedback_max_evidence", d.feedbackMaxEvidence()),
-        t.number("feedback_window_s", d.feedbackWindowS()));
+    return ConfigException.under(
+        "traits.",
+        () ->
+            new TraitConfig(
+                t.number("min", d.min()),
+                t.number("max", d.max()),
+                t.number("reward_evidence", d.rewardEvidence()),
+                t.number("feedback_evidence", d.feedbackEvidence()),
+                t.number("prior_strength", d.priorStrength()),
+                t.number("half_life_s", d.halfLifeS()),
+                t.number("max_step", d.maxStep()),
+                t.number("hysteresis", d.hysteresis()),
+                t.number("pin_s", d.pinS()),
+                t.number("explore", d.explore()),
+                t.integer("clusters", d.clusters()),
+                t.number("cluster_min_evidence", d.clusterMinEvidence()),
+                t.number("bandit_margin", d.banditMargin()),
+                t.number("feedback_max_evidence", d.feedbackMaxEvidence()),
+                t.number("feedback_window_s", d.feedbackWindowS())));
   }
 
   private static ContextConfig context(YamlTree t) {

@@ -2,7 +2,9 @@ package io.nyx.config;
 
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.Rewards;
+import io.nyx.learning.TraitConfig;
 import io.nyx.routing.RoutingSettings;
+import io.nyx.specialist.SpecialistConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -28,6 +28,10 @@ final class RoutingConfigs {
             "pinned",
             "disabled"));
     RoutingSettings d = RoutingSettings.DEFAULT;
+    return ConfigException.under("routing.", () -> settings(t, d));
+  }
+
+  private static RoutingSettings settings(YamlTree t, RoutingSettings d) {
     return new RoutingSettings(
         threshold(t),
         t.number("prior_strength", d.priorStrength()),

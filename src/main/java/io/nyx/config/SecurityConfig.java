@@ -2,6 +2,7 @@ package io.nyx.config;
 
 import io.nyx.memory.Owner;
 import io.nyx.security.ApiKey;
+import io.nyx.specialist.SpecialistConfig;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

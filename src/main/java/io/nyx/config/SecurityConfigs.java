@@ -20,7 +20,7 @@ final class SecurityConfigs {
               "name", "sha256", "scopes", "rate_per_second", "burst", "max_concurrent", "tenant"));
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String s : k.strings("scopes")) {
-        scopes.add(Scope.parse(k.key("scopes"), s));
+        scopes.add(ConfigException.under("", () -> Scope.parse(k.key("scopes"), s)));
       }
       String at = k.key("").replaceAll("\\.$", "");
       String name = k.string("name");

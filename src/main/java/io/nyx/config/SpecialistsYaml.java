@@ -3,6 +3,9 @@ package io.nyx.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.nyx.specialist.ContextStrategy;
+import io.nyx.specialist.Decoding;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the {@code specialists:} list of a YAML config; the shipped defaults live beside it. */
 public final class SpecialistsYaml {
@@ -71,23 +75,36 @@ public final class SpecialistsYaml {
   private static SpecialistConfig one(YamlTree t) {
     t.rejectUnknown(KEYS);
     String name = t.string("name");
+    String at = at(name);
     YamlTree d = t.child("decoding");
     d.rejectUnknown(Set.of("temperature", "top_p", "max_tokens"));
     Decoding decoding =
-        new Decoding(
-            d.number("temperature", Decoding.DEFAULT.temperature()),
-            d.number("top_p", Decoding.DEFAULT.topP()),
-            d.integer("max_tokens", Decoding.DEFAULT.maxTokens()));
-    return new SpecialistConfig(
-        name,
-        t.string("description", ""),
-        t.string("adapter", name == null ? "" : name),
-        ContextStrategy.parse(t.key("context"), t.string("context", "none")),
-        t.string("prompt_template", ""),
-        t.strings("exemplars"),
-        decoding,
-        t.number("initial_weight", 0.5),
-        t.string("backend_url"),
-        RewardConfigs.overrides(t.child("reward")));
+        ConfigException.under(
+            at,
+            () ->
+                new Decoding(
+                    d.number("temperature", Decoding.DEFAULT.temperature()),
+                    d.number("top_p", Decoding.DEFAULT.topP()),
+                    d.integer("max_tokens", Decoding.DEFAULT.maxTokens())));
+    return ConfigException.under(
+        at,
+        () ->
+            new SpecialistConfig(
+                name,
+                t.string("description", ""),
+                t.string("adapter", name == null ? "" : name),
+                ContextStrategy.parse(t.string("context", "none")),
+                t.string("prompt_template", ""),
+                t.strings("exemplars"),
+                decoding,
+                t.number("initial_weight", 0.5),
+                t.string("backend_url"),
+                RewardConfigs.overrides(t.child("reward"))));
+  }
+
+  /** A specialist's key path: by its name once the name is valid, else {@code specialists[]}. */
+  private static String at(@Nullable String name) {
+    boolean named = name != null && SpecialistConfig.NAME.matcher(name).matches();
+    return "specialists[" + (named ? name : "") + "].";
   }
 }

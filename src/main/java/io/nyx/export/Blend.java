@@ -1,17 +1,11 @@
 package io.nyx.export;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -23,8 +17,16 @@ import java.util.SplittableRandom;
  * anything is written); the file is read as a stream, twice, never held in memory.
  */
 public final class Blend {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** Whether one line of the file is an example of the export's kind. */
+  @FunctionalInterface
+  public interface LineCheck {
+    /**
+     * Refuses a line that is not an example.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the line (the blend adds where)
+     */
+    void check(String line);
+  }
 
   private final Path file;
   private final long lines;
@@ -39,11 +41,10 @@ public final class Blend {
   }
 
   /**
-   * @throws IllegalArgumentException when {@code ratio} is outside [0, 1) or a line of {@code file}
-   *     is not an example of {@code kind} (naming the line)
+   * @throws IllegalArgumentException when {@code ratio} is outside [0, 1) or {@code check} refuses
+   *     a line of {@code file} (naming the line)
    */
-  public static Blend of(Path file, ExportRequest.Kind kind, double ratio, long seed)
-      throws IOException {
+  public static Blend of(Path file, LineCheck check, double ratio, long seed) throws IOException {
     if (!(ratio >= 0 && ratio < 1)) {
       throw new IllegalArgumentException("the mix ratio must be in [0, 1) but was " + ratio);
     }
@@ -53,7 +54,7 @@ public final class Blend {
       for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
         String line = clean(raw, ++number);
         if (!line.isEmpty()) {
-          check(line, kind, file + ":" + number);
+          check(check, line, file + ":" + number);
           count++;
         }
       }
@@ -98,39 +99,11 @@ public final class Blend {
     return line.strip();
   }
 
-  private static void check(String line, ExportRequest.Kind kind, String where) {
-    JsonNode n;
+  private static void check(LineCheck check, String line, String where) {
     try {
-      n = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(where + ": not one JSON value: " + e.getOriginalMessage());
+      check.check(line);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
-    List<String> fields =
-        kind == ExportRequest.Kind.SFT
-            ? List.of("messages")
-            : List.of("prompt", "chosen", "rejected");
-    for (String f : fields) {
-      if (!isChat(n.path(f))) {
-        throw new IllegalArgumentException(
-            where
-                + ": '"
-                + f
-                + "' must be a non-empty list of {\"role\", \"content\"} messages for "
-                + kind.name().toLowerCase(Locale.ROOT)
-                + " data");
-      }
-    }
-  }
-
-  private static boolean isChat(JsonNode list) {
-    if (!list.isArray() || list.isEmpty()) {
-      return false;
-    }
-    for (JsonNode m : list) {
-      if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

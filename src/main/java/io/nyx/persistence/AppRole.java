@@ -29,7 +29,7 @@ public record AppRole(String user, String password) {
   }
 
   /** The name as a quoted SQL identifier; safe because {@link #valid} admits no quote. */
-  String quoted() {
+  public String quoted() {
     return '"' + user + '"';
   }
 

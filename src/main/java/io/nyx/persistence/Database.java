@@ -2,6 +2,8 @@ package io.nyx.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.nyx.persistence.embedded.EmbeddedPostgresServer;
+import io.nyx.persistence.embedded.PasswordFile;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;

@@ -1,12 +1,12 @@
 package io.nyx.pipeline;
 
-import io.nyx.config.ContextStrategy;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.ContextItem;
 import io.nyx.context.ContextRequest;
 import io.nyx.context.PromptAssembler;
 import io.nyx.context.SafetyContext;
 import io.nyx.metrics.NyxMetrics;
+import io.nyx.specialist.ContextStrategy;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.nyx.pipeline;
 
-import io.nyx.config.TraitConfig;
 import io.nyx.learning.RewardFunction;
 import io.nyx.learning.Rewards;
+import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitWeight;
 import io.nyx.learning.TraitWeights;

@@ -1,14 +1,14 @@
 package io.nyx.pipeline;
 
-import io.nyx.config.ContextStrategy;
-import io.nyx.config.TraitConfig;
 import io.nyx.context.ContextBuilder;
 import io.nyx.learning.Rewards;
+import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.routing.QueryClusters;
 import io.nyx.routing.Router;
+import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Specialists;
 import java.time.Instant;
 import java.time.InstantSource;

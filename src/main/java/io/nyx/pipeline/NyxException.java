@@ -4,7 +4,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The few ways a Nyx request fails, mapped to an HTTP status once, in {@code api.ErrorMapper}.
+ * The few ways a Nyx request fails, mapped to an HTTP status once, in {@code api.HttpErrors}.
  * {@code param} names the request field at fault (or "" when none); {@code queryId} is set when the
  * request was recorded despite failing.
  */

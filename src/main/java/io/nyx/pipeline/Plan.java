@@ -1,7 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatBackend;
-import io.nyx.config.Decoding;
+import io.nyx.specialist.Decoding;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,9 +1,9 @@
 package io.nyx.pipeline;
 
-import io.nyx.config.ContextStrategy;
-import io.nyx.config.Decoding;
-import io.nyx.config.SpecialistConfig;
 import io.nyx.foresight.Foresight;
+import io.nyx.specialist.ContextStrategy;
+import io.nyx.specialist.Decoding;
+import io.nyx.specialist.SpecialistConfig;
 import io.nyx.specialist.Specialists;
 
 /**

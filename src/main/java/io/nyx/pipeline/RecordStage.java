@@ -1,14 +1,14 @@
 package io.nyx.pipeline;
 
-import io.nyx.config.ContextStrategy;
-import io.nyx.config.TraitConfig;
 import io.nyx.foresight.Foresight;
 import io.nyx.learning.Reward;
+import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
 import io.nyx.learning.TraitStore;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.safety.RiskAssessment;
+import io.nyx.specialist.ContextStrategy;
 
 /**
  * Stage 5, what is kept: the reward becomes trait evidence (unless the base model answered for an

@@ -1,16 +1,16 @@
 package io.nyx.pipeline;
 
-import io.nyx.config.ContextStrategy;
-import io.nyx.config.SpecialistConfig;
-import io.nyx.config.TraitConfig;
 import io.nyx.context.time.Kairos;
 import io.nyx.learning.BanditContext;
+import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitWeights;
 import io.nyx.routing.QueryClusters;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.RouteMethod;
 import io.nyx.routing.Router;
 import io.nyx.safety.RiskAssessment;
+import io.nyx.specialist.ContextStrategy;
+import io.nyx.specialist.SpecialistConfig;
 import io.nyx.specialist.Specialists;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,13 +1,13 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatResult;
-import io.nyx.config.ContextStrategy;
+import io.nyx.backend.Confidence;
 import io.nyx.context.AnswerCheck;
 import io.nyx.context.ContextBuilder;
 import io.nyx.learning.AnswerSignals;
-import io.nyx.learning.Confidence;
 import io.nyx.learning.Reward;
 import io.nyx.learning.Rewards;
+import io.nyx.specialist.ContextStrategy;
 import java.util.Map;
 import java.util.OptionalDouble;
 

@@ -1,20 +1,19 @@
 package io.nyx.routing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.backend.BackendException;
 import io.nyx.backend.ChatBackend;
 import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.JsonSchemaFormat;
-import io.nyx.config.SpecialistConfig;
-import java.io.IOException;
+import io.nyx.backend.StructuredReply;
+import io.nyx.specialist.SpecialistConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks the master model which specialist fits, through structured output: OpenAI {@code
@@ -35,7 +34,6 @@ public final class MasterModel implements Master {
   static final String NONE = "none";
   private static final int MAX_TOKENS = 64;
   private static final int EXEMPLARS_SHOWN = 3;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ChatBackend backend;
   private final String model;
@@ -102,25 +100,21 @@ public final class MasterModel implements Master {
 
   /** Validates the master's content; see the class Javadoc for what counts as garbage. */
   static MasterVerdict parse(String content, List<String> offered) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(content);
-    } catch (IOException e) {
-      return MasterVerdict.failure("garbage", "not JSON");
-    }
-    if (node == null || !node.isObject()) {
-      return MasterVerdict.failure("garbage", "not a JSON object");
-    }
-    JsonNode name = node.get("specialist");
-    JsonNode conf = node.get("confidence");
-    if (name == null || !name.isTextual()) {
+    return switch (StructuredReply.parse(content)) {
+      case StructuredReply.Unreadable u -> MasterVerdict.failure("garbage", u.reason());
+      case StructuredReply.Fields f -> verdict(f.values(), offered);
+    };
+  }
+
+  private static MasterVerdict verdict(Map<String, @Nullable Object> fields, List<String> offered) {
+    if (!(fields.get("specialist") instanceof String pick)) {
       return MasterVerdict.failure("garbage", "missing specialist");
     }
-    String pick = name.textValue();
     if (!pick.equals(NONE) && !offered.contains(pick)) {
       return MasterVerdict.failure("garbage", "unknown specialist " + clip(pick));
     }
-    if (conf == null || !conf.isNumber() || !(conf.doubleValue() >= 0 && conf.doubleValue() <= 1)) {
+    if (!(fields.get("confidence") instanceof Number conf)
+        || !(conf.doubleValue() >= 0 && conf.doubleValue() <= 1)) {
       return MasterVerdict.failure("garbage", "confidence missing or outside [0,1]");
     }
     return new MasterVerdict(true, "answered", pick, conf.doubleValue(), "");

@@ -1,5 +1,6 @@
 package io.nyx.routing;
 
+import io.nyx.settings.SettingException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,10 +37,10 @@ public final class PolicyRouter implements Router {
   public PolicyRouter(SemanticRouter semantic, Master master, RoutingSettings settings) {
     List<String> known = semantic.specialists();
     for (String name : settings.disabled()) {
-      requireKnown(known, "routing.disabled", name);
+      requireKnown(known, "disabled", name);
     }
     if (!settings.pinned().isEmpty()) {
-      requireKnown(known, "routing.pinned", settings.pinned());
+      requireKnown(known, "pinned", settings.pinned());
     }
     this.semantic = semantic;
     this.master = master;
@@ -207,9 +208,9 @@ public final class PolicyRouter implements Router {
     return out;
   }
 
-  private static void requireKnown(List<String> known, String key, String name) {
+  private static void requireKnown(List<String> known, String field, String name) {
     if (!known.contains(name)) {
-      throw new io.nyx.config.ConfigException(key, name, "one of " + known);
+      throw new SettingException(field, name, "one of " + known);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.nyx.routing;
 
-import io.nyx.config.ConfigException;
+import io.nyx.settings.SettingException;
 import java.util.List;
 
 /**
@@ -118,10 +118,10 @@ public record RoutingSettings(
       url = url == null ? "" : url;
       model = model == null ? "" : model;
       if (!url.isEmpty() && !(url.startsWith("http://") || url.startsWith("https://"))) {
-        throw new ConfigException("routing.master_url", url, "empty or an http(s) URL");
+        throw new SettingException("master_url", url, "empty or an http(s) URL");
       }
       if (timeoutMs < 1 || timeoutMs > 600_000) {
-        throw new ConfigException("routing.master_timeout_ms", timeoutMs, "in [1, 600000]");
+        throw new SettingException("master_timeout_ms", timeoutMs, "in [1, 600000]");
       }
     }
   }
@@ -153,44 +153,43 @@ public record RoutingSettings(
   public RoutingSettings {
     // Written as !(in range) so NaN is rejected too.
     if (!(threshold >= 0 && threshold < 1)) {
-      throw new ConfigException("routing.threshold", threshold, "auto or in (0,1)");
+      throw new SettingException("threshold", threshold, "auto or in (0,1)");
     }
     if (!(priorStrength >= 0 && priorStrength <= 4)) {
-      throw new ConfigException("routing.prior_strength", priorStrength, "in [0,4]");
+      throw new SettingException("prior_strength", priorStrength, "in [0,4]");
     }
     if (topK < 1 || topK > 100) {
-      throw new ConfigException("routing.top_k", topK, "in [1,100]");
+      throw new SettingException("top_k", topK, "in [1,100]");
     }
     if (!(centroidWeight >= 0 && centroidWeight <= 1)) {
-      throw new ConfigException("routing.centroid_weight", centroidWeight, "in [0,1]");
+      throw new SettingException("centroid_weight", centroidWeight, "in [0,1]");
     }
     if (!(tokenWeight >= 0 && tokenWeight <= 1)) {
-      throw new ConfigException("routing.token_weight", tokenWeight, "in [0,1]");
+      throw new SettingException("token_weight", tokenWeight, "in [0,1]");
     }
     if (!(confidenceTemperature > 0 && confidenceTemperature <= 1)) {
-      throw new ConfigException(
-          "routing.confidence_temperature", confidenceTemperature, "in (0,1]");
+      throw new SettingException("confidence_temperature", confidenceTemperature, "in (0,1]");
     }
     if (!(abstainQuantile > 0 && abstainQuantile <= 0.5)) {
-      throw new ConfigException("routing.abstain_quantile", abstainQuantile, "in (0,0.5]");
+      throw new SettingException("abstain_quantile", abstainQuantile, "in (0,0.5]");
     }
     if (!(masterMargin >= 0 && masterMargin <= 1)) {
-      throw new ConfigException("routing.master_margin", masterMargin, "in [0,1]");
+      throw new SettingException("master_margin", masterMargin, "in [0,1]");
     }
     if (!(masterBand >= 0 && masterBand <= 1)) {
-      throw new ConfigException("routing.master_band", masterBand, "in [0,1]");
+      throw new SettingException("master_band", masterBand, "in [0,1]");
     }
     if (!(masterWeight >= 0 && masterWeight <= 10)) {
-      throw new ConfigException("routing.master_weight", masterWeight, "in [0,10]");
+      throw new SettingException("master_weight", masterWeight, "in [0,10]");
     }
     if (mode == null) {
-      throw new ConfigException("routing.mode", "null", "semantic, master or hybrid");
+      throw new SettingException("mode", "null", "semantic, master or hybrid");
     }
     master = master == null ? MasterSettings.DEFAULT : master;
     pinned = pinned == null ? "" : pinned;
     disabled = List.copyOf(disabled == null ? List.of() : disabled);
     if (!pinned.isEmpty() && disabled.contains(pinned)) {
-      throw new ConfigException("routing.pinned", pinned, "a specialist that is not disabled");
+      throw new SettingException("pinned", pinned, "a specialist that is not disabled");
     }
   }
 

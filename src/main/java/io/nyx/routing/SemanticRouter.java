@@ -1,10 +1,10 @@
 package io.nyx.routing;
 
-import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.TokenVectors;
 import io.nyx.memory.VectorMath;
+import io.nyx.specialist.SpecialistConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,5 +1,7 @@
 package io.nyx.security;
 
+import io.nyx.settings.SettingException;
+
 /** What a key may do. {@code admin} implies the others. */
 public enum Scope {
   INFER,
@@ -12,7 +14,7 @@ public enum Scope {
         return s;
       }
     }
-    throw new io.nyx.config.ConfigException(key, value, "one of infer, feedback, admin");
+    throw new SettingException(key, value, "one of infer, feedback, admin");
   }
 
   public String label() {

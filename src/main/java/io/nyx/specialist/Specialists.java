@@ -1,7 +1,6 @@
 package io.nyx.specialist;
 
 import io.nyx.backend.ChatBackend;
-import io.nyx.config.SpecialistConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

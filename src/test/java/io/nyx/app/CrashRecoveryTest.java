@@ -91,7 +91,7 @@ class CrashRecoveryTest {
         assertThat(duplicates(direct)).as("rows stored twice").isZero();
         // Every acknowledged answer taught kairos once: evidence in the journal at the kill (or
         // queued while the database was away) is applied by the restarted process.
-        double w = io.nyx.config.TraitConfig.DEFAULT.rewardEvidence();
+        double w = io.nyx.learning.TraitConfig.DEFAULT.rewardEvidence();
         waitFor(
             () -> kairosTrials(direct) >= acknowledged.size() * w - 1e-9,
             "the evidence of every acknowledged answer applied");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.config.ConfigLoader;
 import io.nyx.context.Fact;
-import io.nyx.persistence.JdbcFactStore;
+import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;

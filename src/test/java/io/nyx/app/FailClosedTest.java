@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcKeyStore;
+import io.nyx.persistence.jdbc.JdbcKeyStore;
 import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;

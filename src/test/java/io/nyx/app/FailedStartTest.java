@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nyx.config.ConfigException;
 import io.nyx.config.ConfigLoader;
-import io.nyx.persistence.FileEvidenceJournal;
+import io.nyx.persistence.durable.FileEvidenceJournal;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;

@@ -13,7 +13,7 @@ import io.nyx.memory.HnswIndex;
 import io.nyx.memory.Owner;
 import io.nyx.memory.VectorIndex;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.persistence.jdbc.JdbcMemoryStore;
 import io.nyx.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;

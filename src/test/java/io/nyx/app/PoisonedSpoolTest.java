@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.cli.CliRun;
 import io.nyx.config.ConfigLoader;
-import io.nyx.persistence.DeadLetters;
+import io.nyx.persistence.durable.DeadLetters;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.NyxFixture;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PoisonedSpoolTest {
   /** Held here: the log manager keeps loggers only weakly, and with them the handler added. */
-  private static final Logger SPOOL_LOG = Logger.getLogger("io.nyx.persistence.ReplaySpool");
+  private static final Logger SPOOL_LOG =
+      Logger.getLogger("io.nyx.persistence.durable.ReplaySpool");
 
   @TempDir Path dataDir;
 

@@ -3,7 +3,7 @@ package io.nyx.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.api.Readiness.Check;
-import io.nyx.persistence.SpoolState;
+import io.nyx.persistence.durable.SpoolState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcKeyStore;
+import io.nyx.persistence.jdbc.JdbcKeyStore;
 import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;

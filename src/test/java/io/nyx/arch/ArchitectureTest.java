@@ -1,67 +1,86 @@
 package io.nyx.arch;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Domain packages stay free of the HTTP server, JDBC and the metrics library (DESIGN.md "Shape of
- * the code"), so they can be tested with plain objects and swapped edges.
+ * The shape of the code, checked on the compiled classes (so a fully qualified name counts as much
+ * as an import). Dependencies point one way: {@code app} wires everything, {@code config} reads the
+ * configuration into the domain's records, the edges ({@code api}, {@code persistence}, {@code
+ * backend}, {@code metrics}) adapt libraries, and the domain packages know none of them, so they
+ * can be tested with plain objects and their edges swapped.
  */
+@AnalyzeClasses(packages = "io.nyx", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-  static final Path SRC = Path.of("src/main/java/io/nyx");
-  static final List<String> DOMAIN =
-      List.of("routing", "learning", "specialist", "context", "pipeline");
-  static final List<String> FORBIDDEN =
-      List.of(
-          "import io.helidon",
-          "import java.sql",
-          "import javax.sql",
-          "import io.micrometer",
-          "import io.nyx.persistence",
-          "import io.nyx.api",
-          "import io.nyx.app",
-          "import org.postgresql");
+  /** Packages of Nyx's own logic: no server, database, JSON library, metrics or configuration. */
+  static final String[] DOMAIN = {
+    "io.nyx.pipeline..",
+    "io.nyx.routing..",
+    "io.nyx.learning..",
+    "io.nyx.context..",
+    "io.nyx.safety..",
+    "io.nyx.foresight..",
+    "io.nyx.memory..",
+    "io.nyx.specialist..",
+    "io.nyx.export..",
+    "io.nyx.evaluation..",
+    "io.nyx.security..",
+    "io.nyx.settings.."
+  };
 
-  @Test
-  void domainPackagesDoNotImportEdges() throws IOException {
-    for (String pkg : DOMAIN) {
-      try (Stream<Path> files = Files.walk(SRC.resolve(pkg))) {
-        files.filter(f -> f.toString().endsWith(".java")).forEach(ArchitectureTest::check);
-      }
-    }
-  }
+  /** A subpackage belongs to its top-level package: backend.openai may use backend, not back. */
+  @ArchTest
+  static final ArchRule noCyclesBetweenTopLevelPackages =
+      slices().matching("io.nyx.(*)..").namingSlices("$1").should().beFreeOfCycles();
 
-  @Test
-  void onlyTheConfigLoaderReadsTheEnvironment() throws IOException {
-    try (Stream<Path> files = Files.walk(SRC)) {
-      List<Path> readers =
-          files
-              .filter(f -> f.toString().endsWith(".java"))
-              .filter(f -> read(f).contains("System.getenv"))
-              .toList();
-      assertThat(readers).containsExactly(SRC.resolve("Main.java"));
-    }
-  }
+  @ArchTest
+  static final ArchRule domainPackagesUseNoFrameworkNorEdge =
+      noClasses()
+          .that()
+          .resideInAnyPackage(DOMAIN)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.helidon..",
+              "java.sql..",
+              "javax.sql..",
+              "org.postgresql..",
+              "com.fasterxml.jackson..",
+              "io.micrometer..",
+              "com.zaxxer..",
+              "org.flywaydb..",
+              "io.nyx.api..",
+              "io.nyx.persistence..",
+              "io.nyx.app..",
+              "io.nyx.cli..",
+              "io.nyx.config..")
+          .because("the domain is tested with plain objects and its edges can be swapped");
 
-  private static void check(Path file) {
-    String text = read(file);
-    for (String f : FORBIDDEN) {
-      assertThat(text).as(file + " must not contain '" + f + "'").doesNotContain(f);
-    }
-  }
+  @ArchTest
+  static final ArchRule onlyTheCommandLineUsesTheWiring =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("io.nyx.app..", "io.nyx.cli..")
+          .and()
+          .doNotHaveFullyQualifiedName("io.nyx.Main")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.nyx.app..")
+          .because("app is the one place where everything is wired");
 
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  @ArchTest
+  static final ArchRule onlyMainReadsTheEnvironment =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("io.nyx.Main")
+          .should()
+          .callMethod(System.class, "getenv")
+          .orShould()
+          .callMethod(System.class, "getenv", String.class)
+          .because("Main hands the environment to the one config loader, so tests pass their own");
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nyx.config.ConfigException;
+import io.nyx.settings.SettingException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,27 +21,30 @@ class BackendSettingsTest {
   }
 
   @Test
-  void rejectsANonHttpUrlNamingTheKey() {
+  void rejectsANonHttpUrlNamingTheField() {
     assertThatThrownBy(() -> BackendSettings.of("foo"))
+        .isInstanceOf(SettingException.class)
+        .hasMessage("url must be an http(s) URL but was \"foo\"");
+    assertThatThrownBy(() -> BackendSettings.of("ftp://host/v1")).hasMessageContaining("url");
+    assertThatThrownBy(() -> ConfigException.under("llm.", () -> BackendSettings.of("foo")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("llm.url must be an http(s) URL but was \"foo\"");
-    assertThatThrownBy(() -> BackendSettings.of("ftp://host/v1")).hasMessageContaining("llm.url");
   }
 
   @Test
   void rejectsNonPositiveTimeoutsAndBlankKeys() {
     assertThatThrownBy(
             () -> new BackendSettings("http://h/v1", Duration.ZERO, Duration.ofSeconds(1), null))
-        .hasMessageStartingWith("llm.connect_timeout must be a positive duration");
+        .hasMessageStartingWith("connect_timeout must be a positive duration");
     assertThatThrownBy(
             () ->
                 new BackendSettings(
                     "http://h/v1", Duration.ofSeconds(1), Duration.ofMillis(-1), null))
-        .hasMessageStartingWith("llm.read_timeout must be a positive duration");
+        .hasMessageStartingWith("read_timeout must be a positive duration");
     assertThatThrownBy(
             () ->
                 new BackendSettings(
                     "https://h/v1", Duration.ofSeconds(1), Duration.ofSeconds(1), " "))
-        .hasMessageStartingWith("llm.api_key must be absent or non-blank");
+        .hasMessageStartingWith("api_key must be absent or non-blank");
   }
 }

@@ -5,7 +5,7 @@ import io.nyx.memory.HnswIndex;
 import io.nyx.memory.Owner;
 import io.nyx.memory.VectorIndex;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.persistence.jdbc.JdbcMemoryStore;
 import io.nyx.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

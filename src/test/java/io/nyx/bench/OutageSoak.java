@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.EmbeddedPostgresServer;
+import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.TcpProxy;
 import java.net.URI;

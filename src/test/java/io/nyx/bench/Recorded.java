@@ -1,6 +1,6 @@
 package io.nyx.bench;
 
-import io.nyx.persistence.EmbeddedPostgresServer;
+import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

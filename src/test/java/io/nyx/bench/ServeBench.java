@@ -1,6 +1,6 @@
 package io.nyx.bench;
 
-import io.nyx.persistence.EmbeddedPostgresServer;
+import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
 import java.io.IOException;
 import java.net.ServerSocket;

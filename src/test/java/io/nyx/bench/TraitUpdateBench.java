@@ -1,7 +1,7 @@
 package io.nyx.bench;
 
 import io.nyx.persistence.Database;
-import io.nyx.persistence.EmbeddedPostgresServer;
+import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

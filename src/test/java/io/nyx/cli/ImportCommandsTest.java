@@ -3,8 +3,8 @@ package io.nyx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.persistence.Database;
-import io.nyx.persistence.JdbcFactStore;
-import io.nyx.persistence.JdbcMemoryStore;
+import io.nyx.persistence.jdbc.JdbcFactStore;
+import io.nyx.persistence.jdbc.JdbcMemoryStore;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,9 @@ package io.nyx.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nyx.specialist.ContextStrategy;
+import io.nyx.specialist.Decoding;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +88,38 @@ class ConfigLoaderTest {
     Path file = yaml("traits:\n  reward_evidence: 170\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
         .hasMessage("traits.reward_evidence must be in [0,100] but was 170.0");
+  }
+
+  @Test
+  void domainSettingsAreNamedByTheirFullKeyPath() throws IOException {
+    assertRefused(
+        "routing:\n  threshold: 1.7\n", "routing.threshold must be auto or in (0,1) but was 1.7");
+    assertRefused("routing:\n  top_k: 0\n", "routing.top_k must be in [1,100] but was 0");
+    assertRefused(
+        "routing:\n  master_url: ftp://m\n",
+        "routing.master_url must be empty or an http(s) URL but was \"ftp://m\"");
+    assertRefused(
+        "traits:\n  clusters: 2000\n",
+        "traits.clusters must be in [0,1024] (0 = off) but was 2000");
+    assertRefused(
+        "specialists:\n  - {name: tech, exemplars: [x], decoding: {temperature: 3}}\n",
+        "specialists[tech].decoding.temperature must be in [0,2] but was 3.0");
+    assertRefused(
+        "specialists:\n  - {name: tech, adapter: ' ', exemplars: [x]}\n",
+        "specialists[tech].adapter must be a non-empty vLLM model id but was \" \"");
+    assertRefused(
+        "specialists:\n  - {name: Tech, exemplars: [x]}\n",
+        "specialists[].name must be matching [a-z0-9][a-z0-9_-]{0,62} but was \"Tech\"");
+    assertRefused(
+        "security:\n  keys:\n    - {name: a, sha256: x, scopes: [root]}\n",
+        "security.keys[].scopes must be one of infer, feedback, admin but was \"root\"");
+  }
+
+  private void assertRefused(String yaml, String message) throws IOException {
+    Path file = yaml(yaml);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
   }
 
   @Test

@@ -15,6 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlendTest {
+  /** Stands in for the JSON check of the CLI's ExampleLines (tested in ExampleLinesTest). */
+  static final Blend.LineCheck OBJECTS =
+      line -> {
+        if (!line.startsWith("{")) {
+          throw new IllegalArgumentException("not an object");
+        }
+      };
+
   @TempDir Path dir;
 
   private Path dataset(int n) throws IOException {
@@ -44,15 +52,15 @@ class BlendTest {
   @Test
   void outsideLinesMakeUpTheRatioWithoutRepeats() throws IOException {
     Path file = dataset(50);
-    Blend b = Blend.of(file, ExportRequest.Kind.SFT, 0.2, 7);
+    Blend b = Blend.of(file, OBJECTS, 0.2, 7);
     assertThat(b.count(40)).isEqualTo(10); // 10 of 50 lines = 0.2
     assertThat(b.count(0)).isZero();
     List<String> lines = written(b, 40);
     assertThat(new HashSet<>(lines)).hasSize(10);
     assertThat(Files.readAllLines(file)).containsAll(lines);
-    assertThat(written(Blend.of(file, ExportRequest.Kind.SFT, 0.2, 7), 40)).isEqualTo(lines);
-    assertThat(written(Blend.of(file, ExportRequest.Kind.SFT, 0.2, 8), 40)).isNotEqualTo(lines);
-    assertThat(written(Blend.of(file, ExportRequest.Kind.SFT, 0.9, 7), 40))
+    assertThat(written(Blend.of(file, OBJECTS, 0.2, 7), 40)).isEqualTo(lines);
+    assertThat(written(Blend.of(file, OBJECTS, 0.2, 8), 40)).isNotEqualTo(lines);
+    assertThat(written(Blend.of(file, OBJECTS, 0.9, 7), 40))
         .as("a small file gives all it has, once each")
         .hasSize(50)
         .doesNotHaveDuplicates();
@@ -61,24 +69,12 @@ class BlendTest {
   @Test
   void everyLineIsCheckedBeforeAnythingIsWritten() throws IOException {
     Path file = dataset(3);
-    Files.writeString(
-        file, "{\"messages\":[{\"role\":\"user\"}]}\n", java.nio.file.StandardOpenOption.APPEND);
-    assertThatThrownBy(() -> Blend.of(file, ExportRequest.Kind.SFT, 0.2, 0))
+    Files.writeString(file, "[1]\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> Blend.of(file, OBJECTS, 0.2, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("outside.jsonl:5")
-        .hasMessageContaining("'messages'");
+        .hasMessage(file + ":5: not an object");
     Path sft = dataset(3);
-    assertThatThrownBy(() -> Blend.of(sft, ExportRequest.Kind.PREFERENCES, 0.2, 0))
-        .hasMessageContaining(":1")
-        .hasMessageContaining("'prompt'");
-    assertThatThrownBy(() -> Blend.of(sft, ExportRequest.Kind.SFT, 1, 0))
-        .hasMessageContaining("[0, 1)");
-    Path trailing = dir.resolve("trailing.jsonl");
-    Files.writeString(
-        trailing, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]} {\"x\":1}\n");
-    assertThatThrownBy(() -> Blend.of(trailing, ExportRequest.Kind.SFT, 0.2, 0))
-        .hasMessageContaining("trailing.jsonl:1")
-        .hasMessageContaining("not one JSON value");
+    assertThatThrownBy(() -> Blend.of(sft, OBJECTS, 1, 0)).hasMessageContaining("[0, 1)");
   }
 
   @Test
@@ -86,7 +82,7 @@ class BlendTest {
     Path file = dir.resolve("bom.jsonl");
     String line = "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}";
     Files.writeString(file, "\uFEFF" + line + "\r\n" + line + "\r\n");
-    Blend b = Blend.of(file, ExportRequest.Kind.SFT, 0.5, 0);
+    Blend b = Blend.of(file, OBJECTS, 0.5, 0);
     assertThat(written(b, 2)).containsExactly(line, line);
   }
 }

@@ -3,21 +3,12 @@ package io.nyx.learning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nyx.backend.TokenLogprob;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class RewardFunctionTest {
   private final RewardFunction f = new RewardFunction();
-
-  @Test
-  void confidenceIsGeometricMeanTokenProbability() {
-    var lp = List.of(new TokenLogprob("a", Math.log(0.9)), new TokenLogprob("b", Math.log(0.4)));
-    assertThat(Confidence.fromLogprobs(lp).getAsDouble()).isCloseTo(0.6, within(1e-12));
-    assertThat(Confidence.fromLogprobs(List.of())).isEmpty();
-  }
 
   @Test
   void rewardMapsConfidenceLinearlyToMinusOneOne() {

@@ -78,12 +78,4 @@ class DatabaseTest {
           .doesNotContain(TestDatabase.superuserPassword());
     }
   }
-
-  @Test
-  void rootWithoutUserNamespacesGetsAdviceInsteadOfInitdbError() {
-    assertThat(RootCheck.problem(true, () -> false)).contains(RootCheck.ADVICE);
-    assertThat(RootCheck.problem(true, () -> true)).isEmpty();
-    assertThat(RootCheck.problem(false, () -> false)).isEmpty();
-    assertThat(RootCheck.ADVICE).contains("--db-url").contains("normal user");
-  }
 }

@@ -2,6 +2,8 @@ package io.nyx.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nyx.persistence.jdbc.JdbcQueryLog;
+import io.nyx.testing.QueryRecords;
 import io.nyx.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,7 +74,7 @@ class MigrationTest {
       JdbcQueryLog log = new JdbcQueryLog(db.dataSource());
       UUID id = UUID.randomUUID();
       YearMonth far = YearMonth.now(ZoneOffset.UTC).plusYears(2);
-      log.append(Records.full(id, far.atDay(15).atStartOfDay().toInstant(ZoneOffset.UTC)));
+      log.append(QueryRecords.full(id, far.atDay(15).atStartOfDay().toInstant(ZoneOffset.UTC)));
       assertThat(partition(db, id)).isEqualTo("nyx_synthetic_specialist_queries_default");
 
       int created = createdPartitions(db, far);

@@ -2,7 +2,6 @@ package io.nyx.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nyx.config.ContextStrategy;
 import io.nyx.context.ContextBuilder;
 import io.nyx.context.ContextItem;
 import io.nyx.context.ContextRequest;
@@ -12,6 +11,7 @@ import io.nyx.routing.RouteDecision;
 import io.nyx.routing.RouteMethod;
 import io.nyx.safety.RiskAssessment;
 import io.nyx.security.Caller;
+import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Specialists;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -3,8 +3,8 @@ package io.nyx.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nyx.config.TraitConfig;
 import io.nyx.learning.MemoryTraitStore;
+import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitWeights;
 import io.nyx.routing.QueryClusters;
 import io.nyx.routing.RouteDecision;

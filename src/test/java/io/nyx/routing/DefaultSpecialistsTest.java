@@ -2,9 +2,9 @@ package io.nyx.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nyx.config.ContextStrategy;
-import io.nyx.config.SpecialistConfig;
 import io.nyx.config.SpecialistsYaml;
+import io.nyx.specialist.ContextStrategy;
+import io.nyx.specialist.SpecialistConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

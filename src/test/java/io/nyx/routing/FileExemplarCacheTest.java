@@ -124,7 +124,7 @@ class FileExemplarCacheTest {
 
   @Test
   void routerBuiltFromTheCacheDecidesLikeOneBuiltFresh() {
-    List<io.nyx.config.SpecialistConfig> specs =
+    List<io.nyx.specialist.SpecialistConfig> specs =
         List.of(
             PolicyRouterTest.specialist("a", List.of("one", "two", "three")),
             PolicyRouterTest.specialist("b", List.of("four", "five", "six")));

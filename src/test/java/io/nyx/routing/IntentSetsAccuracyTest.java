@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nyx.config.SpecialistConfig;
 import io.nyx.config.SpecialistsYaml;
+import io.nyx.evaluation.RouteEvaluation;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.openai.OpenAiChatBackend;
 import io.nyx.config.ConfigException;
-import io.nyx.config.Decoding;
-import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.settings.SettingException;
+import io.nyx.specialist.Decoding;
+import io.nyx.specialist.SpecialistConfig;
 import io.nyx.testing.FakeVllm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -313,11 +314,17 @@ class PolicyRouterTest {
   @Test
   void unknownPinnedOrDisabledNamesAreConfigErrors() {
     assertThatThrownBy(() -> policy(RoutingMode.HYBRID, "pirate", List.of()))
+        .isInstanceOf(SettingException.class)
+        .hasMessageStartingWith("pinned must be one of");
+    assertThatThrownBy(() -> policy(RoutingMode.HYBRID, "", List.of("pirate")))
+        .isInstanceOf(SettingException.class)
+        .hasMessageStartingWith("disabled must be one of");
+    assertThatThrownBy(
+            () ->
+                ConfigException.under(
+                    "routing.", () -> policy(RoutingMode.HYBRID, "pirate", List.of())))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("routing.pinned must be one of");
-    assertThatThrownBy(() -> policy(RoutingMode.HYBRID, "", List.of("pirate")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("routing.disabled must be one of");
   }
 
   private PolicyRouter policy(RoutingMode mode) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nyx.config.ConfigException;
+import io.nyx.settings.SettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -20,22 +21,19 @@ class RoutingSettingsTest {
   }
 
   @Test
-  void thresholdOutsideOpenUnitIntervalIsRejectedNamingTheKey() {
-    rejects(() -> RoutingSettings.DEFAULT.withThreshold(1.7), "routing.threshold", "1.7");
-    rejects(() -> RoutingSettings.DEFAULT.withThreshold(-0.1), "routing.threshold", "-0.1");
+  void thresholdOutsideOpenUnitIntervalIsRejectedNamingTheField() {
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(1.7), "threshold", "1.7");
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(-0.1), "threshold", "-0.1");
     assertThat(RoutingSettings.DEFAULT.withThreshold(0).autoThreshold()).isTrue();
-    rejects(() -> RoutingSettings.DEFAULT.withThreshold(Double.NaN), "routing.threshold", "NaN");
+    rejects(() -> RoutingSettings.DEFAULT.withThreshold(Double.NaN), "threshold", "NaN");
   }
 
   @Test
-  void otherKnobsAreRejectedNamingTheirKeys() {
-    rejects(
-        () -> RoutingSettings.DEFAULT.withPriorStrength(-0.1), "routing.prior_strength", "-0.1");
-    rejects(() -> RoutingSettings.DEFAULT.withTopK(0), "routing.top_k", "0");
-    rejects(
-        () -> RoutingSettings.DEFAULT.withCentroidWeight(1.5), "routing.centroid_weight", "1.5");
-    rejects(
-        () -> new RoutingSettings(0.3, 0.5, 3, 0.5, 0), "routing.confidence_temperature", "0.0");
+  void otherKnobsAreRejectedNamingTheirFields() {
+    rejects(() -> RoutingSettings.DEFAULT.withPriorStrength(-0.1), "prior_strength", "-0.1");
+    rejects(() -> RoutingSettings.DEFAULT.withTopK(0), "top_k", "0");
+    rejects(() -> RoutingSettings.DEFAULT.withCentroidWeight(1.5), "centroid_weight", "1.5");
+    rejects(() -> new RoutingSettings(0.3, 0.5, 3, 0.5, 0), "confidence_temperature", "0.0");
   }
 
   @Test
@@ -45,10 +43,19 @@ class RoutingSettingsTest {
     assertThat(RoutingSettings.DEFAULT.withTopK(1).topK()).isEqualTo(1);
   }
 
-  private static void rejects(Executable build, String key, String value) {
+  @Test
+  void theConfigurationNamesTheFullKey() {
+    assertThatThrownBy(
+            () -> ConfigException.under("routing.", () -> RoutingSettings.DEFAULT.withTopK(0)))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.key()).isEqualTo("routing.top_k"))
+        .hasMessage("routing.top_k must be in [1,100] but was 0");
+  }
+
+  private static void rejects(Executable build, String field, String value) {
     assertThatThrownBy(build::execute)
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
-        .hasMessageStartingWith(key + " must be")
+        .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.field()).isEqualTo(field))
+        .hasMessageStartingWith(field + " must be")
         .hasMessageEndingWith("but was " + value);
   }
 }

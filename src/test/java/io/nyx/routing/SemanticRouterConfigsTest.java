@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nyx.config.SpecialistConfig;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.memory.TokenVectors;
+import io.nyx.specialist.SpecialistConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

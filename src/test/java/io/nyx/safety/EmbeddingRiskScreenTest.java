@@ -2,6 +2,7 @@ package io.nyx.safety;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nyx.config.RiskCategoriesYaml;
 import io.nyx.memory.MiniLmEmbedder;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,7 @@ class EmbeddingRiskScreenTest {
     embedder = new MiniLmEmbedder();
     screen =
         new EmbeddingRiskScreen(
-            embedder, RiskCategories.load(""), EmbeddingRiskScreen.DEFAULT_THRESHOLD);
+            embedder, RiskCategoriesYaml.load(""), EmbeddingRiskScreen.DEFAULT_THRESHOLD);
   }
 
   @AfterAll

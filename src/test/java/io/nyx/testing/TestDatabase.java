@@ -1,20 +1,24 @@
 package io.nyx.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.nyx.persistence.AppRole;
 import io.nyx.persistence.Database;
-import io.nyx.persistence.EmbeddedPostgresServer;
+import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * One embedded PostgreSQL per test JVM, started on first use in a temporary directory and stopped
@@ -163,6 +167,25 @@ public final class TestDatabase {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // already gone or unreadable: nothing more to clean
+    }
+  }
+
+  /**
+   * The role a pool connects as, checked to be neither superuser nor able to create roles or
+   * databases.
+   */
+  public static String currentUser(DataSource ds) throws SQLException {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT current_user, r.rolsuper, r.rolcreatedb, r.rolcreaterole"
+                    + " FROM pg_roles r WHERE r.rolname = current_user")) {
+      rs.next();
+      assertThat(rs.getBoolean(2)).as("superuser").isFalse();
+      assertThat(rs.getBoolean(3)).as("createdb").isFalse();
+      assertThat(rs.getBoolean(4)).as("createrole").isFalse();
+      return rs.getString(1);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.nyx.bench;
 
-import io.nyx.config.SpecialistConfig;
+import io.nyx.specialist.SpecialistConfig;
 import io.nyx.config.SpecialistsYaml;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.routing.RouteDecision;

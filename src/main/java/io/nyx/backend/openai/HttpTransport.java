@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * JSON over HTTP/1.1 to one OpenAI-compatible server, with every wait bounded: the connect by
  * {@code connectTimeout}, a whole non-streaming exchange by one {@code readTimeout}, and each gap
  * of a stream by {@code readTimeout}. Failures leave as {@link BackendException}s (see {@link
- * ErrorMapper}). Blocking calls run on the caller's thread, so virtual threads block cheaply.
+ * UpstreamErrors}). Blocking calls run on the caller's thread, so virtual threads block cheaply.
  * Thread-safe; the one {@link HttpClient} pools connections across calls.
  */
 final class HttpTransport {
@@ -66,7 +66,7 @@ final class HttpTransport {
     HttpResponse<InputStream> response = awaitHeaders(request, deadline);
     byte[] body = readAll(url, response.body(), deadline);
     if (response.statusCode() / 100 != 2) {
-      throw ErrorMapper.fromStatus(url, response.statusCode(), body, model);
+      throw UpstreamErrors.fromStatus(url, response.statusCode(), body, model);
     }
     return body;
   }
@@ -78,7 +78,7 @@ final class HttpTransport {
     InputStream in = response.body();
     if (response.statusCode() / 100 != 2) {
       byte[] body = readAll(url, in, System.nanoTime() + readNanos);
-      throw ErrorMapper.fromStatus(url, response.statusCode(), body, model);
+      throw UpstreamErrors.fromStatus(url, response.statusCode(), body, model);
     }
     try (ReadWatch watch = ReadWatch.idle(in, readNanos);
         BodyLines lines = new BodyLines(url, in, watch, settings.readTimeout().toMillis())) {
@@ -112,7 +112,8 @@ final class HttpTransport {
       throw new BackendException.Timeout(url, "read", settings.readTimeout().toMillis(), false);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw ErrorMapper.fromFailure(url, cause, settings.connectTimeout(), settings.readTimeout());
+      throw UpstreamErrors.fromFailure(
+          url, cause, settings.connectTimeout(), settings.readTimeout());
     } catch (InterruptedException e) {
       abandon(pending);
       Thread.currentThread().interrupt();

@@ -38,7 +38,7 @@ public final class OpenAiChatBackend implements ChatBackend {
       throws BackendException {
     HttpRequest post =
         http.post(CHAT, ChatWire.requestBody(request, true), request.requestId(), true);
-    ChatStream stream = new ChatStream(post.uri().toString(), sink);
+    SseReader stream = new SseReader(post.uri().toString(), sink);
     return http.stream(post, request.model(), stream::read);
   }
 
