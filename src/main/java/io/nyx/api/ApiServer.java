@@ -7,7 +7,8 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
 import io.nyx.export.TrainingExport;
-import io.nyx.learning.TraitStore;
+import io.nyx.learning.ClusterStore;
+import io.nyx.learning.TraitWeightStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.persistence.durable.DurableFeedback;
@@ -29,7 +30,8 @@ public final class ApiServer implements AutoCloseable {
       DurableFeedback feedback,
       Router router,
       Specialists specialists,
-      TraitStore traits,
+      TraitWeightStore traits,
+      ClusterStore clusters,
       TraitWeights weights,
       Readiness readiness,
       Guard guard,
@@ -48,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
     InferApi infer = new InferApi(p.pipeline(), p.router(), p.weights(), config.maxQueryChars());
     ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
     FeedbackApi feedback = new FeedbackApi(p.feedback());
-    TraitsApi traits = new TraitsApi(p.traits(), p.weights());
+    TraitsApi traits = new TraitsApi(p.traits(), p.clusters(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
     ReviewApi review = new ReviewApi(p.reviews());
     PredictionsApi predictions = new PredictionsApi(p.predictions());

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.nyx.learning.Calibration;
+import io.nyx.learning.ClusterStore;
 import io.nyx.learning.LearningSettings;
 import io.nyx.learning.TraitChange;
 import io.nyx.learning.TraitPosterior;
-import io.nyx.learning.TraitStore;
+import io.nyx.learning.TraitWeightStore;
 import io.nyx.learning.TraitWeights;
 import io.nyx.pipeline.NyxException;
 import java.util.NoSuchElementException;
@@ -20,11 +21,13 @@ final class TraitsApi {
   static final int OUTCOMES = 2000;
   static final int BINS = 10;
 
-  private final TraitStore traits;
+  private final TraitWeightStore traits;
+  private final ClusterStore clusters;
   private final TraitWeights weights;
 
-  TraitsApi(TraitStore traits, TraitWeights weights) {
+  TraitsApi(TraitWeightStore traits, ClusterStore clusters, TraitWeights weights) {
     this.traits = traits;
+    this.clusters = clusters;
     this.weights = weights;
   }
 
@@ -82,13 +85,13 @@ final class TraitsApi {
     for (TraitChange c : traits.history(name, HISTORY)) {
       history.add(change(c));
     }
-    var clusters = o.putArray("clusters");
-    traits
+    var inClusters = o.putArray("clusters");
+    clusters
         .clusterPosteriors()
         .getOrDefault(name, java.util.Map.of())
         .forEach(
             (cluster, c) -> {
-              ObjectNode one = clusters.addObject();
+              ObjectNode one = inClusters.addObject();
               one.put("cluster", cluster);
               one.put("weight", c.weight());
               one.set("posterior", posterior(c, traits.settings()));

@@ -272,6 +272,7 @@ public final class Nyx implements AutoCloseable {
     TraitWeights weights =
         new TraitWeights(
             traits,
+            traits,
             clock,
             Duration.ofSeconds(1),
             config.traits().explorer(),
@@ -384,6 +385,7 @@ public final class Nyx implements AutoCloseable {
                     durable.feedback(),
                     router,
                     specialists,
+                    traits,
                     traits,
                     weights,
                     readiness,

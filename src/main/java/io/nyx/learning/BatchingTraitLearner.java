@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 
 /**
  * Sums evidence per trait (and per trait and query cluster) and applies the sums once per flush
- * interval in one transaction ({@link TraitStore#applySegment}), instead of one locked row update
+ * interval in one transaction ({@link SegmentStore#applySegment}), instead of one locked row update
  * (and one fsync) per answer. Under load every request to a specialist would otherwise queue on
  * that specialist's row lock.
  *
@@ -31,7 +31,7 @@ import java.util.logging.Logger;
 public final class BatchingTraitLearner implements TraitLearner {
   private static final Logger LOG = Logger.getLogger(BatchingTraitLearner.class.getName());
 
-  private final TraitStore store;
+  private final SegmentStore store;
   private final EvidenceJournal journal;
   private final Consumer<TraitWeight> onUpdate;
   private final Duration interval;
@@ -51,7 +51,7 @@ public final class BatchingTraitLearner implements TraitLearner {
 
   /** Without a journal: evidence waits in memory until the next flush (tests, simulations). */
   public BatchingTraitLearner(
-      TraitStore store, Consumer<TraitWeight> onUpdate, Duration interval, InstantSource clock) {
+      SegmentStore store, Consumer<TraitWeight> onUpdate, Duration interval, InstantSource clock) {
     this(store, EvidenceJournal.inMemory(), onUpdate, interval, clock);
   }
 
@@ -62,7 +62,7 @@ public final class BatchingTraitLearner implements TraitLearner {
    * @param clock the time a batch is observed at (its evidence decays from then)
    */
   public BatchingTraitLearner(
-      TraitStore store,
+      SegmentStore store,
       EvidenceJournal journal,
       Consumer<TraitWeight> onUpdate,
       Duration interval,

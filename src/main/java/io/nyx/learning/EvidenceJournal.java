@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * Where {@link BatchingTraitLearner} writes each piece of evidence before it is applied, so a crash
  * between an answer and the next flush loses none of it. Evidence is kept in numbered segments, one
- * per flush; a segment is forgotten once {@link TraitStore#applySegment} has applied it, and a
+ * per flush; a segment is forgotten once {@link SegmentStore#applySegment} has applied it, and a
  * segment left by a crashed process is applied at the next start ({@link #leftovers}), once: the
  * store keeps a watermark per journal {@link #id}.
  */

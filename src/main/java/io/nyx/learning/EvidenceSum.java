@@ -3,7 +3,7 @@ package io.nyx.learning;
 /**
  * Evidence summed for one target over a batch of answers.
  *
- * @param trait the specialist's trait, or {@link TraitStore#BASE} for the base model (clusters
+ * @param trait the specialist's trait, or {@link ClusterStore#BASE} for the base model (clusters
  *     only)
  * @param cluster the query cluster, or {@link #TRAIT} for the trait itself
  * @param answers how many answers the sum covers
@@ -19,7 +19,7 @@ public record EvidenceSum(String trait, int cluster, TraitEvidence evidence, int
     if (cluster < TRAIT) {
       throw new IllegalArgumentException("cluster must be >= -1 but was " + cluster);
     }
-    if (TraitStore.BASE.equals(trait) && cluster == TRAIT) {
+    if (ClusterStore.BASE.equals(trait) && cluster == TRAIT) {
       throw new IllegalArgumentException("the base model learns per cluster only");
     }
   }

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * How evidence becomes a trait weight (see {@link TraitPosterior} for the formulas). Shared by
- * every replica through the database ({@link TraitStore#configure}).
+ * every replica through the database ({@link TraitWeightStore#configure}).
  *
  * @param priorStrength pseudo-observations the prior weight is worth (n0 &gt; 0)
  * @param halfLife time after which evidence counts half; {@link Duration#ZERO} keeps it forever

@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
  * generator is used under a lock.
  */
 public final class TraitWeights {
-  private final TraitStore store;
+  private final TraitWeightStore traitStore;
+  private final ClusterStore clusterStore;
   private final InstantSource clock;
   private final Duration maxAge;
   private final ThompsonExplorer explorer;
@@ -34,9 +35,14 @@ public final class TraitWeights {
       new java.util.concurrent.locks.ReentrantLock();
 
   /** Without exploration. */
-  public TraitWeights(TraitStore store, InstantSource clock, Duration maxAge) {
+  public TraitWeights(
+      TraitWeightStore traitStore,
+      ClusterStore clusterStore,
+      InstantSource clock,
+      Duration maxAge) {
     this(
-        store,
+        traitStore,
+        clusterStore,
         clock,
         maxAge,
         ThompsonExplorer.OFF,
@@ -44,14 +50,21 @@ public final class TraitWeights {
         LearningSettings.DEFAULT);
   }
 
+  /**
+   * @param traitStore the trait-level posteriors (and weights)
+   * @param clusterStore the per-cluster posteriors of the traits in {@code traitStore} and of the
+   *     base model
+   */
   public TraitWeights(
-      TraitStore store,
+      TraitWeightStore traitStore,
+      ClusterStore clusterStore,
       InstantSource clock,
       Duration maxAge,
       ThompsonExplorer explorer,
       RandomGenerator rng,
       LearningSettings settings) {
-    this.store = store;
+    this.traitStore = traitStore;
+    this.clusterStore = clusterStore;
     this.clock = clock;
     this.maxAge = maxAge;
     this.explorer = explorer;
@@ -90,9 +103,9 @@ public final class TraitWeights {
 
   private void load(long now) {
     try {
-      Map<String, TraitPosterior> fresh = store.posteriors();
-      Map<String, Map<Integer, TraitPosterior>> inClusters = store.clusterPosteriors();
-      Map<Integer, TraitPosterior> inBase = store.baseClusters();
+      Map<String, TraitPosterior> fresh = traitStore.posteriors();
+      Map<String, Map<Integer, TraitPosterior>> inClusters = clusterStore.clusterPosteriors();
+      Map<Integer, TraitPosterior> inBase = clusterStore.baseClusters();
       Map<String, Double> w = new HashMap<>();
       fresh.forEach((name, p) -> w.put(name, p.weight()));
       snapshot = Map.copyOf(w);

@@ -1,11 +1,11 @@
 package io.nyx.pipeline;
 
 import io.nyx.foresight.Foresight;
+import io.nyx.learning.ClusterStore;
 import io.nyx.learning.Reward;
 import io.nyx.learning.TraitConfig;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitLearner;
-import io.nyx.learning.TraitStore;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.safety.RiskAssessment;
 import io.nyx.specialist.ContextStrategy;
@@ -83,7 +83,7 @@ final class RecordStage {
     }
     if (d.cluster() >= 0) {
       // The base model's answers teach its posterior in the cluster, for the bandit.
-      learner.addInCluster(specialist != null ? specialist : TraitStore.BASE, d.cluster(), e);
+      learner.addInCluster(specialist != null ? specialist : ClusterStore.BASE, d.cluster(), e);
     }
   }
 

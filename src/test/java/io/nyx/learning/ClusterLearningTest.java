@@ -70,7 +70,7 @@ class ClusterLearningTest {
   void theBaseModelLearnsPerClusterFromTheNeutralPrior() {
     MemoryTraitStore s = store();
     TraitPosterior b = s.observeBase(2, new TraitEvidence(3, 4), T0); // Beta(5 + 3, 5 + 1)
-    assertThat(b.name()).isEqualTo(TraitStore.BASE);
+    assertThat(b.name()).isEqualTo(ClusterStore.BASE);
     assertThat(b.priorWeight()).isEqualTo(0.5);
     assertThat(b.alpha(S)).isEqualTo(8.0);
     assertThat(b.beta(S)).isEqualTo(6.0);

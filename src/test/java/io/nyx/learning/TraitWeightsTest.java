@@ -17,7 +17,7 @@ class TraitWeightsTest {
   void loadsOnFirstUseAndAgainOnlyWhenStale() {
     MemoryTraitStore store = new MemoryTraitStore(clock);
     store.ensure("a", 0.5, 0, 1);
-    TraitWeights w = new TraitWeights(store, clock, Duration.ofSeconds(1));
+    TraitWeights w = new TraitWeights(store, store, clock, Duration.ofSeconds(1));
     assertThat(w.current()).containsEntry("a", 0.5);
     store.set("a", 0.9, "operator", "test");
     millis.addAndGet(999);

@@ -44,7 +44,8 @@ class RouteStageTest {
 
   private RouteStage stage(RouteDecision routed, RiskScreen screen) {
     InstantSource clock = InstantSource.fixed(NOW);
-    TraitWeights weights = new TraitWeights(new MemoryTraitStore(clock), clock, Duration.ZERO);
+    MemoryTraitStore store = new MemoryTraitStore(clock);
+    TraitWeights weights = new TraitWeights(store, store, clock, Duration.ZERO);
     return new RouteStage(
         always(routed),
         QueryClusters.NONE,

@@ -3,12 +3,12 @@ package io.nyx.persistence.durable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.learning.BatchingTraitLearner;
+import io.nyx.learning.ClusterStore;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.ForwardingJournal;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitPosterior;
-import io.nyx.learning.TraitStore;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.jdbc.JdbcTraitStore;
 import io.nyx.testing.TestDatabase;
@@ -68,7 +68,7 @@ class EvidenceJournalCrashTest {
     for (int i = 0; i < 3; i++) {
       first.add("crash-a", TraitEvidence.ofReward(1, 1), "reward");
       first.addInCluster("crash-a", 2, TraitEvidence.ofReward(1, 1));
-      first.addInCluster(TraitStore.BASE, 2, TraitEvidence.ofReward(-1, 1));
+      first.addInCluster(ClusterStore.BASE, 2, TraitEvidence.ofReward(-1, 1));
     }
     double before = trials("crash-a");
     // kill -9: no flush, no close; the process's file lock goes with it
