@@ -11,11 +11,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A {@link TraitStore} in memory, computing {@link TraitPosterior}'s rules directly: the reference
- * the SQL functions are tested against, and the store of {@code nyx simulate}. One JVM only;
- * thread-safe (every method is synchronized). Keeps no answers, so no calibration outcomes.
+ * The trait stores in memory, computing {@link TraitPosterior}'s rules directly: the reference the
+ * SQL functions are tested against, and the store of {@code nyx simulate}. One JVM only;
+ * thread-safe (every method is synchronized, so each is atomic as a whole). Keeps no answers, so no
+ * calibration outcomes.
  */
-public final class MemoryTraitStore implements TraitStore {
+public final class MemoryTraitStore implements TraitWeightStore, ClusterStore, SegmentStore {
   private final InstantSource clock;
   private final Map<String, TraitPosterior> traits = new TreeMap<>();
   private final Map<String, List<TraitChange>> history = new LinkedHashMap<>();

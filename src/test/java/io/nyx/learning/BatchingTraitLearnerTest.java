@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BatchingTraitLearnerTest {
@@ -19,8 +17,8 @@ class BatchingTraitLearnerTest {
   static final LearningSettings EXACT =
       new LearningSettings(10, Duration.ZERO, 1, 0, Duration.ZERO);
 
-  /** The reference store behind a switch, recording every learning call. */
-  static final class FlakyStore implements TraitStore {
+  /** The reference store behind a switch, recording every segment target it applies. */
+  static final class FlakyStore implements SegmentStore {
     final MemoryTraitStore inner = new MemoryTraitStore(CLOCK);
     final List<String> calls = new ArrayList<>();
     boolean down;
@@ -34,66 +32,8 @@ class BatchingTraitLearnerTest {
       return inner.find(name).orElseThrow().weight();
     }
 
-    @Override
-    public void ensure(String name, double initialWeight, double min, double max) {
+    void ensure(String name, double initialWeight, double min, double max) {
       inner.ensure(name, initialWeight, min, max);
-    }
-
-    @Override
-    public void configure(LearningSettings settings) {
-      inner.configure(settings);
-    }
-
-    @Override
-    public LearningSettings settings() {
-      return inner.settings();
-    }
-
-    @Override
-    public Map<String, TraitWeight> all() {
-      return inner.all();
-    }
-
-    @Override
-    public Optional<TraitWeight> find(String name) {
-      return inner.find(name);
-    }
-
-    @Override
-    public Map<String, TraitPosterior> posteriors() {
-      return inner.posteriors();
-    }
-
-    @Override
-    public TraitPosterior observeBase(int cluster, TraitEvidence e, Instant at) {
-      return inner.observeBase(cluster, e, at);
-    }
-
-    @Override
-    public Map<Integer, TraitPosterior> baseClusters() {
-      return inner.baseClusters();
-    }
-
-    @Override
-    public synchronized TraitWeight observe(
-        String name, TraitEvidence e, Instant at, String source, String reason) {
-      if (down) {
-        throw new IllegalStateException("database down");
-      }
-      TraitWeight w = inner.observe(name, e, at, source, reason);
-      calls.add(name + " " + source + " " + reason);
-      return w;
-    }
-
-    @Override
-    public synchronized TraitPosterior observeCluster(
-        String name, int cluster, TraitEvidence e, Instant at) {
-      if (down) {
-        throw new IllegalStateException("database down");
-      }
-      TraitPosterior p = inner.observeCluster(name, cluster, e, at);
-      calls.add(name + "#" + cluster);
-      return p;
     }
 
     @Override
@@ -122,31 +62,6 @@ class BatchingTraitLearnerTest {
     @Override
     public long watermark(java.util.UUID journal) {
       return inner.watermark(journal);
-    }
-
-    @Override
-    public Map<String, Map<Integer, TraitPosterior>> clusterPosteriors() {
-      return inner.clusterPosteriors();
-    }
-
-    @Override
-    public TraitWeight update(String name, double delta, String source, String reason) {
-      return inner.update(name, delta, source, reason);
-    }
-
-    @Override
-    public TraitWeight set(String name, double weight, String source, String reason) {
-      return inner.set(name, weight, source, reason);
-    }
-
-    @Override
-    public List<TraitChange> history(String name, int limit) {
-      return inner.history(name, limit);
-    }
-
-    @Override
-    public List<Calibration.Outcome> outcomes(String name, int limit) {
-      return List.of();
     }
   }
 

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.learning.Calibration;
+import io.nyx.learning.ClusterStore;
 import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.LearningSettings;
+import io.nyx.learning.SegmentStore;
 import io.nyx.learning.TraitChange;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitPosterior;
-import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeight;
+import io.nyx.learning.TraitWeightStore;
 import io.nyx.persistence.jdbc.JdbcTraitStore;
 import io.nyx.persistence.jdbc.Sql;
 import java.io.IOException;
@@ -38,14 +40,12 @@ import javax.sql.DataSource;
  * after a commit never applies it twice. While the database is away, {@link #observe} answers with
  * the last weight it knows. Everything else goes straight to the database. Thread-safe.
  */
-public final class DurableTraitStore implements TraitStore, AutoCloseable {
+public final class DurableTraitStore
+    implements TraitWeightStore, ClusterStore, SegmentStore, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DurableTraitStore.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CLAIM =
       "INSERT INTO nyx_replayed_writes (id) VALUES (?) ON CONFLICT (id) DO NOTHING";
-
-  /** The name spooled base-model evidence is filed under (not a trait). */
-  private static final String BASE = "(base)";
 
   private final JdbcTraitStore store;
   private final DataSource dataSource;

@@ -1,13 +1,15 @@
 package io.nyx.persistence.jdbc;
 
 import io.nyx.learning.Calibration;
+import io.nyx.learning.ClusterStore;
 import io.nyx.learning.EvidenceSum;
 import io.nyx.learning.LearningSettings;
+import io.nyx.learning.SegmentStore;
 import io.nyx.learning.TraitChange;
 import io.nyx.learning.TraitEvidence;
 import io.nyx.learning.TraitPosterior;
-import io.nyx.learning.TraitStore;
 import io.nyx.learning.TraitWeight;
+import io.nyx.learning.TraitWeightStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,12 +28,15 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * {@link TraitStore} over {@code nyx_trait_weights}; changes go through the SQL functions {@code
+ * The trait stores over {@code nyx_trait_weights}; changes go through the SQL functions {@code
  * update_trait_posterior} (learning), {@code update_trait_weight} and {@code set_trait_weight}
  * (operator steering), which lock the row, apply {@link TraitPosterior}'s rules and write the
- * history in one transaction. Thread-safe.
+ * history in one transaction. Per-cluster posteriors go through {@code
+ * update_trait_cluster_posterior} and {@code update_base_cluster_posterior}, and a journal segment
+ * applies all three kinds in the one transaction that moves its watermark, so the three stores are
+ * one class sharing its SQL. Thread-safe.
  */
-public final class JdbcTraitStore implements TraitStore {
+public final class JdbcTraitStore implements TraitWeightStore, ClusterStore, SegmentStore {
   private static final Logger LOG = Logger.getLogger(JdbcTraitStore.class.getName());
   private static final String ENSURE =
       """
