@@ -32,9 +32,10 @@ import javax.sql.DataSource;
  * update_trait_posterior} (learning), {@code update_trait_weight} and {@code set_trait_weight}
  * (operator steering), which lock the row, apply {@link TraitPosterior}'s rules and write the
  * history in one transaction. Per-cluster posteriors go through {@code
- * update_trait_cluster_posterior} and {@code update_base_cluster_posterior}, and a journal segment
- * applies all three kinds in the one transaction that moves its watermark, so the three stores are
- * one class sharing its SQL. Thread-safe.
+ * update_trait_cluster_posterior} and {@code update_base_cluster_posterior}. A journal segment
+ * applies trait, cluster and base evidence through the same functions in the one transaction that
+ * moves its watermark, so the three stores share their SQL and are one class (statements and
+ * methods in that order: weights, clusters, segments). Thread-safe.
  */
 public final class JdbcTraitStore implements TraitWeightStore, ClusterStore, SegmentStore {
   private static final Logger LOG = Logger.getLogger(JdbcTraitStore.class.getName());
@@ -56,15 +57,20 @@ public final class JdbcTraitStore implements TraitWeightStore, ClusterStore, Seg
   private static final String ALL = COLUMNS + " FROM nyx_trait_weights ORDER BY name";
   private static final String FIND = COLUMNS + " FROM nyx_trait_weights WHERE name = ?";
   private static final String OBSERVE = "SELECT update_trait_posterior(?, ?, ?, ?, ?, ?)";
-  private static final String NAMES = "SELECT name FROM nyx_trait_weights";
-  private static final String WATERMARK =
-      "SELECT applied_seq FROM nyx_learner_journals WHERE journal_id = ?";
-  private static final String ADVANCE =
+  private static final String UPDATE = "SELECT update_trait_weight(?, ?, ?, ?, ?)";
+  private static final String SET = "SELECT set_trait_weight(?, ?, ?, ?, ?)";
+  private static final String HISTORY =
       """
-      INSERT INTO nyx_learner_journals AS j (journal_id, applied_seq) VALUES (?, ?)
-      ON CONFLICT (journal_id) DO UPDATE SET applied_seq = EXCLUDED.applied_seq, updated_at = now()
-       WHERE j.applied_seq < EXCLUDED.applied_seq
-      RETURNING j.applied_seq
+      SELECT name, old_weight, new_weight, delta, source, reason, created_at
+        FROM nyx_trait_weight_history WHERE name = ? ORDER BY id DESC LIMIT ?
+      """;
+  // The log is partitioned by time and feedback cannot reference it (V1); join on the id.
+  private static final String OUTCOMES =
+      """
+      SELECT q.confidence, f.rating
+        FROM nyx_feedback f JOIN nyx_synthetic_specialist_queries q ON q.id = f.query_id
+       WHERE q.specialist = ? AND q.status = 'ok'
+       ORDER BY f.created_at DESC LIMIT ?
       """;
   private static final String OBSERVE_CLUSTER =
       "SELECT update_trait_cluster_posterior(?, ?, ?, ?, ?)";
@@ -86,20 +92,15 @@ public final class JdbcTraitStore implements TraitWeightStore, ClusterStore, Seg
       """;
   private static final String ALL_BASE = BASE_CLUSTERS + " ORDER BY cluster";
   private static final String FIND_BASE = BASE_CLUSTERS + " WHERE cluster = ?";
-  private static final String UPDATE = "SELECT update_trait_weight(?, ?, ?, ?, ?)";
-  private static final String SET = "SELECT set_trait_weight(?, ?, ?, ?, ?)";
-  private static final String HISTORY =
+  private static final String NAMES = "SELECT name FROM nyx_trait_weights";
+  private static final String WATERMARK =
+      "SELECT applied_seq FROM nyx_learner_journals WHERE journal_id = ?";
+  private static final String ADVANCE =
       """
-      SELECT name, old_weight, new_weight, delta, source, reason, created_at
-        FROM nyx_trait_weight_history WHERE name = ? ORDER BY id DESC LIMIT ?
-      """;
-  // The log is partitioned by time and feedback cannot reference it (V1); join on the id.
-  private static final String OUTCOMES =
-      """
-      SELECT q.confidence, f.rating
-        FROM nyx_feedback f JOIN nyx_synthetic_specialist_queries q ON q.id = f.query_id
-       WHERE q.specialist = ? AND q.status = 'ok'
-       ORDER BY f.created_at DESC LIMIT ?
+      INSERT INTO nyx_learner_journals AS j (journal_id, applied_seq) VALUES (?, ?)
+      ON CONFLICT (journal_id) DO UPDATE SET applied_seq = EXCLUDED.applied_seq, updated_at = now()
+       WHERE j.applied_seq < EXCLUDED.applied_seq
+      RETURNING j.applied_seq
       """;
 
   private final DataSource dataSource;
@@ -258,62 +259,100 @@ public final class JdbcTraitStore implements TraitWeightStore, ClusterStore, Seg
   }
 
   @Override
-  public List<TraitWeight> applySegment(
-      UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
-    return Sql.inTransaction(
-        dataSource,
-        "learning from segment " + seq + " of journal " + journal,
-        c -> advance(c, journal, seq) ? applyIn(c, sums, at) : List.of());
+  public TraitWeight update(String name, double delta, String source, String reason) {
+    requireFinite("delta", delta);
+    return change(UPDATE, "update of trait " + name, name, delta, source, reason);
   }
 
   @Override
-  public long watermark(UUID journal) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(WATERMARK)) {
-      s.setObject(1, journal);
+  public TraitWeight set(String name, double weight, String source, String reason) {
+    requireFinite("weight", weight);
+    return change(SET, "setting of trait " + name, name, weight, source, reason);
+  }
+
+  private static void requireFinite(String what, double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(what + " must be a finite number but was " + value);
+    }
+  }
+
+  private TraitWeight change(
+      String sql, String operation, String name, double value, String source, String reason) {
+    Instant at = clock.instant();
+    return Sql.inTransaction(
+        dataSource, operation, c -> changeIn(c, sql, name, value, source, reason, at));
+  }
+
+  /**
+   * Runs update ({@code UPDATE}) or set ({@code SET}) inside the caller's transaction and reads the
+   * row back there: the row lock the function took is held until commit, so what is returned is
+   * exactly this change.
+   */
+  private static TraitWeight changeIn(
+      Connection c, String sql, String name, double value, String source, String reason, Instant at)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, name);
+      s.setDouble(2, value);
+      s.setString(3, source);
+      s.setString(4, reason);
+      s.setObject(5, Sql.timestamp(at));
+      s.execute();
+    }
+    return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
+  }
+
+  static Optional<TraitWeight> findIn(Connection c, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(FIND)) {
+      s.setString(1, name);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public List<TraitChange> history(String name, int limit) {
+    requireLimit(limit);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(HISTORY)) {
+      s.setString(1, name);
+      s.setInt(2, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        List<TraitChange> changes = new ArrayList<>();
+        while (rs.next()) {
+          changes.add(readChange(rs));
+        }
+        return changes;
       }
     } catch (SQLException e) {
-      throw Sql.error("reading the watermark of journal " + journal, e);
+      throw Sql.error("history of trait " + name, e);
     }
   }
 
-  /** Moves the journal's watermark to {@code seq}; false when it was there or beyond already. */
-  private static boolean advance(Connection c, UUID journal, long seq) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(ADVANCE)) {
-      s.setObject(1, journal);
-      s.setLong(2, seq);
+  @Override
+  public List<Calibration.Outcome> outcomes(String name, int limit) {
+    requireLimit(limit);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(OUTCOMES)) {
+      s.setString(1, name);
+      s.setInt(2, limit);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
+        List<Calibration.Outcome> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(new Calibration.Outcome(rs.getDouble(1), rs.getDouble(2)));
+        }
+        return out;
       }
+    } catch (SQLException e) {
+      throw Sql.error("calibration outcomes of trait " + name, e);
     }
   }
 
-  private static List<TraitWeight> applyIn(Connection c, List<EvidenceSum> sums, Instant at)
-      throws SQLException {
-    java.util.Set<String> known = new java.util.HashSet<>();
-    try (PreparedStatement s = c.prepareStatement(NAMES);
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        known.add(rs.getString(1));
-      }
+  private static void requireLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0 but was " + limit);
     }
-    List<TraitWeight> out = new ArrayList<>();
-    List<EvidenceSum> ordered =
-        sums.stream().sorted(java.util.Comparator.comparing(EvidenceSum::target)).toList();
-    for (EvidenceSum s : ordered) {
-      if (BASE.equals(s.trait())) {
-        observeBaseIn(c, s.cluster(), s.evidence(), at);
-      } else if (!known.contains(s.trait())) {
-        LOG.warning("dropping journaled evidence for unknown trait " + s.trait());
-      } else if (s.cluster() == EvidenceSum.TRAIT) {
-        out.add(observeIn(c, s.trait(), s.evidence(), at, "reward", s.answers() + " answer(s)"));
-      } else {
-        observeClusterIn(c, s.trait(), s.cluster(), s.evidence(), at);
-      }
-    }
-    return out;
   }
 
   @Override
@@ -419,100 +458,62 @@ public final class JdbcTraitStore implements TraitWeightStore, ClusterStore, Seg
   }
 
   @Override
-  public TraitWeight update(String name, double delta, String source, String reason) {
-    requireFinite("delta", delta);
-    return change(UPDATE, "update of trait " + name, name, delta, source, reason);
-  }
-
-  @Override
-  public TraitWeight set(String name, double weight, String source, String reason) {
-    requireFinite("weight", weight);
-    return change(SET, "setting of trait " + name, name, weight, source, reason);
-  }
-
-  private static void requireFinite(String what, double value) {
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(what + " must be a finite number but was " + value);
-    }
-  }
-
-  private TraitWeight change(
-      String sql, String operation, String name, double value, String source, String reason) {
-    Instant at = clock.instant();
+  public List<TraitWeight> applySegment(
+      UUID journal, long seq, List<EvidenceSum> sums, Instant at) {
     return Sql.inTransaction(
-        dataSource, operation, c -> changeIn(c, sql, name, value, source, reason, at));
+        dataSource,
+        "learning from segment " + seq + " of journal " + journal,
+        c -> advance(c, journal, seq) ? applyIn(c, sums, at) : List.of());
   }
 
-  /**
-   * Runs update ({@code UPDATE}) or set ({@code SET}) inside the caller's transaction and reads the
-   * row back there: the row lock the function took is held until commit, so what is returned is
-   * exactly this change.
-   */
-  private static TraitWeight changeIn(
-      Connection c, String sql, String name, double value, String source, String reason, Instant at)
+  @Override
+  public long watermark(UUID journal) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(WATERMARK)) {
+      s.setObject(1, journal);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw Sql.error("reading the watermark of journal " + journal, e);
+    }
+  }
+
+  /** Moves the journal's watermark to {@code seq}; false when it was there or beyond already. */
+  private static boolean advance(Connection c, UUID journal, long seq) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(ADVANCE)) {
+      s.setObject(1, journal);
+      s.setLong(2, seq);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static List<TraitWeight> applyIn(Connection c, List<EvidenceSum> sums, Instant at)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, name);
-      s.setDouble(2, value);
-      s.setString(3, source);
-      s.setString(4, reason);
-      s.setObject(5, Sql.timestamp(at));
-      s.execute();
-    }
-    return findIn(c, name).orElseThrow(() -> new NoSuchElementException("unknown trait " + name));
-  }
-
-  static Optional<TraitWeight> findIn(Connection c, String name) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(FIND)) {
-      s.setString(1, name);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    java.util.Set<String> known = new java.util.HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(NAMES);
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        known.add(rs.getString(1));
       }
     }
-  }
-
-  @Override
-  public List<TraitChange> history(String name, int limit) {
-    requireLimit(limit);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(HISTORY)) {
-      s.setString(1, name);
-      s.setInt(2, limit);
-      try (ResultSet rs = s.executeQuery()) {
-        List<TraitChange> changes = new ArrayList<>();
-        while (rs.next()) {
-          changes.add(readChange(rs));
-        }
-        return changes;
+    List<TraitWeight> out = new ArrayList<>();
+    List<EvidenceSum> ordered =
+        sums.stream().sorted(java.util.Comparator.comparing(EvidenceSum::target)).toList();
+    for (EvidenceSum s : ordered) {
+      if (BASE.equals(s.trait())) {
+        observeBaseIn(c, s.cluster(), s.evidence(), at);
+      } else if (!known.contains(s.trait())) {
+        LOG.warning("dropping journaled evidence for unknown trait " + s.trait());
+      } else if (s.cluster() == EvidenceSum.TRAIT) {
+        out.add(observeIn(c, s.trait(), s.evidence(), at, "reward", s.answers() + " answer(s)"));
+      } else {
+        observeClusterIn(c, s.trait(), s.cluster(), s.evidence(), at);
       }
-    } catch (SQLException e) {
-      throw Sql.error("history of trait " + name, e);
     }
-  }
-
-  @Override
-  public List<Calibration.Outcome> outcomes(String name, int limit) {
-    requireLimit(limit);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(OUTCOMES)) {
-      s.setString(1, name);
-      s.setInt(2, limit);
-      try (ResultSet rs = s.executeQuery()) {
-        List<Calibration.Outcome> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(new Calibration.Outcome(rs.getDouble(1), rs.getDouble(2)));
-        }
-        return out;
-      }
-    } catch (SQLException e) {
-      throw Sql.error("calibration outcomes of trait " + name, e);
-    }
-  }
-
-  private static void requireLimit(int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must be >= 0 but was " + limit);
-    }
+    return out;
   }
 
   static TraitWeight read(ResultSet rs) throws SQLException {
