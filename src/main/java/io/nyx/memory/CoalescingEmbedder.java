@@ -68,6 +68,16 @@ public final class CoalescingEmbedder implements Embedder {
   /** What one call gave: a vector per text, or the failure every text shares. */
   private record Outcome(@Nullable List<float[]> vectors, @Nullable RuntimeException error) {}
 
+  /** Texts waiting for a call (sent ones no longer count), for tests that need callers queued. */
+  int waitingTexts() {
+    lock.lock();
+    try {
+      return waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public String modelId() {
     return inner.modelId();

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.HttpTestClient.Reply;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +45,7 @@ class BackpressureTest {
   }
 
   @Test
-  void aFullQueueIsRefusedFastAndRecordedThenAnswersFlowAgain()
-      throws InterruptedException, SQLException {
+  void aFullQueueIsRefusedFastAndRecordedThenAnswersFlowAgain() throws SQLException {
     assertThat(fixture.http().post("/infer", QUERY).status()).isEqualTo(200);
     fixture.vllm().waiting(50);
     awaitStatus(503);
@@ -77,15 +78,11 @@ class BackpressureTest {
   }
 
   /** Polls /infer until it answers {@code status} (the queue is read every 500 ms). */
-  private Reply awaitStatus(int status) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    Reply r = fixture.http().post("/infer", QUERY);
-    while (r.status() != status && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      r = fixture.http().post("/infer", QUERY);
-    }
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    return r;
+  private Reply awaitStatus(int status) {
+    return await("/infer answering " + status)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> fixture.http().post("/infer", QUERY), r -> r.status() == status);
   }
 
   private String status(String id) {

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -152,23 +154,23 @@ class NyxServerTest {
   }
 
   @Test
-  void answersRewardTheSpecialistThroughItsPosterior() throws Exception {
+  void answersRewardTheSpecialistThroughItsPosterior() {
     http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
     double rate = nyx.config().traits().rewardEvidence();
     String rewards =
         "SELECT coalesce(sum((reward + 1) / 2), 0) FROM nyx_synthetic_specialist_queries"
             + " WHERE specialist = 'kairos' AND status = 'ok' AND NOT route ? 'fallback'";
     String applied = "SELECT success_total FROM nyx_trait_weights WHERE name = 'kairos'";
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    double want = 0;
-    double got = -1;
-    while (System.nanoTime() < deadline && Math.abs(want - got) > 1e-9) {
-      Thread.sleep(50);
-      want = rate * scalar(rewards);
-      got = scalar(applied);
-    }
-    assertThat(want).isNotZero();
-    assertThat(got).as("reward deltas applied to kairos").isCloseTo(want, within(1e-9));
+    // The learner applies rewards in the background, a flush every 100 ms.
+    await("reward deltas applied to kairos")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              double want = rate * scalar(rewards);
+              assertThat(want).isNotZero();
+              assertThat(scalar(applied)).isCloseTo(want, within(1e-9));
+            });
   }
 
   private double scalar(String sql) throws SQLException {
@@ -205,18 +207,19 @@ class NyxServerTest {
   }
 
   @Test
-  void aLoweredTraitWeightStopsRoutingToThatSpecialist() throws InterruptedException {
+  void aLoweredTraitWeightStopsRoutingToThatSpecialist() {
     String q = "{\"query\":\"I feel so lonely and sad since my dog died\"}";
     assertThat(http.post("/v1/route", q).json().get("specialist").asText()).isEqualTo("eleos");
     assertThat(http.put("/traits/eleos", "{\"weight\":0.05,\"reason\":\"test\"}").status())
         .isEqualTo(200);
     try {
-      String chosen = "eleos";
-      for (int i = 0; i < 40 && chosen.equals("eleos"); i++) {
-        chosen = http.post("/v1/route", q).json().path("specialist").asText("none");
-        Thread.sleep(100);
-      }
-      assertThat(chosen).isNotEqualTo("eleos");
+      await("a route away from eleos once its weight is 0.05")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () ->
+                  assertThat(http.post("/v1/route", q).json().path("specialist").asText("none"))
+                      .isNotEqualTo("eleos"));
     } finally {
       http.put("/traits/eleos", "{\"weight\":0.5,\"reason\":\"restore\"}");
     }
@@ -246,24 +249,16 @@ class NyxServerTest {
    * {@code /ready} once it shows {@code expected}: an answer is reused for a second (so a burst of
    * calls does not become a burst of probes), so a change shows up to a second later.
    */
-  private Reply readyOnce(java.util.function.Predicate<Reply> expected) {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    Reply r = http.get("/ready");
-    while (!expected.test(r) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      r = http.get("/ready");
-    }
-    return r;
+  private Reply readyOnce(String what, java.util.function.Predicate<Reply> expected) {
+    return await("/ready " + what)
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> http.get("/ready"), expected);
   }
 
   @Test
   void readyWhenDatabaseAndAllAdaptersAreUp() {
-    Reply r = readyOnce(ready -> ready.status() == 200);
+    Reply r = readyOnce("answering 200", ready -> ready.status() == 200);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().at("/checks/database/ok").asBoolean()).isTrue();
     assertThat(r.json().at("/checks/memory_index/detail").asText()).contains("up to date");
@@ -281,7 +276,7 @@ class NyxServerTest {
       assertThat(r.json().get("fallback").asText()).contains("moira");
       assertThat(vllm.requests().getLast().has("model")).isFalse();
       assertThat(
-              readyOnce(r2 -> r2.body().contains("moira"))
+              readyOnce("naming moira", r2 -> r2.body().contains("moira"))
                   .json()
                   .at("/checks/model_backend/detail")
                   .asText())

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -71,11 +73,10 @@ class PoisonedSpoolTest {
       }
       proxy.up();
       try (Nyx nyx = startBehind(proxy, name, vllm)) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (nyx.spooledRows() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(nyx.spooledRows()).as("the spool drains past the poisoned row").isZero();
+        await("the spool drained past the poisoned row")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> nyx.spooledRows() == 0);
         HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
         assertThat(http.get("/metrics").body())
             .contains("nyx_spool_dead_letters_total{kind=\"rows\"} 1.0");

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -140,23 +142,22 @@ class SecurityTest {
   }
 
   @Test
-  void revokedKeyStopsWorking() throws InterruptedException {
+  void revokedKeyStopsWorking() {
     JdbcKeyStore keys = new JdbcKeyStore(nyx.database().dataSource());
     String secret = new KeySecrets().newSecret();
     keys.create(new ApiKey("temp", KeySecrets.sha256(secret), Set.of(Scope.INFER), 100, 100, 8));
     String q = "{\"query\":\"hi\",\"specialist\":\"eleos\"}";
-    int status = 0;
-    for (int i = 0; i < 80 && status != 200; i++) {
-      status = send("POST", "/infer", q, secret).statusCode();
-      Thread.sleep(100);
-    }
-    assertThat(status).as("a new key works within the refresh interval").isEqualTo(200);
+    await("a new key working within the refresh interval")
+        .atMost(Admission.KEY_REFRESH.multipliedBy(2))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> assertThat(send("POST", "/infer", q, secret).statusCode()).isEqualTo(200));
     assertThat(keys.revoke("temp")).isTrue();
-    for (int i = 0; i < 80 && status != 401; i++) {
-      status = send("POST", "/infer", q, secret).statusCode();
-      Thread.sleep(100);
-    }
-    assertThat(status).as("a revoked key fails within the refresh interval").isEqualTo(401);
+    await("a revoked key failing within the refresh interval")
+        .atMost(Admission.KEY_REFRESH.multipliedBy(2))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> assertThat(send("POST", "/infer", q, secret).statusCode()).isEqualTo(401));
   }
 
   @Test
