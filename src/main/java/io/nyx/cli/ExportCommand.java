@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code nyx export sft|preferences}: the stored requests as fine-tuning data (JSON lines), the
@@ -100,8 +101,7 @@ final class ExportCommand implements Command {
     String file = args.flags().get("out");
     try (Database db = Nyx.openDatabase(config)) {
       TrainingExport own = new JdbcTrainingExport(db.dataSource());
-      TrainingExport export =
-          blend == null ? own : blended(own, blend, args.flags().get("mix"), err);
+      TrainingExport export = blend == null ? own : blended(own, blend, args.value("mix"), err);
       long n =
           file == null ? toStdout(export, request, out) : toFile(export, request, Path.of(file));
       err.printf(Locale.ROOT, "%d %s lines%n", n, args.positionals().getFirst());
@@ -112,7 +112,7 @@ final class ExportCommand implements Command {
   }
 
   /** The {@code --mix} file, checked line by line; null without one. */
-  private static Blend blend(Args args, ExportRequest request) {
+  private static @Nullable Blend blend(Args args, ExportRequest request) {
     if (!args.has("mix")) {
       if (args.has("mix-ratio") || args.has("seed")) {
         throw new UsageException("--mix-ratio and --seed go with --mix FILE");

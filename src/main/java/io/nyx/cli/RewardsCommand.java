@@ -70,7 +70,7 @@ final class RewardsCommand implements Command {
     if (!args.has("since")) {
       throw new UsageException("--since is required");
     }
-    Instant since = since(args.flags().get("since"), clock.instant());
+    Instant since = since(args.value("since"), clock.instant());
     int batch = MemoryCommand.positive(args, "batch", 1000);
     boolean write = !args.has("dry-run");
     io.nyx.config.NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code nyx simulate}: replays a labeled stream through the real router (MiniLM, as configured)
@@ -80,7 +81,7 @@ final class SimulateCommand implements Command {
     if (!args.has("data") || !args.has("steps")) {
       throw new UsageException("--data and --steps are required");
     }
-    int steps = positive("steps", args.flags().get("steps"));
+    int steps = positive("steps", args.value("steps"));
     long seed = Long.parseLong(args.flags().getOrDefault("seed", "42"));
     Map<String, String> flags = new HashMap<>();
     if (args.has("config")) {
@@ -89,7 +90,7 @@ final class SimulateCommand implements Command {
     NyxConfig config = ConfigLoader.load(flags, env);
     TraitConfig traits =
         args.has("clusters")
-            ? withClusters(config.traits(), count("clusters", args.flags().get("clusters")))
+            ? withClusters(config.traits(), count("clusters", args.value("clusters")))
             : config.traits();
     List<Labeled> items = items(Path.of(args.flags().get("data")));
     List<String> names = config.specialists().stream().map(SpecialistConfig::name).toList();
@@ -261,7 +262,7 @@ final class SimulateCommand implements Command {
     return new Simulation.Rates(p, standard.fallback());
   }
 
-  private static Optional<Simulation.Drift> drift(String spec, int steps) {
+  private static Optional<Simulation.Drift> drift(@Nullable String spec, int steps) {
     if (spec == null) {
       return Optional.empty();
     }

@@ -86,20 +86,24 @@ public final class SpecialistsYaml {
                     d.number("temperature", Decoding.DEFAULT.temperature()),
                     d.number("top_p", Decoding.DEFAULT.topP()),
                     d.integer("max_tokens", Decoding.DEFAULT.maxTokens())));
-    return ConfigException.under(
-        at,
-        () ->
-            new SpecialistConfig(
-                name,
-                t.string("description", ""),
-                t.string("adapter", name == null ? "" : name),
-                ContextStrategy.parse(t.string("context", "none")),
-                t.string("prompt_template", ""),
-                t.strings("exemplars"),
-                decoding,
-                t.number("initial_weight", 0.5),
-                t.string("backend_url"),
-                RewardConfigs.overrides(t.child("reward"))));
+    return ConfigException.under(at, () -> specialist(t, name, decoding));
+  }
+
+  // A missing name goes to the constructor, which rejects it as it does a malformed one: a record
+  // component cannot be nullable in the canonical constructor alone.
+  @SuppressWarnings("NullAway")
+  private static SpecialistConfig specialist(YamlTree t, @Nullable String name, Decoding decoding) {
+    return new SpecialistConfig(
+        name,
+        t.string("description", ""),
+        t.string("adapter", name == null ? "" : name),
+        ContextStrategy.parse(t.string("context", "none")),
+        t.string("prompt_template", ""),
+        t.strings("exemplars"),
+        decoding,
+        t.number("initial_weight", 0.5),
+        t.string("backend_url"),
+        RewardConfigs.overrides(t.child("reward")));
   }
 
   /** A specialist's key path: by its name once the name is valid, else {@code specialists[]}. */

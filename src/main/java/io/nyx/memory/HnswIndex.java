@@ -341,7 +341,7 @@ public final class HnswIndex implements VectorIndex {
     }
   }
 
-  private static void closeQuietly(MMapDirectory directory) {
+  private static void closeQuietly(@Nullable MMapDirectory directory) {
     if (directory != null) {
       try {
         directory.close();

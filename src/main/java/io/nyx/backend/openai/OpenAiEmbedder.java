@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link Embedder} over an OpenAI-compatible {@code POST /embeddings} (a vLLM instance running a
@@ -111,7 +112,7 @@ public final class OpenAiEmbedder implements Embedder {
   }
 
   /** {@code data[].{index, embedding}}, put back in input order. */
-  private List<float[]> vectors(String url, JsonNode json, int expected) {
+  private List<float[]> vectors(String url, @Nullable JsonNode json, int expected) {
     JsonNode data = json == null ? null : json.path("data");
     if (data == null || data.size() != expected) {
       throw new EmbeddingException(

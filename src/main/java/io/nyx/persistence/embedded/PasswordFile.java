@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,7 +44,8 @@ public final class PasswordFile {
    */
   public static Read readOrCreate(Path file, RandomGenerator random) {
     try {
-      PrivateFiles.directory(file.getParent());
+      PrivateFiles.directory(
+          Objects.requireNonNull(file.getParent(), "the password file lives in a data directory"));
       PrivateFiles.createFile(file);
       String password = Files.readString(file, StandardCharsets.US_ASCII).strip();
       boolean generated = password.isEmpty();
