@@ -4,44 +4,23 @@ import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.NyxFixture;
+import io.nyx.testing.ServerTest;
 import io.nyx.testing.StoredRows;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Load shedding on vLLM's own queue: while the (fake) server reports more requests waiting than
  * {@code llm.max_waiting}, {@code /infer} answers 503 with Retry-After at once, without calling the
  * model, and records the refusal; when the queue drains, answers flow again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BackpressureTest {
+class BackpressureTest extends ServerTest {
   static final String QUERY = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
 
-  @TempDir static Path dir;
-  NyxFixture fixture;
-
-  @BeforeAll
-  void start() throws IOException {
-    Path yaml = dir.resolve("nyx.yaml");
-    Files.writeString(yaml, "llm:\n  max_waiting: 10\n");
-    fixture = NyxFixture.start(dir, Map.of("config", yaml.toString()));
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
+  @Override
+  protected String config() {
+    return "llm:\n  max_waiting: 10\n";
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.nyx.app;
 import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nyx.config.ConfigLoader;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.NyxFixture;
@@ -17,7 +16,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,10 +207,7 @@ class DatabaseOutageTest {
 
   /** Nyx on database {@code name}, reached through {@code proxy}, answered by {@code vllm}. */
   private Nyx startBehind(TcpProxy proxy, String name, FakeVllm vllm) {
-    var config =
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-            Map.of());
+    var config = NyxFixture.config(vllm.baseUrl(), dataDir, null);
     String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
     return Nyx.start(config, TestDatabase.asOwnerUrl(viaProxy));
   }

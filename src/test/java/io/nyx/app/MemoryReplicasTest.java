@@ -4,10 +4,10 @@ import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,10 +48,7 @@ class MemoryReplicasTest {
 
   private Nyx replica(Path dir) {
     Database db = TestDatabase.asOwner(database);
-    return Nyx.start(
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dir.toString()), Map.of()),
-        db);
+    return Nyx.start(NyxFixture.config(vllm.baseUrl(), dir, null), db);
   }
 
   @AfterAll

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.testing.FakeVllm;
-import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.NyxFixture;
-import java.nio.file.Path;
+import io.nyx.testing.ServerTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,35 +14,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole request path through real HTTP, a real PostgreSQL and the fake vLLM server. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NyxServerTest {
+class NyxServerTest extends ServerTest {
   static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
-
-  @TempDir static Path dataDir;
-  NyxFixture fixture;
-  FakeVllm vllm;
-  Nyx nyx;
-  HttpTestClient http;
-
-  @BeforeAll
-  void start() {
-    fixture = NyxFixture.start(dataDir);
-    vllm = fixture.vllm();
-    nyx = fixture.nyx();
-    http = fixture.http();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
 
   @Test
   void inferRoutesCallsTheAdapterAndRecordsTheRow() throws SQLException {
@@ -319,21 +292,8 @@ class NyxServerTest {
     assertThat(e.get("code").asInt()).isEqualTo(status);
   }
 
-  private Map<String, Object> row(String id) throws SQLException {
-    try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as("row " + id).isTrue();
-        Map<String, Object> m = new java.util.HashMap<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-        }
-        return m;
-      }
-    }
+  private Map<String, Object> row(String id) {
+    return io.nyx.testing.StoredRows.row(nyx, id);
   }
 
   private long count() throws SQLException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.cli.CliRun;
-import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.durable.DeadLetters;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -130,10 +128,7 @@ class PoisonedSpoolTest {
   }
 
   private Nyx startBehind(TcpProxy proxy, String name, FakeVllm vllm) {
-    var config =
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-            Map.of());
+    var config = NyxFixture.config(vllm.baseUrl(), dataDir, null);
     String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
     return Nyx.start(config, TestDatabase.asOwnerUrl(viaProxy));
   }

@@ -12,6 +12,7 @@ import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -55,20 +56,7 @@ class SecurityTest {
     keys.create(new ApiKey("app", KeySecrets.sha256(dbSecret), Set.of(Scope.INFER), 100, 100, 8));
     slowSecret = new KeySecrets().newSecret();
     keys.create(new ApiKey("slow", KeySecrets.sha256(slowSecret), Set.of(Scope.INFER), 0.01, 2, 8));
-    nyx =
-        Nyx.start(
-            ConfigLoader.load(
-                Map.of(
-                    "port",
-                    "0",
-                    "llm-url",
-                    vllm.baseUrl(),
-                    "config",
-                    yaml.toString(),
-                    "data-dir",
-                    dir.toString()),
-                Map.of()),
-            db);
+    nyx = Nyx.start(NyxFixture.config(vllm.baseUrl(), dir, yaml), db);
   }
 
   @AfterAll
