@@ -27,6 +27,7 @@ public final class Cli {
         rewards   recompute stored rewards with the current reward function
         export    write answered requests as fine-tuning data (SFT or preference pairs)
         simulate  replay a labeled stream through the router and the trait learner (regret, curve)
+        plan      size GPU memory for a model under vLLM: weights, KV cache, LoRA slots, cost
 
       Run 'nyx <command> --help' for a command's options.
       """;
@@ -56,6 +57,7 @@ public final class Cli {
           case "rewards" -> new RewardsCommand(java.time.InstantSource.system());
           case "export" -> new ExportCommand(java.time.InstantSource.system());
           case "simulate" -> new SimulateCommand();
+          case "plan" -> new PlanCommand(io.nyx.capacity.CapacityTables.shipped());
           default -> null;
         };
     if (command == null) {

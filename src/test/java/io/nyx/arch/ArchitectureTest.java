@@ -30,7 +30,8 @@ class ArchitectureTest {
     "io.nyx.export..",
     "io.nyx.evaluation..",
     "io.nyx.security..",
-    "io.nyx.settings.."
+    "io.nyx.settings..",
+    "io.nyx.capacity.."
   };
 
   /** A subpackage belongs to its top-level package: backend.openai may use backend, not back. */
