@@ -139,7 +139,7 @@ final class PlanCommand implements Command {
         model(args, tables),
         WeightDtype.parse(f.getOrDefault("dtype", "bf16")),
         KvDtype.parse(f.getOrDefault("kv-dtype", "auto")),
-        tables.gpus(f.get("gpus")),
+        tables.gpus(args.value("gpus")),
         integer(f, "context", PlanRequest.DEFAULT_CONTEXT),
         integer(f, "concurrency", PlanRequest.DEFAULT_CONCURRENCY),
         integer(f, "loras", 0),
@@ -157,7 +157,7 @@ final class PlanCommand implements Command {
               : "--model NAME or --params B --layers L --kv-heads H --head-dim D is required");
     }
     if (!custom) {
-      return tables.model(args.flags().get("model"));
+      return tables.model(args.value("model"));
     }
     for (String needed : List.of("params", "layers", "kv-heads", "head-dim")) {
       if (!args.has(needed)) {
