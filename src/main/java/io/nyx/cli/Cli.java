@@ -26,6 +26,7 @@ public final class Cli {
         spool     list or re-drive the writes the database refused for good (dead letters)
         rewards   recompute stored rewards with the current reward function
         export    write answered requests as fine-tuning data (SFT or preference pairs)
+        adapters  list, register, canary, promote, roll back, retire adapter versions
         simulate  replay a labeled stream through the router and the trait learner (regret, curve)
 
       Run 'nyx <command> --help' for a command's options.
@@ -56,6 +57,7 @@ public final class Cli {
           case "rewards" -> new RewardsCommand(java.time.InstantSource.system());
           case "export" -> new ExportCommand(java.time.InstantSource.system());
           case "simulate" -> new SimulateCommand();
+          case "adapters" -> new AdaptersCommand();
           default -> null;
         };
     if (command == null) {
