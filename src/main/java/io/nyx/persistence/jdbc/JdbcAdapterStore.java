@@ -295,16 +295,31 @@ public final class JdbcAdapterStore implements AdapterStore {
         });
   }
 
+  // One statement per side: "= ?" uses the (specialist, adapter_version, created_at) index, which
+  // "IS NOT DISTINCT FROM ?" would not.
+  private static final String VERSION_REWARDS =
+      """
+      SELECT reward FROM nyx_synthetic_specialist_queries
+       WHERE specialist = ? AND adapter_version = ? AND created_at >= ? AND %s
+       ORDER BY created_at, id LIMIT ?
+      """
+          .formatted(JUDGED);
+
+  private static final String BASE_REWARDS =
+      """
+      SELECT reward FROM nyx_synthetic_specialist_queries
+       WHERE specialist = ? AND adapter_version IS NULL AND created_at >= ? AND %s
+       ORDER BY created_at, id LIMIT ?
+      """
+          .formatted(JUDGED);
+
   @Override
   public double[] rewards(String specialist, @Nullable Integer version, Instant since, int limit) {
-    String sql =
-        "SELECT reward FROM nyx_synthetic_specialist_queries WHERE specialist = ? AND "
-            + (version == null ? "adapter_version IS NULL" : "adapter_version = ?")
-            + " AND created_at >= ? AND "
-            + JUDGED
-            + " ORDER BY created_at, id LIMIT ?";
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
+        PreparedStatement s =
+            version == null
+                ? c.prepareStatement(BASE_REWARDS)
+                : c.prepareStatement(VERSION_REWARDS)) {
       int i = 1;
       s.setString(i++, specialist);
       if (version != null) {
