@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.nyx.adapter.AdapterLifecycle;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
 import io.nyx.export.TrainingExport;
@@ -40,7 +41,8 @@ public final class ApiServer implements AutoCloseable {
       ReviewService reviews,
       PredictionService predictions,
       MemoryBank memory,
-      TrainingExport export) {}
+      TrainingExport export,
+      AdapterLifecycle adapters) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -56,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
     PredictionsApi predictions = new PredictionsApi(p.predictions());
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     ExportApi export = new ExportApi(p.export(), p.clock());
+    AdaptersApi adapters = new AdaptersApi(p.adapters());
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
@@ -79,6 +82,16 @@ public final class ApiServer implements AutoCloseable {
             .delete("/memory", http.wrap("/memory", memory::deleteWhere))
             .get("/traits/{name}", http.wrap("/traits/{name}", traits::show))
             .get("/export/{kind}", http.wrap("/export/{kind}", export::export))
+            .get("/adapters", http.wrap("/adapters", adapters::list))
+            .post("/adapters", http.wrap("/adapters", adapters::register))
+            .post("/adapters/{name}/canary", http.wrap("/adapters/{name}/canary", adapters::canary))
+            .post(
+                "/adapters/{name}/promote",
+                http.wrap("/adapters/{name}/promote", adapters::promote))
+            .post(
+                "/adapters/{name}/rollback",
+                http.wrap("/adapters/{name}/rollback", adapters::rollback))
+            .post("/adapters/{name}/retire", http.wrap("/adapters/{name}/retire", adapters::retire))
             .get("/health", http.wrap("/health", ops::health))
             .get("/ready", http.wrap("/ready", ops::ready))
             .get("/metrics", http.wrap("/metrics", ops::metrics))

@@ -26,6 +26,7 @@ public final class Cli {
         spool     list or re-drive the writes the database refused for good (dead letters)
         rewards   recompute stored rewards with the current reward function
         export    write answered requests as fine-tuning data (SFT or preference pairs)
+        adapters  list, register, canary, promote, roll back, retire adapter versions
         simulate  replay a labeled stream through the router and the trait learner (regret, curve)
         plan      size GPU memory for a model under vLLM: weights, KV cache, LoRA slots, cost
 
@@ -58,6 +59,7 @@ public final class Cli {
           case "export" -> new ExportCommand(java.time.InstantSource.system());
           case "simulate" -> new SimulateCommand();
           case "plan" -> new PlanCommand(io.nyx.capacity.CapacityTables.shipped());
+          case "adapters" -> new AdaptersCommand();
           default -> null;
         };
     if (command == null) {

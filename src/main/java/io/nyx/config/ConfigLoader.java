@@ -43,7 +43,8 @@ public final class ConfigLoader {
           "context",
           "security",
           "specialists",
-          "rewards");
+          "rewards",
+          "adapters");
 
   private ConfigLoader() {}
 
@@ -121,7 +122,8 @@ public final class ConfigLoader {
         context(root.child("context")),
         SecurityConfigs.fromTree(root.child("security")),
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
-        RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))));
+        RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))),
+        AdaptersConfigs.fromTree(root.child("adapters")));
   }
 
   private static ServerConfig server(YamlTree t) {

@@ -1,5 +1,6 @@
 package io.nyx.config;
 
+import io.nyx.adapter.AdapterSettings;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;
@@ -22,7 +23,36 @@ public record NyxConfig(
     ContextConfig context,
     SecurityConfig security,
     List<SpecialistConfig> specialists,
-    RewardWeights rewards) {
+    RewardWeights rewards,
+    AdapterSettings adapters) {
+
+  /** With the default {@code adapters:} settings. */
+  public NyxConfig(
+      ServerConfig server,
+      LlmConfig llm,
+      DbConfig db,
+      Path dataDir,
+      EmbeddingConfig embedding,
+      RoutingSettings routing,
+      TraitConfig traits,
+      ContextConfig context,
+      SecurityConfig security,
+      List<SpecialistConfig> specialists,
+      RewardWeights rewards) {
+    this(
+        server,
+        llm,
+        db,
+        dataDir,
+        embedding,
+        routing,
+        traits,
+        context,
+        security,
+        specialists,
+        rewards,
+        AdapterSettings.DEFAULT);
+  }
 
   public NyxConfig {
     specialists = List.copyOf(specialists);

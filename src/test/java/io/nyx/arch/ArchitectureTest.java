@@ -19,6 +19,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
   /** Packages of Nyx's own logic: no server, database, JSON library, metrics or configuration. */
   static final String[] DOMAIN = {
+    "io.nyx.adapter..",
     "io.nyx.pipeline..",
     "io.nyx.routing..",
     "io.nyx.learning..",

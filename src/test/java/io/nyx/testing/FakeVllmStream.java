@@ -72,7 +72,7 @@ final class FakeVllmStream {
         choice
             .putObject("logprobs")
             .putArray("content")
-            .add(FakeVllmChat.logprobEntry(token, a.topLogprobs(), fake.tokenLogprob()));
+            .add(FakeVllmChat.logprobEntry(token, a.topLogprobs(), fake.tokenLogprob(a.model())));
       }
       if (finishLast && i == a.tokens().size() - 1) {
         choice.put("finish_reason", a.finishReason()).putNull("stop_reason");
