@@ -196,14 +196,19 @@ class DeployFilesTest {
     }
   }
 
+  private static final String SYNC =
+      "copy differs from its original: run scripts/sync-deploy-copies";
+
   /** The copies in ConfigMaps stay what they copy. */
   @Test
   void copiedFilesMatchTheirOriginals() throws IOException {
     JsonNode init = object("ConfigMap", "postgres-init").path("data");
     assertThat(init.path("least-privilege.sql").asText())
+        .as(SYNC)
         .isEqualTo(Files.readString(Path.of("src/main/resources/db/least-privilege.sql")));
     JsonNode prometheus = object("ConfigMap", "nyx-prometheus").path("data");
     assertThat(prometheus.path("alerts.yml").asText())
+        .as(SYNC)
         .isEqualTo(Files.readString(Path.of("ops/prometheus/alerts.yml")));
   }
 
