@@ -105,7 +105,12 @@ public final class Guard {
         return new Denied(
             403,
             "permission_error",
-            "key '" + key.name() + "' lacks scope '" + needed.label() + "'; it has " + key.scopes(),
+            "key '"
+                + key.name()
+                + "' lacks scope '"
+                + needed.label()
+                + "'; it has "
+                + Scope.labels(key.scopes()),
             0);
       }
     } else if (reach == Reach.NETWORK) {
