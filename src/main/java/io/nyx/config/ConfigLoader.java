@@ -4,8 +4,11 @@ import io.nyx.learning.RewardWeights;
 import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,12 +77,34 @@ public final class ConfigLoader {
   }
 
   static Map<String, Object> readFile(Path path) {
+    String yaml;
     try {
-      String yaml = Files.readString(path, StandardCharsets.UTF_8);
-      return new LinkedHashMap<>(SpecialistsYaml.readTree(yaml));
+      yaml = Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("--config", "cannot read " + path + ": " + e.getMessage());
+      throw new ConfigException("--config", "cannot read " + path + ": " + why(path, e));
     }
+    try {
+      return new LinkedHashMap<>(SpecialistsYaml.readTree(yaml));
+    } catch (ConfigException e) {
+      throw new ConfigException("--config", path + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Why a file could not be read, in words: the JDK's own messages for the common cases are the
+   * path alone ({@code NoSuchFileException}) or a charset class name.
+   */
+  static String why(Path path, IOException e) {
+    return switch (e) {
+      case NoSuchFileException n ->
+          "no such file (working directory " + Path.of("").toAbsolutePath() + ")";
+      case AccessDeniedException a -> "permission denied";
+      case CharacterCodingException c -> "not UTF-8 text";
+      default ->
+          Files.isDirectory(path)
+              ? "it is a directory, not a file"
+              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    };
   }
 
   private static Object parsePort(Override o, String value) {
