@@ -63,39 +63,35 @@ public final class ApiServer implements AutoCloseable {
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
             .addFilter(new CrossSiteGuard(AllowedHosts.of(config)))
-            .addFilter(new AuthFilter(p.guard()))
-            .post("/infer", http.wrap("/infer", infer::infer))
-            .post("/v1/route", http.wrap("/v1/route", infer::route))
-            .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))
-            .get("/v1/models", http.wrap("/v1/models", chat::models))
-            .post("/feedback", http.wrap("/feedback", feedback::feedback))
-            .get("/traits", http.wrap("/traits", traits::list))
-            .put("/traits/{name}", http.wrap("/traits/{name}", traits::set))
-            .get("/review", http.wrap("/review", review::pending))
-            .post("/review/{id}", http.wrap("/review/{id}", review::decide))
-            .post(
-                "/predictions/{id}/outcome",
-                http.wrap("/predictions/{id}/outcome", predictions::outcome))
-            .post("/memory", http.wrap("/memory", memory::add))
-            .get("/memory/search", http.wrap("/memory/search", memory::search))
-            .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
-            .delete("/memory", http.wrap("/memory", memory::deleteWhere))
-            .get("/traits/{name}", http.wrap("/traits/{name}", traits::show))
-            .get("/export/{kind}", http.wrap("/export/{kind}", export::export))
-            .get("/adapters", http.wrap("/adapters", adapters::list))
-            .post("/adapters", http.wrap("/adapters", adapters::register))
-            .post("/adapters/{name}/canary", http.wrap("/adapters/{name}/canary", adapters::canary))
-            .post(
-                "/adapters/{name}/promote",
-                http.wrap("/adapters/{name}/promote", adapters::promote))
-            .post(
-                "/adapters/{name}/rollback",
-                http.wrap("/adapters/{name}/rollback", adapters::rollback))
-            .post("/adapters/{name}/retire", http.wrap("/adapters/{name}/retire", adapters::retire))
-            .get("/health", http.wrap("/health", ops::health))
-            .get("/ready", http.wrap("/ready", ops::ready))
-            .get("/metrics", http.wrap("/metrics", ops::metrics))
-            .any(http.wrap("unmatched", OpsApi::unmatched));
+            .addFilter(new AuthFilter(p.guard()));
+    Unmatched.Routes routes = new Unmatched.Routes(routing, http);
+    routes
+        .post("/infer", infer::infer)
+        .post("/v1/route", infer::route)
+        .post("/v1/chat/completions", chat::complete)
+        .get("/v1/models", chat::models)
+        .post("/feedback", feedback::feedback)
+        .get("/traits", traits::list)
+        .get("/traits/{name}", traits::show)
+        .put("/traits/{name}", traits::set)
+        .get("/review", review::pending)
+        .post("/review/{id}", review::decide)
+        .post("/predictions/{id}/outcome", predictions::outcome)
+        .post("/memory", memory::add)
+        .get("/memory/search", memory::search)
+        .delete("/memory/{id}", memory::delete)
+        .delete("/memory", memory::deleteWhere)
+        .get("/export/{kind}", export::export)
+        .get("/adapters", adapters::list)
+        .post("/adapters", adapters::register)
+        .post("/adapters/{name}/canary", adapters::canary)
+        .post("/adapters/{name}/promote", adapters::promote)
+        .post("/adapters/{name}/rollback", adapters::rollback)
+        .post("/adapters/{name}/retire", adapters::retire)
+        .get("/health", ops::health)
+        .get("/ready", ops::ready)
+        .get("/metrics", ops::metrics);
+    routing.any(http.wrap("unmatched", routes.unmatched()::answer));
     this.deadlines =
         new ConnectionDeadlines(config.headerTimeoutMs(), config.bodyTimeoutMs(), System::nanoTime);
     Http1Config http1 = Http1Config.builder().addReceiveListener(deadlines.listener()).build();

@@ -21,6 +21,7 @@ final class HttpErrors {
       case NyxException.Forbidden f -> new Mapped(403, "permission_error", 0);
       case UnreadableBody u -> new Mapped(u.status(), "invalid_request_error", 0);
       case NyxException.NotFound n -> new Mapped(404, "not_found_error", 0);
+      case NyxException.Conflict c -> new Mapped(409, "conflict_error", 0);
       case NyxException.Unavailable u -> new Mapped(503, "service_unavailable", 5);
       case NyxException.UpstreamFailed u -> new Mapped(502, "upstream_error", 0);
       case StoreException s -> new Mapped(503, "service_unavailable", 5);

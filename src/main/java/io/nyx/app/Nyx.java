@@ -591,13 +591,6 @@ public final class Nyx implements AutoCloseable {
     return config;
   }
 
-  /**
-   * Opens the configured database (embedded or external) for commands that run without a server.
-   */
-  public static Database openDatabase(NyxConfig config) {
-    return Databases.open(config);
-  }
-
   /** Mnemosyne's memory bank, for tests and tools in the same process. */
   public MemoryBank memory() {
     return memories.bank();

@@ -1,6 +1,5 @@
 package io.nyx.cli;
 
-import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.export.Blend;
 import io.nyx.export.ExportRequest;
@@ -99,7 +98,7 @@ final class ExportCommand implements Command {
     Blend blend = blend(args, request); // checked before the database starts: bad input exits 2
     io.nyx.config.NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
     String file = args.flags().get("out");
-    try (Database db = Nyx.openDatabase(config)) {
+    try (Database db = DatabaseFlags.open(config, "export", err)) {
       TrainingExport own = new JdbcTrainingExport(db.dataSource());
       TrainingExport export = blend == null ? own : blended(own, blend, args.value("mix"), err);
       long n =

@@ -149,7 +149,7 @@ final class SimulateCommand implements Command {
         "cumulative regret at step: vs oracle / vs reachable oracle / vs best per-context fixed"
             + (r.clusterGreedy() ? " (greedy ranking)" : "")
             + " / vs best fixed arm / vs static");
-    for (int c = 500; c <= n; c *= 2) {
+    for (int c : checkpoints(n)) {
       out.printf(
           "  %6d: %8.1f / %8.1f / %8.1f / %8.1f / %8.1f%n",
           c,
@@ -191,6 +191,21 @@ final class SimulateCommand implements Command {
                 d.to(),
                 r.shiftAfter(d.to(), d.from(), 200, 0.75, false)));
     store.posteriors().forEach((name, p) -> out.printf("  %-10s weight %.3f%n", name, p.weight()));
+  }
+
+  /**
+   * The steps the regret table shows: 500, 1,000, 2,000 ... (the figures in docs/learning.md), from
+   * an eighth of the run when it is shorter, and always the last step.
+   */
+  static List<Integer> checkpoints(int steps) {
+    List<Integer> at = new ArrayList<>();
+    for (int c = steps >= 500 ? 500 : Math.max(1, steps / 8); c <= steps; c *= 2) {
+      at.add(c);
+    }
+    if (at.isEmpty() || at.getLast() != steps) {
+      at.add(steps);
+    }
+    return at;
   }
 
   /** The traits with {@code k} clusters; a k out of range is a configuration error. */

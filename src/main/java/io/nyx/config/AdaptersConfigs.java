@@ -3,27 +3,29 @@ package io.nyx.config;
 import io.nyx.adapter.AdapterSettings;
 import io.nyx.adapter.CanarySettings;
 import io.nyx.adapter.RepairSettings;
-import java.util.Set;
+import java.util.List;
 
 /** Maps the YAML {@code adapters:} section to {@link AdapterSettings}. */
 final class AdaptersConfigs {
   private AdaptersConfigs() {}
 
+  static final List<String> KEYS =
+      List.of(
+          "canary_share",
+          "canary_alpha",
+          "canary_min_samples",
+          "canary_max_samples",
+          "repair_window",
+          "repair_min_history",
+          "repair_reward_drop",
+          "repair_max_error_rate",
+          "max_rank",
+          "keep_standby",
+          "check_interval_ms",
+          "refresh_interval_ms");
+
   static AdapterSettings fromTree(YamlTree t) {
-    t.rejectUnknown(
-        Set.of(
-            "canary_share",
-            "canary_alpha",
-            "canary_min_samples",
-            "canary_max_samples",
-            "repair_window",
-            "repair_min_history",
-            "repair_reward_drop",
-            "repair_max_error_rate",
-            "max_rank",
-            "keep_standby",
-            "check_interval_ms",
-            "refresh_interval_ms"));
+    t.rejectUnknown(KEYS);
     return ConfigException.under("adapters.", () -> settings(t));
   }
 

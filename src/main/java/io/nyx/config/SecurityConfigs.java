@@ -9,15 +9,18 @@ import java.util.Set;
 
 /** Maps the YAML {@code security:} section. */
 final class SecurityConfigs {
+  static final List<String> KEYS = List.of("keys");
+
+  static final List<String> KEY_FIELDS =
+      List.of("name", "sha256", "scopes", "rate_per_second", "burst", "max_concurrent", "tenant");
+
   private SecurityConfigs() {}
 
   static SecurityConfig fromTree(YamlTree t) {
-    t.rejectUnknown(Set.of("keys"));
+    t.rejectUnknown(KEYS);
     List<ApiKey> keys = new ArrayList<>();
     for (YamlTree k : t.children("keys")) {
-      k.rejectUnknown(
-          Set.of(
-              "name", "sha256", "scopes", "rate_per_second", "burst", "max_concurrent", "tenant"));
+      k.rejectUnknown(KEY_FIELDS);
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String s : k.strings("scopes")) {
         scopes.add(ConfigException.under("", () -> Scope.parse(k.key("scopes"), s)));

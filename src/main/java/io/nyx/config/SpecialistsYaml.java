@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 /** Reads the {@code specialists:} list of a YAML config; the shipped defaults live beside it. */
 public final class SpecialistsYaml {
   static final String DEFAULTS = "/io/nyx/config/specialists.yaml";
-  private static final Set<String> KEYS =
-      Set.of(
+  static final List<String> KEYS =
+      List.of(
           "name",
           "description",
           "adapter",
@@ -30,6 +30,8 @@ public final class SpecialistsYaml {
           "initial_weight",
           "backend_url",
           "reward");
+
+  static final List<String> DECODING_KEYS = List.of("temperature", "top_p", "max_tokens");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private SpecialistsYaml() {}
@@ -77,7 +79,7 @@ public final class SpecialistsYaml {
     String name = t.string("name");
     String at = at(name);
     YamlTree d = t.child("decoding");
-    d.rejectUnknown(Set.of("temperature", "top_p", "max_tokens"));
+    d.rejectUnknown(DECODING_KEYS);
     Decoding decoding =
         ConfigException.under(
             at,

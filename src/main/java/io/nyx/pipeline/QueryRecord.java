@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One row of {@code nyx_synthetic_specialist_queries}: everything needed to explain the decision,
- * recompute the reward and derive fine-tuning data later (vllm-protocol.md 7.2).
+ * recompute the reward and derive fine-tuning data later (docs/training.md).
  *
  * @param specialist null when the base model answered (abstain) or routing never happened
  * @param adapter the vLLM model id called, or null when no call was made

@@ -99,7 +99,7 @@ class NyxServerTest extends ServerTest {
     String big = "{\"query\":\"" + "a".repeat(2 << 20) + "\"}";
     assertError(http.postExpectContinue("/infer", big), 413, "body");
     assertError(http.get("/nowhere"), 404, "path");
-    assertError(http.put("/infer", "{}"), 404, "path");
+    assertError(http.put("/infer", "{}"), 405, "method");
     String longQuery = "{\"query\":\"" + "a".repeat(40_000) + "\"}";
     assertError(http.post("/infer", longQuery), 400, "query");
     assertThat(count()).isEqualTo(before);

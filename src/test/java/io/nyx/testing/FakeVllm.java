@@ -27,8 +27,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An in-process fake of vLLM's OpenAI-compatible server (vllm-protocol.md), on 127.0.0.1 and a free
- * port, for tests that must not need a GPU. It serves:
+ * An in-process fake of vLLM's OpenAI-compatible server (docs/operations.md), on 127.0.0.1 and a
+ * free port, for tests that must not need a GPU. It serves:
  *
  * <ul>
  *   <li>{@code GET /v1/models}: the base model card and one card per loaded adapter (1.4, 9.1);
@@ -475,7 +475,7 @@ public final class FakeVllm implements AutoCloseable {
     }
   }
 
-  /** vLLM's error body: nested since 0.10.1, flat before (vllm-protocol.md 3.5). */
+  /** vLLM's error body: nested since 0.10.1, flat before. */
   ObjectNode errorBody(int status, String type, String message, @Nullable String param) {
     ObjectNode fields = FakeVllmHttp.JSON.createObjectNode();
     if (legacyErrors) {
@@ -593,7 +593,7 @@ public final class FakeVllm implements AutoCloseable {
         || ("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"));
   }
 
-  /** Prometheus text like vLLM's (vllm-protocol.md §4): the queue gauges, one engine. */
+  /** Prometheus text like vLLM's: the queue gauges, one engine. */
   private void metrics(HttpExchange ex) throws IOException {
     String labels = "{engine=\"0\",model_name=\"" + baseModel + "\"}";
     FakeVllmHttp.sendText(
@@ -714,7 +714,7 @@ public final class FakeVllm implements AutoCloseable {
     }
   }
 
-  /** Pydantic's 400 as recent vLLM formats it (vllm-protocol.md 9.4). */
+  /** Pydantic's 400 as recent vLLM formats it. */
   void sendValidationError(HttpExchange ex, String loc) throws IOException {
     String message =
         "1 validation error:\n  {'type': 'missing', 'loc': '"

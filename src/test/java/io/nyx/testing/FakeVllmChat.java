@@ -80,7 +80,7 @@ final class FakeVllmChat {
     }
   }
 
-  /** The 400s vLLM returns before generating (vllm-protocol.md 3.1, 9.4). */
+  /** The 400s vLLM returns before generating. */
   private boolean valid(HttpExchange ex, JsonNode body) throws IOException {
     int top = body.path("top_logprobs").asInt(0);
     boolean logprobs = body.path("logprobs").asBoolean(false);

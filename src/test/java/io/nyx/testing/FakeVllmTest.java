@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fake's own wire behaviour, checked with raw HTTP (vllm-protocol.md 1.4, 1.5, 3, 9). */
+/** The fake's own wire behaviour, checked with raw HTTP. */
 class FakeVllmTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();

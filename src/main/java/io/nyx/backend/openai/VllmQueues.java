@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The request queue of each vLLM server Nyx calls, read from its Prometheus {@code /metrics}
- * (vllm-protocol.md §4: {@code vllm:num_requests_waiting}, one sample per engine, summed). Each
+ * ({@code vllm:num_requests_waiting}, one sample per engine, summed; docs/operations.md). Each
  * server is polled on its own virtual thread every {@code interval}, from the first time it is
  * asked about; a server whose {@code /metrics} does not answer reads -1 (unknown).
  *

@@ -60,6 +60,24 @@ public final class PasswordFile {
     }
   }
 
+  /**
+   * The password in {@code file}, which must exist: for a process that connects to a server another
+   * process started, and so must not generate a password the server does not know.
+   *
+   * @throws StoreException when the file is missing, empty or unreadable
+   */
+  public static String read(Path file) {
+    try {
+      String password = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      if (password.isEmpty()) {
+        throw new IOException("the file is empty");
+      }
+      return password;
+    } catch (IOException e) {
+      throw new StoreException("password file " + file, e);
+    }
+  }
+
   private static String generate(RandomGenerator random) {
     byte[] bytes = new byte[24];
     random.nextBytes(bytes);
