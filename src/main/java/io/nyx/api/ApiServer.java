@@ -65,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
             .post("/v1/route", http.wrap("/v1/route", infer::route))
             .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))
             .get("/v1/models", http.wrap("/v1/models", chat::models))
+            .get("/v1/models/{+id}", http.wrap("/v1/models/{id}", chat::model))
             .post("/feedback", http.wrap("/feedback", feedback::feedback))
             .get("/traits", http.wrap("/traits", traits::list))
             .put("/traits/{name}", http.wrap("/traits/{name}", traits::set))

@@ -39,6 +39,11 @@ final class Responses {
     if (!r.fallback().isEmpty()) {
       o.put("fallback", r.fallback());
     }
+    if (r.predictionId().isPresent()) {
+      // Moira recorded a prediction from the answer: its outcome is told to POST
+      // /predictions/{id}/outcome.
+      o.put("prediction_id", r.predictionId().getAsLong());
+    }
     if (!r.contextIncomplete().isEmpty()) {
       // The answer was given without these context sources: they failed (logged and counted).
       o.set("context_incomplete", Json.MAPPER.valueToTree(r.contextIncomplete()));

@@ -1,6 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ToolCall;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,14 @@ import org.jspecify.annotations.Nullable;
  * @param adapter the vLLM model id called, or null when no call was made
  * @param route the routing explanation: method, confidence, margin, scores (JSON object)
  * @param messages the exact messages sent to the backend
- * @param decoding temperature, top_p, max_tokens (JSON object)
+ * @param decoding temperature, top_p, max_tokens, and the client's own fields passed on (stop,
+ *     seed, tools, response_format, ...) under their OpenAI names (JSON object)
  * @param context the context items that reached the prompt, e.g. ids of memories (JSON object)
  * @param status "ok", "backend_unavailable", "backend_saturated", "backend_error", "rejected"
  * @param error null when status is ok
  * @param latencyMs whole request; {@code backendLatencyMs} the model call alone
  * @param tenant who owns the exchange; {@code keyName} the API key that asked (null without keys)
+ * @param toolCalls the functions the answer called (empty for a plain answer or a failure)
  */
 public record QueryRecord(
     UUID id,
@@ -46,4 +49,65 @@ public record QueryRecord(
     String status,
     @Nullable String error,
     String tenant,
-    @Nullable String keyName) {}
+    @Nullable String keyName,
+    List<ToolCall> toolCalls) {
+
+  public QueryRecord {
+    messages = List.copyOf(messages);
+    toolCalls = List.copyOf(toolCalls);
+  }
+
+  /** A row whose answer called no tools. */
+  public QueryRecord(
+      UUID id,
+      Instant createdAt,
+      @Nullable String sessionId,
+      String query,
+      @Nullable String specialist,
+      @Nullable String adapter,
+      String routeMethod,
+      double routeConfidence,
+      Map<String, Object> route,
+      List<ChatMessage> messages,
+      Map<String, Object> decoding,
+      Map<String, Object> context,
+      @Nullable String response,
+      @Nullable String finishReason,
+      double confidence,
+      double reward,
+      int promptTokens,
+      int completionTokens,
+      long latencyMs,
+      long backendLatencyMs,
+      String status,
+      @Nullable String error,
+      String tenant,
+      @Nullable String keyName) {
+    this(
+        id,
+        createdAt,
+        sessionId,
+        query,
+        specialist,
+        adapter,
+        routeMethod,
+        routeConfidence,
+        route,
+        messages,
+        decoding,
+        context,
+        response,
+        finishReason,
+        confidence,
+        reward,
+        promptTokens,
+        completionTokens,
+        latencyMs,
+        backendLatencyMs,
+        status,
+        error,
+        tenant,
+        keyName,
+        List.of());
+  }
+}

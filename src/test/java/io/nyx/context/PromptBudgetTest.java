@@ -60,6 +60,6 @@ class PromptBudgetTest {
 
   private List<ChatMessage> turns() {
     return List.of(
-        ChatMessage.user(big), new ChatMessage("assistant", big), ChatMessage.user("the query"));
+        ChatMessage.user(big), ChatMessage.assistant(big), ChatMessage.user("the query"));
   }
 }

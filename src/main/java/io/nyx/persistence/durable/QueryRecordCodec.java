@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.memory.Owner;
 import io.nyx.persistence.jdbc.JsonColumns;
+import io.nyx.persistence.jdbc.StoredMessages;
 import io.nyx.pipeline.QueryRecord;
 import io.nyx.text.JsonText;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class QueryRecordCodec {
     o.put("route_method", r.routeMethod());
     o.put("route_confidence", r.routeConfidence());
     o.set("route", MAPPER.valueToTree(r.route()));
-    o.set("messages", MAPPER.valueToTree(r.messages()));
+    o.set("messages", StoredMessages.tree(r.messages()));
     o.set("decoding", MAPPER.valueToTree(r.decoding()));
     o.set("context", MAPPER.valueToTree(r.context()));
     o.put("response", r.response());
@@ -45,6 +46,7 @@ final class QueryRecordCodec {
     o.put("error", r.error());
     o.put("tenant", r.tenant());
     o.put("key_name", r.keyName());
+    o.set("tool_calls", StoredMessages.toolCalls(r.toolCalls()));
     try {
       // A lone surrogate in model output has no UTF-8 form; U+FFFD as in the database (Sql.text).
       return MAPPER.writeValueAsBytes(JsonText.clean(o));
@@ -80,7 +82,9 @@ final class QueryRecordCodec {
         text(o, "error"),
         // Frames spooled before tenants existed belong to the local tenant, like their rows.
         o.hasNonNull("tenant") ? o.get("tenant").asText() : Owner.LOCAL,
-        text(o, "key_name"));
+        text(o, "key_name"),
+        // Absent in frames spooled before tool calls were recorded.
+        StoredMessages.readToolCalls(o.path("tool_calls")));
   }
 
   private static @Nullable String text(JsonNode o, String field) {
