@@ -7,6 +7,8 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
 import io.nyx.export.TrainingExport;
+import io.nyx.history.History;
+import io.nyx.history.QueryHistory;
 import io.nyx.learning.ClusterStore;
 import io.nyx.learning.TraitWeightStore;
 import io.nyx.learning.TraitWeights;
@@ -40,7 +42,9 @@ public final class ApiServer implements AutoCloseable {
       ReviewService reviews,
       PredictionService predictions,
       MemoryBank memory,
-      TrainingExport export) {}
+      TrainingExport export,
+      QueryHistory queries,
+      History history) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -52,7 +56,8 @@ public final class ApiServer implements AutoCloseable {
     FeedbackApi feedback = new FeedbackApi(p.feedback());
     TraitsApi traits = new TraitsApi(p.traits(), p.clusters(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
-    ReviewApi review = new ReviewApi(p.reviews());
+    ReviewApi review = new ReviewApi(p.reviews(), p.queries());
+    HistoryApi history = new HistoryApi(p.history(), p.clock());
     PredictionsApi predictions = new PredictionsApi(p.predictions());
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     ExportApi export = new ExportApi(p.export(), p.clock());
@@ -70,6 +75,9 @@ public final class ApiServer implements AutoCloseable {
             .get("/traits", http.wrap("/traits", traits::list))
             .put("/traits/{name}", http.wrap("/traits/{name}", traits::set))
             .get("/review", http.wrap("/review", review::pending))
+            .get("/queries", http.wrap("/queries", history::queries))
+            .get("/queries/{id}", http.wrap("/queries/{id}", history::query))
+            .get("/predictions", http.wrap("/predictions", history::predictions))
             .post("/review/{id}", http.wrap("/review/{id}", review::decide))
             .post(
                 "/predictions/{id}/outcome",

@@ -19,6 +19,7 @@ import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
 import io.nyx.fs.PrivateFiles;
+import io.nyx.history.History;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.TraitConfig;
@@ -37,6 +38,7 @@ import io.nyx.persistence.durable.SpoolState;
 import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.persistence.jdbc.JdbcFeedbackStore;
 import io.nyx.persistence.jdbc.JdbcPredictionStore;
+import io.nyx.persistence.jdbc.JdbcQueryHistory;
 import io.nyx.persistence.jdbc.JdbcQueryLog;
 import io.nyx.persistence.jdbc.JdbcReviewQueue;
 import io.nyx.persistence.jdbc.JdbcTrainingExport;
@@ -377,6 +379,7 @@ public final class Nyx implements AutoCloseable {
                 System::nanoTime),
             READY_CACHE,
             System::nanoTime);
+    JdbcQueryHistory queries = new JdbcQueryHistory(db.dataSource());
     ApiServer server =
         new ApiServer(
                 config.server(),
@@ -395,7 +398,9 @@ public final class Nyx implements AutoCloseable {
                     new ReviewService(reviews, feedback, clock),
                     new PredictionService(predictions, feedback, clock),
                     memories.bank(),
-                    new JdbcTrainingExport(db.dataSource())))
+                    new JdbcTrainingExport(db.dataSource()),
+                    queries,
+                    new History(queries, predictions)))
             .start();
     return new Nyx(
         config,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.foresight.Prediction;
 import io.nyx.foresight.PredictionStore;
 import io.nyx.foresight.Scenario;
+import io.nyx.history.PredictionHistory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +20,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
-/** {@link PredictionStore} over {@code nyx_predictions} (V20). Thread-safe. */
-public final class JdbcPredictionStore implements PredictionStore {
+/**
+ * {@link PredictionStore} and {@link PredictionHistory} over {@code nyx_predictions} (V20).
+ * Thread-safe.
+ */
+public final class JdbcPredictionStore implements PredictionStore, PredictionHistory {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String INSERT =
       """
@@ -107,6 +111,34 @@ public final class JdbcPredictionStore implements PredictionStore {
   @Override
   public void reopen(long id) {
     Sql.update(dataSource, REOPEN, "prediction reopen " + id, s -> s.setLong(1, id));
+  }
+
+  /** Only the conditions asked for are in the statement; pages follow the primary key down. */
+  @Override
+  public List<Prediction> page(
+      @Nullable String tenant, @Nullable State state, @Nullable Long beforeId, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM nyx_predictions WHERE true");
+    List<Object> args = new ArrayList<>();
+    if (tenant != null) {
+      sql.append(" AND tenant = ?");
+      args.add(tenant);
+    }
+    if (state != null) {
+      sql.append(state == State.OPEN ? " AND outcome IS NULL" : " AND outcome IS NOT NULL");
+    }
+    if (beforeId != null) {
+      sql.append(" AND id < ?");
+      args.add(beforeId);
+    }
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add(limit);
+    return query(
+        sql.toString(),
+        s -> {
+          for (int i = 0; i < args.size(); i++) {
+            s.setObject(i + 1, args.get(i));
+          }
+        });
   }
 
   private List<Prediction> query(String sql, Sql.Binder binder) {
