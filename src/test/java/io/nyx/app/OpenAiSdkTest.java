@@ -378,6 +378,13 @@ class OpenAiSdkTest {
     assertThatThrownBy(() -> client.models().retrieve("gpt-4o"))
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("nyx/kairos");
+    // Clients send a specialist's id as is or encoded; both name the same model.
+    var http = new io.nyx.testing.HttpTestClient("http://127.0.0.1:" + nyx.port());
+    for (String path : List.of("/v1/models/nyx/kairos", "/v1/models/nyx%2Fkairos")) {
+      var r = http.get(path);
+      assertThat(r.status()).as(path).isEqualTo(200);
+      assertThat(r.json().get("id").asText()).as(path).isEqualTo("nyx/kairos");
+    }
   }
 
   private static ChatCompletionCreateParams.Builder forced(String model, String question) {
