@@ -81,12 +81,14 @@ final class ChatJson {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (ToolCallDelta d : deltas) {
       ObjectNode call = out.addObject().put("index", d.index());
-      if (d.id() != null) {
-        call.put("id", d.id()).put("type", "function");
+      String id = d.id();
+      if (id != null) {
+        call.put("id", id).put("type", "function");
       }
       ObjectNode function = call.putObject("function");
-      if (d.name() != null) {
-        function.put("name", d.name());
+      String name = d.name();
+      if (name != null) {
+        function.put("name", name);
       }
       function.put("arguments", d.arguments());
     }

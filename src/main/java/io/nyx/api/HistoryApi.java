@@ -162,7 +162,8 @@ final class HistoryApi {
     o.put("comment", f.comment());
     o.put("rater", f.rater());
     o.put("created_at", f.createdAt().toString());
-    o.put("updated_at", f.updatedAt() == null ? null : f.updatedAt().toString());
+    Instant updated = f.updatedAt();
+    o.put("updated_at", updated == null ? null : updated.toString());
     o.put("trait", f.trait());
     o.put("evidence", f.evidence());
     return o;

@@ -46,6 +46,7 @@ class HistoryTest {
   String alice2;
   String bob;
   String carol;
+  String rater;
   String admin;
 
   @BeforeAll
@@ -58,6 +59,7 @@ class HistoryTest {
     alice2 = create(keys, "alice-phone", user, "alice");
     bob = create(keys, "bob", user, "bob");
     carol = create(keys, "carol", user, "carol");
+    rater = create(keys, "rater", Set.of(Scope.FEEDBACK), "alice");
     admin = create(keys, "ops", Set.of(Scope.ADMIN), "ops");
     nyx =
         Nyx.start(
@@ -121,6 +123,9 @@ class HistoryTest {
     assertThat(foreign.json().at("/error/param").asText()).isEqualTo("id");
     assertThat(http.send("GET", "/queries/nope", null, alice).status()).isEqualTo(400);
     assertThat(http.send("GET", "/queries/" + id, null, null).status()).isEqualTo(401);
+    assertThat(http.send("GET", "/queries/" + id, null, rater).status())
+        .as("reading history takes the infer scope")
+        .isEqualTo(403);
   }
 
   @Test
@@ -222,12 +227,12 @@ class HistoryTest {
     assertThat(predictionIds(send("GET", "/predictions", null, admin, 200))).contains(prediction);
     assertThat(http.send("GET", "/predictions?tenant=bob", null, alice).status()).isEqualTo(403);
 
-    send(
-        "POST",
-        "/predictions/" + prediction + "/outcome",
-        "{\"outcome\":\"happened\"}",
-        admin,
-        200);
+    String outcome = "{\"outcome\":\"happened\"}";
+    assertThat(
+            http.send("POST", "/predictions/" + prediction + "/outcome", outcome, alice).status())
+        .as("telling an outcome stays with the admin scope")
+        .isEqualTo(403);
+    send("POST", "/predictions/" + prediction + "/outcome", outcome, admin, 200);
     assertThat(predictionIds(send("GET", "/predictions?status=open", null, alice, 200)))
         .doesNotContain(prediction);
     JsonNode resolved = send("GET", "/predictions?status=resolved", null, alice, 200);

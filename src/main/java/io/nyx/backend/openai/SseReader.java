@@ -140,11 +140,13 @@ final class SseReader {
     private final StringBuilder arguments = new StringBuilder();
 
     void add(ToolCallDelta d) {
-      if (d.id() != null && id.isEmpty()) {
-        id = d.id();
+      String firstId = d.id();
+      if (firstId != null && id.isEmpty()) {
+        id = firstId;
       }
-      if (d.name() != null && name.isEmpty()) {
-        name = d.name();
+      String firstName = d.name();
+      if (firstName != null && name.isEmpty()) {
+        name = firstName;
       }
       arguments.append(d.arguments());
     }

@@ -1,5 +1,6 @@
 package io.nyx.persistence.jdbc;
 
+import io.nyx.history.Cursor;
 import io.nyx.history.FeedbackEntry;
 import io.nyx.history.QueryFilter;
 import io.nyx.history.QueryHistory;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,28 +59,33 @@ public final class JdbcQueryHistory implements QueryHistory {
   public List<QuerySummary> page(QueryFilter f) {
     StringBuilder sql = new StringBuilder(SUMMARY).append(" WHERE true");
     List<Object> args = new ArrayList<>();
-    if (f.tenant() != null) {
+    String tenant = f.tenant();
+    if (tenant != null) {
       sql.append(" AND tenant = ?");
-      args.add(f.tenant());
+      args.add(tenant);
     }
-    if (f.since() != null) {
+    Instant since = f.since();
+    if (since != null) {
       sql.append(" AND created_at >= ?");
-      args.add(Sql.timestamp(f.since()));
+      args.add(Sql.timestamp(since));
     }
-    if (QueryFilter.BASE.equals(f.specialist())) {
+    String specialist = f.specialist();
+    if (QueryFilter.BASE.equals(specialist)) {
       sql.append(" AND specialist IS NULL");
-    } else if (f.specialist() != null) {
+    } else if (specialist != null) {
       sql.append(" AND specialist = ?");
-      args.add(f.specialist());
+      args.add(specialist);
     }
-    if (f.status() != null) {
+    String status = f.status();
+    if (status != null) {
       sql.append(" AND status = ?");
-      args.add(f.status());
+      args.add(status);
     }
-    if (f.after() != null) {
+    Cursor after = f.after();
+    if (after != null) {
       sql.append(" AND (created_at, id) < (?, ?)");
-      args.add(Sql.timestamp(f.after().createdAt()));
-      args.add(f.after().id());
+      args.add(Sql.timestamp(after.createdAt()));
+      args.add(after.id());
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
     args.add(f.limit());
