@@ -39,6 +39,18 @@ public final class JdbcPredictionStore implements PredictionStore, PredictionHis
   private static final String FIND = "SELECT " + COLUMNS + " FROM nyx_predictions WHERE id = ?";
   private static final String BY_QUERY =
       "SELECT " + COLUMNS + " FROM nyx_predictions WHERE query_id = ? ORDER BY id";
+  private static final String PAGE =
+      "SELECT "
+          + COLUMNS
+          + """
+           FROM nyx_predictions
+          WHERE (CAST(? AS text) IS NULL OR tenant = ?)
+            AND (CAST(? AS text) IS NULL
+                 OR (CASE WHEN ? = 'open' THEN outcome IS NULL ELSE outcome IS NOT NULL END))
+            AND (CAST(? AS bigint) IS NULL OR id < ?)
+          ORDER BY id DESC
+          LIMIT ?
+          """;
   private static final String RESOLVE =
       """
       UPDATE nyx_predictions SET outcome = ?, score = ?, resolved_at = ?
@@ -113,31 +125,21 @@ public final class JdbcPredictionStore implements PredictionStore, PredictionHis
     Sql.update(dataSource, REOPEN, "prediction reopen " + id, s -> s.setLong(1, id));
   }
 
-  /** Only the conditions asked for are in the statement; pages follow the primary key down. */
+  /** Pages follow the primary key down; a criterion left null is off. */
   @Override
   public List<Prediction> page(
       @Nullable String tenant, @Nullable State state, @Nullable Long beforeId, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM nyx_predictions WHERE true");
-    List<Object> args = new ArrayList<>();
-    if (tenant != null) {
-      sql.append(" AND tenant = ?");
-      args.add(tenant);
-    }
-    if (state != null) {
-      sql.append(state == State.OPEN ? " AND outcome IS NULL" : " AND outcome IS NOT NULL");
-    }
-    if (beforeId != null) {
-      sql.append(" AND id < ?");
-      args.add(beforeId);
-    }
-    sql.append(" ORDER BY id DESC LIMIT ?");
-    args.add(limit);
+    String outcome = state == null ? null : state == State.OPEN ? "open" : "resolved";
     return query(
-        sql.toString(),
+        PAGE,
         s -> {
-          for (int i = 0; i < args.size(); i++) {
-            s.setObject(i + 1, args.get(i));
-          }
+          s.setString(1, tenant);
+          s.setString(2, tenant);
+          s.setString(3, outcome);
+          s.setString(4, outcome);
+          s.setObject(5, beforeId, Types.BIGINT);
+          s.setObject(6, beforeId, Types.BIGINT);
+          s.setInt(7, limit);
         });
   }
 

@@ -20,13 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link QueryHistory} over {@code nyx_synthetic_specialist_queries} and {@code nyx_feedback}.
  * Pages are read newest first by the key {@code (created_at, id)}: the partitioned table's indexes
- * on {@code created_at} and {@code (tenant, created_at)} serve them, and a {@code since} prunes the
- * older partitions. The statement holds only the conditions a filter sets, so each is planned for
- * what it asks. Thread-safe.
+ * on {@code created_at} serve them, read newest first until the page is full. Every statement is a
+ * constant with bind parameters (a criterion left null is off), as all of Nyx's SQL. Thread-safe.
  */
 public final class JdbcQueryHistory implements QueryHistory {
   private static final String SUMMARY =
@@ -36,6 +36,25 @@ public final class JdbcQueryHistory implements QueryHistory {
              latency_ms
         FROM nyx_synthetic_specialist_queries
       """;
+
+  /**
+   * A page: each criterion is off when its value is null (one constant statement, every value a
+   * bind parameter); the base model's rows are those without a specialist.
+   */
+  private static final String PAGE =
+      SUMMARY
+          + """
+           WHERE (CAST(? AS text) IS NULL OR tenant = ?)
+             AND (CAST(? AS timestamptz) IS NULL OR created_at >= ?)
+             AND (CAST(? AS text) IS NULL OR specialist = ?)
+             AND (? = false OR specialist IS NULL)
+             AND (CAST(? AS text) IS NULL OR status = ?)
+             AND (CAST(? AS timestamptz) IS NULL
+                  OR (created_at, id) < (CAST(? AS timestamptz), CAST(? AS uuid)))
+           ORDER BY created_at DESC, id DESC
+           LIMIT ?
+          """;
+
   private static final String FEEDBACK =
       """
       SELECT id, rating, comment, rater, created_at, updated_at, trait, evidence
@@ -57,39 +76,26 @@ public final class JdbcQueryHistory implements QueryHistory {
 
   @Override
   public List<QuerySummary> page(QueryFilter f) {
-    StringBuilder sql = new StringBuilder(SUMMARY).append(" WHERE true");
-    List<Object> args = new ArrayList<>();
-    String tenant = f.tenant();
-    if (tenant != null) {
-      sql.append(" AND tenant = ?");
-      args.add(tenant);
-    }
-    Instant since = f.since();
-    if (since != null) {
-      sql.append(" AND created_at >= ?");
-      args.add(Sql.timestamp(since));
-    }
-    String specialist = f.specialist();
-    if (QueryFilter.BASE.equals(specialist)) {
-      sql.append(" AND specialist IS NULL");
-    } else if (specialist != null) {
-      sql.append(" AND specialist = ?");
-      args.add(specialist);
-    }
-    String status = f.status();
-    if (status != null) {
-      sql.append(" AND status = ?");
-      args.add(status);
-    }
     Cursor after = f.after();
-    if (after != null) {
-      sql.append(" AND (created_at, id) < (?, ?)");
-      args.add(Sql.timestamp(after.createdAt()));
-      args.add(after.id());
-    }
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    Instant since = f.since();
+    boolean base = QueryFilter.BASE.equals(f.specialist());
+    List<Object> args = new ArrayList<>();
+    twice(args, f.tenant());
+    twice(args, since == null ? null : Sql.timestamp(since));
+    twice(args, base ? null : f.specialist());
+    args.add(base);
+    twice(args, f.status());
+    args.add(after == null ? null : Sql.timestamp(after.createdAt()));
+    args.add(after == null ? null : Sql.timestamp(after.createdAt()));
+    args.add(after == null ? null : after.id());
     args.add(f.limit());
-    return summaries(sql.toString(), args, "query history page");
+    return summaries(PAGE, args, "query history page");
+  }
+
+  /** A criterion's value, for its "unset" test and for the comparison. */
+  private static void twice(List<Object> args, @Nullable Object value) {
+    args.add(value);
+    args.add(value);
   }
 
   @Override
