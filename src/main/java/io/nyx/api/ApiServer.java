@@ -8,6 +8,8 @@ import io.nyx.adapter.AdapterLifecycle;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
 import io.nyx.export.TrainingExport;
+import io.nyx.history.History;
+import io.nyx.history.QueryHistory;
 import io.nyx.learning.ClusterStore;
 import io.nyx.learning.TraitWeightStore;
 import io.nyx.learning.TraitWeights;
@@ -42,7 +44,9 @@ public final class ApiServer implements AutoCloseable {
       PredictionService predictions,
       MemoryBank memory,
       TrainingExport export,
-      AdapterLifecycle adapters) {}
+      AdapterLifecycle adapters,
+      QueryHistory queries,
+      History history) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -54,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
     FeedbackApi feedback = new FeedbackApi(p.feedback());
     TraitsApi traits = new TraitsApi(p.traits(), p.clusters(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
-    ReviewApi review = new ReviewApi(p.reviews());
+    ReviewApi review = new ReviewApi(p.reviews(), p.queries());
+    HistoryApi history = new HistoryApi(p.history(), p.clock());
     PredictionsApi predictions = new PredictionsApi(p.predictions());
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     ExportApi export = new ExportApi(p.export(), p.clock());
@@ -70,12 +75,16 @@ public final class ApiServer implements AutoCloseable {
         .post("/v1/route", infer::route)
         .post("/v1/chat/completions", chat::complete)
         .get("/v1/models", chat::models)
+        .get("/v1/models/{+id}", chat::model)
         .post("/feedback", feedback::feedback)
         .get("/traits", traits::list)
         .get("/traits/{name}", traits::show)
         .put("/traits/{name}", traits::set)
         .get("/review", review::pending)
         .post("/review/{id}", review::decide)
+        .get("/queries", history::queries)
+        .get("/queries/{id}", history::query)
+        .get("/predictions", history::predictions)
         .post("/predictions/{id}/outcome", predictions::outcome)
         .post("/memory", memory::add)
         .get("/memory/search", memory::search)

@@ -40,6 +40,14 @@ final class AuthFilter implements Filter {
     if (path.equals("/memory") || path.startsWith("/memory/")) {
       return Scope.INFER; // confined to the caller's tenant by MemoryApi
     }
+    if (read && (path.equals("/queries") || path.startsWith("/queries/"))) {
+      // A key that asks may read back its own tenant's exchanges (it has their answers already;
+      // the rows add why and how well), confined by HistoryApi; a feedback-only key rates by id.
+      return Scope.INFER;
+    }
+    if (read && path.equals("/predictions")) {
+      return Scope.INFER; // its own tenant's, confined by HistoryApi; outcomes stay admin
+    }
     return Scope.ADMIN;
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.nyx.backend.ChatOptions;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.InferenceRequest;
 import io.nyx.pipeline.InferenceResult;
@@ -14,10 +15,10 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OpenAI-compatible {@code POST /v1/chat/completions} and {@code GET /v1/models}, so the official
- * SDKs work against Nyx. {@code model: "nyx"} routes; {@code "nyx/<specialist>"} forces one.
- * Unknown request fields are ignored, as OpenAI clients send many optional ones; known fields are
- * checked.
+ * OpenAI-compatible {@code POST /v1/chat/completions}, {@code GET /v1/models} and {@code GET
+ * /v1/models/{id}}, so the official SDKs work against Nyx. {@code model: "nyx"} routes; {@code
+ * "nyx/<specialist>"} forces one. Every request field is either passed on to the model or refused
+ * with a 400 naming it ({@link ChatFields}); none is dropped.
  */
 final class ChatApi {
   static final String MODEL = "nyx";
@@ -37,10 +38,12 @@ final class ChatApi {
 
   void complete(ServerRequest req, ServerResponse res) throws Exception {
     ObjectNode body = Json.parseObject(Http.body(req));
+    ChatFields.check(body);
     Fields f = new Fields(body);
     String forced = specialist(f.requireString("model", 200));
     ChatMessages.Parsed messages = ChatMessages.parse(body.get("messages"), maxQueryChars);
     boolean stream = f.optBool("stream", false);
+    ChatOptions options = ChatFields.options(body, f, stream);
     InferenceRequest request =
         new InferenceRequest(
             messages.query(),
@@ -53,15 +56,28 @@ final class ChatApi {
             f.optNumber("top_p", 0.0001, 1),
             stream,
             null,
-            AuthFilter.caller(req));
+            AuthFilter.caller(req),
+            options);
     if (stream) {
-      new ChatSse(res, clock, includeUsage(body)).run(pipeline, request);
+      new ChatSse(res, clock, includeUsage(body), options.logprobs()).run(pipeline, request);
       return;
     }
     InferenceResult r = pipeline.infer(request, io.nyx.pipeline.InferenceListener.NONE);
     res.header("X-Nyx-Query-Id", r.id().toString());
     res.header("X-Nyx-Specialist", r.specialist() == null ? "base" : r.specialist());
-    Http.json(res, 200, ChatSse.completion(r, clock));
+    Http.json(res, 200, ChatJson.completion(r, clock, options.logprobs()));
+  }
+
+  /**
+   * {@code GET /v1/models/{id}}; a specialist's id holds a slash ({@code nyx/kairos}), which
+   * clients send either as is or encoded, so the route takes the rest of the (decoded) path.
+   */
+  void model(ServerRequest req, ServerResponse res) {
+    String id = req.path().pathParameters().get("id");
+    if (!id.equals(MODEL)) {
+      specialist(id); // a 404 naming the models there are, when it is none of them
+    }
+    Http.json(res, 200, model(id, clock.instant().getEpochSecond()));
   }
 
   void models(ServerRequest req, ServerResponse res) {

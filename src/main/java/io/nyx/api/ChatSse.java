@@ -28,14 +28,17 @@ final class ChatSse implements InferenceListener {
   private final ServerResponse res;
   private final InstantSource clock;
   private final boolean includeUsage;
+  private final boolean logprobs;
   private @Nullable OutputStream out;
   private String id = "";
   private String model = ChatApi.MODEL;
 
-  ChatSse(ServerResponse res, InstantSource clock, boolean includeUsage) {
+  /** {@code logprobs}: the client asked to see the tokens' logprobs. */
+  ChatSse(ServerResponse res, InstantSource clock, boolean includeUsage, boolean logprobs) {
     this.res = res;
     this.clock = clock;
     this.includeUsage = includeUsage;
+    this.logprobs = logprobs;
   }
 
   void run(InferencePipeline pipeline, InferenceRequest request) throws IOException {
@@ -51,11 +54,11 @@ final class ChatSse implements InferenceListener {
       done();
       return;
     }
-    event(chunk(Json.object(), r.finishReason().isEmpty() ? "stop" : r.finishReason()));
+    event(chunk(Json.object(), ChatJson.finishReason(r.finishReason()), null));
     if (includeUsage) {
       ObjectNode usage = base();
       usage.putArray("choices");
-      usage.set("usage", usage(r));
+      usage.set("usage", ChatJson.usage(r));
       event(usage);
     }
     done();
@@ -64,21 +67,34 @@ final class ChatSse implements InferenceListener {
   @Override
   public void routed(UUID queryId, RouteDecision decision, @Nullable String specialist) {
     id = "chatcmpl-" + queryId;
-    model = specialist == null ? ChatApi.MODEL : ChatApi.MODEL + "/" + specialist;
+    model = ChatJson.model(specialist);
     res.status(Status.OK_200);
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     res.header("X-Nyx-Query-Id", queryId.toString());
     res.header("X-Nyx-Specialist", specialist == null ? "base" : specialist);
     out = res.outputStream();
-    event(chunk(Json.object().put("role", "assistant").put("content", ""), null));
+    event(chunk(Json.object().put("role", "assistant").put("content", ""), null, null));
   }
 
+  /**
+   * Content, pieces of tool calls, and (when the client asked) the logprobs of exactly the tokens
+   * in the delta, as vLLM streams them.
+   */
   @Override
   public void delta(StreamDelta delta) {
-    if (!delta.content().isEmpty()) {
-      event(chunk(Json.object().put("content", delta.content()), null));
+    boolean showLogprobs = logprobs && !delta.logprobs().isEmpty();
+    if (delta.content().isEmpty() && delta.toolCalls().isEmpty() && !showLogprobs) {
+      return;
     }
+    ObjectNode d = Json.object();
+    if (!delta.content().isEmpty()) {
+      d.put("content", delta.content());
+    }
+    if (!delta.toolCalls().isEmpty()) {
+      d.set("tool_calls", ChatJson.toolCallDeltas(delta.toolCalls()));
+    }
+    event(chunk(d, null, showLogprobs ? ChatJson.logprobs(delta.logprobs()) : null));
   }
 
   private ObjectNode base() {
@@ -89,11 +105,16 @@ final class ChatSse implements InferenceListener {
         .put("model", model);
   }
 
-  private ObjectNode chunk(ObjectNode delta, @Nullable String finishReason) {
+  private ObjectNode chunk(
+      ObjectNode delta, @Nullable String finishReason, @Nullable ObjectNode tokenLogprobs) {
     ObjectNode o = base();
     ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
     choice.set("delta", delta);
-    choice.putNull("logprobs");
+    if (tokenLogprobs == null) {
+      choice.putNull("logprobs");
+    } else {
+      choice.set("logprobs", tokenLogprobs);
+    }
     choice.put("finish_reason", finishReason);
     return o;
   }
@@ -123,30 +144,5 @@ final class ChatSse implements InferenceListener {
 
   private OutputStream opened() {
     return Objects.requireNonNull(out, "events go out only after routed() has sent the headers");
-  }
-
-  static ObjectNode usage(InferenceResult r) {
-    int p = r.usage().promptTokens();
-    int c = r.usage().completionTokens();
-    return Json.object()
-        .put("prompt_tokens", p)
-        .put("completion_tokens", c)
-        .put("total_tokens", p + c);
-  }
-
-  /** The non-streaming response body. */
-  static ObjectNode completion(InferenceResult r, InstantSource clock) {
-    ObjectNode o = Json.object();
-    o.put("id", "chatcmpl-" + r.id());
-    o.put("object", "chat.completion");
-    o.put("created", clock.instant().getEpochSecond());
-    o.put("model", r.specialist() == null ? ChatApi.MODEL : ChatApi.MODEL + "/" + r.specialist());
-    ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-    choice.putObject("message").put("role", "assistant").put("content", r.answer());
-    choice.putNull("logprobs");
-    choice.put("finish_reason", r.finishReason().isEmpty() ? "stop" : r.finishReason());
-    o.set("usage", usage(r));
-    o.set("nyx", Responses.infer(r));
-    return o;
   }
 }

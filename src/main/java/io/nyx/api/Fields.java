@@ -33,6 +33,12 @@ final class Fields {
     return this;
   }
 
+  /** True when the field is present and not null. */
+  boolean has(String name) {
+    JsonNode n = obj.get(name);
+    return n != null && !n.isNull();
+  }
+
   String requireString(String name, int maxChars) {
     String v = optString(name, maxChars);
     if (v == null || v.isBlank()) {

@@ -20,6 +20,7 @@ final class Responses {
     o.put("id", r.id().toString());
     o.put("specialist", r.specialist());
     o.put("adapter", r.model());
+    o.put("adapter_version", r.adapterVersion());
     o.set("route", route(r.route()));
     o.put("answer", r.answer());
     o.put("finish_reason", r.finishReason());
@@ -38,6 +39,11 @@ final class Responses {
     }
     if (!r.fallback().isEmpty()) {
       o.put("fallback", r.fallback());
+    }
+    if (r.predictionId().isPresent()) {
+      // Moira recorded a prediction from the answer: its outcome is told to POST
+      // /predictions/{id}/outcome.
+      o.put("prediction_id", r.predictionId().getAsLong());
     }
     if (!r.contextIncomplete().isEmpty()) {
       // The answer was given without these context sources: they failed (logged and counted).

@@ -18,7 +18,10 @@ import java.util.stream.Collectors;
  * Routes}), so the list cannot miss one.
  */
 final class Unmatched {
-  /** One registered endpoint: its method and path template ({@code /traits/{name}}). */
+  /**
+   * One registered endpoint: its method and path template ({@code /traits/{name}}; {@code {+id}}
+   * takes the rest of the path, slashes included, as Helidon's templates do).
+   */
   record Route(Method method, String path) {
     boolean matches(String requestPath) {
       return template(path).matcher(requestPath).matches();
@@ -26,7 +29,7 @@ final class Unmatched {
 
     @Override
     public String toString() {
-      return method.text() + " " + path;
+      return method.text() + " " + label(path);
     }
   }
 
@@ -58,7 +61,7 @@ final class Unmatched {
     }
 
     private Routes add(Method method, String path, Http.Endpoint endpoint) {
-      routing.route(method, path, http.wrap(path, endpoint));
+      routing.route(method, path, http.wrap(label(path), endpoint));
       routes.add(new Route(method, path));
       return this;
     }
@@ -103,11 +106,23 @@ final class Unmatched {
     return routes.stream().map(Route::toString).collect(Collectors.joining(", "));
   }
 
-  /** {@code /traits/{name}} as a pattern: each {@code {…}} is one non-empty path segment. */
+  /** The template as people read it (and metrics label it): {@code {+id}} shown as {@code {id}}. */
+  static String label(String path) {
+    return path.replace("{+", "{");
+  }
+
+  /**
+   * {@code /traits/{name}} as a pattern: each {@code {…}} is one non-empty path segment, each
+   * {@code {+…}} the non-empty rest of the path.
+   */
   private static Pattern template(String path) {
     StringBuilder regex = new StringBuilder();
     for (String part : path.split("(?=\\{)|(?<=\\})")) {
-      regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));
+      if (part.startsWith("{+")) {
+        regex.append(".+");
+      } else {
+        regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));
+      }
     }
     return Pattern.compile(regex.toString());
   }

@@ -24,6 +24,7 @@ import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
 import io.nyx.fs.PrivateFiles;
+import io.nyx.history.History;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.EvidenceJournal;
 import io.nyx.learning.TraitConfig;
@@ -44,6 +45,7 @@ import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.persistence.jdbc.JdbcFeedbackStore;
 import io.nyx.persistence.jdbc.JdbcLeadership;
 import io.nyx.persistence.jdbc.JdbcPredictionStore;
+import io.nyx.persistence.jdbc.JdbcQueryHistory;
 import io.nyx.persistence.jdbc.JdbcQueryLog;
 import io.nyx.persistence.jdbc.JdbcReviewQueue;
 import io.nyx.persistence.jdbc.JdbcTrainingExport;
@@ -394,6 +396,7 @@ public final class Nyx implements AutoCloseable {
                 System::nanoTime),
             READY_CACHE,
             System::nanoTime);
+    JdbcQueryHistory queries = new JdbcQueryHistory(db.dataSource());
     ApiServer server =
         new ApiServer(
                 config.server(),
@@ -413,7 +416,9 @@ public final class Nyx implements AutoCloseable {
                     new PredictionService(predictions, feedback, clock),
                     memories.bank(),
                     new JdbcTrainingExport(db.dataSource()),
-                    adapters))
+                    adapters,
+                    queries,
+                    new History(queries, predictions)))
             .start();
     return new Nyx(
         config,

@@ -57,8 +57,7 @@ public final class PromptAssembler {
       if (victim >= 0) {
         dropped.add(droppedItem(kept.remove(victim)));
       } else if (turns.size() > 1) {
-        ChatMessage turn = turns.removeFirst();
-        dropped.add(Map.of("kind", "turn", "role", turn.role(), "chars", turn.content().length()));
+        dropOldestTurn(turns, dropped);
       } else {
         break; // the system prompt and the query alone exceed the budget; the server will say so
       }
@@ -67,11 +66,25 @@ public final class PromptAssembler {
     return new Assembled(messages, List.copyOf(kept), dropped, estimate(messages));
   }
 
-  /** Estimated prompt tokens: {@code ceil(chars/4)} per message plus 4 for its framing. */
+  /**
+   * Drops the oldest turn, and with it the tool results that answered its calls: a tool result
+   * whose call is gone would reach the model as an answer to nothing. The query is never dropped.
+   */
+  private static void dropOldestTurn(List<ChatMessage> turns, List<Map<String, Object>> dropped) {
+    do {
+      ChatMessage turn = turns.removeFirst();
+      dropped.add(Map.of("kind", "turn", "role", turn.role(), "chars", turn.chars()));
+    } while (turns.size() > 1 && turns.getFirst() instanceof ChatMessage.ToolMessage);
+  }
+
+  /**
+   * Estimated prompt tokens: {@code ceil(chars/4)} per message (tool calls included) plus 4 for its
+   * framing.
+   */
   public static int estimate(List<ChatMessage> messages) {
     int total = 0;
     for (ChatMessage m : messages) {
-      total += (m.content().length() + 3) / 4 + 4;
+      total += (m.chars() + 3) / 4 + 4;
     }
     return total;
   }
@@ -115,7 +128,8 @@ public final class PromptAssembler {
   /**
    * @param systemPrompt the specialist's prompt template ("" for the base model)
    * @param callerSystem system text the caller sent (OpenAI-style), kept after ours
-   * @param conversation the caller's user/assistant turns, the last being the query
+   * @param conversation the caller's user, assistant and tool turns, ending with the query (or the
+   *     tool results it is waiting on)
    */
   public List<ChatMessage> assemble(
       String systemPrompt,

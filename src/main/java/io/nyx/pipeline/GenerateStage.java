@@ -112,7 +112,8 @@ final class GenerateStage {
 
   private Generation.Timed call(Draft d, Plan plan, InferenceListener listener, boolean admitted)
       throws BackendException, Generation.CircuitOpen, Generation.Saturated {
-    return generation.call(plan, d.messages(), d.id(), listener, d.req().stream(), admitted);
+    return generation.call(
+        plan, d.messages(), d.req().options(), d.id(), listener, d.req().stream(), admitted);
   }
 
   private static String status(BackendException e) {

@@ -2,6 +2,7 @@ package io.nyx.pipeline;
 
 import io.nyx.backend.BackendException;
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ChatOptions;
 import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.StreamDelta;
@@ -136,6 +137,7 @@ final class Generation {
   Timed call(
       Plan plan,
       List<ChatMessage> messages,
+      ChatOptions options,
       UUID id,
       InferenceListener listener,
       boolean stream,
@@ -154,7 +156,7 @@ final class Generation {
         if (attempt == 1) {
           resilience.retries().onCall(); // budget is earned per call let through, not per attempt
         }
-        return attempt(held, plan, messages, id, listener, stream, attempt);
+        return attempt(held, plan, messages, options, id, listener, stream, attempt);
       } catch (BackendException e) {
         if (!mayRetry(breaker, attempt, e)) {
           throw e;
@@ -202,6 +204,7 @@ final class Generation {
       CircuitBreaker.Permit permit,
       Plan plan,
       List<ChatMessage> messages,
+      ChatOptions options,
       UUID id,
       InferenceListener listener,
       boolean stream,
@@ -209,7 +212,7 @@ final class Generation {
       throws BackendException {
     Relay relay = new Relay(listener);
     try {
-      Timed t = once(plan, messages, id, relay, stream, attempt);
+      Timed t = once(plan, messages, options, id, relay, stream, attempt);
       permit.record(Verdict.SUCCESS);
       return t;
     } catch (BackendException | RuntimeException e) {
@@ -294,12 +297,13 @@ final class Generation {
   private Timed once(
       Plan plan,
       List<ChatMessage> messages,
+      ChatOptions options,
       UUID id,
       Consumer<StreamDelta> sink,
       boolean stream,
       int attempt)
       throws BackendException {
-    ChatRequest request = request(plan, messages, id);
+    ChatRequest request = request(plan, messages, options, id);
     long start = nanoClock.getAsLong();
     try {
       ChatResult result =
@@ -315,7 +319,13 @@ final class Generation {
     }
   }
 
-  static ChatRequest request(Plan plan, List<ChatMessage> messages, UUID id) {
+  /**
+   * The call for a plan: its decoding (after the caller's overrides), Nyx's logprobs (always on:
+   * answers are scored by them) widened to the client's {@code top_logprobs} when it asked for
+   * more, and the client's other fields as given.
+   */
+  static ChatRequest request(Plan plan, List<ChatMessage> messages, ChatOptions options, UUID id) {
+    int top = options.logprobs() ? Math.max(TOP_LOGPROBS, options.topLogprobs()) : TOP_LOGPROBS;
     return new ChatRequest(
         plan.model(),
         messages,
@@ -323,9 +333,10 @@ final class Generation {
         plan.decoding().topP(),
         plan.decoding().maxTokens(),
         true,
-        TOP_LOGPROBS,
+        top,
         null,
-        id.toString());
+        id.toString(),
+        options);
   }
 
   static String outcome(BackendException e) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -108,12 +109,13 @@ public final class InferencePipeline {
     var r = answer.timed().result();
     long latency = millisSince(start);
     Scored scored = score.score(d, r, latency);
-    record.answered(d, answer, scored);
+    OptionalLong predictionId = record.answered(d, answer, scored);
     return new InferenceResult(
         d.id(),
         d.route(),
         d.plan().specialist(),
         answer.used().model(),
+        answer.used().adapterVersion(),
         r.content(),
         r.finishReason(),
         scored.confidence(),
@@ -123,7 +125,10 @@ public final class InferencePipeline {
         d.context(),
         answer.fallback(),
         scored.checks(),
-        d.prompt().incomplete());
+        d.prompt().incomplete(),
+        r.toolCalls(),
+        r.logprobs(),
+        predictionId);
   }
 
   private long millisSince(long start) {

@@ -1,6 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ChatOptions;
 import io.nyx.security.Caller;
 import java.time.ZoneId;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * system text the caller sent. Optional sampling values override the specialist's decoding
  * settings. {@code timeZone} is the user's zone for Kairos (null = the configured default). {@code
  * caller} owns the exchange: it is recorded with it, and memory recall shows only what its tenant
- * may see from {@code sessionId}.
+ * may see from {@code sessionId}. {@code options} are the client's further wishes of the model
+ * (stop, seed, tools, ...), passed on to whichever model answers.
  */
 public record InferenceRequest(
     String query,
@@ -27,10 +29,39 @@ public record InferenceRequest(
     OptionalDouble topP,
     boolean stream,
     @Nullable ZoneId timeZone,
-    Caller caller) {
+    Caller caller,
+    ChatOptions options) {
 
   public InferenceRequest {
     conversation = List.copyOf(conversation);
+  }
+
+  /** A request without client options. */
+  public InferenceRequest(
+      String query,
+      List<ChatMessage> conversation,
+      String callerSystem,
+      @Nullable String sessionId,
+      @Nullable String specialist,
+      OptionalInt maxTokens,
+      OptionalDouble temperature,
+      OptionalDouble topP,
+      boolean stream,
+      @Nullable ZoneId timeZone,
+      Caller caller) {
+    this(
+        query,
+        conversation,
+        callerSystem,
+        sessionId,
+        specialist,
+        maxTokens,
+        temperature,
+        topP,
+        stream,
+        timeZone,
+        caller,
+        ChatOptions.NONE);
   }
 
   /** A request of the local user in the configured time zone. */
@@ -71,7 +102,8 @@ public record InferenceRequest(
         topP,
         stream,
         zone,
-        caller);
+        caller,
+        options);
   }
 
   /** The same request made by {@code who}. */
@@ -87,7 +119,8 @@ public record InferenceRequest(
         topP,
         stream,
         timeZone,
-        who);
+        who,
+        options);
   }
 
   /** A single question of the local user, as {@code POST /infer} sends it. */

@@ -1,6 +1,7 @@
 package io.nyx.pipeline;
 
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ToolCall;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param adapter the vLLM model id called, or null when no call was made
  * @param route the routing explanation: method, confidence, margin, scores (JSON object)
  * @param messages the exact messages sent to the backend
- * @param decoding temperature, top_p, max_tokens (JSON object)
+ * @param decoding temperature, top_p, max_tokens, and the client's own fields passed on (stop,
+ *     seed, tools, response_format, ...) under their OpenAI names (JSON object)
  * @param context the context items that reached the prompt, e.g. ids of memories (JSON object)
  * @param status "ok", "backend_unavailable", "backend_saturated", "backend_error", "rejected"
  * @param error null when status is ok
@@ -23,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param tenant who owns the exchange; {@code keyName} the API key that asked (null without keys)
  * @param adapterVersion the registered version of {@code adapter} that answered (or failed); null
  *     when no adapter did (the base model, a fallback) or the row predates versions
+ * @param toolCalls the functions the answer called (empty for a plain answer or a failure)
  */
 public record QueryRecord(
     UUID id,
@@ -49,9 +52,18 @@ public record QueryRecord(
     @Nullable String error,
     String tenant,
     @Nullable String keyName,
-    @Nullable Integer adapterVersion) {
+    @Nullable Integer adapterVersion,
+    List<ToolCall> toolCalls) {
 
-  /** A row without an adapter version (written before versions were recorded, or by tools). */
+  public QueryRecord {
+    messages = List.copyOf(messages);
+    toolCalls = List.copyOf(toolCalls);
+  }
+
+  /**
+   * A row whose answer called no tools, without an adapter version (written before versions were
+   * recorded, or by tools).
+   */
   public QueryRecord(
       UUID id,
       Instant createdAt,
@@ -102,6 +114,7 @@ public record QueryRecord(
         error,
         tenant,
         keyName,
-        null);
+        null,
+        List.of());
   }
 }

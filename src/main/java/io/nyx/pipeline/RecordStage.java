@@ -9,6 +9,7 @@ import io.nyx.learning.TraitLearner;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.safety.RiskAssessment;
 import io.nyx.specialist.ContextStrategy;
+import java.util.OptionalLong;
 
 /**
  * Stage 5, what is kept: the reward becomes trait evidence (unless the base model answered for an
@@ -45,9 +46,13 @@ final class RecordStage {
   }
 
   /**
+   * Records the answer and queues its follow-ups.
+   *
+   * @return the id of the prediction Moira stored from the answer; empty when she made none, or it
+   *     waits in the spool (its id is known only once the database has it) or was lost
    * @throws NyxException.Unavailable when the row cannot be stored, not even in the spool
    */
-  void answered(Draft d, GenerateStage.Answer answer, Scored scored) {
+  OptionalLong answered(Draft d, GenerateStage.Answer answer, Scored scored) {
     if (answer.fallback().isEmpty()) {
       learn(d, scored.reward());
     }
@@ -59,7 +64,7 @@ final class RecordStage {
           "database unavailable, the answer was not recorded: " + e.getMessage(), row.id(), e);
     }
     metrics.reward(d.plan().label(), scored.reward().value());
-    followUps(d, answer.timed().result().content(), scored.output());
+    return followUps(d, answer.timed().result().content(), scored.output());
   }
 
   /** Records a request that got no answer; the caller's error stands even if this fails. */
@@ -93,8 +98,9 @@ final class RecordStage {
    * stores wired in {@code app} spool these writes while the database is away; only a failing spool
    * disk reaches the catch below.)
    */
-  private void followUps(Draft d, String content, RiskAssessment output) {
+  private OptionalLong followUps(Draft d, String content, RiskAssessment output) {
     String tenant = d.req().caller().tenant();
+    long predictionId = 0;
     try {
       if (d.decision().risk().flagged()) {
         powers.reviews().enqueue(d.id(), tenant, "input", d.decision().risk(), d.at());
@@ -104,13 +110,16 @@ final class RecordStage {
       }
       var scenarios = foresight.parse(content);
       if (!scenarios.isEmpty() && plans.strategy(d.plan()) == ContextStrategy.FORESIGHT) {
-        powers
-            .predictions()
-            .save(d.id(), tenant, d.plan().specialist(), content, scenarios, d.at());
+        predictionId =
+            powers
+                .predictions()
+                .save(d.id(), tenant, d.plan().specialist(), content, scenarios, d.at());
       }
     } catch (RuntimeException e) {
       // The recorded answer stands; the queue and predictions are follow-ups, logged when lost.
       LOG.log(System.Logger.Level.ERROR, "review/prediction follow-up of " + d.id() + " lost", e);
     }
+    // Stores return 0 for a write they spooled: the id is not known yet.
+    return predictionId > 0 ? OptionalLong.of(predictionId) : OptionalLong.empty();
   }
 }

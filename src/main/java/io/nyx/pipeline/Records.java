@@ -34,7 +34,7 @@ final class Records {
         d.route().confidence(),
         route,
         d.messages(),
-        decoding(d.plan()),
+        decoding(d),
         context(d),
         r.content(),
         r.finishReason(),
@@ -49,7 +49,8 @@ final class Records {
         d.req().caller().tenant(),
         d.req().caller().keyName(),
         // The plan's version, or none when the base model answered in the adapter's place.
-        answer.used().adapterVersion());
+        answer.used().adapterVersion(),
+        r.toolCalls());
   }
 
   QueryRecord failed(Draft d, String status, String error, long latencyMs) {
@@ -64,7 +65,7 @@ final class Records {
         d.route().confidence(),
         route(d),
         d.messages(),
-        decoding(d.plan()),
+        decoding(d),
         context(d),
         null,
         null,
@@ -78,7 +79,8 @@ final class Records {
         error,
         d.req().caller().tenant(),
         d.req().caller().keyName(),
-        d.plan().adapterVersion());
+        d.plan().adapterVersion(),
+        List.of());
   }
 
   /**
@@ -104,11 +106,13 @@ final class Records {
     return m;
   }
 
-  private static Map<String, Object> decoding(Plan plan) {
+  /** The sampling sent, and the client's own fields as they were passed on. */
+  private static Map<String, Object> decoding(Draft d) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("temperature", plan.decoding().temperature());
-    m.put("top_p", plan.decoding().topP());
-    m.put("max_tokens", plan.decoding().maxTokens());
+    m.put("temperature", d.plan().decoding().temperature());
+    m.put("top_p", d.plan().decoding().topP());
+    m.put("max_tokens", d.plan().decoding().maxTokens());
+    m.putAll(d.req().options().toMap());
     return m;
   }
 

@@ -67,6 +67,6 @@ class SpecialistCallsCountedTest {
 
   private static ChatRequest hi(String model) {
     return new ChatRequest(
-        model, List.of(new ChatMessage("user", "hi")), 0.2, 0.9, 8, false, 0, null, null);
+        model, List.of(ChatMessage.user("hi")), 0.2, 0.9, 8, false, 0, null, null);
   }
 }

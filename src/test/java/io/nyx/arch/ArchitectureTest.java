@@ -29,6 +29,7 @@ class ArchitectureTest {
     "io.nyx.memory..",
     "io.nyx.specialist..",
     "io.nyx.export..",
+    "io.nyx.history..",
     "io.nyx.evaluation..",
     "io.nyx.security..",
     "io.nyx.settings..",

@@ -28,8 +28,7 @@ class QueueCountingBackendTest {
                       fake.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(10), null)),
               new Backpressure(10, queues));
       ChatRequest request =
-          new ChatRequest(
-              "", List.of(new ChatMessage("user", "hi")), 0.2, 0.9, 16, true, 0, null, null);
+          new ChatRequest("", List.of(ChatMessage.user("hi")), 0.2, 0.9, 16, true, 0, null, null);
       backend.complete(request);
       backend.stream(request, delta -> {});
       backend.models();

@@ -60,6 +60,25 @@ class PromptBudgetTest {
 
   private List<ChatMessage> turns() {
     return List.of(
-        ChatMessage.user(big), new ChatMessage("assistant", big), ChatMessage.user("the query"));
+        ChatMessage.user(big), ChatMessage.assistant(big), ChatMessage.user("the query"));
+  }
+
+  @Test
+  void aDroppedToolCallTakesItsResultsWithIt() {
+    List<io.nyx.backend.ChatMessage> turns =
+        List.of(
+            ChatMessage.user("hi"), // 5 estimated tokens
+            new ChatMessage.AssistantMessage(
+                "", List.of(new io.nyx.backend.ToolCall("c1", "f", "{}"))), // 5
+            new ChatMessage.ToolMessage("c1", big),
+            ChatMessage.user("the query"));
+    int full = PromptAssembler.estimate(assembler.assemble("S", "", List.of(), turns));
+    var cut = assembler.assemble("S", "", List.of(), turns, full - 6);
+    // Two turns must go; the tool result goes with the call it answers rather than stay behind
+    // answering nothing.
+    assertThat(cut.messages()).extracting(ChatMessage::role).containsExactly("system", "user");
+    assertThat(cut.dropped())
+        .extracting(d -> d.get("role"))
+        .containsExactly("user", "assistant", "tool");
   }
 }

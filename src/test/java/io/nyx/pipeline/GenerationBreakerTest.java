@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nyx.backend.BackendException;
 import io.nyx.backend.ChatBackend;
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ChatOptions;
 import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.ModelInfo;
@@ -119,7 +120,10 @@ class GenerationBreakerTest {
             throw new UncheckedIOException("client went away", new IOException("broken pipe"));
           }
         };
-    assertThatThrownBy(() -> generation.call(plan, MESSAGES, UUID.randomUUID(), gone, true, true))
+    assertThatThrownBy(
+            () ->
+                generation.call(
+                    plan, MESSAGES, ChatOptions.NONE, UUID.randomUUID(), gone, true, true))
         .isInstanceOf(UncheckedIOException.class);
     assertLetThroughNow();
   }
@@ -206,7 +210,8 @@ class GenerationBreakerTest {
   }
 
   private Generation.Timed call() throws Exception {
-    return generation.call(plan, MESSAGES, UUID.randomUUID(), InferenceListener.NONE, false, true);
+    return generation.call(
+        plan, MESSAGES, ChatOptions.NONE, UUID.randomUUID(), InferenceListener.NONE, false, true);
   }
 
   private CircuitBreaker breaker() {

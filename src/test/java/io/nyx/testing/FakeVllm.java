@@ -33,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code GET /v1/models}: the base model card and one card per loaded adapter (1.4, 9.1);
  *   <li>{@code POST /v1/chat/completions}: non-streaming (9.2) and SSE streaming (9.3), with
- *       logprobs, usage, {@code response_format} json_schema, vLLM's validation 400s and the 404
- *       for an unknown model; an empty or absent model means the base model;
+ *       logprobs and top_logprobs, usage, {@code response_format} json_schema and json_object,
+ *       {@code stop}, tool calls ({@link FakeVllmTools}), vLLM's validation 400s and the 404 for an
+ *       unknown model; an empty or absent model means the base model. Every request body is
+ *       recorded ({@link #requests}), so tests see what was passed on;
  *   <li>{@code POST /v1/load_lora_adapter}, {@code /v1/unload_lora_adapter} with plain-text success
  *       bodies and JSON errors (1.5, 9.5);
  *   <li>{@code POST /v1/embeddings}: deterministic unit vectors from the words of each input (5);
@@ -95,6 +97,7 @@ public final class FakeVllm implements AutoCloseable {
   private volatile Duration delay = Duration.ZERO;
   private volatile Duration streamInterval = Duration.ZERO;
   private volatile boolean legacyErrors;
+  private volatile boolean autoToolChoice = true;
   private volatile @Nullable String apiKey;
   private volatile int embeddingDimension = DEFAULT_EMBEDDING_DIMENSION;
   private volatile boolean recording = true;
@@ -240,6 +243,15 @@ public final class FakeVllm implements AutoCloseable {
   /** Old (< 0.10.1) flat error bodies {@code {"object":"error",...}} instead of nested ones. */
   public FakeVllm legacyErrors(boolean legacy) {
     this.legacyErrors = legacy;
+    return this;
+  }
+
+  /**
+   * Off: like a server started without {@code --enable-auto-tool-choice}, {@code tool_choice:
+   * "auto"} is a 400, as vLLM answers without --enable-auto-tool-choice. On by default.
+   */
+  public FakeVllm autoToolChoice(boolean enabled) {
+    this.autoToolChoice = enabled;
     return this;
   }
 
@@ -433,6 +445,10 @@ public final class FakeVllm implements AutoCloseable {
 
   String structuredFor(JsonNode request) {
     return structured.apply(request);
+  }
+
+  boolean autoToolChoice() {
+    return autoToolChoice;
   }
 
   Duration streamInterval() {

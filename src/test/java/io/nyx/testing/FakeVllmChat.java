@@ -25,7 +25,11 @@ final class FakeVllmChat {
     this.fake = fake;
   }
 
-  /** What the fake generates for one request. {@code tokens} join to the content. */
+  /**
+   * What the fake generates for one request. {@code tokens} join to the content, or are the pieces
+   * of the arguments of {@code toolCall} when it calls a tool (then there is no content); {@code
+   * stopReason} is the stop string that ended it, or null.
+   */
   record Answer(
       String id,
       String model,
@@ -34,7 +38,9 @@ final class FakeVllmChat {
       int promptTokens,
       boolean logprobs,
       int topLogprobs,
-      boolean includeUsage) {}
+      boolean includeUsage,
+      FakeVllmTools.@Nullable Call toolCall,
+      @Nullable String stopReason) {}
 
   void handle(HttpExchange ex) throws IOException {
     byte[] raw = FakeVllmHttp.readBody(ex);
@@ -96,6 +102,14 @@ final class FakeVllmChat {
     } else if ("json_schema".equals(rf.path("type").asText())
         && !rf.path("json_schema").path("name").isTextual()) {
       fake.sendValidationError(ex, "body.response_format.json_schema.name");
+    } else if (present(body.path("tool_choice")) && !present(body.path("tools"))) {
+      bad(ex, "When using `tool_choice`, `tools` must be set.", "tool_choice");
+    } else if ("auto".equals(body.path("tool_choice").asText()) && !fake.autoToolChoice()) {
+      bad(
+          ex,
+          "\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be"
+              + " set",
+          "tool_choice");
     } else {
       return true;
     }
@@ -116,8 +130,12 @@ final class FakeVllmChat {
   }
 
   private Answer generate(HttpExchange ex, JsonNode body, String model) {
-    boolean structured = "json_schema".equals(body.path("response_format").path("type").asText());
-    String content = structured ? fake.structuredFor(body) : fake.contentFor(model, body);
+    FakeVllmTools.Call call = FakeVllmTools.choose(body);
+    String content = call != null ? call.arguments() : content(body, model);
+    String stopReason = call != null ? null : stopString(content, body.path("stop"));
+    if (stopReason != null) {
+      content = content.substring(0, content.indexOf(stopReason)); // not included, vLLM's default
+    }
     List<String> tokens = tokens(content);
     int max = body.path("max_tokens").asInt(body.path("max_completion_tokens").asInt(0));
     boolean cut = max > 0 && tokens.size() > max;
@@ -125,11 +143,46 @@ final class FakeVllmChat {
         requestId(ex, body),
         model,
         cut ? tokens.subList(0, max) : tokens,
-        cut ? "length" : "stop",
+        cut ? "length" : call != null ? "tool_calls" : "stop",
         promptTokens(body),
         body.path("logprobs").asBoolean(false),
         Math.max(0, body.path("top_logprobs").asInt(0)),
-        body.path("stream_options").path("include_usage").asBoolean(true));
+        body.path("stream_options").path("include_usage").asBoolean(true),
+        call,
+        cut ? null : stopReason);
+  }
+
+  /** json_schema: the structured reply; json_object: the plain reply as {"answer": ...}. */
+  private String content(JsonNode body, String model) {
+    return switch (body.path("response_format").path("type").asText()) {
+      case "json_schema" -> fake.structuredFor(body);
+      case "json_object" ->
+          FakeVllmHttp.JSON
+              .createObjectNode()
+              .put("answer", fake.contentFor(model, body))
+              .toString();
+      default -> fake.contentFor(model, body);
+    };
+  }
+
+  /** The stop string ({@code stop}: a string or a list) that occurs first in the text, or null. */
+  private static @Nullable String stopString(String text, JsonNode stop) {
+    String first = null;
+    int at = Integer.MAX_VALUE;
+    List<JsonNode> stops = new ArrayList<>();
+    if (stop.isArray()) {
+      stop.forEach(stops::add);
+    } else if (stop.isTextual()) {
+      stops.add(stop);
+    }
+    for (JsonNode s : stops) {
+      int i = s.asText().isEmpty() ? -1 : text.indexOf(s.asText());
+      if (i >= 0 && i < at) {
+        at = i;
+        first = s.asText();
+      }
+    }
+    return first;
   }
 
   private static String requestId(HttpExchange ex, JsonNode body) {
@@ -178,10 +231,19 @@ final class FakeVllmChat {
     root.put("id", a.id()).put("object", "chat.completion").put("created", fake.created());
     root.put("model", a.model());
     ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
-    ObjectNode message = choice.putObject("message");
-    message.put("role", "assistant").put("content", String.join("", a.tokens()));
+    ObjectNode message = choice.putObject("message").put("role", "assistant");
+    FakeVllmTools.Call call = a.toolCall();
+    if (call != null) {
+      message.putNull("content");
+    } else {
+      message.put("content", String.join("", a.tokens()));
+    }
     message.putNull("refusal").putNull("annotations").putNull("audio").putNull("function_call");
-    message.putArray("tool_calls");
+    ArrayNode calls = message.putArray("tool_calls");
+    if (call != null) {
+      ObjectNode c = calls.addObject().put("id", call.id()).put("type", "function");
+      c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+    }
     message.putNull("reasoning");
     if (a.logprobs()) {
       ArrayNode content = choice.putObject("logprobs").putArray("content");
@@ -190,7 +252,8 @@ final class FakeVllmChat {
     } else {
       choice.putNull("logprobs");
     }
-    choice.put("finish_reason", a.finishReason()).putNull("stop_reason").putNull("token_ids");
+    choice.put("finish_reason", a.finishReason()).put("stop_reason", a.stopReason());
+    choice.putNull("token_ids");
     root.putNull("service_tier").putNull("system_fingerprint");
     usage(root.putObject("usage"), a).putNull("prompt_tokens_details");
     root.putNull("prompt_logprobs").putNull("prompt_token_ids").putNull("kv_transfer_params");

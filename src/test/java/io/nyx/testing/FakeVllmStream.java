@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * One SSE answer, chunked as vLLM sends it: a role chunk (with an extra null key, as some versions
  * send), one chunk per token (the last one carrying finish_reason), the usage chunk with {@code
  * "choices": []} when asked for, then {@code data: [DONE]}. Content chunks of requests without
- * logprobs omit the {@code logprobs} key entirely, as vLLM 0.17 does.
+ * logprobs omit the {@code logprobs} key entirely, as vLLM 0.17 does. A tool call streams as {@code
+ * delta.tool_calls}: a first piece with its id, type and name, then one piece of the arguments per
+ * token.
  */
 final class FakeVllmStream {
   private final FakeVllm fake;
@@ -33,6 +35,14 @@ final class FakeVllmStream {
     ex.sendResponseHeaders(200, 0); // chunked
     out = ex.getResponseBody();
     event(roleChunk());
+    FakeVllmTools.Call call = a.toolCall();
+    if (call != null) {
+      ObjectNode first = toolPiece("");
+      ObjectNode piece = (ObjectNode) first.path("delta").path("tool_calls").get(0);
+      piece.put("id", call.id()).put("type", "function");
+      ((ObjectNode) piece.path("function")).put("name", call.name());
+      event(chunk(first));
+    }
     int n = a.tokens().size();
     switch (fault) {
       case FakeVllmFault.HangAfterHeaders h -> fake.holdUntilClosed();
@@ -67,7 +77,7 @@ final class FakeVllmStream {
   private void tokens(int count, boolean finishLast) throws IOException {
     for (int i = 0; i < Math.min(count, a.tokens().size()); i++) {
       String token = a.tokens().get(i);
-      ObjectNode choice = choice(token);
+      ObjectNode choice = a.toolCall() != null ? toolPiece(token) : choice(token);
       if (a.logprobs()) {
         choice
             .putObject("logprobs")
@@ -75,7 +85,7 @@ final class FakeVllmStream {
             .add(FakeVllmChat.logprobEntry(token, a.topLogprobs(), fake.tokenLogprob(a.model())));
       }
       if (finishLast && i == a.tokens().size() - 1) {
-        choice.put("finish_reason", a.finishReason()).putNull("stop_reason");
+        choice.put("finish_reason", a.finishReason()).put("stop_reason", a.stopReason());
       } else {
         choice.putNull("finish_reason");
       }
@@ -90,6 +100,14 @@ final class FakeVllmStream {
     ObjectNode chunk = chunk(choice);
     chunk.putNull("prompt_token_ids");
     return chunk;
+  }
+
+  /** A piece of the arguments of tool call 0. */
+  private static ObjectNode toolPiece(String arguments) {
+    ObjectNode choice = FakeVllmHttp.JSON.createObjectNode().put("index", 0);
+    ObjectNode piece = choice.putObject("delta").putArray("tool_calls").addObject().put("index", 0);
+    piece.putObject("function").put("arguments", arguments);
+    return choice;
   }
 
   private static ObjectNode choice(String content) {

@@ -1,6 +1,7 @@
 package io.nyx.testing;
 
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ToolCall;
 import io.nyx.pipeline.QueryRecord;
 import java.time.Instant;
 import java.util.List;
@@ -102,5 +103,45 @@ public final class QueryRecords {
         text,
         f.tenant(),
         f.keyName());
+  }
+
+  /**
+   * The second turn of a tool-calling exchange that called a tool again: the assistant's earlier
+   * call (no text), the tool's result, and an answer that is a call too.
+   */
+  public static QueryRecord withTools(UUID id, Instant at) {
+    QueryRecord f = full(id, at);
+    ToolCall earlier = new ToolCall("call-1", "calendar_lookup", "{\"query\": \"dentist\"}");
+    return new QueryRecord(
+        id,
+        at,
+        f.sessionId(),
+        "When is my dentist?",
+        f.specialist(),
+        f.adapter(),
+        f.routeMethod(),
+        f.routeConfidence(),
+        f.route(),
+        List.of(
+            ChatMessage.system("You are Kairos."),
+            ChatMessage.user("When is my dentist?"),
+            new ChatMessage.AssistantMessage("", List.of(earlier)),
+            new ChatMessage.ToolMessage("call-1", "Tuesday 9:00")),
+        Map.of("temperature", 0.7, "tools", List.of(Map.of("type", "function"))),
+        f.context(),
+        "",
+        "tool_calls",
+        f.confidence(),
+        f.reward(),
+        f.promptTokens(),
+        f.completionTokens(),
+        f.latencyMs(),
+        f.backendLatencyMs(),
+        f.status(),
+        null,
+        f.tenant(),
+        f.keyName(),
+        null,
+        List.of(new ToolCall("call-2", "book", "{\"when\": \"Tuesday 9:00\"}")));
   }
 }

@@ -15,10 +15,12 @@ import io.nyx.backend.ChatResult;
 import io.nyx.backend.JsonSchemaFormat;
 import io.nyx.backend.ModelInfo;
 import io.nyx.backend.TokenLogprob;
+import io.nyx.backend.ToolCall;
 import io.nyx.backend.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Chat-completions and models JSON, both directions (docs/operations.md, "The model server"). */
 final class ChatWire {
@@ -27,7 +29,9 @@ final class ChatWire {
   /**
    * Sampling parameters are always explicit because vLLM otherwise applies the model's
    * generation_config defaults; structured output uses {@code response_format}, never the {@code
-   * guided_*} fields that vLLM 0.12 silently ignores.
+   * guided_*} fields that vLLM 0.12 silently ignores. The client's own fields ({@link
+   * io.nyx.backend.ChatOptions}) go as the client sent them; Nyx's structured output, if any, wins
+   * over a client's (the two never meet: Nyx's own calls carry no client fields).
    */
   static ObjectNode requestBody(ChatRequest r, boolean stream) {
     ObjectNode body = WireJson.object();
@@ -36,8 +40,9 @@ final class ChatWire {
     }
     ArrayNode messages = body.putArray("messages");
     for (ChatMessage m : r.messages()) {
-      messages.addObject().put("role", m.role()).put("content", m.content());
+      messages.add(message(m));
     }
+    body.setAll(WireJson.MAPPER.<ObjectNode>valueToTree(r.options().toMap()));
     body.put("temperature", r.temperature());
     body.put("top_p", r.topP());
     body.put("max_tokens", r.maxTokens());
@@ -55,6 +60,40 @@ final class ChatWire {
     return body;
   }
 
+  /**
+   * OpenAI's message shapes: an assistant turn that only calls tools has {@code content: null}; a
+   * tool result names the call it answers.
+   */
+  private static ObjectNode message(ChatMessage m) {
+    ObjectNode o = WireJson.object().put("role", m.role());
+    switch (m) {
+      case ChatMessage.AssistantMessage a -> {
+        if (a.content().isEmpty() && !a.toolCalls().isEmpty()) {
+          o.putNull("content");
+        } else {
+          o.put("content", a.content());
+        }
+        if (!a.toolCalls().isEmpty()) {
+          o.set("tool_calls", toolCalls(a.toolCalls()));
+        }
+      }
+      case ChatMessage.ToolMessage t ->
+          o.put("tool_call_id", t.toolCallId()).put("content", t.content());
+      case ChatMessage.SystemMessage sys -> o.put("content", sys.content());
+      case ChatMessage.UserMessage u -> o.put("content", u.content());
+    }
+    return o;
+  }
+
+  static ArrayNode toolCalls(List<ToolCall> calls) {
+    ArrayNode out = WireJson.MAPPER.createArrayNode();
+    for (ToolCall c : calls) {
+      ObjectNode call = out.addObject().put("id", c.id()).put("type", "function");
+      call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+    }
+    return out;
+  }
+
   static ChatResult parseCompletion(String url, byte[] body) throws BackendException {
     JsonNode json = WireJson.tryParse(body);
     if (json == null || !json.isObject()) {
@@ -70,18 +109,57 @@ final class ChatWire {
         text(choice.path("message"), "content"),
         text(choice, "finish_reason"),
         usage(json.path("usage")),
-        logprobs(choice.path("logprobs")));
+        logprobs(choice.path("logprobs")),
+        toolCalls(choice.path("message").path("tool_calls")));
   }
 
-  /** {@code choice.logprobs.content[].{token,logprob}}; empty when absent or null. */
+  /**
+   * {@code message.tool_calls[]} of type function; empty when absent, null or {@code []} (vLLM's
+   * "no tools"). A call without a name is not one a client could run, so it is skipped.
+   */
+  static List<ToolCall> toolCalls(JsonNode calls) {
+    List<ToolCall> out = new ArrayList<>();
+    for (JsonNode call : calls) {
+      JsonNode f = call.path("function");
+      String name = text(f, "name");
+      if (!name.isEmpty()) {
+        out.add(new ToolCall(text(call, "id"), name, text(f, "arguments")));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code choice.logprobs.content[].{token,logprob,bytes,top_logprobs}}; empty when absent or
+   * null.
+   */
   static List<TokenLogprob> logprobs(JsonNode logprobs) {
     List<TokenLogprob> out = new ArrayList<>();
     for (JsonNode entry : logprobs.path("content")) {
       JsonNode lp = entry.path("logprob");
       if (lp.isNumber()) {
-        out.add(new TokenLogprob(text(entry, "token"), lp.asDouble()));
+        List<TokenLogprob.Candidate> top = new ArrayList<>();
+        for (JsonNode alt : entry.path("top_logprobs")) {
+          if (alt.path("logprob").isNumber()) {
+            top.add(
+                new TokenLogprob.Candidate(
+                    text(alt, "token"), alt.path("logprob").asDouble(), bytes(alt)));
+          }
+        }
+        out.add(new TokenLogprob(text(entry, "token"), lp.asDouble(), bytes(entry), top));
       }
     }
+    return out;
+  }
+
+  /** The UTF-8 bytes vLLM reports for a token; null when it reports none. */
+  private static @Nullable List<Integer> bytes(JsonNode entry) {
+    JsonNode b = entry.path("bytes");
+    if (!b.isArray()) {
+      return null;
+    }
+    List<Integer> out = new ArrayList<>(b.size());
+    b.forEach(n -> out.add(n.asInt()));
     return out;
   }
 

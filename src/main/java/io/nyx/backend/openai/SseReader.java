@@ -7,24 +7,30 @@ import io.nyx.backend.BackendException;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.StreamDelta;
 import io.nyx.backend.TokenLogprob;
+import io.nyx.backend.ToolCall;
+import io.nyx.backend.ToolCallDelta;
 import io.nyx.backend.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one SSE chat stream (docs/operations.md, "The model server"): {@code data: <json>} lines,
- * blank separators, {@code :} comments, ending with {@code data: [DONE]}. Content deltas go to the
- * sink as they come; content, logprobs, finish reason and the final usage chunk ({@code "choices":
- * []}) are aggregated. vLLM sends one JSON document per data line, so multi-line events are not
- * joined. One instance per stream, used by one thread.
+ * blank separators, {@code :} comments, ending with {@code data: [DONE]}. Deltas (content,
+ * logprobs, pieces of tool calls) go to the sink as they come; content, logprobs, tool calls
+ * (joined per call index), finish reason and the final usage chunk ({@code "choices": []}) are
+ * aggregated. vLLM sends one JSON document per data line, so multi-line events are not joined. One
+ * instance per stream, used by one thread.
  */
 final class SseReader {
   private final String url;
   private final Consumer<StreamDelta> sink;
   private final StringBuilder content = new StringBuilder();
   private final List<TokenLogprob> logprobs = new ArrayList<>();
+  private final Map<Integer, PartialCall> calls = new TreeMap<>();
   private String id = "";
   private String model = "";
   private String finishReason = "";
@@ -91,10 +97,12 @@ final class SseReader {
   private void onChoice(JsonNode choice) {
     String piece = text(choice.path("delta"), "content");
     List<TokenLogprob> pieceLogprobs = ChatWire.logprobs(choice.path("logprobs"));
-    if (!piece.isEmpty() || !pieceLogprobs.isEmpty()) {
+    List<ToolCallDelta> pieceCalls = toolCallDeltas(choice.path("delta").path("tool_calls"));
+    if (!piece.isEmpty() || !pieceLogprobs.isEmpty() || !pieceCalls.isEmpty()) {
       content.append(piece);
       logprobs.addAll(pieceLogprobs);
-      sink.accept(new StreamDelta(piece, pieceLogprobs));
+      pieceCalls.forEach(d -> calls.computeIfAbsent(d.index(), i -> new PartialCall()).add(d));
+      sink.accept(new StreamDelta(piece, pieceLogprobs, pieceCalls));
     }
     String reason = text(choice, "finish_reason");
     if (!reason.isEmpty()) {
@@ -102,7 +110,51 @@ final class SseReader {
     }
   }
 
+  /** {@code delta.tool_calls[]}: {@code index}, and {@code id}, {@code function.name} once. */
+  private static List<ToolCallDelta> toolCallDeltas(JsonNode deltas) {
+    List<ToolCallDelta> out = new ArrayList<>();
+    for (int i = 0; i < deltas.size(); i++) {
+      JsonNode d = deltas.get(i);
+      JsonNode f = d.path("function");
+      int index = d.path("index").isInt() ? d.path("index").asInt() : i;
+      out.add(
+          new ToolCallDelta(
+              index,
+              WireJson.textOrNull(d, "id"),
+              WireJson.textOrNull(f, "name"),
+              text(f, "arguments")));
+    }
+    return out;
+  }
+
   private ChatResult result() {
-    return new ChatResult(id, model, content.toString(), finishReason, usage, logprobs);
+    List<ToolCall> done = new ArrayList<>();
+    calls.values().forEach(c -> c.finish().ifPresent(done::add));
+    return new ChatResult(id, model, content.toString(), finishReason, usage, logprobs, done);
+  }
+
+  /** One streamed tool call as its pieces arrive; a call whose name never came is dropped. */
+  private static final class PartialCall {
+    private String id = "";
+    private String name = "";
+    private final StringBuilder arguments = new StringBuilder();
+
+    void add(ToolCallDelta d) {
+      String firstId = d.id();
+      if (firstId != null && id.isEmpty()) {
+        id = firstId;
+      }
+      String firstName = d.name();
+      if (firstName != null && name.isEmpty()) {
+        name = firstName;
+      }
+      arguments.append(d.arguments());
+    }
+
+    java.util.Optional<ToolCall> finish() {
+      return name.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(new ToolCall(id, name, arguments.toString()));
+    }
   }
 }

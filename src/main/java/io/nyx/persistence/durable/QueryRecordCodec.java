@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.memory.Owner;
 import io.nyx.persistence.jdbc.JsonColumns;
+import io.nyx.persistence.jdbc.StoredMessages;
 import io.nyx.pipeline.QueryRecord;
 import io.nyx.text.JsonText;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class QueryRecordCodec {
     o.put("route_method", r.routeMethod());
     o.put("route_confidence", r.routeConfidence());
     o.set("route", MAPPER.valueToTree(r.route()));
-    o.set("messages", MAPPER.valueToTree(r.messages()));
+    o.set("messages", StoredMessages.tree(r.messages()));
     o.set("decoding", MAPPER.valueToTree(r.decoding()));
     o.set("context", MAPPER.valueToTree(r.context()));
     o.put("response", r.response());
@@ -46,6 +47,7 @@ final class QueryRecordCodec {
     o.put("tenant", r.tenant());
     o.put("key_name", r.keyName());
     o.put("adapter_version", r.adapterVersion());
+    o.set("tool_calls", StoredMessages.toolCalls(r.toolCalls()));
     try {
       // A lone surrogate in model output has no UTF-8 form; U+FFFD as in the database (Sql.text).
       return MAPPER.writeValueAsBytes(JsonText.clean(o));
@@ -83,7 +85,9 @@ final class QueryRecordCodec {
         o.hasNonNull("tenant") ? o.get("tenant").asText() : Owner.LOCAL,
         text(o, "key_name"),
         // Frames spooled before versions were recorded have none, like their rows.
-        o.hasNonNull("adapter_version") ? o.get("adapter_version").asInt() : null);
+        o.hasNonNull("adapter_version") ? o.get("adapter_version").asInt() : null,
+        // Absent in frames spooled before tool calls were recorded.
+        StoredMessages.readToolCalls(o.path("tool_calls")));
   }
 
   private static @Nullable String text(JsonNode o, String field) {

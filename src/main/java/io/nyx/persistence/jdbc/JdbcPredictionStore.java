@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.foresight.Prediction;
 import io.nyx.foresight.PredictionStore;
 import io.nyx.foresight.Scenario;
+import io.nyx.history.PredictionHistory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,8 +21,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
-/** {@link PredictionStore} over {@code nyx_predictions} (V20). Thread-safe. */
-public final class JdbcPredictionStore implements PredictionStore {
+/**
+ * {@link PredictionStore} and {@link PredictionHistory} over {@code nyx_predictions} (V20).
+ * Thread-safe.
+ */
+public final class JdbcPredictionStore implements PredictionStore, PredictionHistory {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String INSERT =
       """
@@ -36,6 +40,18 @@ public final class JdbcPredictionStore implements PredictionStore {
   private static final String FIND = "SELECT " + COLUMNS + " FROM nyx_predictions WHERE id = ?";
   private static final String BY_QUERY =
       "SELECT " + COLUMNS + " FROM nyx_predictions WHERE query_id = ? ORDER BY id";
+  private static final String PAGE =
+      "SELECT "
+          + COLUMNS
+          + """
+           FROM nyx_predictions
+          WHERE (CAST(? AS text) IS NULL OR tenant = ?)
+            AND (CAST(? AS text) IS NULL
+                 OR (CASE WHEN ? = 'open' THEN outcome IS NULL ELSE outcome IS NOT NULL END))
+            AND (CAST(? AS bigint) IS NULL OR id < ?)
+          ORDER BY id DESC
+          LIMIT ?
+          """;
   private static final String RESOLVE =
       """
       UPDATE nyx_predictions SET outcome = ?, score = ?, resolved_at = ?
@@ -108,6 +124,24 @@ public final class JdbcPredictionStore implements PredictionStore {
   @Override
   public void reopen(long id) {
     Sql.update(dataSource, REOPEN, "prediction reopen " + id, s -> s.setLong(1, id));
+  }
+
+  /** Pages follow the primary key down; a criterion left null is off. */
+  @Override
+  public List<Prediction> page(
+      @Nullable String tenant, @Nullable State state, @Nullable Long beforeId, int limit) {
+    String outcome = state == null ? null : state == State.OPEN ? "open" : "resolved";
+    return query(
+        PAGE,
+        s -> {
+          s.setString(1, tenant);
+          s.setString(2, tenant);
+          s.setString(3, outcome);
+          s.setString(4, outcome);
+          s.setObject(5, beforeId, Types.BIGINT);
+          s.setObject(6, beforeId, Types.BIGINT);
+          s.setInt(7, limit);
+        });
   }
 
   private List<Prediction> query(String sql, Sql.Binder binder) {

@@ -24,9 +24,9 @@ public final class JdbcQueryLog implements QueryLog {
           id, created_at, session_id, query, specialist, adapter, route_method, route_confidence,
           route, messages, decoding, context, response, finish_reason, confidence, reward,
           prompt_tokens, completion_tokens, latency_ms, backend_latency_ms, status, error,
-          tenant, key_name, adapter_version)
+          tenant, key_name, adapter_version, tool_calls)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),
-              CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))
       ON CONFLICT (id, created_at) DO NOTHING
       """;
 
@@ -36,7 +36,8 @@ public final class JdbcQueryLog implements QueryLog {
              route_confidence, route::text AS route, messages::text AS messages,
              decoding::text AS decoding, context::text AS context, response, finish_reason,
              confidence, reward, prompt_tokens, completion_tokens, latency_ms,
-             backend_latency_ms, status, error, tenant, key_name, adapter_version
+             backend_latency_ms, status, error, tenant, key_name, adapter_version,
+             tool_calls::text AS tool_calls
         FROM nyx_synthetic_specialist_queries
        WHERE id = ?
       """;
@@ -90,7 +91,7 @@ public final class JdbcQueryLog implements QueryLog {
     s.setString(7, Sql.text(r.routeMethod()));
     s.setDouble(8, r.routeConfidence());
     s.setString(9, JsonColumns.write(r.route()));
-    s.setString(10, JsonColumns.write(r.messages()));
+    s.setString(10, JsonColumns.write(StoredMessages.tree(r.messages())));
     s.setString(11, JsonColumns.write(r.decoding()));
     s.setString(12, JsonColumns.write(r.context()));
     setNullableText(s, 13, r.response());
@@ -111,6 +112,7 @@ public final class JdbcQueryLog implements QueryLog {
     } else {
       s.setInt(25, version);
     }
+    s.setString(26, JsonColumns.write(StoredMessages.toolCalls(r.toolCalls())));
   }
 
   private static void setNullableText(PreparedStatement s, int index, @Nullable String value)
@@ -135,7 +137,8 @@ public final class JdbcQueryLog implements QueryLog {
     }
   }
 
-  private static QueryRecord read(ResultSet rs) throws SQLException {
+  /** A row as read with every column of {@code SELECT}. */
+  static QueryRecord read(ResultSet rs) throws SQLException {
     return new QueryRecord(
         rs.getObject("id", UUID.class),
         Sql.instant(rs, "created_at"),
@@ -161,6 +164,7 @@ public final class JdbcQueryLog implements QueryLog {
         rs.getString("error"),
         rs.getString("tenant"),
         rs.getString("key_name"),
-        rs.getObject("adapter_version", Integer.class));
+        rs.getObject("adapter_version", Integer.class),
+        JsonColumns.readToolCalls(rs.getString("tool_calls")));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ToolCall;
 import io.nyx.text.JsonText;
 import io.nyx.text.StorableText;
 import java.util.List;
@@ -16,7 +17,6 @@ import java.util.Map;
 public final class JsonColumns {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-  private static final TypeReference<List<ChatMessage>> MESSAGES = new TypeReference<>() {};
 
   private JsonColumns() {}
 
@@ -42,8 +42,21 @@ public final class JsonColumns {
     return read(json, MAP);
   }
 
+  /** Messages in their stored shape ({@link StoredMessages}). */
   public static List<ChatMessage> readMessages(String json) {
-    return read(json, MESSAGES);
+    return StoredMessages.read(tree(json));
+  }
+
+  public static List<ToolCall> readToolCalls(String json) {
+    return StoredMessages.readToolCalls(tree(json));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON does not parse", e);
+    }
   }
 
   private static <T> T read(String json, TypeReference<T> type) {

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.backend.BackendException;
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.ChatMessage;
+import io.nyx.backend.ChatOptions;
 import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.JsonSchemaFormat;
 import io.nyx.backend.ModelInfo;
 import io.nyx.backend.StreamDelta;
 import io.nyx.backend.TokenLogprob;
+import io.nyx.backend.ToolCall;
 import io.nyx.backend.Usage;
 import io.nyx.testing.FakeVllm;
 import java.time.Duration;
@@ -287,5 +289,75 @@ class OpenAiChatBackendTest {
 
     assertThat(answers).hasSize(20).allMatch(a -> a.startsWith("[eleos] You asked: q"));
     assertThat(fake.chatCount()).isEqualTo(20);
+  }
+
+  /** The client's tools, and a history holding a call and its result, as vLLM reads them. */
+  private static ChatRequest withTools(boolean named) {
+    ChatOptions.Tool lookup =
+        new ChatOptions.Tool("lookup", "Finds events", Map.of("type", "object"), null);
+    ChatOptions options =
+        new ChatOptions(
+            List.of(),
+            java.util.OptionalLong.empty(),
+            java.util.OptionalDouble.empty(),
+            java.util.OptionalDouble.empty(),
+            Map.of(),
+            null,
+            List.of(lookup),
+            named ? new ChatOptions.ToolChoice.Function("lookup") : null,
+            null,
+            null,
+            true,
+            2);
+    return new ChatRequest(
+        "kairos",
+        List.of(
+            ChatMessage.user("When is my dentist?"),
+            new ChatMessage.AssistantMessage("", List.of(new ToolCall("c0", "lookup", "{}"))),
+            new ChatMessage.ToolMessage("c0", "no such event"),
+            ChatMessage.user("And my barber?")),
+        0.0,
+        1.0,
+        64,
+        true,
+        2,
+        null,
+        null,
+        options);
+  }
+
+  @Test
+  void toolCallsGoAndComeBackWithTheirLogprobs() throws BackendException {
+    ChatResult r = backend.complete(withTools(true));
+
+    JsonNode sent = fake.lastRequest();
+    assertThat(sent.at("/messages/1/content").isNull()).isTrue();
+    assertThat(sent.at("/messages/1/tool_calls/0/function/name").asText()).isEqualTo("lookup");
+    assertThat(sent.at("/messages/2/role").asText()).isEqualTo("tool");
+    assertThat(sent.at("/messages/2/tool_call_id").asText()).isEqualTo("c0");
+    assertThat(sent.at("/tool_choice/function/name").asText()).isEqualTo("lookup");
+    assertThat(sent.at("/tools/0/function/description").asText()).isEqualTo("Finds events");
+    assertThat(r.finishReason()).isEqualTo("tool_calls");
+    assertThat(r.content()).isEmpty();
+    assertThat(r.toolCalls()).hasSize(1);
+    assertThat(r.toolCalls().getFirst().name()).isEqualTo("lookup");
+    assertThat(r.toolCalls().getFirst().arguments()).isEqualTo("{\"query\": \"And my barber?\"}");
+    TokenLogprob first = r.logprobs().getFirst();
+    assertThat(first.top()).hasSize(2);
+    assertThat(first.bytes()).isNotNull().isNotEmpty();
+  }
+
+  @Test
+  void aStreamedToolCallIsJoinedFromItsPieces() throws BackendException {
+    List<StreamDelta> deltas = new ArrayList<>();
+    ChatResult r = backend.stream(withTools(false), deltas::add);
+
+    assertThat(deltas.getFirst().toolCalls().getFirst().name()).isEqualTo("lookup");
+    assertThat(deltas.stream().filter(d -> !d.toolCalls().isEmpty()).count()).isGreaterThan(2);
+    assertThat(r.finishReason()).isEqualTo("tool_calls");
+    ToolCall call = r.toolCalls().getFirst();
+    assertThat(call.id()).startsWith("chatcmpl-tool-");
+    assertThat(call.arguments()).isEqualTo("{\"query\": \"And my barber?\"}");
+    assertThat(r.logprobs()).allSatisfy(t -> assertThat(t.top()).hasSize(2));
   }
 }

@@ -459,4 +459,10 @@ class DurableQueryLogTest {
         });
     return records;
   }
+
+  @Test
+  void aSpooledFrameKeepsToolCalls() throws IOException {
+    QueryRecord row = QueryRecords.withTools(new UUID(0, 77), row(1).createdAt());
+    assertThat(QueryRecordCodec.decode(QueryRecordCodec.encode(row))).isEqualTo(row);
+  }
 }

@@ -43,7 +43,8 @@ class QueryRecordCodecTest {
             r.error(),
             r.tenant(),
             r.keyName(),
-            3);
+            3,
+            r.toolCalls());
 
     assertThat(QueryRecordCodec.decode(QueryRecordCodec.encode(versioned))).isEqualTo(versioned);
   }

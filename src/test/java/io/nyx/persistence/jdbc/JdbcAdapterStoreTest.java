@@ -242,6 +242,7 @@ class JdbcAdapterStoreTest {
             status.equals("ok") ? null : "failed",
             r.tenant(),
             r.keyName(),
-            version));
+            version,
+            r.toolCalls()));
   }
 }

@@ -44,6 +44,13 @@ class JdbcQueryLogTest {
   }
 
   @Test
+  void toolCallsInTheHistoryAndTheAnswerRoundTrip() {
+    QueryRecord record = QueryRecords.withTools(UUID.randomUUID(), now());
+    log.append(record);
+    assertThat(log.find(record.id())).contains(record);
+  }
+
+  @Test
   void nullableFieldsRoundTripAsNull() {
     QueryRecord record = QueryRecords.sparse(UUID.randomUUID(), now());
     log.append(record);
