@@ -395,7 +395,13 @@ public final class Nyx implements AutoCloseable {
                     new ReviewService(reviews, feedback, clock),
                     new PredictionService(predictions, feedback, clock),
                     memories.bank(),
-                    new JdbcTrainingExport(db.dataSource())))
+                    new JdbcTrainingExport(
+                        db.dataSource(),
+                        config.export(),
+                        embedder,
+                        config.llm().baseModel().isBlank()
+                            ? null
+                            : config.llm().baseModel().strip())))
             .start();
     return new Nyx(
         config,

@@ -101,7 +101,8 @@ final class RouteCommand implements Command {
         c.context(),
         c.security(),
         c.specialists(),
-        c.rewards());
+        c.rewards(),
+        c.export());
   }
 
   private static int stream(

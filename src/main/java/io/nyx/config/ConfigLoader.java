@@ -1,5 +1,7 @@
 package io.nyx.config;
 
+import io.nyx.export.ExportSettings;
+import io.nyx.export.ScrubRule;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
@@ -43,7 +45,8 @@ public final class ConfigLoader {
           "context",
           "security",
           "specialists",
-          "rewards");
+          "rewards",
+          "export");
 
   private ConfigLoader() {}
 
@@ -121,7 +124,38 @@ public final class ConfigLoader {
         context(root.child("context")),
         SecurityConfigs.fromTree(root.child("security")),
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
-        RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))));
+        RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))),
+        export(root.child("export")));
+  }
+
+  /**
+   * {@code export}: the near-duplicate threshold and the scrub rules (the shipped ones unless
+   * {@code scrub_defaults: false}; an own rule of a shipped rule's name replaces it).
+   */
+  private static ExportSettings export(YamlTree t) {
+    t.rejectUnknown(Set.of("near_duplicate_threshold", "scrub_defaults", "scrub"));
+    List<ScrubRule> own = new java.util.ArrayList<>();
+    List<YamlTree> rules = t.children("scrub");
+    for (int i = 0; i < rules.size(); i++) {
+      YamlTree r = rules.get(i);
+      r.rejectUnknown(Set.of("name", "pattern", "placeholder", "check"));
+      own.add(
+          ConfigException.under(
+              "export.scrub[" + i + "].",
+              () ->
+                  ScrubRule.of(
+                      r.string("name", ""),
+                      r.string("pattern", ""),
+                      r.string("placeholder", ""),
+                      r.string("check", "none"))));
+    }
+    return ConfigException.under(
+        "export.",
+        () ->
+            new ExportSettings(
+                t.number(
+                    "near_duplicate_threshold", ExportSettings.DEFAULT_NEAR_DUPLICATE_THRESHOLD),
+                ExportSettings.rules(t.bool("scrub_defaults", true), own)));
   }
 
   private static ServerConfig server(YamlTree t) {

@@ -1,5 +1,6 @@
 package io.nyx.config;
 
+import io.nyx.export.ExportSettings;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;
@@ -22,7 +23,8 @@ public record NyxConfig(
     ContextConfig context,
     SecurityConfig security,
     List<SpecialistConfig> specialists,
-    RewardWeights rewards) {
+    RewardWeights rewards,
+    ExportSettings export) {
 
   public NyxConfig {
     specialists = List.copyOf(specialists);
