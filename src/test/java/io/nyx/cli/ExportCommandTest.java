@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fine-tuning data from rows the real pipeline wrote (HTTP, the fake vLLM, PostgreSQL), rewards
  * moved by {@code POST /feedback} (one with a correction): {@code GET /export/{kind}} and {@code
- * nyx export} against a filter of the table written out in SQL here.
+ * nyx export} against a filter of the table written out in SQL here, and the training recipe's
+ * Python tests on the files the command writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExportCommandTest {
@@ -195,6 +196,49 @@ class ExportCommandTest {
         .doesNotContainAnyElementsOf(train.lines().map(l -> conversation(l)).toList());
     assertThat(run("export", "sft", "--db-url", url, "--val-share", "0.5").code()).isEqualTo(2);
     assertThat(run("export", "kto", "--db-url", url, "--format", "openai").code()).isEqualTo(2);
+  }
+
+  /**
+   * The training recipe's own tests ({@code training/tests}, standard library only) read the files
+   * this command writes, in every kind and format, through the recipe's loader and argument
+   * handling. PEFT, TRL and torch are not installed here, so the training itself does not run.
+   */
+  @Test
+  void theTrainingRecipeReadsTheseExports() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        PythonTests.available(),
+        "python3 is not installed: the training recipe's tests did not run");
+    Path dir = dataDir.resolve("recipe");
+    Files.createDirectories(dir);
+    String[][] exports = {
+      {"sft", "trl", "--min-reward", "-1"},
+      {"sft", "openai", "--min-reward", "-1"},
+      {"preferences", "trl", "--min-gap", "0.5"},
+      {"preferences", "openai", "--min-gap", "0.5"},
+      {"kto", "trl", "--min-reward", "0.5"},
+    };
+    for (String[] e : exports) {
+      CliRun r =
+          run(
+              "export",
+              e[0],
+              "--format",
+              e[1],
+              e[2],
+              e[3],
+              "--db-url",
+              url,
+              "--val-share",
+              "0.3",
+              "--base-model",
+              "Qwen/Qwen2.5-7B-Instruct",
+              "--out",
+              dir.resolve(e[0] + "-" + e[1] + ".jsonl").toString());
+      assertThat(r.code()).as(r.err()).isZero();
+    }
+    PythonTests.Result result = PythonTests.run(dir);
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("OK").doesNotContain("NYX_EXPORT_DIR is not set");
   }
 
   @Test
