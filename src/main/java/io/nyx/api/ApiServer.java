@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.nyx.adapter.AdapterLifecycle;
 import io.nyx.config.ServerConfig;
 import io.nyx.context.MemoryBank;
 import io.nyx.export.TrainingExport;
@@ -40,7 +41,8 @@ public final class ApiServer implements AutoCloseable {
       ReviewService reviews,
       PredictionService predictions,
       MemoryBank memory,
-      TrainingExport export) {}
+      TrainingExport export,
+      AdapterLifecycle adapters) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -56,33 +58,40 @@ public final class ApiServer implements AutoCloseable {
     PredictionsApi predictions = new PredictionsApi(p.predictions());
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     ExportApi export = new ExportApi(p.export(), p.clock());
+    AdaptersApi adapters = new AdaptersApi(p.adapters());
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
             .addFilter(new CrossSiteGuard(AllowedHosts.of(config)))
-            .addFilter(new AuthFilter(p.guard()))
-            .post("/infer", http.wrap("/infer", infer::infer))
-            .post("/v1/route", http.wrap("/v1/route", infer::route))
-            .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))
-            .get("/v1/models", http.wrap("/v1/models", chat::models))
-            .post("/feedback", http.wrap("/feedback", feedback::feedback))
-            .get("/traits", http.wrap("/traits", traits::list))
-            .put("/traits/{name}", http.wrap("/traits/{name}", traits::set))
-            .get("/review", http.wrap("/review", review::pending))
-            .post("/review/{id}", http.wrap("/review/{id}", review::decide))
-            .post(
-                "/predictions/{id}/outcome",
-                http.wrap("/predictions/{id}/outcome", predictions::outcome))
-            .post("/memory", http.wrap("/memory", memory::add))
-            .get("/memory/search", http.wrap("/memory/search", memory::search))
-            .delete("/memory/{id}", http.wrap("/memory/{id}", memory::delete))
-            .delete("/memory", http.wrap("/memory", memory::deleteWhere))
-            .get("/traits/{name}", http.wrap("/traits/{name}", traits::show))
-            .get("/export/{kind}", http.wrap("/export/{kind}", export::export))
-            .get("/health", http.wrap("/health", ops::health))
-            .get("/ready", http.wrap("/ready", ops::ready))
-            .get("/metrics", http.wrap("/metrics", ops::metrics))
-            .any(http.wrap("unmatched", OpsApi::unmatched));
+            .addFilter(new AuthFilter(p.guard()));
+    Unmatched.Routes routes = new Unmatched.Routes(routing, http);
+    routes
+        .post("/infer", infer::infer)
+        .post("/v1/route", infer::route)
+        .post("/v1/chat/completions", chat::complete)
+        .get("/v1/models", chat::models)
+        .post("/feedback", feedback::feedback)
+        .get("/traits", traits::list)
+        .get("/traits/{name}", traits::show)
+        .put("/traits/{name}", traits::set)
+        .get("/review", review::pending)
+        .post("/review/{id}", review::decide)
+        .post("/predictions/{id}/outcome", predictions::outcome)
+        .post("/memory", memory::add)
+        .get("/memory/search", memory::search)
+        .delete("/memory/{id}", memory::delete)
+        .delete("/memory", memory::deleteWhere)
+        .get("/export/{kind}", export::export)
+        .get("/adapters", adapters::list)
+        .post("/adapters", adapters::register)
+        .post("/adapters/{name}/canary", adapters::canary)
+        .post("/adapters/{name}/promote", adapters::promote)
+        .post("/adapters/{name}/rollback", adapters::rollback)
+        .post("/adapters/{name}/retire", adapters::retire)
+        .get("/health", ops::health)
+        .get("/ready", ops::ready)
+        .get("/metrics", ops::metrics);
+    routing.any(http.wrap("unmatched", routes.unmatched()::answer));
     this.deadlines =
         new ConnectionDeadlines(config.headerTimeoutMs(), config.bodyTimeoutMs(), System::nanoTime);
     Http1Config http1 = Http1Config.builder().addReceiveListener(deadlines.listener()).build();

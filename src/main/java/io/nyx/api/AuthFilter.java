@@ -11,6 +11,7 @@ import io.nyx.security.Caller;
 import io.nyx.security.Guard;
 import io.nyx.security.Scope;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Admission at the edge: which scope each endpoint needs, the key from {@code Authorization:
@@ -73,7 +74,7 @@ final class AuthFilter implements Filter {
         .orElseThrow(() -> new IllegalStateException("no caller: route is not guarded"));
   }
 
-  private static String secret(RoutingRequest req) {
+  private static @Nullable String secret(RoutingRequest req) {
     var headers = req.headers();
     if (headers.contains(HeaderNames.AUTHORIZATION)) {
       String v = headers.get(HeaderNames.AUTHORIZATION).get();

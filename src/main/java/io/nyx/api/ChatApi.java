@@ -11,6 +11,7 @@ import io.nyx.pipeline.NyxException;
 import io.nyx.specialist.Specialists;
 import java.time.InstantSource;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenAI-compatible {@code POST /v1/chat/completions} and {@code GET /v1/models}, so the official
@@ -82,7 +83,7 @@ final class ChatApi {
         .put("owned_by", "nyx");
   }
 
-  private String specialist(String model) {
+  private @Nullable String specialist(String model) {
     if (model.equals(MODEL)) {
       return null;
     }

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -104,19 +105,24 @@ final class ChatSse implements InferenceListener {
   private void done() {
     write("data: [DONE]\n\n");
     try {
-      out.close();
+      opened().close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private void write(String s) {
+    OutputStream o = opened();
     try {
-      out.write(s.getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      o.write(s.getBytes(StandardCharsets.UTF_8));
+      o.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("client went away", e);
     }
+  }
+
+  private OutputStream opened() {
+    return Objects.requireNonNull(out, "events go out only after routed() has sent the headers");
   }
 
   static ObjectNode usage(InferenceResult r) {

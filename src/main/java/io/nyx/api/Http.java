@@ -63,13 +63,15 @@ final class Http {
   }
 
   /**
-   * One structured line per request (logfmt): server errors at WARNING, the rest at FINE. It
-   * carries the query id, never the query, the prompt or a key.
+   * One structured line per request (logfmt): server errors at WARNING, the rest at INFO, so a
+   * terminal running {@code nyx serve} shows that requests arrive. It carries the query id, never
+   * the query, the prompt, the answer or a key. Silence it with {@code io.nyx.access.level =
+   * WARNING} in a logging configuration of one's own.
    */
   private static void access(
       io.helidon.webserver.http.ServerRequest req, ServerResponse res, String route, double s) {
     int status = res.status().code();
-    Level level = status >= 500 ? Level.WARNING : Level.FINE;
+    Level level = status >= 500 ? Level.WARNING : Level.INFO;
     if (!ACCESS.isLoggable(level)) {
       return;
     }

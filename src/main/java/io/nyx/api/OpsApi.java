@@ -41,19 +41,6 @@ final class OpsApi {
     Http.json(res, ok ? 200 : 503, o);
   }
 
-  /** Any path or method no route takes: a JSON 404 that lists the API. */
-  static void unmatched(ServerRequest req, ServerResponse res) {
-    throw new io.nyx.pipeline.NyxException.NotFound(
-        "path",
-        "no endpoint "
-            + req.prologue().method().text()
-            + " "
-            + req.path().path()
-            + "; endpoints: POST /infer, POST /v1/chat/completions, GET /v1/models, POST /v1/route,"
-            + " POST /feedback, GET /traits, PUT /traits/{name}, GET /health, GET /ready,"
-            + " GET /metrics");
-  }
-
   void metrics(ServerRequest req, ServerResponse res) {
     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
     res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));

@@ -18,18 +18,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * {@code /ready}: the database answers, and each model backend answers {@code /v1/models} with
- * every configured adapter loaded, and Mnemosyne's vector index has caught up with the database,
- * and no write spool is stuck ({@link SpoolCheck}; dead letters make it degraded). The remote
- * probes run in parallel, each given {@code probeLimit}: one that has not answered by then is
- * reported down, so a call takes at most about that long. Details name the model server's URL and
- * the missing adapters or the index's progress, but not the database's URL: {@code /ready} is
- * unauthenticated. Callers go through {@link CachedReadiness}.
+ * every adapter version its specialists are routed to (active versions and canaries) loaded, and
+ * Mnemosyne's vector index has caught up with the database, and no write spool is stuck ({@link
+ * SpoolCheck}; dead letters make it degraded). The remote probes run in parallel, each given {@code
+ * probeLimit}: one that has not answered by then is reported down, so a call takes at most about
+ * that long. Details name the model server's URL and the missing adapters or the index's progress,
+ * but not the database's URL: {@code /ready} is unauthenticated. Callers go through {@link
+ * CachedReadiness}.
  */
 final class DependencyChecks implements Readiness {
   private static final Executor PROBES =
@@ -37,6 +39,7 @@ final class DependencyChecks implements Readiness {
 
   private final Database db;
   private final Specialists specialists;
+  private final Function<SpecialistConfig, List<String>> serving;
   private final String baseModel;
   private final Memories memories;
   private final SpoolCheck spools;
@@ -46,6 +49,7 @@ final class DependencyChecks implements Readiness {
   DependencyChecks(
       Database db,
       Specialists specialists,
+      Function<SpecialistConfig, List<String>> serving,
       String baseModel,
       Memories memories,
       SpoolCheck spools,
@@ -53,6 +57,7 @@ final class DependencyChecks implements Readiness {
       LongSupplier nanoClock) {
     this.db = db;
     this.specialists = specialists;
+    this.serving = serving;
     this.baseModel = baseModel;
     this.memories = memories;
     this.spools = spools;
@@ -123,7 +128,10 @@ final class DependencyChecks implements Readiness {
     }
     Set<String> ids = models.stream().map(ModelInfo::id).collect(Collectors.toSet());
     List<String> missing =
-        served.stream().map(SpecialistConfig::adapter).filter(a -> !ids.contains(a)).toList();
+        served.stream()
+            .flatMap(s -> serving.apply(s).stream())
+            .filter(a -> !ids.contains(a))
+            .toList();
     if (!baseModel.isEmpty() && !ids.contains(baseModel)) {
       return new Check(
           false, "base model '" + baseModel + "' is not served by " + backend.baseUrl());

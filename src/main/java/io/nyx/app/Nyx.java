@@ -1,11 +1,16 @@
 package io.nyx.app;
 
+import io.nyx.adapter.AdapterLifecycle;
+import io.nyx.adapter.AdapterRoutes;
+import io.nyx.adapter.AdapterSupervisor;
+import io.nyx.adapter.ModelServers;
 import io.nyx.api.ApiServer;
 import io.nyx.api.Readiness;
 import io.nyx.backend.BackendSettings;
 import io.nyx.backend.ChatBackend;
 import io.nyx.backend.QueueCountingBackend;
 import io.nyx.backend.openai.OpenAiChatBackend;
+import io.nyx.backend.openai.VllmLoraAdmin;
 import io.nyx.backend.openai.VllmQueues;
 import io.nyx.config.ConfigException;
 import io.nyx.config.LlmConfig;
@@ -18,6 +23,7 @@ import io.nyx.context.MemoryBank;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
+import io.nyx.export.TrainingExport;
 import io.nyx.fs.PrivateFiles;
 import io.nyx.learning.BatchingTraitLearner;
 import io.nyx.learning.EvidenceJournal;
@@ -34,8 +40,10 @@ import io.nyx.persistence.durable.DurableQueryLog;
 import io.nyx.persistence.durable.DurableTraitStore;
 import io.nyx.persistence.durable.FileEvidenceJournal;
 import io.nyx.persistence.durable.SpoolState;
+import io.nyx.persistence.jdbc.JdbcAdapterStore;
 import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.persistence.jdbc.JdbcFeedbackStore;
+import io.nyx.persistence.jdbc.JdbcLeadership;
 import io.nyx.persistence.jdbc.JdbcPredictionStore;
 import io.nyx.persistence.jdbc.JdbcQueryLog;
 import io.nyx.persistence.jdbc.JdbcReviewQueue;
@@ -68,6 +76,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -113,11 +122,12 @@ public final class Nyx implements AutoCloseable {
   /** What runs on its own beside the requests: queue polling, partition upkeep. */
   private final Background background;
 
-  private record Background(VllmQueues queues, PartitionUpkeep partitions)
+  private record Background(
+      VllmQueues queues, PartitionUpkeep partitions, AdapterSupervisor adapters)
       implements AutoCloseable {
     @Override
     public void close() {
-      Shutdown.run(partitions::close, queues::close);
+      Shutdown.run(adapters::close, partitions::close, queues::close);
     }
   }
 
@@ -294,6 +304,21 @@ public final class Nyx implements AutoCloseable {
         PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP, metrics::partitionCheck);
     opened.push(partitions);
     PolicyRouter router = router(config, embedder, backpressure);
+    AdapterRoutes routes = new AdapterRoutes(() -> ThreadLocalRandom.current().nextDouble());
+    // One export for GET /export and self-repair's retraining data: the same filters, scrubbing,
+    // duplicates and manifest (docs/training.md).
+    TrainingExport trainingExport =
+        new JdbcTrainingExport(
+            db.dataSource(),
+            config.export(),
+            embedder,
+            config.llm().baseModel().isBlank() ? null : config.llm().baseModel().strip());
+    AdapterLifecycle adapters =
+        adapters(config, db, specialists, routes, metrics, trainingExport, clock);
+    AdapterSupervisor supervisor =
+        AdapterSupervisor.start(
+            adapters, new JdbcLeadership(db.dataSource()), config.adapters(), System::nanoTime);
+    opened.push(supervisor);
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()),
@@ -340,7 +365,8 @@ public final class Nyx implements AutoCloseable {
                 UUID::randomUUID,
                 powers,
                 resilience(config.llm(), backpressure),
-                config.rewardFunctions()));
+                config.rewardFunctions(),
+                routes));
     FeedbackService feedback =
         new FeedbackService(
             log,
@@ -370,6 +396,7 @@ public final class Nyx implements AutoCloseable {
             new DependencyChecks(
                 db,
                 specialists,
+                s -> adapters.serving(s.name(), s.adapter()),
                 config.llm().baseModel(),
                 memories,
                 new SpoolCheck(spools, SpoolCheck.STUCK_AFTER, System::nanoTime),
@@ -395,13 +422,8 @@ public final class Nyx implements AutoCloseable {
                     new ReviewService(reviews, feedback, clock),
                     new PredictionService(predictions, feedback, clock),
                     memories.bank(),
-                    new JdbcTrainingExport(
-                        db.dataSource(),
-                        config.export(),
-                        embedder,
-                        config.llm().baseModel().isBlank()
-                            ? null
-                            : config.llm().baseModel().strip())))
+                    trainingExport,
+                    adapters))
             .start();
     return new Nyx(
         config,
@@ -413,7 +435,49 @@ public final class Nyx implements AutoCloseable {
         guard,
         durable,
         memories,
-        new Background(queues, partitions));
+        new Background(queues, partitions, supervisor));
+  }
+
+  /**
+   * The adapter registry over the database, vLLM's runtime LoRA API on each specialist's server,
+   * and the routing table it keeps; the configured adapters are registered as version 1 on first
+   * start, and the table is read once before the first request.
+   */
+  private static AdapterLifecycle adapters(
+      NyxConfig config,
+      Database db,
+      Specialists specialists,
+      AdapterRoutes routes,
+      NyxMetrics metrics,
+      TrainingExport trainingExport,
+      InstantSource clock) {
+    LlmConfig llm = config.llm();
+    ModelServers servers =
+        new ModelServers(
+            specialists,
+            url ->
+                new VllmLoraAdmin(
+                    new BackendSettings(
+                        url,
+                        Duration.ofMillis(llm.connectTimeoutMs()),
+                        Duration.ofMillis(llm.readTimeoutMs()),
+                        llm.apiKey().isEmpty() ? null : llm.apiKey())));
+    AdapterLifecycle lifecycle =
+        new AdapterLifecycle(
+            new JdbcAdapterStore(db.dataSource()),
+            servers,
+            routes,
+            config.adapters(),
+            new RetrainingExport(
+                trainingExport,
+                config.dataDir().resolve("retrain"),
+                clock,
+                task -> Thread.ofVirtual().name("nyx-retraining-export").start(task)),
+            metrics,
+            clock);
+    lifecycle.seed(config.specialists());
+    lifecycle.refresh();
+    return lifecycle;
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
@@ -536,13 +600,6 @@ public final class Nyx implements AutoCloseable {
 
   public NyxConfig config() {
     return config;
-  }
-
-  /**
-   * Opens the configured database (embedded or external) for commands that run without a server.
-   */
-  public static Database openDatabase(NyxConfig config) {
-    return Databases.open(config);
   }
 
   /** Mnemosyne's memory bank, for tests and tools in the same process. */

@@ -1,5 +1,8 @@
 package io.nyx.backend;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The closed set of backend failures. One mapper (in {@code openai}) turns HTTP statuses and I/O
  * errors into these; the API edge maps them to Nyx's HTTP statuses once. {@link #retryable()} says
@@ -10,10 +13,16 @@ public abstract sealed class BackendException extends Exception {
   private final String url;
   private final boolean afterFirstByte;
 
-  BackendException(String url, String message, boolean afterFirstByte, Throwable cause) {
+  BackendException(String url, String message, boolean afterFirstByte, @Nullable Throwable cause) {
     super(message, cause);
     this.url = url;
     this.afterFirstByte = afterFirstByte;
+  }
+
+  /** Never null: every subtype's constructor builds it from the URL and what failed. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "every constructor passes a message");
   }
 
   /** The backend URL that failed, for messages that name it. */
@@ -147,7 +156,7 @@ public abstract sealed class BackendException extends Exception {
   public static final class Malformed extends BackendException {
     private static final long serialVersionUID = 1L;
 
-    public Malformed(String url, String what, boolean afterFirstByte, Throwable cause) {
+    public Malformed(String url, String what, boolean afterFirstByte, @Nullable Throwable cause) {
       super(url, "backend " + url + " sent a malformed response: " + what, afterFirstByte, cause);
     }
 

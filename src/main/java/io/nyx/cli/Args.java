@@ -48,4 +48,13 @@ record Args(Map<String, String> flags, List<String> positionals) {
   boolean has(String flag) {
     return flags.containsKey(flag);
   }
+
+  /** The value of a flag the caller checked with {@link #has}; asking for any other is a bug. */
+  String value(String flag) {
+    String v = flags.get(flag);
+    if (v == null) {
+      throw new IllegalStateException("--" + flag + " was not given; check has() first");
+    }
+    return v;
+  }
 }

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** {@code nyx ask "question"}: one request through a running server, printed for a person. */
 final class AskCommand implements Command {
@@ -52,7 +53,7 @@ final class AskCommand implements Command {
             argv,
             Set.of("url", "specialist", "session", "max-tokens", "rate", "key"),
             Set.of("json"));
-    Double rating = args.has("rate") ? rating(args.flags().get("rate")) : null;
+    Double rating = args.has("rate") ? rating(args.value("rate")) : null;
     String key = args.has("key") ? args.flags().get("key") : env.get("NYX_API_KEY");
     if (args.positionals().size() != 1 || args.positionals().getFirst().isBlank()) {
       throw new UsageException("expected exactly one question");
@@ -65,7 +66,7 @@ final class AskCommand implements Command {
       body.put("session_id", args.flags().get("session"));
     }
     if (args.has("max-tokens")) {
-      body.put("max_tokens", parseInt(args.flags().get("max-tokens")));
+      body.put("max_tokens", parseInt(args.value("max-tokens")));
     }
     String url = url(args, env);
     HttpResponse<String> response = post(url + "/infer", body, key);
@@ -88,7 +89,12 @@ final class AskCommand implements Command {
 
   /** Posts the thumbs for the answer just printed, so the specialist's trait weight learns. */
   private static int rate(
-      String url, String key, String id, double rating, PrintStream out, PrintStream err) {
+      String url,
+      @Nullable String key,
+      String id,
+      double rating,
+      PrintStream out,
+      PrintStream err) {
     ObjectNode fb = JSON.createObjectNode().put("query_id", id).put("rating", rating);
     HttpResponse<String> r = post(url + "/feedback", fb, key);
     JsonNode j = parse(r.body());
@@ -133,7 +139,7 @@ final class AskCommand implements Command {
 
   static String url(Args args, Map<String, String> env) {
     if (args.has("url")) {
-      return strip(args.flags().get("url"));
+      return strip(args.value("url"));
     }
     if (env.containsKey("NYX_URL")) {
       return strip(env.get("NYX_URL"));
@@ -153,7 +159,7 @@ final class AskCommand implements Command {
     }
   }
 
-  private static HttpResponse<String> post(String url, ObjectNode body, String key) {
+  private static HttpResponse<String> post(String url, ObjectNode body, @Nullable String key) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try {
       HttpRequest.Builder request =

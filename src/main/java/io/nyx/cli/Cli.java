@@ -26,9 +26,11 @@ public final class Cli {
         spool     list or re-drive the writes the database refused for good (dead letters)
         rewards   recompute stored rewards with the current reward function
         export    write answered requests as fine-tuning data (SFT or preference pairs)
+        adapters  list, register, canary, promote, roll back, retire adapter versions
         simulate  replay a labeled stream through the router and the trait learner (regret, curve)
+        plan      size GPU memory for a model under vLLM: weights, KV cache, LoRA slots, cost
 
-      Run 'nyx <command> --help' for a command's options.
+      Run 'nyx <command> --help' for a command's options, 'nyx --version' for the version.
       """;
 
   private Cli() {}
@@ -42,10 +44,14 @@ public final class Cli {
       (args.length == 0 ? err : out).print(USAGE);
       return args.length == 0 ? 2 : 0;
     }
+    if (args[0].equals("--version") || args[0].equals("version")) {
+      out.println(Version.line());
+      return 0;
+    }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
     Command command =
         switch (args[0]) {
-          case "serve" -> new ServeCommand();
+          case "serve" -> new ServeCommand(ServeCommand::onExit);
           case "ask" -> new AskCommand();
           case "route" -> new RouteCommand();
           case "eval-route" -> new EvalRouteCommand();
@@ -56,6 +62,8 @@ public final class Cli {
           case "rewards" -> new RewardsCommand(java.time.InstantSource.system());
           case "export" -> new ExportCommand(java.time.InstantSource.system());
           case "simulate" -> new SimulateCommand();
+          case "plan" -> new PlanCommand(io.nyx.capacity.CapacityTables.shipped());
+          case "adapters" -> new AdaptersCommand();
           default -> null;
         };
     if (command == null) {

@@ -1,7 +1,6 @@
 package io.nyx.cli;
 
 import io.nyx.app.Embedders;
-import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.export.Blend;
@@ -83,9 +82,10 @@ final class ExportCommand implements Command {
           --format trl      (default) TRL's conversational records plus a "metadata" key:
                               sft {"messages"}, preferences {"prompt","chosen","rejected"},
                               kto {"prompt","completion","label"}
-          --format openai   what OpenAI's fine-tuning API accepts, no "metadata" (it refuses
-                              unknown keys): sft {"messages"}, preferences {"input":{"messages"},
-                              "preferred_output","non_preferred_output"}; no kto
+          --format openai   only the keys OpenAI's fine-tuning API documents, no "metadata"
+                              (not in its line schema): sft {"messages"}, preferences
+                              {"input":{"messages"},"preferred_output","non_preferred_output"};
+                              no kto
 
           --out FILE        write the training part to FILE, the validation part to STEM.val.jsonl
                             and the manifest (counts, reward histogram, filters, base model,
@@ -133,7 +133,7 @@ final class ExportCommand implements Command {
     String baseModel = args.flags().getOrDefault("base-model", config.llm().baseModel());
     try (Embedder embedder =
             config.export().nearDuplicates() ? Embedders.create(config.embedding()) : null;
-        Database db = Nyx.openDatabase(config)) {
+        Database db = DatabaseFlags.open(config, "export", err)) {
       TrainingExport export =
           new JdbcTrainingExport(
               db.dataSource(),

@@ -45,6 +45,9 @@ final class ExportFiles {
   ExportFiles(Path out) {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
+    if (dir == null) {
+      throw new UsageException("--out must name a file, not " + out);
+    }
     String name = abs.getFileName().toString();
     String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name;
     this.train = abs;

@@ -2,7 +2,6 @@ package io.nyx.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.context.FactStore;
 import io.nyx.persistence.Database;
@@ -64,7 +63,8 @@ final class FactsCommand implements Command {
     Path file = Path.of(args.positionals().get(1));
     int batch = MemoryCommand.positive(args, "batch", 500);
     List<Line> lines = read(file);
-    try (Database db = Nyx.openDatabase(ConfigLoader.load(DatabaseFlags.of(args), env))) {
+    try (Database db =
+        DatabaseFlags.open(ConfigLoader.load(DatabaseFlags.of(args), env), "facts", err)) {
       FactStore facts = new JdbcFactStore(db.dataSource());
       ProgressBar bar = new ProgressBar(err, "facts");
       int stored = 0;

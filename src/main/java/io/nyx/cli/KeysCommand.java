@@ -1,6 +1,5 @@
 package io.nyx.cli;
 
-import io.nyx.app.Databases;
 import io.nyx.config.ConfigException;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
@@ -51,8 +50,9 @@ final class KeysCommand implements Command {
           revoke NAME
           hash SECRET  prints the SHA-256 to put under security.keys[].sha256 in the YAML config
 
-          --db-url URL / --data-dir DIR / --config FILE  the database, as for 'nyx serve'
-          (an embedded database can be opened by one process at a time: stop the server, or use --db-url)
+          --db-url URL / --data-dir DIR / --config FILE  the database, as for 'nyx serve'; with
+                     the embedded one, a server running on the same data dir is used (keys take
+                     effect there within 5 s)
         """;
   }
 
@@ -76,11 +76,11 @@ final class KeysCommand implements Command {
       return 0;
     }
     NyxConfig config = ConfigLoader.load(args.flags(), env);
-    try (Database db = Databases.open(config)) {
+    try (Database db = DatabaseFlags.open(config, "keys", err)) {
       JdbcKeyStore store = new JdbcKeyStore(db.dataSource());
       return switch (pos.getFirst()) {
         case "create" -> create(args, store, out);
-        case "list" -> list(store, out);
+        case "list" -> list(store, out, err, config);
         case "revoke" -> revoke(pos, store, out, err);
         default -> throw new UsageException("unknown action '" + pos.getFirst() + "'");
       };
@@ -110,18 +110,36 @@ final class KeysCommand implements Command {
             tenant);
     store.create(key);
     out.println(
-        "created key '" + name + "' of tenant '" + tenant + "' with scopes " + labels(scopes));
+        "created key '"
+            + name
+            + "' of tenant '"
+            + tenant
+            + "' with scopes "
+            + Scope.labels(scopes));
     out.println("secret (shown once, keep it safe): " + secret);
     return 0;
   }
 
-  private static int list(JdbcKeyStore store, PrintStream out) {
-    for (ApiKey k : store.active()) {
+  private static int list(JdbcKeyStore store, PrintStream out, PrintStream err, NyxConfig config) {
+    List<ApiKey> active = store.active();
+    if (active.isEmpty()) {
+      // On stderr: stdout stays one line per key for scripts.
+      err.println(
+          "no API keys in the database"
+              + (config.security().keys().isEmpty()
+                  ? " or the configuration, so Nyx serves loopback only and asks for no key"
+                  : " (the configuration's security.keys has "
+                      + config.security().keys().size()
+                      + ")")
+              + "; create one: ./nyx keys create --name NAME --scopes infer,feedback");
+      return 0;
+    }
+    for (ApiKey k : active) {
       out.printf(
           "%-20s tenant=%s scopes=%s rate=%.1f/s burst=%d max_concurrent=%d%n",
           k.name(),
           k.tenant(),
-          labels(k.scopes()),
+          Scope.labels(k.scopes()),
           k.ratePerSecond(),
           k.burst(),
           k.maxConcurrent());
@@ -140,10 +158,6 @@ final class KeysCommand implements Command {
     }
     out.println("revoked key '" + pos.get(1) + "'");
     return 0;
-  }
-
-  private static String labels(Set<Scope> scopes) {
-    return String.join(",", scopes.stream().map(Scope::label).sorted().toList());
   }
 
   private static String required(Args args, String flag) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.app.Embedders;
-import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.context.MemoryImport;
@@ -60,7 +59,8 @@ final class MemoryCommand implements Command {
           --shared          recall them for every tenant, not only their own
           --chunk-chars N   largest chunk in characters (default 1000)
           --batch N         chunks embedded and stored per batch (default 64)
-          --db-url URL      external PostgreSQL (env NYX_DB_URL; default: embedded, stop serve first)
+          --db-url URL      external PostgreSQL (env NYX_DB_URL; default: the embedded one, shared with
+                            a 'nyx serve' running on the same data dir)
           --data-dir DIR    data directory of the embedded database (env NYX_DATA_DIR)
           --config FILE     YAML configuration (env NYX_CONFIG), for the embedding settings
         """;
@@ -89,7 +89,7 @@ final class MemoryCommand implements Command {
     Owner owner = new Owner(tenant, args.flags().get("session-id"), args.has("shared"));
     List<NewMemory> memories = read(file, new Chunker(chunkChars), source, owner);
     NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
-    try (Database db = Nyx.openDatabase(config);
+    try (Database db = DatabaseFlags.open(config, "memory", err);
         Embedder embedder = Embedders.create(config.embedding())) {
       ProgressBar bar = new ProgressBar(err, "chunks");
       MemoryImport.Progress p =

@@ -1,6 +1,5 @@
 package io.nyx.cli;
 
-import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.export.Since;
 import io.nyx.persistence.Database;
@@ -70,19 +69,29 @@ final class RewardsCommand implements Command {
     if (!args.has("since")) {
       throw new UsageException("--since is required");
     }
-    Instant since = since(args.flags().get("since"), clock.instant());
+    Instant since = since(args.value("since"), clock.instant());
     int batch = MemoryCommand.positive(args, "batch", 1000);
     boolean write = !args.has("dry-run");
     io.nyx.config.NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
-    try (Database db = Nyx.openDatabase(config)) {
+    try (Database db = DatabaseFlags.open(config, "rewards", err)) {
+      // Progress only while more pages may follow (a page came back full), and worded as such:
+      // the totals are printed once, in the summary.
+      boolean[] shown = {false};
       RewardRecompute.Summary s =
           new RewardRecompute(new JdbcRescoreStore(db.dataSource()), config.rewardFunctions())
               .run(
                   since,
                   batch,
                   write,
-                  p -> err.printf("\r%d rows, %d changed", p.rows(), p.changed()));
-      err.println();
+                  p -> {
+                    if (p.rows() > 0 && p.rows() % batch == 0) {
+                      err.printf("\rrecomputing: %d rows so far...", p.rows());
+                      shown[0] = true;
+                    }
+                  });
+      if (shown[0]) {
+        err.println();
+      }
       out.println(summary(since, s, write));
     }
     return 0;

@@ -102,6 +102,7 @@ final class RouteCommand implements Command {
         c.security(),
         c.specialists(),
         c.rewards(),
+        c.adapters(),
         c.export());
   }
 

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code nyx simulate}: replays a labeled stream through the real router (MiniLM, as configured)
@@ -80,7 +81,7 @@ final class SimulateCommand implements Command {
     if (!args.has("data") || !args.has("steps")) {
       throw new UsageException("--data and --steps are required");
     }
-    int steps = positive("steps", args.flags().get("steps"));
+    int steps = positive("steps", args.value("steps"));
     long seed = Long.parseLong(args.flags().getOrDefault("seed", "42"));
     Map<String, String> flags = new HashMap<>();
     if (args.has("config")) {
@@ -89,7 +90,7 @@ final class SimulateCommand implements Command {
     NyxConfig config = ConfigLoader.load(flags, env);
     TraitConfig traits =
         args.has("clusters")
-            ? withClusters(config.traits(), count("clusters", args.flags().get("clusters")))
+            ? withClusters(config.traits(), count("clusters", args.value("clusters")))
             : config.traits();
     List<Labeled> items = items(Path.of(args.flags().get("data")));
     List<String> names = config.specialists().stream().map(SpecialistConfig::name).toList();
@@ -148,7 +149,7 @@ final class SimulateCommand implements Command {
         "cumulative regret at step: vs oracle / vs reachable oracle / vs best per-context fixed"
             + (r.clusterGreedy() ? " (greedy ranking)" : "")
             + " / vs best fixed arm / vs static");
-    for (int c = 500; c <= n; c *= 2) {
+    for (int c : checkpoints(n)) {
       out.printf(
           "  %6d: %8.1f / %8.1f / %8.1f / %8.1f / %8.1f%n",
           c,
@@ -190,6 +191,21 @@ final class SimulateCommand implements Command {
                 d.to(),
                 r.shiftAfter(d.to(), d.from(), 200, 0.75, false)));
     store.posteriors().forEach((name, p) -> out.printf("  %-10s weight %.3f%n", name, p.weight()));
+  }
+
+  /**
+   * The steps the regret table shows: 500, 1,000, 2,000 ... (the figures in docs/learning.md), from
+   * an eighth of the run when it is shorter, and always the last step.
+   */
+  static List<Integer> checkpoints(int steps) {
+    List<Integer> at = new ArrayList<>();
+    for (int c = steps >= 500 ? 500 : Math.max(1, steps / 8); c <= steps; c *= 2) {
+      at.add(c);
+    }
+    if (at.isEmpty() || at.getLast() != steps) {
+      at.add(steps);
+    }
+    return at;
   }
 
   /** The traits with {@code k} clusters; a k out of range is a configuration error. */
@@ -261,7 +277,7 @@ final class SimulateCommand implements Command {
     return new Simulation.Rates(p, standard.fallback());
   }
 
-  private static Optional<Simulation.Drift> drift(String spec, int steps) {
+  private static Optional<Simulation.Drift> drift(@Nullable String spec, int steps) {
     if (spec == null) {
       return Optional.empty();
     }

@@ -2,6 +2,7 @@ package io.nyx.config;
 
 import io.nyx.settings.SettingException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A setting is missing or out of range. The message names the key, the bad value and what is
@@ -11,7 +12,7 @@ public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final String key;
 
-  public ConfigException(String key, Object value, String allowed) {
+  public ConfigException(String key, @Nullable Object value, String allowed) {
     super(key + " must be " + allowed + " but was " + render(value));
     this.key = key;
   }
@@ -43,7 +44,7 @@ public final class ConfigException extends RuntimeException {
     return key;
   }
 
-  private static String render(Object value) {
+  private static String render(@Nullable Object value) {
     return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
   }
 }

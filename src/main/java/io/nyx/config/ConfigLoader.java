@@ -6,13 +6,15 @@ import io.nyx.learning.RewardWeights;
 import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,8 +35,8 @@ public final class ConfigLoader {
           new Override("db-url", "NYX_DB_URL", "db.url"),
           new Override("data-dir", "NYX_DATA_DIR", "data_dir"));
 
-  private static final Set<String> TOP =
-      Set.of(
+  private static final List<String> TOP =
+      List.of(
           "server",
           "llm",
           "db",
@@ -46,7 +48,106 @@ public final class ConfigLoader {
           "security",
           "specialists",
           "rewards",
+          "adapters",
           "export");
+
+  static final List<String> EXPORT_KEYS =
+      List.of("near_duplicate_threshold", "scrub_defaults", "scrub");
+
+  static final List<String> SCRUB_RULE_KEYS = List.of("name", "pattern", "placeholder", "check");
+
+  static final List<String> SERVER_KEYS =
+      List.of(
+          "host",
+          "port",
+          "max_body_bytes",
+          "max_query_chars",
+          "max_concurrent",
+          "shutdown_grace_ms",
+          "header_timeout_ms",
+          "body_timeout_ms",
+          "allowed_hosts");
+
+  static final List<String> LLM_KEYS =
+      List.of(
+          "url",
+          "api_key",
+          "base_model",
+          "connect_timeout_ms",
+          "read_timeout_ms",
+          "max_retries",
+          "retry_base_ms",
+          "retry_budget",
+          "breaker_failures",
+          "breaker_open_ms",
+          "max_waiting");
+
+  static final List<String> DB_KEYS =
+      List.of("url", "user", "password", "app_user", "app_password");
+
+  static final List<String> EMBEDDING_KEYS =
+      List.of("provider", "url", "model", "split_long_texts", "encoding_format", "max_in_flight");
+
+  static final List<String> TRAITS_KEYS =
+      List.of(
+          "min",
+          "max",
+          "reward_evidence",
+          "feedback_evidence",
+          "prior_strength",
+          "half_life_s",
+          "max_step",
+          "hysteresis",
+          "pin_s",
+          "explore",
+          "clusters",
+          "cluster_min_evidence",
+          "bandit_margin",
+          "feedback_max_evidence",
+          "feedback_window_s");
+
+  static final List<String> CONTEXT_KEYS =
+      List.of(
+          "time_zone",
+          "memory_top_k",
+          "facts_top_k",
+          "max_prompt_tokens",
+          "risk_threshold",
+          "safety_categories",
+          "memory_recency_weight",
+          "memory_half_life_days",
+          "memory_importance_weight",
+          "memory_index",
+          "memory_ef_search",
+          "grounding_threshold");
+
+  /**
+   * Every key the loader accepts, by where it sits ({@code ""} is the top level, {@code []} an
+   * entry of a list): what {@code nyx.example.yaml} must show and the settings table lists, checked
+   * by {@code SettingsDocsTest}, so neither can drift from the code.
+   */
+  public static final Map<String, List<String>> KEYS = catalog();
+
+  private static Map<String, List<String>> catalog() {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    keys.put("", TOP);
+    keys.put("server", SERVER_KEYS);
+    keys.put("llm", LLM_KEYS);
+    keys.put("db", DB_KEYS);
+    keys.put("embedding", EMBEDDING_KEYS);
+    keys.put("routing", RoutingConfigs.KEYS);
+    keys.put("traits", TRAITS_KEYS);
+    keys.put("context", CONTEXT_KEYS);
+    keys.put("security", SecurityConfigs.KEYS);
+    keys.put("security.keys[]", SecurityConfigs.KEY_FIELDS);
+    keys.put("specialists[]", SpecialistsYaml.KEYS);
+    keys.put("specialists[].decoding", SpecialistsYaml.DECODING_KEYS);
+    keys.put("rewards", List.copyOf(RewardWeights.RANGES.keySet()));
+    keys.put("adapters", AdaptersConfigs.KEYS);
+    keys.put("export", EXPORT_KEYS);
+    keys.put("export.scrub[]", SCRUB_RULE_KEYS);
+    return java.util.Collections.unmodifiableMap(keys);
+  }
 
   private ConfigLoader() {}
 
@@ -77,12 +178,34 @@ public final class ConfigLoader {
   }
 
   static Map<String, Object> readFile(Path path) {
+    String yaml;
     try {
-      String yaml = Files.readString(path, StandardCharsets.UTF_8);
-      return new LinkedHashMap<>(SpecialistsYaml.readTree(yaml));
+      yaml = Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("--config", "cannot read " + path + ": " + e.getMessage());
+      throw new ConfigException("--config", "cannot read " + path + ": " + why(path, e));
     }
+    try {
+      return new LinkedHashMap<>(SpecialistsYaml.readTree(yaml));
+    } catch (ConfigException e) {
+      throw new ConfigException("--config", path + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Why a file could not be read, in words: the JDK's own messages for the common cases are the
+   * path alone ({@code NoSuchFileException}) or a charset class name.
+   */
+  static String why(Path path, IOException e) {
+    return switch (e) {
+      case NoSuchFileException n ->
+          "no such file (working directory " + Path.of("").toAbsolutePath() + ")";
+      case AccessDeniedException a -> "permission denied";
+      case CharacterCodingException c -> "not UTF-8 text";
+      default ->
+          Files.isDirectory(path)
+              ? "it is a directory, not a file"
+              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    };
   }
 
   private static Object parsePort(Override o, String value) {
@@ -125,6 +248,7 @@ public final class ConfigLoader {
         SecurityConfigs.fromTree(root.child("security")),
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
         RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))),
+        AdaptersConfigs.fromTree(root.child("adapters")),
         export(root.child("export")));
   }
 
@@ -133,12 +257,12 @@ public final class ConfigLoader {
    * {@code scrub_defaults: false}; an own rule of a shipped rule's name replaces it).
    */
   private static ExportSettings export(YamlTree t) {
-    t.rejectUnknown(Set.of("near_duplicate_threshold", "scrub_defaults", "scrub"));
+    t.rejectUnknown(EXPORT_KEYS);
     List<ScrubRule> own = new java.util.ArrayList<>();
     List<YamlTree> rules = t.children("scrub");
     for (int i = 0; i < rules.size(); i++) {
       YamlTree r = rules.get(i);
-      r.rejectUnknown(Set.of("name", "pattern", "placeholder", "check"));
+      r.rejectUnknown(SCRUB_RULE_KEYS);
       own.add(
           ConfigException.under(
               "export.scrub[" + i + "].",
@@ -159,17 +283,7 @@ public final class ConfigLoader {
   }
 
   private static ServerConfig server(YamlTree t) {
-    t.rejectUnknown(
-        Set.of(
-            "host",
-            "port",
-            "max_body_bytes",
-            "max_query_chars",
-            "max_concurrent",
-            "shutdown_grace_ms",
-            "header_timeout_ms",
-            "body_timeout_ms",
-            "allowed_hosts"));
+    t.rejectUnknown(SERVER_KEYS);
     return new ServerConfig(
         t.string("host", ServerConfig.DEFAULT_HOST),
         t.integer("port", ServerConfig.DEFAULT_PORT),
@@ -183,19 +297,7 @@ public final class ConfigLoader {
   }
 
   private static LlmConfig llm(YamlTree t) {
-    t.rejectUnknown(
-        Set.of(
-            "url",
-            "api_key",
-            "base_model",
-            "connect_timeout_ms",
-            "read_timeout_ms",
-            "max_retries",
-            "retry_base_ms",
-            "retry_budget",
-            "breaker_failures",
-            "breaker_open_ms",
-            "max_waiting"));
+    t.rejectUnknown(LLM_KEYS);
     return new LlmConfig(
         t.string("url", LlmConfig.DEFAULT_URL),
         t.string("api_key", ""),
@@ -211,7 +313,7 @@ public final class ConfigLoader {
   }
 
   private static DbConfig db(YamlTree t) {
-    t.rejectUnknown(Set.of("url", "user", "password", "app_user", "app_password"));
+    t.rejectUnknown(DB_KEYS);
     return new DbConfig(
         t.string("url", ""),
         t.string("user", ""),
@@ -229,8 +331,7 @@ public final class ConfigLoader {
   }
 
   private static EmbeddingConfig embedding(YamlTree t) {
-    t.rejectUnknown(
-        Set.of("provider", "url", "model", "split_long_texts", "encoding_format", "max_in_flight"));
+    t.rejectUnknown(EMBEDDING_KEYS);
     return new EmbeddingConfig(
         t.string("provider", "local"),
         t.string("url", ""),
@@ -241,23 +342,7 @@ public final class ConfigLoader {
   }
 
   private static TraitConfig traits(YamlTree t) {
-    t.rejectUnknown(
-        Set.of(
-            "min",
-            "max",
-            "reward_evidence",
-            "feedback_evidence",
-            "prior_strength",
-            "half_life_s",
-            "max_step",
-            "hysteresis",
-            "pin_s",
-            "explore",
-            "clusters",
-            "cluster_min_evidence",
-            "bandit_margin",
-            "feedback_max_evidence",
-            "feedback_window_s"));
+    t.rejectUnknown(TRAITS_KEYS);
     TraitConfig d = TraitConfig.DEFAULT;
     return ConfigException.under(
         "traits.",
@@ -281,20 +366,7 @@ public final class ConfigLoader {
   }
 
   private static ContextConfig context(YamlTree t) {
-    t.rejectUnknown(
-        Set.of(
-            "time_zone",
-            "memory_top_k",
-            "facts_top_k",
-            "max_prompt_tokens",
-            "risk_threshold",
-            "safety_categories",
-            "memory_recency_weight",
-            "memory_half_life_days",
-            "memory_importance_weight",
-            "memory_index",
-            "memory_ef_search",
-            "grounding_threshold"));
+    t.rejectUnknown(CONTEXT_KEYS);
     ContextConfig d = ContextConfig.DEFAULT;
     return new ContextConfig(
         t.string("time_zone", d.timeZone()),

@@ -1,8 +1,8 @@
 package io.nyx.config;
 
 /**
- * Mnemosyne's and Aletheia's knobs under {@code context.*} (README table): recall weighting, the
- * vector index and the grounding threshold.
+ * Mnemosyne's and Aletheia's knobs under {@code context.*} (nyx.example.yaml, docs/operations.md):
+ * recall weighting, the vector index and the grounding threshold.
  *
  * @param index "hnsw" (Lucene, approximate, snapshot under the data dir) or "exact" (brute force)
  * @param efSearch HNSW search beam: higher is more exact and slower

@@ -1,5 +1,6 @@
 package io.nyx.config;
 
+import io.nyx.adapter.AdapterSettings;
 import io.nyx.export.ExportSettings;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.Rewards;
@@ -24,7 +25,37 @@ public record NyxConfig(
     SecurityConfig security,
     List<SpecialistConfig> specialists,
     RewardWeights rewards,
+    AdapterSettings adapters,
     ExportSettings export) {
+
+  /** With the default {@code adapters:} and {@code export:} settings. */
+  public NyxConfig(
+      ServerConfig server,
+      LlmConfig llm,
+      DbConfig db,
+      Path dataDir,
+      EmbeddingConfig embedding,
+      RoutingSettings routing,
+      TraitConfig traits,
+      ContextConfig context,
+      SecurityConfig security,
+      List<SpecialistConfig> specialists,
+      RewardWeights rewards) {
+    this(
+        server,
+        llm,
+        db,
+        dataDir,
+        embedding,
+        routing,
+        traits,
+        context,
+        security,
+        specialists,
+        rewards,
+        AdapterSettings.DEFAULT,
+        ExportSettings.DEFAULT);
+  }
 
   public NyxConfig {
     specialists = List.copyOf(specialists);

@@ -2,31 +2,33 @@ package io.nyx.config;
 
 import io.nyx.routing.RoutingMode;
 import io.nyx.routing.RoutingSettings;
-import java.util.Set;
+import java.util.List;
 
 /** Maps the YAML {@code routing:} section to {@link RoutingSettings}. */
 final class RoutingConfigs {
+  static final List<String> KEYS =
+      List.of(
+          "threshold",
+          "abstain_quantile",
+          "prior_strength",
+          "top_k",
+          "centroid_weight",
+          "token_weight",
+          "confidence_temperature",
+          "mode",
+          "master_margin",
+          "master_band",
+          "master_weight",
+          "master_url",
+          "master_model",
+          "master_timeout_ms",
+          "pinned",
+          "disabled");
+
   private RoutingConfigs() {}
 
   static RoutingSettings fromTree(YamlTree t) {
-    t.rejectUnknown(
-        Set.of(
-            "threshold",
-            "abstain_quantile",
-            "prior_strength",
-            "top_k",
-            "centroid_weight",
-            "token_weight",
-            "confidence_temperature",
-            "mode",
-            "master_margin",
-            "master_band",
-            "master_weight",
-            "master_url",
-            "master_model",
-            "master_timeout_ms",
-            "pinned",
-            "disabled"));
+    t.rejectUnknown(KEYS);
     RoutingSettings d = RoutingSettings.DEFAULT;
     return ConfigException.under("routing.", () -> settings(t, d));
   }

@@ -19,10 +19,19 @@ public record SecurityConfig(List<ApiKey> keys) {
     keys = List.copyOf(keys);
   }
 
-  static void checkName(String at, @Nullable String name) {
+  static String checkName(String at, @Nullable String name) {
     if (name == null || !SpecialistConfig.NAME.matcher(name).matches()) {
       throw new ConfigException(at + ".name", name, "matching " + SpecialistConfig.NAME.pattern());
     }
+    return name;
+  }
+
+  static String checkSha256(String at, @Nullable String sha256) {
+    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+      throw new ConfigException(
+          at + ".sha256", sha256, "64 lower-case hex digits (./nyx keys hash SECRET)");
+    }
+    return sha256;
   }
 
   static void checkTenant(String at, String tenant) {
@@ -34,10 +43,7 @@ public record SecurityConfig(List<ApiKey> keys) {
 
   static void check(String at, ApiKey k) {
     checkName(at, k.name());
-    if (k.sha256() == null || !k.sha256().matches("[0-9a-f]{64}")) {
-      throw new ConfigException(
-          at + ".sha256", k.sha256(), "64 lower-case hex digits (./nyx keys hash SECRET)");
-    }
+    checkSha256(at, k.sha256());
     if (k.scopes().isEmpty()) {
       throw new ConfigException(at + ".scopes", "[]", "a non-empty list of infer, feedback, admin");
     }

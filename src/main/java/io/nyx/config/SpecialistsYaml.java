@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 /** Reads the {@code specialists:} list of a YAML config; the shipped defaults live beside it. */
 public final class SpecialistsYaml {
   static final String DEFAULTS = "/io/nyx/config/specialists.yaml";
-  private static final Set<String> KEYS =
-      Set.of(
+  static final List<String> KEYS =
+      List.of(
           "name",
           "description",
           "adapter",
@@ -30,6 +30,8 @@ public final class SpecialistsYaml {
           "initial_weight",
           "backend_url",
           "reward");
+
+  static final List<String> DECODING_KEYS = List.of("temperature", "top_p", "max_tokens");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private SpecialistsYaml() {}
@@ -77,7 +79,7 @@ public final class SpecialistsYaml {
     String name = t.string("name");
     String at = at(name);
     YamlTree d = t.child("decoding");
-    d.rejectUnknown(Set.of("temperature", "top_p", "max_tokens"));
+    d.rejectUnknown(DECODING_KEYS);
     Decoding decoding =
         ConfigException.under(
             at,
@@ -86,20 +88,24 @@ public final class SpecialistsYaml {
                     d.number("temperature", Decoding.DEFAULT.temperature()),
                     d.number("top_p", Decoding.DEFAULT.topP()),
                     d.integer("max_tokens", Decoding.DEFAULT.maxTokens())));
-    return ConfigException.under(
-        at,
-        () ->
-            new SpecialistConfig(
-                name,
-                t.string("description", ""),
-                t.string("adapter", name == null ? "" : name),
-                ContextStrategy.parse(t.string("context", "none")),
-                t.string("prompt_template", ""),
-                t.strings("exemplars"),
-                decoding,
-                t.number("initial_weight", 0.5),
-                t.string("backend_url"),
-                RewardConfigs.overrides(t.child("reward"))));
+    return ConfigException.under(at, () -> specialist(t, name, decoding));
+  }
+
+  // A missing name goes to the constructor, which rejects it as it does a malformed one: a record
+  // component cannot be nullable in the canonical constructor alone.
+  @SuppressWarnings("NullAway")
+  private static SpecialistConfig specialist(YamlTree t, @Nullable String name, Decoding decoding) {
+    return new SpecialistConfig(
+        name,
+        t.string("description", ""),
+        t.string("adapter", name == null ? "" : name),
+        ContextStrategy.parse(t.string("context", "none")),
+        t.string("prompt_template", ""),
+        t.strings("exemplars"),
+        decoding,
+        t.number("initial_weight", 0.5),
+        t.string("backend_url"),
+        RewardConfigs.overrides(t.child("reward")));
   }
 
   /** A specialist's key path: by its name once the name is valid, else {@code specialists[]}. */

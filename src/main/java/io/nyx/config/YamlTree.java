@@ -1,5 +1,6 @@
 package io.nyx.config;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +119,7 @@ final class YamlTree {
         .toList();
   }
 
-  void rejectUnknown(Set<String> allowed) {
+  void rejectUnknown(Collection<String> allowed) {
     Set<String> unknown = new TreeSet<>(map.keySet());
     unknown.removeAll(allowed);
     if (!unknown.isEmpty()) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A check a context builder runs on the answer after generation (DESIGN.md step 5), against the
+ * A check a context builder runs on the answer after generation (the scoring step), against the
  * context it built. Returns named, JSON-ready results (empty when it has nothing to say); the
  * pipeline stores them with the row and returns them. Thread-safe.
  */

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adds a stream of vectors to an index from {@code threads} threads, so a rebuild uses every core:
@@ -24,7 +25,7 @@ final class BulkIndexer implements AutoCloseable {
   private final VectorIndex index;
   private final ExecutorService pool;
   private final Semaphore inFlight;
-  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final AtomicReference<@Nullable RuntimeException> failure = new AtomicReference<>();
   private final AtomicLong added = new AtomicLong();
   private long[] ids = new long[BATCH];
   private float[][] vectors = new float[BATCH][];

@@ -3,8 +3,8 @@ package io.nyx.context;
 import java.util.List;
 
 /**
- * Gathers the context one specialist needs before it generates (DESIGN.md step 3). Thread-safe.
- * Failures of a store raise unchecked exceptions; the pipeline decides whether to go on without.
+ * Gathers the context one specialist needs before it generates. Thread-safe. Failures of a store
+ * raise unchecked exceptions; the pipeline decides whether to go on without.
  */
 public interface ContextBuilder {
 

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -81,9 +82,12 @@ public final class MemoryBank {
     return store.findAll(similarity.keySet()).stream()
         .filter(m -> audience.sees(m.owner())) // the store's owner wins over a stale index entry
         .map(
-            m ->
-                new Recalled(
-                    m, similarity.get(m.id()), weights.score(similarity.get(m.id()), m, now)))
+            m -> {
+              double s =
+                  Objects.requireNonNull(
+                      similarity.get(m.id()), "the store finds only the ids it is asked for");
+              return new Recalled(m, s, weights.score(s, m, now));
+            })
         .sorted(
             Comparator.comparingDouble(Recalled::score)
                 .reversed()

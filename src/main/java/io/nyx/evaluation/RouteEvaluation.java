@@ -3,6 +3,7 @@ package io.nyx.evaluation;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -50,9 +51,13 @@ public record RouteEvaluation(
     }
     long[][] m = new long[classes.size()][classes.size()];
     for (int i = 0; i < labels.size(); i++) {
-      m[index.get(labels.get(i))][index.get(predictions.get(i))]++;
+      m[at(index, labels.get(i))][at(index, predictions.get(i))]++;
     }
     return from(classes, m, latenciesNs);
+  }
+
+  private static int at(Map<String, Integer> index, String name) {
+    return Objects.requireNonNull(index.get(name), "the classes are every label and prediction");
   }
 
   private static RouteEvaluation from(List<String> classes, long[][] m, long[] latenciesNs) {

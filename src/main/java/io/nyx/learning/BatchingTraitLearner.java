@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -160,8 +161,7 @@ public final class BatchingTraitLearner implements TraitLearner {
         return false;
       }
       seq = journal.rotate();
-      pending.forEach(
-          (t, e) -> sums.add(new EvidenceSum(t.trait(), t.cluster(), e, counts.get(t))));
+      pending.forEach((t, e) -> sums.add(new EvidenceSum(t.trait(), t.cluster(), e, answers(t))));
       pending.clear();
       counts.clear();
     } finally {
@@ -169,6 +169,11 @@ public final class BatchingTraitLearner implements TraitLearner {
     }
     unapplied.addLast(new EvidenceJournal.Segment(seq, sums));
     return true;
+  }
+
+  /** Under {@code recording}, as {@code counts} is. */
+  private int answers(EvidenceSum.Target t) {
+    return Objects.requireNonNull(counts.get(t), "record() counts every target it makes pending");
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The comparator for a learner that sees only a query's cluster and which arms may answer it: the
@@ -84,7 +85,7 @@ public final class ClusterComparator {
     long[] masks = sums.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
     double[][] totals = new double[masks.length][];
     for (int j = 0; j < masks.length; j++) {
-      totals[j] = sums.get(masks[j]);
+      totals[j] = Objects.requireNonNull(sums.get(masks[j]), "the masks are the keys of sums");
     }
     List<Integer> order = m <= EXACT_ARMS ? exact(masks, totals, m) : greedy(masks, totals, m);
     for (int i = 0; i < idx.size(); i++) {

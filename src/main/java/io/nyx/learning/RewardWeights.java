@@ -2,6 +2,7 @@ package io.nyx.learning;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The numbers of the {@link RewardFunction}, so each specialist can weigh its own checks (Aletheia
@@ -62,14 +63,18 @@ public record RewardWeights(
           }
         });
     return new RewardWeights(
-        v.get("confidence"),
-        v.get("truncated"),
-        v.get("delay_rate"),
-        v.get("max_delay"),
-        v.get("unsafe_output"),
-        v.get("grounding"),
-        v.get("invented_citation"),
-        v.get("feedback_share"));
+        weight(v, "confidence"),
+        weight(v, "truncated"),
+        weight(v, "delay_rate"),
+        weight(v, "max_delay"),
+        weight(v, "unsafe_output"),
+        weight(v, "grounding"),
+        weight(v, "invented_citation"),
+        weight(v, "feedback_share"));
+  }
+
+  private static double weight(Map<String, Double> weights, String key) {
+    return Objects.requireNonNull(weights.get(key), "asMap() has every key");
   }
 
   public Map<String, Double> asMap() {

@@ -3,6 +3,7 @@ package io.nyx.memory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -68,6 +69,16 @@ public final class CoalescingEmbedder implements Embedder {
   /** What one call gave: a vector per text, or the failure every text shares. */
   private record Outcome(@Nullable List<float[]> vectors, @Nullable RuntimeException error) {}
 
+  /** Texts waiting for a call (sent ones no longer count), for tests that need callers queued. */
+  int waitingTexts() {
+    lock.lock();
+    try {
+      return waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public String modelId() {
     return inner.modelId();
@@ -88,7 +99,7 @@ public final class CoalescingEmbedder implements Embedder {
       if (mine.error != null) {
         throw ownCopy(mine.error);
       }
-      return mine.vector;
+      return Objects.requireNonNull(mine.vector, "done without an error means with a vector");
     } finally {
       if (!mine.done()) {
         mine.abandoned = true; // left by an exception: nobody is to send it for this caller

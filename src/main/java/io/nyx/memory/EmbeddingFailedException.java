@@ -1,5 +1,7 @@
 package io.nyx.memory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Embedding a text failed for a reason that is not the text's (the embedder is down, timed out or
  * answered wrongly); the cause is the embedder's own exception.
@@ -7,7 +9,7 @@ package io.nyx.memory;
 public final class EmbeddingFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public EmbeddingFailedException(String message, Throwable cause) {
+  public EmbeddingFailedException(@Nullable String message, Throwable cause) {
     super(message, cause);
   }
 }

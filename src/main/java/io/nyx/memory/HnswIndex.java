@@ -40,12 +40,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Approximate search with Lucene's HNSW graph (M = {@value #MAX_CONN}, beam width {@value
  * #BEAM_WIDTH}, dot product) in an {@link MMapDirectory}; chosen by measurement against FAISS (see
- * README, "Memory and facts"). One document per id: the vector, the id as a term (for replace and
- * delete) and as a doc value (to read hits back), and its {@link Owner} as terms: {@code tenant},
- * {@code session} (or {@code wide} for a tenant-wide record) and {@code shared}. An {@link
- * Audience} becomes a filter query over those terms, which Lucene applies inside the graph search
- * (and answers exactly when the filter matches few documents), so a small tenant among many still
- * gets its own best matches rather than what is left of everyone's.
+ * docs/memory.md). One document per id: the vector, the id as a term (for replace and delete) and
+ * as a doc value (to read hits back), and its {@link Owner} as terms: {@code tenant}, {@code
+ * session} (or {@code wide} for a tenant-wide record) and {@code shared}. An {@link Audience}
+ * becomes a filter query over those terms, which Lucene applies inside the graph search (and
+ * answers exactly when the filter matches few documents), so a small tenant among many still gets
+ * its own best matches rather than what is left of everyone's.
  *
  * <p>Searches ask Lucene for {@code max(k, efSearch)} neighbours and keep the best {@code k}: in
  * Lucene the query's k is the HNSW search beam. Writes become visible to the next search (it
@@ -341,7 +341,7 @@ public final class HnswIndex implements VectorIndex {
     }
   }
 
-  private static void closeQuietly(MMapDirectory directory) {
+  private static void closeQuietly(@Nullable MMapDirectory directory) {
     if (directory != null) {
       try {
         directory.close();

@@ -81,17 +81,17 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
    * encoder pools) and its unit token rows without the special tokens; null when the text needs
    * more than one window.
    */
-  static Encoded encode(String text, int dim, @Nullable SplitGate gate) {
+  static @Nullable Encoded encode(String text, int dim, @Nullable SplitGate gate) {
     return encode(text, dim, gate, false);
   }
 
   /** As {@link #encode(String, int, SplitGate)} on one thread or (for tests) on two. */
-  static Encoded encode(String text, int dim, boolean twoThreads) {
+  static @Nullable Encoded encode(String text, int dim, boolean twoThreads) {
     return encode(text, dim, null, twoThreads);
   }
 
   /** Gated when {@code gate} is given; otherwise on two threads only when {@code twoThreads}. */
-  private static Encoded encode(
+  private static @Nullable Encoded encode(
       String text, int dim, @Nullable SplitGate gate, boolean twoThreads) {
     Loaded rt = Shared.RUNTIME;
     Encoding e = rt.tokenizer().encode(text, true, false);
@@ -111,11 +111,12 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
             "token_type_ids",
             OnnxTensor.createTensor(rt.env(), LongBuffer.wrap(e.getTypeIds()), shape));
       }
-      if (gate == null || rt.split() == null) {
-        OrtSession s = twoThreads && rt.split() != null ? rt.split() : rt.session();
+      OrtSession split = rt.split();
+      if (gate == null || split == null) {
+        OrtSession s = twoThreads && split != null ? split : rt.session();
         return run(rt, s, inputs, dim, e);
       }
-      return gated(rt, gate, inputs, dim, e);
+      return gated(rt, split, gate, inputs, dim, e);
     } catch (OrtException ex) {
       throw new IllegalStateException("MiniLM run failed", ex);
     } finally {
@@ -125,12 +126,17 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
 
   /** On both cores when {@code gate} allows it, else on one; the gate learns how it went. */
   private static Encoded gated(
-      Loaded rt, SplitGate gate, Map<String, OnnxTensor> inputs, int dim, Encoding e)
+      Loaded rt,
+      OrtSession split,
+      SplitGate gate,
+      Map<String, OnnxTensor> inputs,
+      int dim,
+      Encoding e)
       throws OrtException {
     SplitGate.Ticket t = gate.begin(e.getIds().length);
     boolean ok = false;
     try {
-      Encoded out = run(rt, t.split() ? rt.split() : rt.session(), inputs, dim, e);
+      Encoded out = run(rt, t.split() ? split : rt.session(), inputs, dim, e);
       ok = true;
       return out;
     } finally {

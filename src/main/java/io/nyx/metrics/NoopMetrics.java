@@ -42,4 +42,13 @@ final class NoopMetrics implements NyxMetrics {
 
   @Override
   public void contextFailed(String source) {}
+
+  @Override
+  public void adapterTransition(String specialist, String to, String by) {}
+
+  @Override
+  public void adapterRepair(String specialist, String why) {}
+
+  @Override
+  public void adapterLineup(String specialist, int activeVersion, double canaryShare) {}
 }

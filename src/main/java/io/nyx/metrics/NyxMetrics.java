@@ -54,6 +54,24 @@ public interface NyxMetrics {
    */
   void deadLetters(String kind, java.util.function.LongSupplier total);
 
+  /**
+   * An adapter version changed state ({@code to}: canary, active, retired, failed), decided {@code
+   * by} nyx or an operator; counted by the replica that changed it.
+   */
+  void adapterTransition(String specialist, String to, String by);
+
+  /**
+   * Self-repair took a specialist's active version out of rotation ({@code why}: reward_drop,
+   * error_rate).
+   */
+  void adapterRepair(String specialist, String why);
+
+  /**
+   * A specialist's line-up as this replica routes it: the active version (0: none, the base model
+   * answers) and the canary's share (0: no canary).
+   */
+  void adapterLineup(String specialist, int activeVersion, double canaryShare);
+
   /** Prometheus text exposition, or "" when metrics are off. */
   String scrape();
 

@@ -31,6 +31,7 @@ public final class PrometheusMetrics implements NyxMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicReference<Double>> weights = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<Double>> lineups = new ConcurrentHashMap<>();
 
   /**
    * With the process's own gauges: heap and non-heap memory, threads, CPU use and uptime (GC pauses
@@ -187,6 +188,61 @@ public final class PrometheusMetrics implements NyxMetrics {
         "Context sources that failed, so an answer was given without them",
         "source",
         source);
+  }
+
+  @Override
+  public void adapterTransition(String specialist, String to, String by) {
+    count(
+        "nyx.adapter.transitions",
+        "Adapter versions that changed state, per specialist, new state and who decided",
+        "specialist",
+        specialist,
+        "to",
+        to,
+        "by",
+        by);
+  }
+
+  @Override
+  public void adapterRepair(String specialist, String why) {
+    count(
+        "nyx.adapter.repairs",
+        "Active adapter versions self-repair took out of rotation, per specialist and cause",
+        "specialist",
+        specialist,
+        "why",
+        why);
+  }
+
+  @Override
+  public void adapterLineup(String specialist, int activeVersion, double canaryShare) {
+    gauge(
+            lineups,
+            "nyx.adapter.active.version",
+            specialist,
+            "Active adapter version per specialist (0: the base model answers)")
+        .set((double) activeVersion);
+    gauge(
+            lineups,
+            "nyx.adapter.canary.share",
+            specialist,
+            "Share of a specialist's requests its canary answers (0: no canary)")
+        .set(canaryShare);
+  }
+
+  /** The value behind a per-specialist gauge, registered on first use. */
+  private AtomicReference<Double> gauge(
+      Map<String, AtomicReference<Double>> held, String name, String specialist, String help) {
+    return held.computeIfAbsent(
+        name + "/" + specialist,
+        key -> {
+          AtomicReference<Double> ref = new AtomicReference<>(0.0);
+          io.micrometer.core.instrument.Gauge.builder(name, ref, AtomicReference::get)
+              .description(help)
+              .tags("specialist", specialist)
+              .register(registry);
+          return ref;
+        });
   }
 
   private static Duration[] millis(long... values) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.persistence.embedded.PasswordFile;
+import io.nyx.persistence.embedded.RunningPostgres;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -106,6 +107,48 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       throw e;
+    }
+  }
+
+  /**
+   * Connects to the embedded PostgreSQL another Nyx process runs on {@code dataDir} (found by
+   * {@link RunningPostgres#of}), as that server's own serving role, without migrating or starting
+   * anything: for a command run beside {@code nyx serve}. Closing closes the pool only.
+   *
+   * @throws StoreException when it cannot be reached, or its schema is older than this version's
+   *     (the server has not run this version's migrations; they are not run beside it)
+   */
+  public static Database besideServer(Path dataDir, RunningPostgres running) {
+    String url = running.jdbcUrl(EMBEDDED_DATABASE);
+    requireMigrated(url, EmbeddedPostgresServer.SUPERUSER, running.superuserPassword(), dataDir);
+    String app = PasswordFile.read(dataDir.resolve(PasswordFile.APP));
+    HikariDataSource pool = connect(url, AppRole.EMBEDDED_USER, app, url, OWNER_POOL_SIZE);
+    return new Database(pool, url, null, null);
+  }
+
+  private static void requireMigrated(String url, String user, String password, Path dataDir) {
+    int pending;
+    try {
+      pending =
+          Flyway.configure()
+              .dataSource(url, user, password)
+              .locations("classpath:db/migration")
+              .load()
+              .info()
+              .pending()
+              .length;
+    } catch (FlywayException e) {
+      throw new StoreException("schema check of " + url, e);
+    }
+    if (pending > 0) {
+      throw new StoreException(
+          "schema check of " + url,
+          new IllegalStateException(
+              "the Nyx server running on "
+                  + dataDir
+                  + " is an older version ("
+                  + pending
+                  + " migration(s) behind this one); restart it with this version first"));
     }
   }
 

@@ -68,7 +68,8 @@ public final class FeedbackService {
    * prediction), filed under {@code rater} so it never replaces a person's rating.
    */
   public Outcome apply(UUID queryId, double rating, String comment, String rater) {
-    return apply(new Feedback(ids.get(), queryId, rating, comment, clock.instant(), rater, SYSTEM));
+    Feedback fb = new Feedback(ids.get(), queryId, rating, comment, clock.instant(), rater, SYSTEM);
+    return apply(fb, false);
   }
 
   /** Nyx acting on an administrator's decision: every tenant's rows, no bound. */
@@ -91,14 +92,33 @@ public final class FeedbackService {
    * feedback is replayed).
    *
    * @throws NyxException.NotFound when there is no such query, or it belongs to another tenant
+   * @throws NyxException.Conflict when the request failed: it has no answer to rate
    */
   public Outcome apply(Feedback fb) {
+    return apply(fb, true);
+  }
+
+  /**
+   * @param answeredOnly refuse a failed request: true for a person's rating, which judges an answer
+   *     and would teach nothing; false for Nyx's own ratings on an administrator's decision (a
+   *     reviewed query may have failed after it was flagged, and the review must still close)
+   */
+  private Outcome apply(Feedback fb, boolean answeredOnly) {
     UUID queryId = fb.queryId();
     QueryRecord row = log.find(queryId).orElseThrow(() -> unknown(queryId));
     if (!fb.by().mayAccess(row.tenant())) {
       throw unknown(queryId); // another tenant's exchange: not even its existence is shown
     }
     boolean ok = "ok".equals(row.status());
+    if (!ok && answeredOnly) {
+      throw new NyxException.Conflict(
+          "query_id",
+          "query "
+              + queryId
+              + " failed (status "
+              + row.status()
+              + ") and has no answer to rate; rate an answered request");
+    }
     String trait = ok ? row.specialist() : null;
     FeedbackStore.Applied applied;
     try {

@@ -80,7 +80,7 @@ final class GenerateStage {
       return fallback(d, listener, Fallback.SATURATED, saturated, null);
     }
     try {
-      return new Answer(call(d, d.plan(), listener, true), d.plan(), "");
+      return new Answer(call(d, d.plan(), listener, true), d.plan(), d.plan().fallback());
     } catch (BackendException.ModelNotFound missing) {
       String why = "adapter '" + missing.model() + "' is not loaded";
       return fallback(d, listener, Fallback.NOT_LOADED, why, missing);

@@ -9,6 +9,7 @@ import io.nyx.metrics.NyxMetrics;
 import io.nyx.resilience.CircuitBreaker;
 import io.nyx.resilience.CircuitBreaker.Verdict;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -49,6 +50,12 @@ final class Generation {
     CircuitOpen(String model, int failures) {
       super("circuit open for '" + model + "' after " + failures + " consecutive failures");
     }
+
+    /** Never null: the constructor builds it. */
+    @Override
+    public String getMessage() {
+      return Objects.requireNonNull(super.getMessage(), "the constructor passes a message");
+    }
   }
 
   /** The model server's own queue is over the limit: the call was not made. */
@@ -62,6 +69,12 @@ final class Generation {
     /** A specialist's own server and the base model's, both full. */
     Saturated(Saturated own, Saturated base) {
       super(own.getMessage() + ", and the base model's " + base.getMessage());
+    }
+
+    /** Never null: both constructors build it. */
+    @Override
+    public String getMessage() {
+      return Objects.requireNonNull(super.getMessage(), "both constructors pass a message");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.nyx.pipeline;
 
+import io.nyx.adapter.AdapterRouting;
 import io.nyx.context.ContextBuilder;
 import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;
@@ -44,7 +45,8 @@ public final class InferencePipeline {
       Supplier<UUID> ids,
       Powers powers,
       Resilience resilience,
-      Rewards rewards) {}
+      Rewards rewards,
+      AdapterRouting adapters) {}
 
   private final Parts p;
   private final RouteStage route;
@@ -55,7 +57,7 @@ public final class InferencePipeline {
 
   public InferencePipeline(Parts p) {
     this.p = p;
-    Plans plans = new Plans(p.specialists(), p.baseModel());
+    Plans plans = new Plans(p.specialists(), p.baseModel(), p.adapters());
     Screen screen = new Screen(p.powers().screen());
     this.route =
         new RouteStage(

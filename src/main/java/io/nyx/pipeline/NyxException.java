@@ -61,6 +61,18 @@ public abstract sealed class NyxException extends RuntimeException {
     }
   }
 
+  /**
+   * The request is valid but the thing it names is in a state that refuses it (rating a request
+   * that failed and so has no answer); {@code param} names the field.
+   */
+  public static final class Conflict extends NyxException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String param, String message) {
+      super(message, param, null, null);
+    }
+  }
+
   /** A dependency (model server, database) is down; the caller may retry after a while. */
   public static final class Unavailable extends NyxException {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.nyx.pipeline;
 
+import io.nyx.adapter.AdapterRouting;
 import io.nyx.foresight.Foresight;
 import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Decoding;
@@ -7,18 +8,26 @@ import io.nyx.specialist.SpecialistConfig;
 import io.nyx.specialist.Specialists;
 
 /**
- * Turns "who answers" into a {@link Plan}: a specialist's adapter, backend, prompt and decoding, or
- * the base model's, each with the caller's sampling overrides. Thread-safe.
+ * Turns "who answers" into a {@link Plan}: a specialist's adapter (the version {@link
+ * AdapterRouting} picks: the active one, or its canary for the canary's share), backend, prompt and
+ * decoding, or the base model's, each with the caller's sampling overrides. Thread-safe.
  */
 final class Plans {
   static final String BASE_PROMPT = "You are Nyx, a helpful, honest assistant.";
 
   private final Specialists specialists;
   private final String baseModel;
+  private final AdapterRouting adapters;
 
+  /** Every specialist's configured adapter, without versions. */
   Plans(Specialists specialists, String baseModel) {
+    this(specialists, baseModel, AdapterRouting.CONFIGURED);
+  }
+
+  Plans(Specialists specialists, String baseModel, AdapterRouting adapters) {
     this.specialists = specialists;
     this.baseModel = baseModel;
+    this.adapters = adapters;
   }
 
   /** {@code name} must be a configured specialist. */
@@ -28,12 +37,28 @@ final class Plans {
         s.context() == ContextStrategy.FORESIGHT
             ? s.promptTemplate().strip() + "\n\n" + Foresight.STRUCTURE
             : s.promptTemplate();
-    return new Plan(
-        s.name(),
-        s.adapter(),
-        specialists.backendFor(s.name()),
-        prompt,
-        override(s.decoding(), req));
+    Decoding decoding = override(s.decoding(), req);
+    return switch (adapters.choose(s.name(), s.adapter())) {
+      case AdapterRouting.Choice.Adapter a ->
+          new Plan(
+              s.name(),
+              a.model(),
+              specialists.backendFor(s.name()),
+              prompt,
+              decoding,
+              a.version(),
+              "");
+      // Out of rotation with no standby: the base model, with the specialist's own prompt.
+      case AdapterRouting.Choice.BaseModel b ->
+          new Plan(
+              s.name(),
+              baseModel,
+              specialists.backendFor(s.name()),
+              prompt,
+              decoding,
+              null,
+              b.why());
+    };
   }
 
   Plan base(InferenceRequest req) {

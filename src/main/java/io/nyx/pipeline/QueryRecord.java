@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One row of {@code nyx_synthetic_specialist_queries}: everything needed to explain the decision,
- * recompute the reward and derive fine-tuning data later (vllm-protocol.md 7.2).
+ * recompute the reward and derive fine-tuning data later (docs/training.md).
  *
  * @param specialist null when the base model answered (abstain) or routing never happened
  * @param adapter the vLLM model id called, or null when no call was made
@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param error null when status is ok
  * @param latencyMs whole request; {@code backendLatencyMs} the model call alone
  * @param tenant who owns the exchange; {@code keyName} the API key that asked (null without keys)
+ * @param adapterVersion the registered version of {@code adapter} that answered (or failed); null
+ *     when no adapter did (the base model, a fallback) or the row predates versions
  */
 public record QueryRecord(
     UUID id,
@@ -46,4 +48,60 @@ public record QueryRecord(
     String status,
     @Nullable String error,
     String tenant,
-    @Nullable String keyName) {}
+    @Nullable String keyName,
+    @Nullable Integer adapterVersion) {
+
+  /** A row without an adapter version (written before versions were recorded, or by tools). */
+  public QueryRecord(
+      UUID id,
+      Instant createdAt,
+      @Nullable String sessionId,
+      String query,
+      @Nullable String specialist,
+      @Nullable String adapter,
+      String routeMethod,
+      double routeConfidence,
+      Map<String, Object> route,
+      List<ChatMessage> messages,
+      Map<String, Object> decoding,
+      Map<String, Object> context,
+      @Nullable String response,
+      @Nullable String finishReason,
+      double confidence,
+      double reward,
+      int promptTokens,
+      int completionTokens,
+      long latencyMs,
+      long backendLatencyMs,
+      String status,
+      @Nullable String error,
+      String tenant,
+      @Nullable String keyName) {
+    this(
+        id,
+        createdAt,
+        sessionId,
+        query,
+        specialist,
+        adapter,
+        routeMethod,
+        routeConfidence,
+        route,
+        messages,
+        decoding,
+        context,
+        response,
+        finishReason,
+        confidence,
+        reward,
+        promptTokens,
+        completionTokens,
+        latencyMs,
+        backendLatencyMs,
+        status,
+        error,
+        tenant,
+        keyName,
+        null);
+  }
+}

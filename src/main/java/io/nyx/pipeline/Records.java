@@ -47,7 +47,9 @@ final class Records {
         "ok",
         null,
         d.req().caller().tenant(),
-        d.req().caller().keyName());
+        d.req().caller().keyName(),
+        // The plan's version, or none when the base model answered in the adapter's place.
+        answer.used().adapterVersion());
   }
 
   QueryRecord failed(Draft d, String status, String error, long latencyMs) {
@@ -75,7 +77,8 @@ final class Records {
         status,
         error,
         d.req().caller().tenant(),
-        d.req().caller().keyName());
+        d.req().caller().keyName(),
+        d.plan().adapterVersion());
   }
 
   /**

@@ -5,6 +5,7 @@ import io.nyx.learning.RewardFunction;
 import io.nyx.learning.Rewards;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored row's reward under the current {@link RewardFunction}. Pure.
@@ -56,7 +57,7 @@ public final class Rescoring {
     return new Rescored(reward, parts, Math.abs(reward - row.reward()) > SAME, partsChanged);
   }
 
-  private static boolean same(Object stored, Map<String, Double> fresh) {
+  private static boolean same(@Nullable Object stored, Map<String, Double> fresh) {
     if (!(stored instanceof Map<?, ?> old) || !old.keySet().equals(fresh.keySet())) {
       return false;
     }

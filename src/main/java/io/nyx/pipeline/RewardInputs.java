@@ -4,6 +4,7 @@ import io.nyx.learning.AnswerSignals;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inputs of a row's automatic reward, as stored in its route JSON under {@value #KEY}, and read
@@ -80,11 +81,11 @@ final class RewardInputs {
     return out;
   }
 
-  private static OptionalDouble optional(Object v) {
+  private static OptionalDouble optional(@Nullable Object v) {
     return v instanceof Number n ? OptionalDouble.of(n.doubleValue()) : OptionalDouble.empty();
   }
 
-  private static long whole(Object v) {
+  private static long whole(@Nullable Object v) {
     return v instanceof Number n ? n.longValue() : 0;
   }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
@@ -68,7 +69,8 @@ public final class FileExemplarCache implements ExemplarCache {
       append(file, loaded, embedder, missing, fresh);
     }
     List<Encoded> out = new ArrayList<>(texts.size());
-    texts.forEach(t -> out.add(copy(all.get(t))));
+    texts.forEach(
+        t -> out.add(copy(Objects.requireNonNull(all.get(t), "loaded or encoded just now"))));
     return out;
   }
 

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token-level matching of a query against a specialist's anchors (late interaction, as in ColBERT):
@@ -59,12 +60,12 @@ final class LateInteraction {
    * Built from every anchor's token vectors; specialist i owns {@code anchors[firstAnchor[i],
    * firstAnchor[i + 1])}. Null when some anchor has none (an embedder without token vectors).
    */
-  static LateInteraction of(int[] firstAnchor, List<Encoded> anchors) {
+  static @Nullable LateInteraction of(int[] firstAnchor, List<Encoded> anchors) {
     return of(firstAnchor, anchors, MaxDot.best());
   }
 
   /** As {@link #of(int[], List)} with the given kernel (tests compare kernels). */
-  static LateInteraction of(int[] firstAnchor, List<Encoded> anchors, MaxDot kernel) {
+  static @Nullable LateInteraction of(int[] firstAnchor, List<Encoded> anchors, MaxDot kernel) {
     if (anchors.isEmpty() || anchors.stream().anyMatch(e -> e.tokens().isEmpty())) {
       return null;
     }

@@ -63,7 +63,7 @@ public final class MasterModel implements Master {
     } catch (BackendException.Timeout e) {
       return MasterVerdict.failure("timeout", e.getMessage());
     } catch (BackendException e) {
-      return MasterVerdict.failure("failed", String.valueOf(e.getMessage()));
+      return MasterVerdict.failure("failed", e.getMessage());
     }
     return parse(result.content(), offered);
   }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The route policy: the semantic decision, then pins, then the master when it is worth asking.
@@ -129,14 +130,14 @@ public final class PolicyRouter implements Router {
   }
 
   private RouteDecision combine(RouteDecision s, MasterVerdict v) {
-    String pick = v.choice();
+    String pick = Objects.requireNonNull(v.choice(), "only an answered verdict is combined");
     Map<String, Double> scores = new HashMap<>(s.scores());
     scores.merge(pick, settings.masterWeight() * v.confidence(), Double::sum);
     Map<String, Double> ranked = ranked(scores);
     if (s instanceof RouteDecision.Abstained) {
       // The router found no specialist fit; the master says one does. There is no semantic
       // winner to weigh its pick against, so the pick answers, on the master's confidence.
-      double best = scores.get(pick);
+      double best = Objects.requireNonNull(scores.get(pick), "merged above");
       double other =
           scores.entrySet().stream()
               .filter(e -> !e.getKey().equals(pick))

@@ -7,7 +7,7 @@ import java.util.List;
  * Knobs of the router; YAML keys are {@code routing.<snake_case name>}. See SemanticRouter for the
  * formula each semantic knob enters and PolicyRouter for the master and the pins.
  *
- * <p>How the defaults were chosen (README "Routing" has the figures): on the shipped specialists
+ * <p>How the defaults were chosen (docs/routing.md has the figures): on the shipped specialists
  * ({@code default-labeled.jsonl}) and a 50-intent set with 10 exemplars per intent ({@code
  * many-intents.yaml}; tuned on {@code many-intents-tune.jsonl}, reported on {@code
  * many-intents-test.jsonl}), centroid-only, k-nearest, their blend, shrinkage LDA, whitened cosine,
@@ -74,7 +74,7 @@ public record RoutingSettings(
 
   /**
    * Half token matching, half centroid: chosen on the tune split and the shipped five (0.4–0.6 and
-   * idf powers 1–2 were within a point; README "Routing" has the figures).
+   * idf powers 1–2 were within a point; docs/routing.md has the figures).
    */
   public static final double DEFAULT_TOKEN_WEIGHT = 0.5;
 
@@ -92,7 +92,7 @@ public record RoutingSettings(
   /**
    * Close calls on abstention: with a perfect master, ±0.03 around the threshold would be asked for
    * 7–14 % of queries and fix 2–6 points of in-scope accuracy and 3–7 of out-of-scope recall on the
-   * labeled sets (README "Routing"); ±0.05 asks up to 22 % for little more.
+   * labeled sets (docs/routing.md); ±0.05 asks up to 22 % for little more.
    */
   public static final double DEFAULT_MASTER_BAND = 0.03;
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Routes a query to the specialist whose description and exemplars it is closest to in sentence
@@ -95,7 +96,7 @@ public final class SemanticRouter implements Router {
   private final float[] anchors; // (anchor count, dim), unit rows, grouped by specialist
   private final int[] firstAnchor; // specialist i owns rows [firstAnchor[i], firstAnchor[i + 1])
   private final float[] centroids; // (specialist count, dim), unit rows
-  private final LateInteraction late; // null: the top-k/centroid blend
+  private final @Nullable LateInteraction late; // null: the top-k/centroid blend
   private final double threshold;
 
   public SemanticRouter(

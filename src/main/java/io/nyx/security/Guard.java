@@ -7,9 +7,9 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Admission (DESIGN.md step 1): the key and its scope, the key's rate and concurrency limits, and a
- * global bound on requests in flight. A full server answers at once (503 + Retry-After) instead of
- * queueing without bound. Thread-safe.
+ * Admission, the first step of every request: the key and its scope, the key's rate and concurrency
+ * limits, and a global bound on requests in flight. A full server answers at once (503 +
+ * Retry-After) instead of queueing without bound. Thread-safe.
  *
  * <p>"No key exists" means "no key needed" only on a loopback listener. Reachable from the network,
  * the guard refuses every request while no key exists, decided at each request against the keys
@@ -105,7 +105,12 @@ public final class Guard {
         return new Denied(
             403,
             "permission_error",
-            "key '" + key.name() + "' lacks scope '" + needed.label() + "'; it has " + key.scopes(),
+            "key '"
+                + key.name()
+                + "' lacks scope '"
+                + needed.label()
+                + "'; it has "
+                + Scope.labels(key.scopes()),
             0);
       }
     } else if (reach == Reach.NETWORK) {

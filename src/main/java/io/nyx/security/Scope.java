@@ -20,4 +20,9 @@ public enum Scope {
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** {@code scopes} as they are written in configuration and flags: "feedback,infer". */
+  public static String labels(java.util.Collection<Scope> scopes) {
+    return String.join(",", scopes.stream().map(Scope::label).sorted().toList());
+  }
 }

@@ -2,7 +2,9 @@ package io.nyx.specialist;
 
 import io.nyx.settings.SettingException;
 
-/** Which context builder runs before a specialist generates (DESIGN.md step 3). */
+/**
+ * Which context builder runs before a specialist generates (README, "What happens to a request").
+ */
 public enum ContextStrategy {
   MEMORY,
   FACTS,

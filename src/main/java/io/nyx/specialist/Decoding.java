@@ -4,7 +4,7 @@ import io.nyx.settings.SettingException;
 
 /**
  * Sampling settings sent explicitly on every call: vLLM otherwise applies the model's
- * generation_config.json defaults (vllm-protocol.md 3.1).
+ * generation_config.json defaults (docs/operations.md, "The model server").
  */
 public record Decoding(double temperature, double topP, int maxTokens) {
   public static final Decoding DEFAULT = new Decoding(0.7, 0.95, 512);

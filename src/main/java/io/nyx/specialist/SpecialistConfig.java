@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One specialist: configuration, not code (DESIGN.md "Specialists"). {@code adapter} is the vLLM
- * model id sent as {@code model}; {@code backendUrl}, when set, overrides the shared vLLM URL (the
- * seed's "specialist slots"). {@code reward}: the reward weights it sets differently from the
- * shared {@code rewards} (keys of {@link io.nyx.learning.RewardWeights#RANGES}).
+ * One specialist: configuration, not code (docs/operations.md, "Configuration"). {@code adapter} is
+ * the vLLM model id sent as {@code model}; {@code backendUrl}, when set, overrides the shared vLLM
+ * URL (the seed's "specialist slots"). {@code reward}: the reward weights it sets differently from
+ * the shared {@code rewards} (keys of {@link io.nyx.learning.RewardWeights#RANGES}).
  */
 public record SpecialistConfig(
     String name,

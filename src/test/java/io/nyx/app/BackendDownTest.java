@@ -2,9 +2,9 @@ package io.nyx.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nyx.config.ConfigLoader;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,9 +27,7 @@ class BackendDownTest {
       port = s.getLocalPort();
     }
     String url = "http://127.0.0.1:" + port + "/v1";
-    var config =
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", url, "data-dir", dataDir.toString()), Map.of());
+    var config = NyxFixture.config(url, dataDir, null);
     try (Nyx nyx = Nyx.start(config, TestDatabase.fresh())) {
       HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
       Reply ready = http.get("/ready");

@@ -1,50 +1,30 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.NyxFixture;
+import io.nyx.testing.ServerTest;
 import io.nyx.testing.StoredRows;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Load shedding on vLLM's own queue: while the (fake) server reports more requests waiting than
  * {@code llm.max_waiting}, {@code /infer} answers 503 with Retry-After at once, without calling the
  * model, and records the refusal; when the queue drains, answers flow again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BackpressureTest {
+class BackpressureTest extends ServerTest {
   static final String QUERY = "{\"query\":\"plan my afternoon\",\"specialist\":\"kairos\"}";
 
-  @TempDir static Path dir;
-  NyxFixture fixture;
-
-  @BeforeAll
-  void start() throws IOException {
-    Path yaml = dir.resolve("nyx.yaml");
-    Files.writeString(yaml, "llm:\n  max_waiting: 10\n");
-    fixture = NyxFixture.start(dir, Map.of("config", yaml.toString()));
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
+  @Override
+  protected String config() {
+    return "llm:\n  max_waiting: 10\n";
   }
 
   @Test
-  void aFullQueueIsRefusedFastAndRecordedThenAnswersFlowAgain()
-      throws InterruptedException, SQLException {
+  void aFullQueueIsRefusedFastAndRecordedThenAnswersFlowAgain() throws SQLException {
     assertThat(fixture.http().post("/infer", QUERY).status()).isEqualTo(200);
     fixture.vllm().waiting(50);
     awaitStatus(503);
@@ -77,15 +57,11 @@ class BackpressureTest {
   }
 
   /** Polls /infer until it answers {@code status} (the queue is read every 500 ms). */
-  private Reply awaitStatus(int status) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    Reply r = fixture.http().post("/infer", QUERY);
-    while (r.status() != status && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      r = fixture.http().post("/infer", QUERY);
-    }
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    return r;
+  private Reply awaitStatus(int status) {
+    return await("/infer answering " + status)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> fixture.http().post("/infer", QUERY), r -> r.status() == status);
   }
 
   private String status(String id) {

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.HttpTestClient.Reply;
@@ -47,7 +48,7 @@ class BreakerRecoveryTest {
       broken.set(false);
       f.vllm().unloadAdapter("kairos"); // vLLM restarted, its adapters not loaded yet
       int before = kairosCalls(f);
-      Reply trial = askUntil(f, r -> kairosCalls(f) > before, Duration.ofSeconds(10));
+      Reply trial = askUntil(f, "the trial call", r -> kairosCalls(f) > before);
       assertThat(trial.status()).isEqualTo(200);
       assertThat(trial.json().get("fallback").asText()).contains("'kairos' is not loaded");
 
@@ -56,7 +57,7 @@ class BreakerRecoveryTest {
       assertThat(ask(f).json().get("fallback").asText())
           .as("the 404 opened the breaker for one more period")
           .contains("circuit open for 'kairos'");
-      Reply back = askUntil(f, r -> !r.json().has("fallback"), Duration.ofSeconds(10));
+      Reply back = askUntil(f, "kairos answering again", r -> !r.json().has("fallback"));
       long waitedMs = (System.nanoTime() - loaded) / 1_000_000;
       assertThat(back.json().get("answer").asText()).startsWith("[kairos]");
       assertThat(waitedMs)
@@ -70,21 +71,21 @@ class BreakerRecoveryTest {
     return f.http().post("/infer", ASK);
   }
 
-  /** Asks every 20 ms until a reply satisfies {@code done}; fails after {@code timeout}. */
-  private static Reply askUntil(NyxFixture f, Predicate<Reply> done, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Reply r = ask(f);
-      assertThat(r.status()).as(r.body()).isEqualTo(200);
-      if (done.test(r)) {
-        return r;
-      }
-      assertThat(System.nanoTime() - deadline)
-          .as("waited %s; last reply %s", timeout, r.body())
-          .isNegative();
-      Thread.sleep(20);
-    }
+  /**
+   * Asks every 20 ms until a reply satisfies {@code done}. Every reply must be a 200 (the base
+   * model answers while kairos cannot): one that is not fails at once, an assertion is not retried.
+   */
+  private static Reply askUntil(NyxFixture f, String what, Predicate<Reply> done) {
+    return await(what)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              Reply r = ask(f);
+              assertThat(r.status()).as(r.body()).isEqualTo(200);
+              return r;
+            },
+            done);
   }
 
   private static int kairosCalls(NyxFixture f) {

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +49,9 @@ class CrashRecoveryTest {
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** How long one stage (load, replay) may take on a loaded machine; each takes seconds. */
+  private static final Duration STAGE = Duration.ofSeconds(60);
 
   @TempDir Path dataDir;
 
@@ -69,10 +74,11 @@ class CrashRecoveryTest {
         for (int i = 0; i < 6; i++) {
           clients.add(Thread.ofVirtual().start(() -> load(port, loading, acknowledged)));
         }
-        waitFor(() -> acknowledged.size() >= 40, "answers with the database up");
+        awaitStage("answers with the database up").until(() -> acknowledged.size() >= 40);
         proxy.down();
         int before = acknowledged.size();
-        waitFor(() -> acknowledged.size() >= before + 40, "answers while the database is away");
+        awaitStage("answers while the database is away")
+            .until(() -> acknowledged.size() >= before + 40);
         first.destroyForcibly(); // SIGKILL on Linux, in the middle of the clients' requests
         first.waitFor(10, TimeUnit.SECONDS);
         loading.set(false);
@@ -86,15 +92,15 @@ class CrashRecoveryTest {
       Process second = serve(viaProxy, vllm.baseUrl());
       try {
         port(second);
-        waitFor(() -> recorded(direct, acknowledged) == acknowledged.size(), "spool replayed");
+        awaitStage("spool replayed")
+            .until(() -> recorded(direct, acknowledged) == acknowledged.size());
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(80);
         assertThat(duplicates(direct)).as("rows stored twice").isZero();
         // Every acknowledged answer taught kairos once: evidence in the journal at the kill (or
         // queued while the database was away) is applied by the restarted process.
         double w = io.nyx.learning.TraitConfig.DEFAULT.rewardEvidence();
-        waitFor(
-            () -> kairosTrials(direct) >= acknowledged.size() * w - 1e-9,
-            "the evidence of every acknowledged answer applied");
+        awaitStage("the evidence of every acknowledged answer applied")
+            .until(() -> kairosTrials(direct) >= acknowledged.size() * w - 1e-9);
         assertThat(kairosTrials(direct))
             .as("at most once per stored answer (plus those cut off mid-request)")
             .isLessThanOrEqualTo((kairosRows(direct) + 6) * w + 1e-9);
@@ -215,14 +221,7 @@ class CrashRecoveryTest {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static ConditionFactory awaitStage(String what) {
+    return await(what).atMost(STAGE).pollInterval(Duration.ofMillis(50));
   }
 }

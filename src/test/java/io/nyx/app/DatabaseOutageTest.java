@@ -1,8 +1,8 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nyx.config.ConfigLoader;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.NyxFixture;
@@ -13,9 +13,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,25 +45,24 @@ class DatabaseOutageTest {
           acknowledged.add(ok(http.post("/infer", q)));
         }
         assertThat(nyx.spooledRows()).isEqualTo(10);
-        long flushBy = System.nanoTime() + 5_000_000_000L;
-        while (nyx.spooledEvidence() == 0 && System.nanoTime() < flushBy) {
-          Thread.sleep(50); // the learner flushes every 100 ms; its sums go to disk, not memory
-        }
-        assertThat(nyx.spooledEvidence()).as("evidence on disk while away").isPositive();
+        // The learner flushes every 100 ms; while the database is away its sums go to disk.
+        await("evidence on disk while away")
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> nyx.spooledEvidence() > 0);
         proxy.up();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (nyx.spooledRows() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(nyx.spooledRows()).as("spool replayed").isZero();
+        awaitReplay("spool replayed").until(() -> nyx.spooledRows() == 0);
         // Every answer's evidence (traits.reward_evidence = 0.25 observations) is applied once,
         // the ten made while the database was away from the evidence spool.
         HttpTestClient http2 = new HttpTestClient("http://127.0.0.1:" + nyx.port());
-        while (observations(http2) < 5.0 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        Thread.sleep(300); // a late double count would show here
-        assertThat(observations(http2)).isEqualTo(5.0);
+        awaitReplay("the evidence of twenty answers applied")
+            .until(() -> observations(http2) >= 5.0);
+        // three flushes of the learner: a late double count would show in that time
+        await("no evidence applied twice")
+            .during(Duration.ofMillis(300))
+            .atMost(Duration.ofSeconds(2))
+            .pollInterval(Duration.ofMillis(50))
+            .untilAsserted(() -> assertThat(observations(http2)).isEqualTo(5.0));
         assertThat(nyx.spooledEvidence()).isZero();
       }
       try (Connection c = TestDatabase.connectUrl(direct);
@@ -117,11 +117,7 @@ class DatabaseOutageTest {
         assertThat(export.header("Content-Type")).startsWith("application/json");
         assertThat(export.json().at("/error/message").asText()).isNotEmpty();
         proxy.up();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (nyx.spooledFeedback() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(nyx.spooledFeedback()).as("feedback spool replayed").isZero();
+        awaitReplay("feedback spool replayed").until(() -> nyx.spooledFeedback() == 0);
         // two ratings of -1, each worth traits.feedback_evidence (2) observations
         assertThat(trials(http) - trialsBefore).isGreaterThanOrEqualTo(4.0);
       }
@@ -167,11 +163,7 @@ class DatabaseOutageTest {
                     "{\"query\":\"what happens if we launch late\",\"specialist\":\"moira\"}"));
         assertThat(nyx.spooledFollowUps()).isEqualTo(2);
         proxy.up();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (nyx.spooledFollowUps() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(nyx.spooledFollowUps()).as("follow-up spool replayed").isZero();
+        awaitReplay("follow-up spool replayed").until(() -> nyx.spooledFollowUps() == 0);
       }
       try (Connection c = TestDatabase.connectUrl(direct)) {
         assertThat(count(c, "SELECT count(*) FROM nyx_review_queue WHERE query_id = ?", flagged))
@@ -192,6 +184,11 @@ class DatabaseOutageTest {
     }
   }
 
+  /** A replay, after the database is back: its reconnect and retries take seconds. */
+  private static ConditionFactory awaitReplay(String what) {
+    return await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100));
+  }
+
   private static double observations(HttpTestClient http) {
     HttpTestClient.Reply r = http.get("/traits/kairos");
     return r.status() == 200 ? r.json().at("/posterior/observations_total").asDouble() : -1;
@@ -210,10 +207,7 @@ class DatabaseOutageTest {
 
   /** Nyx on database {@code name}, reached through {@code proxy}, answered by {@code vllm}. */
   private Nyx startBehind(TcpProxy proxy, String name, FakeVllm vllm) {
-    var config =
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-            Map.of());
+    var config = NyxFixture.config(vllm.baseUrl(), dataDir, null);
     String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
     return Nyx.start(config, TestDatabase.asOwnerUrl(viaProxy));
   }

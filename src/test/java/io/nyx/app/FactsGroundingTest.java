@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.config.ConfigLoader;
 import io.nyx.context.Fact;
 import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.StoredRows;
 import io.nyx.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,12 +34,7 @@ class FactsGroundingTest {
   @BeforeAll
   void start() {
     vllm = FakeVllm.start("Qwen/Qwen2.5-7B-Instruct", List.of("aletheia"));
-    nyx =
-        Nyx.start(
-            ConfigLoader.load(
-                Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-                Map.of()),
-            TestDatabase.fresh());
+    nyx = Nyx.start(NyxFixture.config(vllm.baseUrl(), dataDir, null), TestDatabase.fresh());
     http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
     JdbcFactStore facts = new JdbcFactStore(nyx.database().dataSource());
     boiling = facts.add("Water boils at 100 degrees Celsius at sea level.", "physics", 0.95);

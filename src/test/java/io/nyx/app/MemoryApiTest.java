@@ -3,44 +3,17 @@ package io.nyx.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.testing.FakeVllm;
-import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.NyxFixture;
+import io.nyx.testing.ServerTest;
 import io.nyx.testing.StoredRows;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Mnemosyne over real HTTP, a real PostgreSQL and the fake vLLM: ingest, recall, cite, delete. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MemoryApiTest {
+class MemoryApiTest extends ServerTest {
   static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
-
-  @TempDir static Path dataDir;
-  NyxFixture fixture;
-  FakeVllm vllm;
-  Nyx nyx;
-  HttpTestClient http;
-
-  @BeforeAll
-  void start() {
-    fixture = NyxFixture.start(dataDir);
-    vllm = fixture.vllm();
-    nyx = fixture.nyx();
-    http = fixture.http();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
 
   @Test
   void storedMemoriesAreSearchableAndDuplicatesKeepTheirId() {

@@ -1,19 +1,20 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemoryReplicasTest {
   /** Generous for a loaded CI machine; the notification itself arrives in milliseconds. */
-  static final long DEADLINE_MS = 20_000;
+  static final Duration DEADLINE = Duration.ofSeconds(20);
 
   @TempDir static Path dirA;
   @TempDir static Path dirB;
@@ -47,10 +48,7 @@ class MemoryReplicasTest {
 
   private Nyx replica(Path dir) {
     Database db = TestDatabase.asOwner(database);
-    return Nyx.start(
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dir.toString()), Map.of()),
-        db);
+    return Nyx.start(NyxFixture.config(vllm.baseUrl(), dir, null), db);
   }
 
   @AfterAll
@@ -70,11 +68,12 @@ class MemoryReplicasTest {
             .json()
             .get("id")
             .asLong();
-    assertThat(await(httpB, "where is the boat moored", ids -> ids.contains(id))).contains(id);
+    searchUntil(
+        httpB, "where is the boat moored", "the memory found on b", ids -> ids.contains(id));
 
     assertThat(httpB.delete("/memory/" + id).status()).isEqualTo(200);
-    assertThat(await(httpA, "where is the boat moored", ids -> !ids.contains(id)))
-        .doesNotContain(id);
+    searchUntil(
+        httpA, "where is the boat moored", "the memory gone on a", ids -> !ids.contains(id));
   }
 
   @Test
@@ -98,23 +97,14 @@ class MemoryReplicasTest {
     return new HttpTestClient("http://127.0.0.1:" + nyx.port());
   }
 
-  private static List<Long> await(HttpTestClient http, String q, Predicate<List<Long>> done) {
-    long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
-    List<Long> ids = search(http, q, 5);
-    while (!done.test(ids) && System.nanoTime() < end) {
-      sleep(25); // not a spin: on 2 cores it would compete with the listener it waits for
-      ids = search(http, q, 5);
-    }
-    return ids;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** Searches until the top five ids satisfy {@code done}: the replica's listener caught up. */
+  private static void searchUntil(
+      HttpTestClient http, String q, String what, Predicate<List<Long>> done) {
+    await(what)
+        .atMost(DEADLINE)
+        // not a spin: on 2 cores it would compete with the listener it waits for
+        .pollInterval(Duration.ofMillis(25))
+        .until(() -> search(http, q, 5), done);
   }
 
   private static List<Long> search(HttpTestClient http, String q, int k) {

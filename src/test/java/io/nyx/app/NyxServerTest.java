@@ -1,49 +1,24 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.testing.FakeVllm;
-import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.NyxFixture;
-import java.nio.file.Path;
+import io.nyx.testing.ServerTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole request path through real HTTP, a real PostgreSQL and the fake vLLM server. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NyxServerTest {
+class NyxServerTest extends ServerTest {
   static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
-
-  @TempDir static Path dataDir;
-  NyxFixture fixture;
-  FakeVllm vllm;
-  Nyx nyx;
-  HttpTestClient http;
-
-  @BeforeAll
-  void start() {
-    fixture = NyxFixture.start(dataDir);
-    vllm = fixture.vllm();
-    nyx = fixture.nyx();
-    http = fixture.http();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
 
   @Test
   void inferRoutesCallsTheAdapterAndRecordsTheRow() throws SQLException {
@@ -124,7 +99,7 @@ class NyxServerTest {
     String big = "{\"query\":\"" + "a".repeat(2 << 20) + "\"}";
     assertError(http.postExpectContinue("/infer", big), 413, "body");
     assertError(http.get("/nowhere"), 404, "path");
-    assertError(http.put("/infer", "{}"), 404, "path");
+    assertError(http.put("/infer", "{}"), 405, "method");
     String longQuery = "{\"query\":\"" + "a".repeat(40_000) + "\"}";
     assertError(http.post("/infer", longQuery), 400, "query");
     assertThat(count()).isEqualTo(before);
@@ -152,23 +127,23 @@ class NyxServerTest {
   }
 
   @Test
-  void answersRewardTheSpecialistThroughItsPosterior() throws Exception {
+  void answersRewardTheSpecialistThroughItsPosterior() {
     http.post("/infer", "{\"query\":\"hi\",\"specialist\":\"kairos\"}");
     double rate = nyx.config().traits().rewardEvidence();
     String rewards =
         "SELECT coalesce(sum((reward + 1) / 2), 0) FROM nyx_synthetic_specialist_queries"
             + " WHERE specialist = 'kairos' AND status = 'ok' AND NOT route ? 'fallback'";
     String applied = "SELECT success_total FROM nyx_trait_weights WHERE name = 'kairos'";
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    double want = 0;
-    double got = -1;
-    while (System.nanoTime() < deadline && Math.abs(want - got) > 1e-9) {
-      Thread.sleep(50);
-      want = rate * scalar(rewards);
-      got = scalar(applied);
-    }
-    assertThat(want).isNotZero();
-    assertThat(got).as("reward deltas applied to kairos").isCloseTo(want, within(1e-9));
+    // The learner applies rewards in the background, a flush every 100 ms.
+    await("reward deltas applied to kairos")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              double want = rate * scalar(rewards);
+              assertThat(want).isNotZero();
+              assertThat(scalar(applied)).isCloseTo(want, within(1e-9));
+            });
   }
 
   private double scalar(String sql) throws SQLException {
@@ -205,18 +180,19 @@ class NyxServerTest {
   }
 
   @Test
-  void aLoweredTraitWeightStopsRoutingToThatSpecialist() throws InterruptedException {
+  void aLoweredTraitWeightStopsRoutingToThatSpecialist() {
     String q = "{\"query\":\"I feel so lonely and sad since my dog died\"}";
     assertThat(http.post("/v1/route", q).json().get("specialist").asText()).isEqualTo("eleos");
     assertThat(http.put("/traits/eleos", "{\"weight\":0.05,\"reason\":\"test\"}").status())
         .isEqualTo(200);
     try {
-      String chosen = "eleos";
-      for (int i = 0; i < 40 && chosen.equals("eleos"); i++) {
-        chosen = http.post("/v1/route", q).json().path("specialist").asText("none");
-        Thread.sleep(100);
-      }
-      assertThat(chosen).isNotEqualTo("eleos");
+      await("a route away from eleos once its weight is 0.05")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () ->
+                  assertThat(http.post("/v1/route", q).json().path("specialist").asText("none"))
+                      .isNotEqualTo("eleos"));
     } finally {
       http.put("/traits/eleos", "{\"weight\":0.5,\"reason\":\"restore\"}");
     }
@@ -246,24 +222,16 @@ class NyxServerTest {
    * {@code /ready} once it shows {@code expected}: an answer is reused for a second (so a burst of
    * calls does not become a burst of probes), so a change shows up to a second later.
    */
-  private Reply readyOnce(java.util.function.Predicate<Reply> expected) {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    Reply r = http.get("/ready");
-    while (!expected.test(r) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      r = http.get("/ready");
-    }
-    return r;
+  private Reply readyOnce(String what, java.util.function.Predicate<Reply> expected) {
+    return await("/ready " + what)
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> http.get("/ready"), expected);
   }
 
   @Test
   void readyWhenDatabaseAndAllAdaptersAreUp() {
-    Reply r = readyOnce(ready -> ready.status() == 200);
+    Reply r = readyOnce("answering 200", ready -> ready.status() == 200);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().at("/checks/database/ok").asBoolean()).isTrue();
     assertThat(r.json().at("/checks/memory_index/detail").asText()).contains("up to date");
@@ -281,7 +249,7 @@ class NyxServerTest {
       assertThat(r.json().get("fallback").asText()).contains("moira");
       assertThat(vllm.requests().getLast().has("model")).isFalse();
       assertThat(
-              readyOnce(r2 -> r2.body().contains("moira"))
+              readyOnce("naming moira", r2 -> r2.body().contains("moira"))
                   .json()
                   .at("/checks/model_backend/detail")
                   .asText())
@@ -324,21 +292,8 @@ class NyxServerTest {
     assertThat(e.get("code").asInt()).isEqualTo(status);
   }
 
-  private Map<String, Object> row(String id) throws SQLException {
-    try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as("row " + id).isTrue();
-        Map<String, Object> m = new java.util.HashMap<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-        }
-        return m;
-      }
-    }
+  private Map<String, Object> row(String id) {
+    return io.nyx.testing.StoredRows.row(nyx, id);
   }
 
   private long count() throws SQLException {

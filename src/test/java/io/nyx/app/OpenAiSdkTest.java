@@ -12,12 +12,11 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import io.nyx.config.ConfigLoader;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,12 +34,7 @@ class OpenAiSdkTest {
   @BeforeAll
   void start() {
     vllm = FakeVllm.start("base", NyxServerTest.ADAPTERS);
-    nyx =
-        Nyx.start(
-            ConfigLoader.load(
-                Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-                Map.of()),
-            TestDatabase.fresh());
+    nyx = Nyx.start(NyxFixture.config(vllm.baseUrl(), dataDir, null), TestDatabase.fresh());
     client =
         OpenAIOkHttpClient.builder()
             .baseUrl("http://127.0.0.1:" + nyx.port() + "/v1")

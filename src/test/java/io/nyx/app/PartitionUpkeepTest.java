@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class PartitionUpkeepTest {
 
   @Test
-  void keepsCallingThroughFailuresUntilClosed() throws InterruptedException {
+  void keepsCallingThroughFailuresUntilClosed() {
     AtomicInteger calls = new AtomicInteger();
     java.util.List<Boolean> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
     PartitionUpkeep upkeep =
@@ -23,15 +24,18 @@ class PartitionUpkeepTest {
             },
             Duration.ofMillis(20),
             outcomes::add);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (calls.get() < 4 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    await("called again after the failure")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> calls.get() >= 4);
     upkeep.close();
     int stopped = calls.get();
-    assertThat(stopped).as("called again after the failure").isGreaterThanOrEqualTo(4);
-    Thread.sleep(200);
-    assertThat(calls.get()).as("no call after close").isEqualTo(stopped);
+    // ten periods of 20 ms: an upkeep still running would call again in that time
+    await("no call after close")
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(calls.get()).isEqualTo(stopped));
     assertThat(outcomes).startsWith(true, false, true);
   }
 }

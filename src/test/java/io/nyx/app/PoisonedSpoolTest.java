@@ -1,10 +1,10 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.cli.CliRun;
-import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.durable.DeadLetters;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
@@ -18,10 +18,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -71,11 +71,10 @@ class PoisonedSpoolTest {
       }
       proxy.up();
       try (Nyx nyx = startBehind(proxy, name, vllm)) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (nyx.spooledRows() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(nyx.spooledRows()).as("the spool drains past the poisoned row").isZero();
+        await("the spool drained past the poisoned row")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> nyx.spooledRows() == 0);
         HttpTestClient http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
         assertThat(http.get("/metrics").body())
             .contains("nyx_spool_dead_letters_total{kind=\"rows\"} 1.0");
@@ -129,10 +128,7 @@ class PoisonedSpoolTest {
   }
 
   private Nyx startBehind(TcpProxy proxy, String name, FakeVllm vllm) {
-    var config =
-        ConfigLoader.load(
-            Map.of("port", "0", "llm-url", vllm.baseUrl(), "data-dir", dataDir.toString()),
-            Map.of());
+    var config = NyxFixture.config(vllm.baseUrl(), dataDir, null);
     String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + name;
     return Nyx.start(config, TestDatabase.asOwnerUrl(viaProxy));
   }

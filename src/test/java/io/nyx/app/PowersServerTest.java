@@ -5,47 +5,21 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nyx.testing.FakeVllm;
-import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
-import io.nyx.testing.NyxFixture;
-import java.nio.file.Path;
+import io.nyx.testing.ServerTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kairos, Eleos and Moira through real HTTP, PostgreSQL and the fake vLLM server: what reached the
  * prompt, what was forced, queued, stored and turned into reward.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PowersServerTest {
+class PowersServerTest extends ServerTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path dataDir;
-  NyxFixture fixture;
-  FakeVllm vllm;
-  Nyx nyx;
-  HttpTestClient http;
-
-  @BeforeAll
-  void start() {
-    fixture = NyxFixture.start(dataDir);
-    vllm = fixture.vllm();
-    nyx = fixture.nyx();
-    http = fixture.http();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
 
   @Test
   void kairosPromptCarriesTheUsersZoneDatesAndUrgency() throws Exception {
@@ -168,20 +142,7 @@ class PowersServerTest {
         pgJson.toString(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
   }
 
-  private Map<String, Object> row(String id) throws SQLException {
-    try (Connection c = nyx.database().dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as("row " + id).isTrue();
-        Map<String, Object> m = new java.util.HashMap<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-        }
-        return m;
-      }
-    }
+  private Map<String, Object> row(String id) {
+    return io.nyx.testing.StoredRows.row(nyx, id);
   }
 }

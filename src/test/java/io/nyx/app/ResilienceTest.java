@@ -3,10 +3,10 @@ package io.nyx.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nyx.config.ConfigLoader;
 import io.nyx.testing.FakeVllm;
 import io.nyx.testing.HttpTestClient;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.StoredRows;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,20 +43,7 @@ class ResilienceTest {
         yaml,
         "llm:\n  max_retries: 2\n  retry_base_ms: 1\n  breaker_failures: 3\n  read_timeout_ms: 5000\n"
             + "  breaker_open_ms: 600000\n");
-    nyx =
-        Nyx.start(
-            ConfigLoader.load(
-                Map.of(
-                    "port",
-                    "0",
-                    "llm-url",
-                    vllm.baseUrl(),
-                    "config",
-                    yaml.toString(),
-                    "data-dir",
-                    dir.toString()),
-                Map.of()),
-            TestDatabase.fresh());
+    nyx = Nyx.start(NyxFixture.config(vllm.baseUrl(), dir, yaml), TestDatabase.fresh());
     http = new HttpTestClient("http://127.0.0.1:" + nyx.port());
   }
 

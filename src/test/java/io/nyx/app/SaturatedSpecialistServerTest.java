@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.FakeVllm;
@@ -9,6 +10,7 @@ import io.nyx.testing.StoredRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -27,8 +29,7 @@ class SaturatedSpecialistServerTest {
   @TempDir Path dir;
 
   @Test
-  void theBaseModelAnswersForASpecialistWhoseOwnServerIsSaturated()
-      throws IOException, InterruptedException {
+  void theBaseModelAnswersForASpecialistWhoseOwnServerIsSaturated() throws IOException {
     try (FakeVllm own = FakeVllm.start("Qwen/Qwen2.5-7B-Instruct", List.of("kairos"))) {
       Path yaml = dir.resolve("nyx.yaml");
       Files.writeString(
@@ -58,7 +59,8 @@ class SaturatedSpecialistServerTest {
         assertThat(direct.json().has("fallback")).isFalse();
 
         own.waiting(50);
-        Reply fellBack = await(fixture, r -> r.status() == 200 && r.json().has("fallback"));
+        Reply fellBack =
+            inferUntil(fixture, "a fallback", r -> r.status() == 200 && r.json().has("fallback"));
         int calls = own.chatCount();
         int baseCalls = fixture.vllm().chatCount();
         Reply again = fixture.http().post("/infer", QUERY);
@@ -89,7 +91,7 @@ class SaturatedSpecialistServerTest {
             .contains("nyx_fallbacks_total{specialist=\"kairos\",why=\"saturated\"}");
 
         fixture.vllm().waiting(50);
-        Reply refused = await(fixture, r -> r.status() == 503);
+        Reply refused = inferUntil(fixture, "a 503", r -> r.status() == 503);
         assertThat(refused.header("Retry-After")).isNotNull();
         assertThat(refused.json().at("/error/message").asText())
             .contains(own.baseUrl())
@@ -101,15 +103,10 @@ class SaturatedSpecialistServerTest {
   }
 
   /** Polls /infer until a reply matches (queues are read every 500 ms). */
-  private static Reply await(NyxFixture fixture, Predicate<Reply> done)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    Reply last = fixture.http().post("/infer", QUERY);
-    while (!done.test(last) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      last = fixture.http().post("/infer", QUERY);
-    }
-    assertThat(done.test(last)).as(last.body()).isTrue();
-    return last;
+  private static Reply inferUntil(NyxFixture fixture, String what, Predicate<Reply> done) {
+    return await("/infer answering with " + what)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> fixture.http().post("/infer", QUERY), done);
   }
 }

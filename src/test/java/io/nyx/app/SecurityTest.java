@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +12,7 @@ import io.nyx.security.ApiKey;
 import io.nyx.security.KeySecrets;
 import io.nyx.security.Scope;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -53,20 +56,7 @@ class SecurityTest {
     keys.create(new ApiKey("app", KeySecrets.sha256(dbSecret), Set.of(Scope.INFER), 100, 100, 8));
     slowSecret = new KeySecrets().newSecret();
     keys.create(new ApiKey("slow", KeySecrets.sha256(slowSecret), Set.of(Scope.INFER), 0.01, 2, 8));
-    nyx =
-        Nyx.start(
-            ConfigLoader.load(
-                Map.of(
-                    "port",
-                    "0",
-                    "llm-url",
-                    vllm.baseUrl(),
-                    "config",
-                    yaml.toString(),
-                    "data-dir",
-                    dir.toString()),
-                Map.of()),
-            db);
+    nyx = Nyx.start(NyxFixture.config(vllm.baseUrl(), dir, yaml), db);
   }
 
   @AfterAll
@@ -140,23 +130,22 @@ class SecurityTest {
   }
 
   @Test
-  void revokedKeyStopsWorking() throws InterruptedException {
+  void revokedKeyStopsWorking() {
     JdbcKeyStore keys = new JdbcKeyStore(nyx.database().dataSource());
     String secret = new KeySecrets().newSecret();
     keys.create(new ApiKey("temp", KeySecrets.sha256(secret), Set.of(Scope.INFER), 100, 100, 8));
     String q = "{\"query\":\"hi\",\"specialist\":\"eleos\"}";
-    int status = 0;
-    for (int i = 0; i < 80 && status != 200; i++) {
-      status = send("POST", "/infer", q, secret).statusCode();
-      Thread.sleep(100);
-    }
-    assertThat(status).as("a new key works within the refresh interval").isEqualTo(200);
+    await("a new key working within the refresh interval")
+        .atMost(Admission.KEY_REFRESH.multipliedBy(2))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> assertThat(send("POST", "/infer", q, secret).statusCode()).isEqualTo(200));
     assertThat(keys.revoke("temp")).isTrue();
-    for (int i = 0; i < 80 && status != 401; i++) {
-      status = send("POST", "/infer", q, secret).statusCode();
-      Thread.sleep(100);
-    }
-    assertThat(status).as("a revoked key fails within the refresh interval").isEqualTo(401);
+    await("a revoked key failing within the refresh interval")
+        .atMost(Admission.KEY_REFRESH.multipliedBy(2))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> assertThat(send("POST", "/infer", q, secret).statusCode()).isEqualTo(401));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.testing.HttpTestClient;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowClientTest {
   static final int DEADLINE_MS = 2_000;
-  static final long DRIBBLE_MS = 500;
+  static final Duration DRIBBLE = Duration.ofMillis(500);
   static final String HEAD =
       "POST /infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
           + "Content-Length: 40\r\n\r\n";
@@ -154,7 +155,7 @@ class SlowClientTest {
     return s;
   }
 
-  /** Writes one byte every {@link #DRIBBLE_MS} on a virtual thread until done or refused. */
+  /** Writes one byte every {@link #DRIBBLE} on a virtual thread until done or refused. */
   private static AtomicInteger dribble(Socket socket, byte[] bytes) {
     AtomicInteger sent = new AtomicInteger();
     Thread.ofVirtual()
@@ -166,12 +167,10 @@ class SlowClientTest {
                   out.write(b);
                   out.flush();
                   sent.incrementAndGet();
-                  Thread.sleep(DRIBBLE_MS);
+                  pause(DRIBBLE, "a slow-loris client: one byte at a time");
                 }
               } catch (IOException e) {
                 // the server closed the connection: what the test waits for
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
               }
             });
     return sent;

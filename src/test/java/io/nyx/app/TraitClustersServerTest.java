@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import io.nyx.testing.StoredRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,12 +46,13 @@ class TraitClustersServerTest {
     int cluster = new ObjectMapper().readTree(row(fx, a.get("id").asText())).get("cluster").asInt();
     // The row's cluster is the bandit context (k-means cluster and candidate set, hashed).
     assertThat(cluster).isNotNegative();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    JsonNode clusters = fx.http().get("/traits/mnemosyne").json().get("clusters");
-    while (clusters.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      clusters = fx.http().get("/traits/mnemosyne").json().get("clusters");
-    }
+    // The learner applies the answer's reward in the background, a flush every 100 ms.
+    JsonNode clusters =
+        await("a cluster of mnemosyne learned")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> fx.http().get("/traits/mnemosyne").json().get("clusters"), c -> !c.isEmpty());
     JsonNode mine = null;
     for (JsonNode c : clusters) {
       mine = c.get("cluster").asInt() == cluster ? c : mine;

@@ -19,6 +19,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
   /** Packages of Nyx's own logic: no server, database, JSON library, metrics or configuration. */
   static final String[] DOMAIN = {
+    "io.nyx.adapter..",
     "io.nyx.pipeline..",
     "io.nyx.routing..",
     "io.nyx.learning..",
@@ -30,7 +31,8 @@ class ArchitectureTest {
     "io.nyx.export..",
     "io.nyx.evaluation..",
     "io.nyx.security..",
-    "io.nyx.settings.."
+    "io.nyx.settings..",
+    "io.nyx.capacity.."
   };
 
   /** A subpackage belongs to its top-level package: backend.openai may use backend, not back. */

@@ -45,7 +45,12 @@ class RewardsCommandTest {
     fx.vllm().failNext(400, "BadRequestError", "prompt too long");
     Reply failed = fx.http().post("/infer", "{\"query\":\"hi\",\"specialist\":\"moira\"}");
     assertThat(failed.status()).isEqualTo(400); // a request error of the backend: not retried
-    feedback(failed.header("X-Nyx-Query-Id"), 0.6);
+    Reply refused =
+        fx.http()
+            .post(
+                "/feedback",
+                "{\"query_id\":\"" + failed.header("X-Nyx-Query-Id") + "\",\"rating\":0.6}");
+    assertThat(refused.status()).as("a failed request has no answer to rate").isEqualTo(409);
     live = rewards();
   }
 
@@ -58,7 +63,9 @@ class RewardsCommandTest {
   void theLiveRewardsAreWhatTheCurrentFunctionGives() {
     CliRun r = run("rewards", "recompute", "--since", "1d", "--db-url", url);
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains(": 4 rows, 0 changed (2 rated)").contains("0 rows written");
+    assertThat(r.out()).contains(": 4 rows, 0 changed (1 rated)").contains("0 rows written");
+    assertThat(r.out().lines()).as("the summary, once").hasSize(1);
+    assertThat(r.err()).as("no progress for a single page").isEmpty();
     assertThat(rewards()).isEqualTo(live);
   }
 
@@ -116,11 +123,12 @@ class RewardsCommandTest {
     Map<String, Double> tampered = rewards();
     CliRun dry = run("rewards", "recompute", "--since", "1d", "--dry-run", "--db-url", url);
     assertThat(dry.code()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains(": 4 rows, 4 changed (2 rated)").contains("dry run");
+    assertThat(dry.out()).contains(": 4 rows, 4 changed (1 rated)").contains("dry run");
     assertThat(rewards()).isEqualTo(tampered);
 
     CliRun real = run("rewards", "recompute", "--since", "1d", "--batch", "3", "--db-url", url);
     assertThat(real.code()).as(real.err()).isZero();
+    assertThat(real.err()).isEqualTo("\rrecomputing: 3 rows so far...\n");
     double meanOld = tampered.values().stream().mapToDouble(d -> d).average().orElseThrow();
     double meanNew = live.values().stream().mapToDouble(d -> d).average().orElseThrow();
     assertThat(real.out())
@@ -158,7 +166,7 @@ class RewardsCommandTest {
             "1",
             "--db-url",
             url);
-    assertThat(all.out()).contains(": 4 rows, 1 changed (2 rated)");
+    assertThat(all.out()).contains(": 4 rows, 1 changed (1 rated)");
     sql(
         "UPDATE nyx_synthetic_specialist_queries SET created_at = now()"
             + " WHERE specialist = 'aletheia'");

@@ -1,5 +1,6 @@
 package io.nyx.memory;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -278,6 +279,14 @@ class CoalescingEmbedderTest {
             });
   }
 
+  /** Waits until {@code n} callers' texts are queued behind the call in flight. */
+  private static void awaitQueued(CoalescingEmbedder e, int n) {
+    await(n + " texts queued")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> e.waitingTexts() == n);
+  }
+
   @Test
   void aWaitingCallerInterruptedStopsAtOnceAndItsTextIsNeverSent() throws Exception {
     CountDownLatch blocker = new CountDownLatch(1);
@@ -290,7 +299,7 @@ class CoalescingEmbedderTest {
     for (int i = 0; i < 5; i++) {
       waiting.add(caller(e, "text " + i, out, i));
     }
-    Thread.sleep(100); // let them queue
+    awaitQueued(e, 5);
 
     waiting.get(2).interrupt();
     waiting.get(2).join(5_000);
@@ -319,12 +328,16 @@ class CoalescingEmbedderTest {
     for (int i = 0; i < 5; i++) {
       callers.add(caller(e, "text " + i, out, i));
     }
-    Thread.sleep(100); // let them queue
+    awaitQueued(e, 5);
     blocker.countDown();
     inner.started.acquire(); // the batch of five is out, and held
 
     callers.forEach(Thread::interrupt); // whichever of them is sending the batch among them
-    Thread.sleep(100);
+    // The four who are not sending stop waiting while the batch is still held; the sender stays.
+    await("four interrupted callers gone")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> callers.stream().filter(Thread::isAlive).count() <= 1);
     batchHeld.countDown();
     for (Thread t : callers) {
       t.join(10_000);

@@ -231,6 +231,9 @@ class DashboardTest {
     m.fallback("kairos", "not_loaded");
     m.partitionCheck(true);
     m.partitionCheck(false);
+    m.adapterTransition("kairos", "active", "nyx");
+    m.adapterRepair("kairos", "reward_drop");
+    m.adapterLineup("kairos", 2, 0.2);
     return m;
   }
 

@@ -197,6 +197,15 @@ final class StageFakes {
     public void deadLetters(String kind, LongSupplier total) {}
 
     @Override
+    public void adapterTransition(String specialist, String to, String by) {}
+
+    @Override
+    public void adapterRepair(String specialist, String why) {}
+
+    @Override
+    public void adapterLineup(String specialist, int activeVersion, double canaryShare) {}
+
+    @Override
     public String scrape() {
       return "";
     }

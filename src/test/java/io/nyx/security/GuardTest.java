@@ -1,5 +1,6 @@
 package io.nyx.security;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -128,7 +130,9 @@ class GuardTest {
     assertThat(((Guard.Denied) g.admit("nyx_wrong", Scope.INFER)).status()).isEqualTo(401);
     Guard.Denied scope = (Guard.Denied) g.admit(SECRET, Scope.FEEDBACK);
     assertThat(scope.status()).isEqualTo(403);
-    assertThat(scope.message()).contains("lacks scope 'feedback'");
+    assertThat(scope.message())
+        .isEqualTo("key 'app' lacks scope 'feedback'; it has infer")
+        .doesNotContain("INFER");
     assertThat(g.admit(SECRET, Scope.INFER)).isInstanceOf(Guard.Admitted.class);
   }
 
@@ -165,19 +169,16 @@ class GuardTest {
     Guard.Denied late = (Guard.Denied) g.admit(null, Scope.INFER);
     assertThat(late.status()).isEqualTo(503);
     assertThat(late.message()).contains("shutting down");
-    Thread releaser =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    Thread.sleep(100);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  inFlight.release();
-                });
-    assertThat(g.drain(Duration.ofSeconds(10))).as("drained once released").isTrue();
-    releaser.join();
+    AtomicBoolean drained = new AtomicBoolean();
+    Thread drainer = Thread.ofVirtual().start(() -> drained.set(g.drain(Duration.ofSeconds(10))));
+    // Released only once drain is waiting for it (parked with its deadline), not before it starts.
+    await("drain waiting for the request in flight")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> drainer.getState() == Thread.State.TIMED_WAITING);
+    inFlight.release();
+    assertThat(drainer.join(Duration.ofSeconds(10))).as("drain returned").isTrue();
+    assertThat(drained.get()).as("drained once released").isTrue();
   }
 
   @Test

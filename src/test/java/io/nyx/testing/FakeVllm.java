@@ -27,8 +27,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An in-process fake of vLLM's OpenAI-compatible server (vllm-protocol.md), on 127.0.0.1 and a free
- * port, for tests that must not need a GPU. It serves:
+ * An in-process fake of vLLM's OpenAI-compatible server (docs/operations.md), on 127.0.0.1 and a
+ * free port, for tests that must not need a GPU. It serves:
  *
  * <ul>
  *   <li>{@code GET /v1/models}: the base model card and one card per loaded adapter (1.4, 9.1);
@@ -84,6 +84,14 @@ public final class FakeVllm implements AutoCloseable {
   private volatile BiFunction<String, JsonNode, String> reply = FakeVllm::defaultReply;
   private volatile Function<JsonNode, String> structured = FakeVllmChat::defaultStructured;
   private volatile double logprob = DEFAULT_LOGPROB;
+  private final Map<String, Double> modelLogprobs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, FakeVllmFault.Fail> modelFaults =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean runtimeLoraUpdating = true;
+  private volatile int maxLoraRank = Integer.MAX_VALUE;
+  private volatile boolean requireAdapterFiles;
+  private final java.util.concurrent.atomic.AtomicInteger loadRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile Duration delay = Duration.ZERO;
   private volatile Duration streamInterval = Duration.ZERO;
   private volatile boolean legacyErrors;
@@ -168,6 +176,53 @@ public final class FakeVllm implements AutoCloseable {
   public FakeVllm logprob(double perToken) {
     this.logprob = perToken;
     return this;
+  }
+
+  /**
+   * The logprob every token of {@code model}'s answers reports, instead of {@link #logprob}: how a
+   * test makes one adapter's answers better or worse (Nyx's reward follows the confidence).
+   */
+  public FakeVllm logprob(String model, double perToken) {
+    modelLogprobs.put(model, perToken);
+    return this;
+  }
+
+  /** Every chat request for {@code model} gets {@code status}, until {@link #clearFaults}. */
+  public FakeVllm failModel(String model, int status, String type, String message) {
+    modelFaults.put(model, new FakeVllmFault.Fail(status, type, message));
+    return this;
+  }
+
+  /**
+   * Off: vLLM started without {@code VLLM_ALLOW_RUNTIME_LORA_UPDATING}, so the load and unload
+   * routes do not exist (FastAPI's 404 {@code {"detail":"Not Found"}}). Default on.
+   */
+  public FakeVllm runtimeLoraUpdating(boolean on) {
+    this.runtimeLoraUpdating = on;
+    return this;
+  }
+
+  /**
+   * Like {@code --max-lora-rank}: a load whose {@code adapter_config.json} (if the path has one)
+   * says {@code r} above this is refused with vLLM's 400 {@code BadRequestError}.
+   */
+  public FakeVllm maxLoraRank(int rank) {
+    this.maxLoraRank = rank;
+    return this;
+  }
+
+  /**
+   * On: a load whose path holds no {@code adapter_config.json} fails as vLLM's engine does (404
+   * {@code NotFoundError} "No adapter found ..."). Off by default, so tests may load made-up paths.
+   */
+  public FakeVllm requireAdapterFiles(boolean on) {
+    this.requireAdapterFiles = on;
+    return this;
+  }
+
+  /** {@code POST /v1/load_lora_adapter} requests received, answered or not. */
+  public int loadRequests() {
+    return loadRequests.get();
   }
 
   /** Wait this long before answering every request (default none). */
@@ -268,6 +323,7 @@ public final class FakeVllm implements AutoCloseable {
 
   public FakeVllm clearFaults() {
     nextFaults.clear();
+    modelFaults.clear();
     alwaysFault = null;
     return this;
   }
@@ -383,8 +439,12 @@ public final class FakeVllm implements AutoCloseable {
     return streamInterval;
   }
 
-  double tokenLogprob() {
-    return logprob;
+  double tokenLogprob(String model) {
+    return modelLogprobs.getOrDefault(model, logprob);
+  }
+
+  FakeVllmFault.@Nullable Fail modelFault(String model) {
+    return modelFaults.get(model);
   }
 
   long created() {
@@ -415,7 +475,7 @@ public final class FakeVllm implements AutoCloseable {
     }
   }
 
-  /** vLLM's error body: nested since 0.10.1, flat before (vllm-protocol.md 3.5). */
+  /** vLLM's error body: nested since 0.10.1, flat before. */
   ObjectNode errorBody(int status, String type, String message, @Nullable String param) {
     ObjectNode fields = FakeVllmHttp.JSON.createObjectNode();
     if (legacyErrors) {
@@ -468,8 +528,8 @@ public final class FakeVllm implements AutoCloseable {
       case "/v1/models" -> onlyIf(ex, method.equals("GET"), () -> models(ex));
       case "/v1/chat/completions" -> onlyIf(ex, post, () -> chat.handle(ex));
       case "/v1/embeddings" -> onlyIf(ex, post, () -> embeddings(ex));
-      case "/v1/load_lora_adapter" -> onlyIf(ex, post, () -> load(ex));
-      case "/v1/unload_lora_adapter" -> onlyIf(ex, post, () -> unload(ex));
+      case "/v1/load_lora_adapter" -> runtimeRoute(ex, post, () -> load(ex));
+      case "/v1/unload_lora_adapter" -> runtimeRoute(ex, post, () -> unload(ex));
       case "/metrics" -> onlyIf(ex, method.equals("GET"), () -> metrics(ex));
       default -> FakeVllmHttp.sendDetail(ex, 404, "Not Found");
     }
@@ -477,6 +537,15 @@ public final class FakeVllm implements AutoCloseable {
 
   private interface IoAction {
     void run() throws IOException;
+  }
+
+  /** Registered only with runtime LoRA updating on; otherwise FastAPI's 404 (1.5). */
+  private void runtimeRoute(HttpExchange ex, boolean post, IoAction action) throws IOException {
+    if (!runtimeLoraUpdating) {
+      FakeVllmHttp.sendDetail(ex, 404, "Not Found");
+    } else {
+      onlyIf(ex, post, action);
+    }
   }
 
   private static void onlyIf(HttpExchange ex, boolean allowed, IoAction action) throws IOException {
@@ -524,7 +593,7 @@ public final class FakeVllm implements AutoCloseable {
         || ("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"));
   }
 
-  /** Prometheus text like vLLM's (vllm-protocol.md §4): the queue gauges, one engine. */
+  /** Prometheus text like vLLM's: the queue gauges, one engine. */
   private void metrics(HttpExchange ex) throws IOException {
     String labels = "{engine=\"0\",model_name=\"" + baseModel + "\"}";
     FakeVllmHttp.sendText(
@@ -575,6 +644,7 @@ public final class FakeVllm implements AutoCloseable {
   }
 
   private void load(HttpExchange ex) throws IOException {
+    loadRequests.incrementAndGet();
     JsonNode body = FakeVllmHttp.readJson(ex);
     if (body == null || !body.has("lora_name") || !body.has("lora_path")) {
       sendValidationError(ex, body == null ? "body" : "body.lora_name");
@@ -592,9 +662,32 @@ public final class FakeVllm implements AutoCloseable {
         sendError(ex, 400, "InvalidUserInput", alreadyLoaded(name), null);
         return;
       }
+      String refused = engineRefusal(path);
+      if (refused != null) {
+        boolean missing = refused.startsWith("No adapter found");
+        sendError(
+            ex, missing ? 404 : 400, missing ? "NotFoundError" : "BadRequestError", refused, null);
+        return;
+      }
       adapters.put(name, path);
     }
     FakeVllmHttp.sendText(ex, 200, "Success: LoRA adapter '" + name + "' added successfully.");
+  }
+
+  /** What vLLM's engine says when it cannot load the adapter at {@code path}, or null. */
+  private @Nullable String engineRefusal(String path) {
+    java.nio.file.Path config = java.nio.file.Path.of(path).resolve("adapter_config.json");
+    if (!java.nio.file.Files.isRegularFile(config)) {
+      return requireAdapterFiles ? "No adapter found for " + path : null;
+    }
+    try {
+      int rank = FakeVllmHttp.JSON.readTree(config.toFile()).path("r").asInt(0);
+      return rank > maxLoraRank
+          ? "LoRA rank " + rank + " is greater than max_lora_rank " + maxLoraRank + "."
+          : null;
+    } catch (IOException e) {
+      return "Failed to load LoRA adapter from " + path + ": " + e.getMessage();
+    }
   }
 
   private static String alreadyLoaded(String name) {
@@ -621,7 +714,7 @@ public final class FakeVllm implements AutoCloseable {
     }
   }
 
-  /** Pydantic's 400 as recent vLLM formats it (vllm-protocol.md 9.4). */
+  /** Pydantic's 400 as recent vLLM formats it. */
   void sendValidationError(HttpExchange ex, String loc) throws IOException {
     String message =
         "1 validation error:\n  {'type': 'missing', 'loc': '"

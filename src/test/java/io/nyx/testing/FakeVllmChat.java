@@ -67,6 +67,11 @@ final class FakeVllmChat {
           ex, 404, "NotFoundError", "The model `" + asked + "` does not exist.", "model");
       return;
     }
+    FakeVllmFault.Fail broken = fake.modelFault(model);
+    if (broken != null) {
+      fake.sendError(ex, broken.status(), broken.type(), broken.message(), null);
+      return;
+    }
     Answer answer = generate(ex, body, model);
     if (body.path("stream").asBoolean(false)) {
       new FakeVllmStream(fake, ex, answer).write(fault);
@@ -75,7 +80,7 @@ final class FakeVllmChat {
     }
   }
 
-  /** The 400s vLLM returns before generating (vllm-protocol.md 3.1, 9.4). */
+  /** The 400s vLLM returns before generating. */
   private boolean valid(HttpExchange ex, JsonNode body) throws IOException {
     int top = body.path("top_logprobs").asInt(0);
     boolean logprobs = body.path("logprobs").asBoolean(false);
@@ -180,7 +185,8 @@ final class FakeVllmChat {
     message.putNull("reasoning");
     if (a.logprobs()) {
       ArrayNode content = choice.putObject("logprobs").putArray("content");
-      a.tokens().forEach(t -> content.add(logprobEntry(t, a.topLogprobs(), fake.tokenLogprob())));
+      double lp = fake.tokenLogprob(a.model());
+      a.tokens().forEach(t -> content.add(logprobEntry(t, a.topLogprobs(), lp)));
     } else {
       choice.putNull("logprobs");
     }

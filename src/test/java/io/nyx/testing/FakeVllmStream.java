@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One SSE answer (vllm-protocol.md 3.4, 9.3), chunked: a role chunk (with an extra null key, as
- * some versions send), one chunk per token (the last one carrying finish_reason), the usage chunk
- * with {@code "choices": []} when asked for, then {@code data: [DONE]}. Content chunks of requests
- * without logprobs omit the {@code logprobs} key entirely, as vLLM 0.17 does.
+ * One SSE answer, chunked as vLLM sends it: a role chunk (with an extra null key, as some versions
+ * send), one chunk per token (the last one carrying finish_reason), the usage chunk with {@code
+ * "choices": []} when asked for, then {@code data: [DONE]}. Content chunks of requests without
+ * logprobs omit the {@code logprobs} key entirely, as vLLM 0.17 does.
  */
 final class FakeVllmStream {
   private final FakeVllm fake;
@@ -72,7 +72,7 @@ final class FakeVllmStream {
         choice
             .putObject("logprobs")
             .putArray("content")
-            .add(FakeVllmChat.logprobEntry(token, a.topLogprobs(), fake.tokenLogprob()));
+            .add(FakeVllmChat.logprobEntry(token, a.topLogprobs(), fake.tokenLogprob(a.model())));
       }
       if (finishLast && i == a.tokens().size() - 1) {
         choice.put("finish_reason", a.finishReason()).putNull("stop_reason");

@@ -1,5 +1,6 @@
 package io.nyx.testing;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,12 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fake's own wire behaviour, checked with raw HTTP (vllm-protocol.md 1.4, 1.5, 3, 9). */
+/** The fake's own wire behaviour, checked with raw HTTP. */
 class FakeVllmTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -207,7 +209,11 @@ class FakeVllmTest {
                     // expected: the connection closes with the fake
                   }
                 });
-    Thread.sleep(200);
+    // Recorded, then held: closing now releases a request that is hanging, not one on its way.
+    await("the request hanging at the fake")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> fake.chatCount() == 1);
     fake.close();
     caller.join(5_000);
     assertThat(caller.isAlive()).isFalse();

@@ -30,6 +30,22 @@ public record NyxFixture(FakeVllm vllm, Nyx nyx, HttpTestClient http) implements
     return new NyxFixture(vllm, nyx, new HttpTestClient("http://127.0.0.1:" + nyx.port()));
   }
 
+  /**
+   * The configuration of a test server on port 0 in front of {@code llmUrl}, with its data in
+   * {@code dataDir} and, when {@code yaml} is not null, the settings of that file.
+   */
+  public static io.nyx.config.NyxConfig config(
+      String llmUrl, Path dataDir, @org.jspecify.annotations.Nullable Path yaml) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("port", "0");
+    flags.put("llm-url", llmUrl);
+    flags.put("data-dir", dataDir.toString());
+    if (yaml != null) {
+      flags.put("config", yaml.toString());
+    }
+    return ConfigLoader.load(flags, Map.of());
+  }
+
   @Override
   public void close() {
     nyx.close();

@@ -48,4 +48,24 @@ public final class StoredRows {
       throw new AssertionError(e);
     }
   }
+
+  /** Every column of the row, by name, as the driver returns them; fails when there is none. */
+  public static java.util.Map<String, Object> row(Nyx nyx, String queryId) {
+    try (Connection c = nyx.database().dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT * FROM nyx_synthetic_specialist_queries WHERE id = ?::uuid")) {
+      ps.setString(1, queryId);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("row %s", queryId).isTrue();
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          m.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+        }
+        return m;
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.nyx.testing;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.persistence.AppRole;
@@ -14,11 +15,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One embedded PostgreSQL per test JVM, started on first use in a temporary directory and stopped
@@ -148,15 +151,19 @@ public final class TestDatabase {
       deleteRecursively(dir);
     }
 
-    /** Zonky's own hook may be the one stopping the server, concurrently with this one. */
+    /**
+     * Zonky's own hook may be the one stopping the server, concurrently with this one. Polled on
+     * the hook's own thread: the JVM is exiting.
+     */
     private static void awaitStopped(Path pidFile) {
-      for (int i = 0; i < 100 && Files.exists(pidFile); i++) {
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+      try {
+        await("the test server stopped")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(100))
+            .pollInSameThread()
+            .until(() -> !Files.exists(pidFile));
+      } catch (ConditionTimeoutException e) {
+        // still running: delete what can be deleted (best effort, as the deletion is)
       }
     }
   }

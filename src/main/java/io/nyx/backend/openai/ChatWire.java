@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Chat-completions and models JSON, both directions (vllm-protocol.md 1.4, 2.2, 3). */
+/** Chat-completions and models JSON, both directions (docs/operations.md, "The model server"). */
 final class ChatWire {
   private ChatWire() {}
 

@@ -71,6 +71,20 @@ final class HttpTransport {
     return body;
   }
 
+  /** A response whose status the caller judges itself (the runtime LoRA routes answer in text). */
+  record Response(int status, byte[] body) {}
+
+  /**
+   * Status and body of any response within one read timeout; only transport failures throw (as
+   * {@link UpstreamErrors#fromFailure} maps them).
+   */
+  Response send(HttpRequest request) throws BackendException {
+    long deadline = System.nanoTime() + readNanos;
+    HttpResponse<InputStream> response = awaitHeaders(request, deadline);
+    return new Response(
+        response.statusCode(), readAll(request.uri().toString(), response.body(), deadline));
+  }
+
   /** Hands a 2xx body to {@code reader} line by line; error statuses are mapped as usual. */
   <T> T stream(HttpRequest request, String model, StreamReader<T> reader) throws BackendException {
     String url = request.uri().toString();

@@ -15,15 +15,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link Embedder} over an OpenAI-compatible {@code POST /embeddings} (a vLLM instance running a
- * pooling model, vllm-protocol.md 5). Vectors are L2-normalised here because servers differ on
- * whether they normalise. The dimension is given, or learnt from the first response (asking {@link
- * #dimension()} first costs one probe request). Vectors are asked for as base64 (little-endian
- * float32, what OpenAI and vLLM send) unless {@code float} is configured: parsing 384 decimal
- * numbers per text was a sixth of Nyx's CPU per request. Either form is read back, whatever was
- * asked, so a server that ignores {@code encoding_format} still works. Thread-safe.
+ * pooling model; a generative vLLM does not serve embeddings). Vectors are L2-normalised here
+ * because servers differ on whether they normalise. The dimension is given, or learnt from the
+ * first response (asking {@link #dimension()} first costs one probe request). Vectors are asked for
+ * as base64 (little-endian float32, what OpenAI and vLLM send) unless {@code float} is configured:
+ * parsing 384 decimal numbers per text was a sixth of Nyx's CPU per request. Either form is read
+ * back, whatever was asked, so a server that ignores {@code encoding_format} still works.
+ * Thread-safe.
  */
 public final class OpenAiEmbedder implements Embedder {
   /** Inputs per request: keeps one request well under typical server batch and body limits. */
@@ -111,7 +113,7 @@ public final class OpenAiEmbedder implements Embedder {
   }
 
   /** {@code data[].{index, embedding}}, put back in input order. */
-  private List<float[]> vectors(String url, JsonNode json, int expected) {
+  private List<float[]> vectors(String url, @Nullable JsonNode json, int expected) {
     JsonNode data = json == null ? null : json.path("data");
     if (data == null || data.size() != expected) {
       throw new EmbeddingException(

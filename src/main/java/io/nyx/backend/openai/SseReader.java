@@ -14,11 +14,11 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads one SSE chat stream (vllm-protocol.md 3.4): {@code data: <json>} lines, blank separators,
- * {@code :} comments, ending with {@code data: [DONE]}. Content deltas go to the sink as they come;
- * content, logprobs, finish reason and the final usage chunk ({@code "choices": []}) are
- * aggregated. vLLM sends one JSON document per data line, so multi-line events are not joined. One
- * instance per stream, used by one thread.
+ * Reads one SSE chat stream (docs/operations.md, "The model server"): {@code data: <json>} lines,
+ * blank separators, {@code :} comments, ending with {@code data: [DONE]}. Content deltas go to the
+ * sink as they come; content, logprobs, finish reason and the final usage chunk ({@code "choices":
+ * []}) are aggregated. vLLM sends one JSON document per data line, so multi-line events are not
+ * joined. One instance per stream, used by one thread.
  */
 final class SseReader {
   private final String url;

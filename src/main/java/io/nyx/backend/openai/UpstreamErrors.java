@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * The one place where HTTP statuses, error bodies and transport failures become {@link
- * BackendException}s. Understands every error body vLLM and its stack send (vllm-protocol.md 3.5):
+ * BackendException}s. Understands every error body vLLM and its stack send (docs/operations.md):
  * nested {@code {"error":{message,type,param,code}}} (vLLM >= 0.10.1), flat {@code
  * {"object":"error",...}} (older), {@code {"error":"Unauthorized"}} (API-key middleware), FastAPI's
  * {@code {"detail":...}}, and bodies that are not JSON at all (proxies).

@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The request queue of each vLLM server Nyx calls, read from its Prometheus {@code /metrics}
- * (vllm-protocol.md §4: {@code vllm:num_requests_waiting}, one sample per engine, summed). Each
+ * ({@code vllm:num_requests_waiting}, one sample per engine, summed; docs/operations.md). Each
  * server is polled on its own virtual thread every {@code interval}, from the first time it is
  * asked about; a server whose {@code /metrics} does not answer reads -1 (unknown).
  *
@@ -61,7 +62,12 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong answered = new AtomicLong();
     volatile Reading last = new Reading(-1, 0, 0);
-    Thread poller; // set before the server is published in the map
+    final Thread poller;
+
+    /** {@code poll} reads into this server on the poller, once the caller starts it. */
+    Server(Consumer<Server> poll) {
+      poller = Thread.ofVirtual().name("nyx-vllm-queue").unstarted(() -> poll.accept(this));
+    }
 
     Counts counts() {
       long a = answered.get();
@@ -116,8 +122,8 @@ public final class VllmQueues implements AutoCloseable, Backpressure.Queues {
     return servers.computeIfAbsent(
         root(baseUrl),
         url -> {
-          Server s = new Server();
-          s.poller = Thread.ofVirtual().name("nyx-vllm-queue").start(() -> poll(url, s));
+          Server s = new Server(server -> poll(url, server));
+          s.poller.start();
           return s;
         });
   }

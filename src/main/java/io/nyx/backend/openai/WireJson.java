@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lenient reads of vLLM JSON: keys may be absent, null or of an unexpected type (vllm-protocol.md
- * 3.2, 3.4); every accessor falls back instead of throwing.
+ * Lenient reads of vLLM JSON: keys may be absent, null or of an unexpected type (streamed chunks
+ * omit keys vLLM never set); every accessor falls back instead of throwing.
  */
 final class WireJson {
   static final ObjectMapper MAPPER = JsonMapper.builder().build();

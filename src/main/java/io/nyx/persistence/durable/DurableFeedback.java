@@ -70,6 +70,7 @@ public final class DurableFeedback implements AutoCloseable {
    *
    * @throws NyxException.NotFound when the database answers and has no such query of the caller's
    *     tenant
+   * @throws NyxException.Conflict when that query failed and has no answer to rate
    */
   public Result submit(UUID queryId, double rating, String comment, Caller by) {
     return submit(queryId, rating, comment, null, by);
@@ -106,7 +107,7 @@ public final class DurableFeedback implements AutoCloseable {
   private void replay(Feedback fb) {
     try {
       service.apply(fb);
-    } catch (NyxException.NotFound e) {
+    } catch (NyxException.NotFound | NyxException.Conflict e) {
       LOG.warning("dropping spooled feedback " + fb.id() + ": " + e.getMessage());
     }
   }

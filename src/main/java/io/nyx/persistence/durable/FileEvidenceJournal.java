@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -72,7 +73,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     try {
       PrivateFiles.directory(dir);
       this.lockChannel = lock(dir.resolve("lock"));
-      this.id = readOrCreateId(dir.resolve("id"));
+      this.id = readOrCreateId(dir);
       long last = lastSeq(); // before empty files go: the newest of them is the high-water mark
       this.leftovers = readLeftovers();
       this.seq = Math.max(floor, last) + 1;
@@ -321,7 +322,11 @@ public final class FileEvidenceJournal implements EvidenceJournal {
       LOG.warning("journal segment " + n + ": skipped " + bad + " damaged line(s)");
     }
     List<EvidenceSum> out = new ArrayList<>();
-    sums.forEach((t, e) -> out.add(new EvidenceSum(t.trait(), t.cluster(), e, counts.get(t))));
+    sums.forEach(
+        (t, e) -> {
+          int answers = Objects.requireNonNull(counts.get(t), "counted with every line summed");
+          out.add(new EvidenceSum(t.trait(), t.cluster(), e, answers));
+        });
     return out;
   }
 
@@ -331,7 +336,8 @@ public final class FileEvidenceJournal implements EvidenceJournal {
     return Long.toHexString(c.getValue());
   }
 
-  private static UUID readOrCreateId(Path file) throws IOException {
+  private static UUID readOrCreateId(Path dir) throws IOException {
+    Path file = dir.resolve("id");
     if (Files.exists(file)) {
       return UUID.fromString(Files.readString(file, StandardCharsets.UTF_8).strip());
     }
@@ -347,7 +353,7 @@ public final class FileEvidenceJournal implements EvidenceJournal {
       c.force(true);
     }
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory(file.getParent()); // a lost id would start a new journal at watermark 0
+    syncDirectory(dir); // a lost id would start a new journal at watermark 0
     return fresh;
   }
 }

@@ -45,6 +45,7 @@ final class QueryRecordCodec {
     o.put("error", r.error());
     o.put("tenant", r.tenant());
     o.put("key_name", r.keyName());
+    o.put("adapter_version", r.adapterVersion());
     try {
       // A lone surrogate in model output has no UTF-8 form; U+FFFD as in the database (Sql.text).
       return MAPPER.writeValueAsBytes(JsonText.clean(o));
@@ -80,7 +81,9 @@ final class QueryRecordCodec {
         text(o, "error"),
         // Frames spooled before tenants existed belong to the local tenant, like their rows.
         o.hasNonNull("tenant") ? o.get("tenant").asText() : Owner.LOCAL,
-        text(o, "key_name"));
+        text(o, "key_name"),
+        // Frames spooled before versions were recorded have none, like their rows.
+        o.hasNonNull("adapter_version") ? o.get("adapter_version").asInt() : null);
   }
 
   private static @Nullable String text(JsonNode o, String field) {

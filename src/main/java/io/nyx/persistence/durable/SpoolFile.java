@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,7 +34,8 @@ final class SpoolFile {
   }
 
   void append(byte[] payload) throws IOException {
-    PrivateFiles.directory(path.getParent());
+    PrivateFiles.directory(
+        Objects.requireNonNull(path.getParent(), "a spool is a file in a directory"));
     ByteBuffer frame = frame(payload);
     // Mode 600: the spool holds queries and answers (PrivateFiles).
     try (FileChannel ch =

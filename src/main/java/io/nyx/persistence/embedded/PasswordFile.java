@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,7 +44,8 @@ public final class PasswordFile {
    */
   public static Read readOrCreate(Path file, RandomGenerator random) {
     try {
-      PrivateFiles.directory(file.getParent());
+      PrivateFiles.directory(
+          Objects.requireNonNull(file.getParent(), "the password file lives in a data directory"));
       PrivateFiles.createFile(file);
       String password = Files.readString(file, StandardCharsets.US_ASCII).strip();
       boolean generated = password.isEmpty();
@@ -53,6 +55,24 @@ public final class PasswordFile {
       }
       PrivateFiles.restrictFile(file); // a password is worth one check at every start
       return new Read(password, generated);
+    } catch (IOException e) {
+      throw new StoreException("password file " + file, e);
+    }
+  }
+
+  /**
+   * The password in {@code file}, which must exist: for a process that connects to a server another
+   * process started, and so must not generate a password the server does not know.
+   *
+   * @throws StoreException when the file is missing, empty or unreadable
+   */
+  public static String read(Path file) {
+    try {
+      String password = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      if (password.isEmpty()) {
+        throw new IOException("the file is empty");
+      }
+      return password;
     } catch (IOException e) {
       throw new StoreException("password file " + file, e);
     }

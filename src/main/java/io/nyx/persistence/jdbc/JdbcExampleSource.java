@@ -18,7 +18,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ExampleSource} over {@code nyx_synthetic_specialist_queries} and the corrections in {@code
@@ -29,9 +28,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An answer is usable when the request succeeded ({@code status = 'ok'}), its answer is not
  * empty, no base model answered in place of a broken adapter (the row's {@code route} has no {@code
- * fallback}) and no rater corrected it. The adapter's version is read from an {@code
- * adapter_version} column when the table has one (through the row as JSON, so this SQL runs on
- * schemas with and without it), else it is null. Thread-safe.
+ * fallback}) and no rater corrected it. The adapter's version is the row's {@code adapter_version}
+ * (V70; null when no registered version answered, e.g. rows from before versions were recorded).
+ * Thread-safe.
  */
 public final class JdbcExampleSource implements ExampleSource {
   static final int FETCH = 500;
@@ -75,11 +74,11 @@ public final class JdbcExampleSource implements ExampleSource {
         FROM scope
       """;
 
-  /** The columns of an exchange; {@code to_jsonb(q)} reads a version column only if it exists. */
+  /** The columns of an exchange. */
   private static final String EXCHANGE =
       """
       q.id, q.created_at, q.tenant, q.session_id, q.specialist, q.adapter,
-      to_jsonb(q) ->> 'adapter_version' AS adapter_version, q.messages::text AS messages,
+      q.adapter_version, q.messages::text AS messages,
       coalesce(q.response, '') AS response, q.reward
       """;
 
@@ -265,21 +264,10 @@ public final class JdbcExampleSource implements ExampleSource {
         rs.getString(prefix + "session_id"),
         rs.getString(prefix + "specialist"),
         rs.getString(prefix + "adapter"),
-        version(rs.getString(prefix + "adapter_version")),
+        rs.getObject(prefix + "adapter_version", Integer.class),
         turns(rs.getString(prefix + "messages")),
         rs.getString(prefix + "response"),
         rs.getDouble(prefix + "reward"));
-  }
-
-  private static @Nullable Integer version(@Nullable String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(text.strip());
-    } catch (NumberFormatException e) {
-      return null; // not a version number Nyx wrote: better none than a wrong one
-    }
   }
 
   /** The stored chat: each message's role and text. */

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -137,6 +138,11 @@ public final class JdbcPredictionStore implements PredictionStore {
         rs.getString("tenant"));
   }
 
+  private static Object stored(Map<String, Object> scenario, String key) {
+    return Objects.requireNonNull(
+        scenario.get(key), "written from a Scenario, which has every key");
+  }
+
   private static List<Scenario> scenarios(String json) {
     try {
       List<Map<String, Object>> raw = MAPPER.readValue(json, new TypeReference<>() {});
@@ -144,7 +150,7 @@ public final class JdbcPredictionStore implements PredictionStore {
           .map(
               m ->
                   new Scenario(
-                      (String) m.get("text"), ((Number) m.get("likelihood")).doubleValue()))
+                      (String) stored(m, "text"), ((Number) stored(m, "likelihood")).doubleValue()))
           .toList();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("stored scenarios are not JSON", e);

@@ -24,9 +24,9 @@ public final class JdbcQueryLog implements QueryLog {
           id, created_at, session_id, query, specialist, adapter, route_method, route_confidence,
           route, messages, decoding, context, response, finish_reason, confidence, reward,
           prompt_tokens, completion_tokens, latency_ms, backend_latency_ms, status, error,
-          tenant, key_name)
+          tenant, key_name, adapter_version)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),
-              CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id, created_at) DO NOTHING
       """;
 
@@ -36,7 +36,7 @@ public final class JdbcQueryLog implements QueryLog {
              route_confidence, route::text AS route, messages::text AS messages,
              decoding::text AS decoding, context::text AS context, response, finish_reason,
              confidence, reward, prompt_tokens, completion_tokens, latency_ms,
-             backend_latency_ms, status, error, tenant, key_name
+             backend_latency_ms, status, error, tenant, key_name, adapter_version
         FROM nyx_synthetic_specialist_queries
        WHERE id = ?
       """;
@@ -105,6 +105,12 @@ public final class JdbcQueryLog implements QueryLog {
     setNullableText(s, 22, r.error());
     s.setString(23, r.tenant());
     setNullableText(s, 24, r.keyName());
+    Integer version = r.adapterVersion();
+    if (version == null) {
+      s.setNull(25, Types.INTEGER);
+    } else {
+      s.setInt(25, version);
+    }
   }
 
   private static void setNullableText(PreparedStatement s, int index, @Nullable String value)
@@ -154,6 +160,7 @@ public final class JdbcQueryLog implements QueryLog {
         rs.getString("status"),
         rs.getString("error"),
         rs.getString("tenant"),
-        rs.getString("key_name"));
+        rs.getString("key_name"),
+        rs.getObject("adapter_version", Integer.class));
   }
 }

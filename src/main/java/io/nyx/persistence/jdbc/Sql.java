@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.NoSuchElementException;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /** Small JDBC helpers shared by the stores: timestamps and the one SQLSTATE-to-error mapping. */
 public final class Sql {
@@ -43,7 +44,7 @@ public final class Sql {
 
   /** A unit of work on one connection; may throw SQLException. */
   @FunctionalInterface
-  public interface Work<T> {
+  public interface Work<T extends @Nullable Object> {
     T run(Connection c) throws SQLException;
   }
 
@@ -51,7 +52,8 @@ public final class Sql {
    * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
    * SQLExceptions are mapped by {@link #error}; runtime exceptions pass through unchanged.
    */
-  public static <T> T inTransaction(DataSource dataSource, String operation, Work<T> work) {
+  public static <T extends @Nullable Object> T inTransaction(
+      DataSource dataSource, String operation, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {

@@ -3,6 +3,7 @@ package io.nyx.backend.openai;
 import static io.nyx.backend.openai.OpenAiChatBackendTest.ADAPTERS;
 import static io.nyx.backend.openai.OpenAiChatBackendTest.BASE;
 import static io.nyx.backend.openai.OpenAiChatBackendTest.ask;
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -320,7 +321,11 @@ class OpenAiChatBackendFailureTest {
                     outcome.add(Thread.currentThread().isInterrupted());
                   }
                 });
-    Thread.sleep(200);
+    // The fake records a request before it hangs: from then on the caller waits for the answer.
+    await("the request hanging at the fake")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> fake.chatCount() == 1);
     caller.interrupt();
     caller.join(BOUND_MS);
 

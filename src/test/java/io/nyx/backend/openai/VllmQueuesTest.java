@@ -1,5 +1,6 @@
 package io.nyx.backend.openai;
 
+import static io.nyx.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.resilience.Sleeper;
@@ -91,14 +92,14 @@ class VllmQueuesTest {
    * back free a slot; a server with an empty queue is not extrapolated (its calls start at once).
    */
   @Test
-  void callsSentSinceAReadThatShowedAQueueAreAddedToIt() throws InterruptedException {
+  void callsSentSinceAReadThatShowedAQueueAreAddedToIt() {
     // One read at the start, the next an hour later: what follows happens between two reads.
     try (VllmQueues queues = new VllmQueues(Duration.ofHours(1));
         FakeVllm busy = FakeVllm.start();
         FakeVllm idle = FakeVllm.start()) {
       busy.waiting(5);
       String url = busy.baseUrl();
-      await(() -> queues.waiting(url) == 5);
+      awaitFirstRead("the busy server's queue", () -> queues.waiting(url) == 5);
       for (int i = 0; i < 3; i++) {
         queues.sent(url);
       }
@@ -112,7 +113,7 @@ class VllmQueuesTest {
       assertThat(queues.waiting(url)).as("never below zero").isZero();
 
       String calm = idle.baseUrl();
-      await(() -> queues.waiting(calm) == 0);
+      awaitFirstRead("the idle server's queue", () -> queues.waiting(calm) == 0);
       for (int i = 0; i < 3; i++) {
         queues.sent(calm);
       }
@@ -120,11 +121,11 @@ class VllmQueuesTest {
     }
   }
 
-  private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(done.getAsBoolean()).isTrue();
+  /** Waits for the poller's first read of a server, made on its own thread once asked. */
+  private static void awaitFirstRead(String what, java.util.concurrent.Callable<Boolean> done) {
+    await(what + " read")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(done);
   }
 }

@@ -1,7 +1,10 @@
 package io.nyx.persistence.embedded;
 
+import static io.nyx.testing.Waits.pause;
+
 import io.nyx.persistence.Database;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Run in a child JVM by {@link EmbeddedDatabaseTest}: starts Nyx's embedded PostgreSQL in the
@@ -11,11 +14,11 @@ import java.nio.file.Path;
 public final class EmbeddedChild {
   private EmbeddedChild() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     Database db = Database.embedded(Path.of(args[0]));
     System.out.println("READY " + db.jdbcUrl());
     System.out.flush();
-    Thread.sleep(120_000); // the test kills this JVM long before
+    pause(Duration.ofMinutes(2), "a live Nyx process: the test kills this JVM long before");
     db.close();
   }
 }

@@ -24,7 +24,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,11 +40,11 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Golden tests of every export format: fixed rows in PostgreSQL (a fallback answer, a failure, an
  * empty answer, an exact and a near duplicate, secrets and personal data, corrections of an answer
- * and of a failure, a base-model answer, adapter versions in an {@code adapter_version} column)
- * exported through the real SQL, scrubbing, MiniLM embeddings and format, compared byte for byte
- * with {@code src/test/resources/io/nyx/export/golden/}. Each file was read line by line when it
- * was made; run with {@code -Dnyx.golden.update=true} to rewrite them after an intended change,
- * then read the diff.
+ * and of a failure, a base-model answer, the adapter versions of the rows' {@code adapter_version}
+ * column, V70) exported through the real SQL, scrubbing, MiniLM embeddings and format, compared
+ * byte for byte with {@code src/test/resources/io/nyx/export/golden/}. Each file was read line by
+ * line when it was made; run with {@code -Dnyx.golden.update=true} to rewrite them after an
+ * intended change, then read the diff.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainingExportGoldenTest {
@@ -70,11 +69,6 @@ class TrainingExportGoldenTest {
   void rows() throws Exception {
     db = TestDatabase.asOwner(TestDatabase.createEmpty());
     embedder = new MiniLmEmbedder();
-    try (Connection c = db.dataSource().getConnection();
-        Statement s = c.createStatement()) {
-      // The version column the adapter life cycle adds; the export reads it when it is there.
-      s.execute("ALTER TABLE nyx_synthetic_specialist_queries ADD COLUMN adapter_version integer");
-    }
     // id, minute, specialist, adapter, version, question, status, answer, reward, fallback?,
     // session
     row(

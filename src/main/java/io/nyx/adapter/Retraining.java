@@ -1,0 +1,23 @@
+package io.nyx.adapter;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prepares the training data for a specialist whose active version self-repair took out: its failed
+ * answers, the answers people rated, and its good answers as anchors. Implementations return at
+ * once and write in the background; they never throw (a failed export is logged and does not undo
+ * the repair).
+ */
+public interface Retraining {
+
+  /**
+   * @param failed the version taken out
+   * @param poorAnswers ids of its failed calls and poor answers in the window judged
+   * @return where the export is being written, for the transition's figures ("" when nowhere)
+   */
+  String prepare(
+      AdapterVersion failed, String reason, Map<String, Object> figures, List<String> poorAnswers);
+
+  Retraining NONE = (failed, reason, figures, poor) -> "";
+}
