@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  *   preferences  {"prompt":[...], "chosen":[{assistant}], "rejected":[{assistant}], "metadata":{...}}
  *   KTO          {"prompt":[...], "completion":[{assistant}], "label":true|false, "metadata":{...}}
  * </pre>
- *   <li>{@link OpenAi}: exactly what OpenAI's fine-tuning validator documents and nothing else (no
- *       {@code metadata}: its schema has no such key and it refuses examples with keys it does not
- *       know):
+ *   <li>{@link OpenAi}: exactly the keys OpenAI's fine-tuning line schemas document and nothing
+ *       else (no {@code metadata}: neither schema has such a key, and how its validator treats an
+ *       unknown one is not documented; docs/training.md):
  *       <pre>
  *   SFT          {"messages":[...prompt, {"role":"assistant",...}]}
  *   preferences  {"input":{"messages":[...]}, "preferred_output":[{assistant}],

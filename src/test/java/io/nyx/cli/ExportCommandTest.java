@@ -133,7 +133,7 @@ class ExportCommandTest {
   }
 
   @Test
-  void openAiLinesHoldOnlyTheKeysItsValidatorKnows() throws Exception {
+  void openAiLinesHoldOnlyTheKeysItsSchemaDocuments() throws Exception {
     for (JsonNode l : lines(get("/export/sft?format=openai&min_reward=-1"))) {
       assertThat(fieldNames(l)).containsExactly("messages");
     }
