@@ -1,6 +1,7 @@
 package io.nyx.cli;
 
 import io.nyx.app.Embedders;
+import io.nyx.app.ExportFiles;
 import io.nyx.config.ConfigLoader;
 import io.nyx.config.NyxConfig;
 import io.nyx.export.Blend;
@@ -128,6 +129,9 @@ final class ExportCommand implements Command {
     if (file == null && request.valShare() > 0) {
       throw new UsageException("--val-share needs --out: the parts go to separate files");
     }
+    if (file != null && Path.of(file).toAbsolutePath().getFileName() == null) {
+      throw new UsageException("--out must name a file, not " + file);
+    }
     Blend blend = blend(args, request); // checked before the database starts: bad input exits 2
     NyxConfig config = ConfigLoader.load(DatabaseFlags.of(args), env);
     String baseModel = args.flags().getOrDefault("base-model", config.llm().baseModel());
@@ -144,7 +148,7 @@ final class ExportCommand implements Command {
         long n = toStdout(export, request, blend, args.flags().get("mix"), out, err);
         err.printf(Locale.ROOT, "%d %s lines%n", n, request.kind().label());
       } else {
-        ExportFiles files = new ExportFiles(Path.of(file));
+        ExportFiles files = ExportFiles.at(Path.of(file));
         ExportFiles.Written w =
             files.write(export, request, blend, args.flags().get("mix"), clock.instant());
         summary(w.report(), w.mixed(), args.flags().get("mix"), err);

@@ -115,6 +115,36 @@ public record ExportRequest(
     return new ExportRequest(kind, specialist, since, DEFAULT_MIN_REWARD, DEFAULT_MIN_GAP, null);
   }
 
+  /**
+   * Retraining data after self-repair judged this specialist's answers with a reward below {@code
+   * poorBelow} poor (its history's mean less the allowed drop): as {@link #retraining(Kind, String,
+   * Instant)}, except that an anchor (an SFT answer, a desirable KTO answer) needs a reward of at
+   * least {@code max(0.5, poorBelow)}, so no answer judged poor is taught as a good one, and KTO's
+   * undesirable side takes every answer below {@code poorBelow} (at least those at or below 0), so
+   * the answers that went wrong are in it. {@code poorBelow} NaN (no history): the defaults.
+   */
+  public static ExportRequest retraining(
+      Kind kind, String specialist, Instant since, double poorBelow) {
+    if (Double.isNaN(poorBelow)) {
+      return retraining(kind, specialist, since);
+    }
+    double cut = Math.clamp(poorBelow, -1, 1);
+    double minReward = Math.max(DEFAULT_MIN_REWARD, cut);
+    // Poor means strictly below the cut; the undesirable bound is inclusive and below minReward.
+    double maxReward = cut >= minReward ? Math.nextDown(cut) : Math.max(DEFAULT_MAX_REWARD, cut);
+    return new ExportRequest(
+        kind,
+        Format.TRL,
+        specialist,
+        since,
+        minReward,
+        DEFAULT_MIN_GAP,
+        Math.max(-1, maxReward),
+        null,
+        0,
+        0);
+  }
+
   /** The same request with a validation part of {@code share}, split with {@code seed}. */
   public ExportRequest withValidation(double share, long seed) {
     return new ExportRequest(

@@ -35,4 +35,25 @@ class ExportRequestTest {
     assertThat(retrain.maxReward()).isEqualTo(ExportRequest.DEFAULT_MAX_REWARD);
     assertThat(retrain.withValidation(0.1, 3).valShare()).isEqualTo(0.1);
   }
+
+  /** Self-repair's line between poor and good answers moves the anchors up, never down. */
+  @Test
+  void retrainingAfterSelfRepairFollowsItsPoorLine() {
+    ExportRequest high = retraining(0.6);
+    assertThat(high.minReward()).isEqualTo(0.6);
+    assertThat(high.maxReward()).isLessThan(0.6).isGreaterThan(0.5999999);
+    ExportRequest low = retraining(0.3);
+    assertThat(low.minReward()).isEqualTo(ExportRequest.DEFAULT_MIN_REWARD);
+    assertThat(low.maxReward()).isEqualTo(0.3);
+    ExportRequest below = retraining(-0.3);
+    assertThat(below.minReward()).isEqualTo(ExportRequest.DEFAULT_MIN_REWARD);
+    assertThat(below.maxReward()).isEqualTo(ExportRequest.DEFAULT_MAX_REWARD);
+    assertThat(retraining(Double.NaN))
+        .isEqualTo(ExportRequest.retraining(ExportRequest.Kind.KTO, "kairos", Instant.EPOCH));
+    assertThat(retraining(1.4).minReward()).isEqualTo(1);
+  }
+
+  private static ExportRequest retraining(double poorBelow) {
+    return ExportRequest.retraining(ExportRequest.Kind.KTO, "kairos", Instant.EPOCH, poorBelow);
+  }
 }

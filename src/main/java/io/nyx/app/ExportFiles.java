@@ -1,4 +1,4 @@
-package io.nyx.cli;
+package io.nyx.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -32,41 +32,61 @@ import org.jspecify.annotations.Nullable;
  * the manifest in {@code data/kairos.manifest.json}. Each is written to a temporary file beside its
  * target and moved over it only when the whole export is done, the manifest last: a manifest that
  * exists describes complete files (with their SHA-256). Files get the replaced file's permissions,
- * or rw-r--r--, for a training job running as another user.
+ * or rw-r--r-- for a training job running as another user ({@link #at}), or rw------- ({@link
+ * #privateAt}). Used by {@code nyx export --out} and by self-repair's retraining export.
  */
-final class ExportFiles {
+public final class ExportFiles {
   private static final ObjectMapper PRETTY =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final String READABLE = "rw-r--r--";
+  private static final String OWNER_ONLY = "rw-------";
 
   private final Path train;
   private final Path validation;
   private final Path manifest;
+  private final String freshMode;
 
-  ExportFiles(Path out) {
+  private ExportFiles(Path out, String freshMode) {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
-    if (dir == null) {
-      throw new UsageException("--out must name a file, not " + out);
+    Path file = abs.getFileName();
+    if (dir == null || file == null) {
+      throw new IllegalArgumentException("an export goes to a file, not " + out);
     }
-    String name = abs.getFileName().toString();
+    String name = file.toString();
     String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name;
     this.train = abs;
     this.validation = dir.resolve(stem + ".val.jsonl");
     this.manifest = dir.resolve(stem + ".manifest.json");
+    this.freshMode = freshMode;
   }
 
-  Path manifest() {
+  /** The files of {@code out} (its training part), new ones readable by everyone (rw-r--r--). */
+  public static ExportFiles at(Path out) {
+    return new ExportFiles(out, READABLE);
+  }
+
+  /** The files of {@code out}, new ones readable by this user only (rw-------). */
+  public static ExportFiles privateAt(Path out) {
+    return new ExportFiles(out, OWNER_ONLY);
+  }
+
+  public Path manifest() {
     return manifest;
   }
 
-  /** What was written: the report, the outside lines mixed in. */
-  record Written(Report report, long mixed) {}
+  /**
+   * What was written: the report, the outside lines mixed in, and the manifest's {@code
+   * data_sha256}.
+   */
+  public record Written(Report report, long mixed, String dataSha256) {}
 
   /**
    * Runs the export into the files (and {@code blend}'s share of outside lines into the training
    * part), then writes the manifest.
    */
-  Written write(
+  public Written write(
       TrainingExport export,
       ExportRequest request,
       @Nullable Blend blend,
@@ -95,11 +115,12 @@ final class ExportFiles {
           blend == null || mixFile == null
               ? null
               : new Report.Mixed(Path.of(mixFile).getFileName().toString(), blend.ratio(), mixed);
+      Map<String, Object> tree = report.manifest(files, mix, now);
       Part m = opened(opened, manifest);
-      PRETTY.writeValue(m.stream(), report.manifest(files, mix, now));
+      m.stream().write(PRETTY.writeValueAsBytes(tree)); // writeValue would close the stream
       m.stream().write('\n');
       m.finish(Split.TRAIN, 0);
-      return new Written(report, mixed);
+      return new Written(report, mixed, String.valueOf(tree.get("data_sha256")));
     } finally {
       for (Part p : opened) {
         p.discard();
@@ -107,8 +128,8 @@ final class ExportFiles {
     }
   }
 
-  private static Part opened(List<Part> opened, Path target) {
-    Part p = Part.open(target);
+  private Part opened(List<Part> opened, Path target) {
+    Part p = Part.open(target, freshMode);
     opened.add(p);
     return p;
   }
@@ -132,11 +153,11 @@ final class ExportFiles {
       this.stream = stream;
     }
 
-    static Part open(Path target) {
+    static Part open(Path target, String freshMode) {
       try {
         Path tmp =
             Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-        readableLikeAPlainFile(tmp, target);
+        readableLikeAPlainFile(tmp, target, freshMode);
         MessageDigest d = MessageDigest.getInstance("SHA-256");
         return new Part(
             target,
@@ -173,9 +194,10 @@ final class ExportFiles {
 
     /**
      * A temporary file is private (0600); an export replaces or becomes an ordinary file, so it
-     * takes the old file's permissions, or rw-r--r--.
+     * takes the old file's permissions, or {@code freshMode}.
      */
-    private static void readableLikeAPlainFile(Path tmp, Path target) throws IOException {
+    private static void readableLikeAPlainFile(Path tmp, Path target, String freshMode)
+        throws IOException {
       if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         return;
       }
@@ -183,7 +205,7 @@ final class ExportFiles {
           tmp,
           Files.exists(target)
               ? Files.getPosixFilePermissions(target)
-              : PosixFilePermissions.fromString("rw-r--r--"));
+              : PosixFilePermissions.fromString(freshMode));
     }
   }
 }
