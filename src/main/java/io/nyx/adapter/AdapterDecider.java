@@ -163,15 +163,18 @@ final class AdapterDecider {
         instanceof HealthCheck.Health.Degraded d)) {
       return;
     }
+    double poorBelow = recent.history().rewardMean() - s.rewardDrop();
     List<String> poor =
-        store.poorAnswers(
-            active.specialist(),
-            active.version(),
-            s.window(),
-            recent.history().rewardMean() - s.rewardDrop());
+        store.poorAnswers(active.specialist(), active.version(), s.window(), poorBelow);
     Map<String, Object> figures = new LinkedHashMap<>(d.figures());
     figures.put("poor_answers", poor.size());
-    String export = retraining.prepare(active, d.reason(), figures, poor);
+    String export =
+        retraining.prepare(
+            active,
+            d.reason(),
+            figures,
+            recent.history().answers() > 0 ? poorBelow : Double.NaN,
+            poor);
     if (!export.isEmpty()) {
       figures.put("retraining_export", export);
     }

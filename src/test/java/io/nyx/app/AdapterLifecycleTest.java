@@ -305,15 +305,25 @@ class AdapterLifecycleTest {
     Path export = Path.of(v2.at("/figures/retraining_export").asText());
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> Files.exists(export.resolve("manifest.json")));
+        .until(() -> Files.exists(export.resolve("retraining.json")));
     assertThat(export.getParent()).isEqualTo(dir.resolve("data").resolve("retrain"));
     assertThat(export.getFileName().toString()).startsWith("kairos-");
     try (Stream<Path> files = Files.list(export)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .contains("sft.jsonl", "preferences.jsonl", "manifest.json");
+          .contains(
+              "sft.jsonl",
+              "sft.manifest.json",
+              "preferences.jsonl",
+              "kto.jsonl",
+              "kto.manifest.json",
+              "retraining.json");
     }
-    assertThat(Files.readAllLines(export.resolve("sft.jsonl"))).hasSizeGreaterThanOrEqualTo(30);
-    assertThat(Files.readString(export.resolve("manifest.json")))
+    // The 30 good answers are rewordings of one question: near duplicates, kept once or so.
+    assertThat(Files.readAllLines(export.resolve("sft.jsonl"))).isNotEmpty();
+    assertThat(Files.readString(export.resolve("kto.jsonl"))).contains("\"label\":false");
+    assertThat(Files.readString(export.resolve("sft.manifest.json")))
+        .contains("\"adapter\" : \"kairos-v2\"", "\"version\" : 2");
+    assertThat(Files.readString(export.resolve("retraining.json")))
         .contains("\"failed_adapter\" : \"kairos-v2\"", "poor_answer_ids");
   }
 
