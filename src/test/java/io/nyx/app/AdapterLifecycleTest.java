@@ -108,6 +108,35 @@ class AdapterLifecycleTest {
               }
               return state(http, name).equals(state);
             });
+    routingFollows(http, specialist);
+  }
+
+  /**
+   * Waits until this replica's routing table holds the registry's line-up for {@code specialist}:
+   * the registry changes first, the table at the refresh right after, and the line-up gauges with
+   * the table.
+   */
+  static void routingFollows(HttpTestClient http, String specialist) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              int active = 0;
+              double share = 0;
+              for (JsonNode a : http.get("/adapters").json().path("adapters")) {
+                if (a.path("specialist").asText().equals(specialist)) {
+                  switch (a.path("state").asText()) {
+                    case "active" -> active = a.path("version").asInt();
+                    case "canary" -> share = a.path("share").asDouble();
+                    default -> {}
+                  }
+                }
+              }
+              String label = "{specialist=\"" + specialist + "\"} ";
+              assertThat(http.get("/metrics").body())
+                  .contains("nyx_adapter_active_version" + label + (double) active)
+                  .contains("nyx_adapter_canary_share" + label + share);
+            });
   }
 
   @Test
