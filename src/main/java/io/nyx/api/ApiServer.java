@@ -68,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
             .addFilter(new CrossSiteGuard(AllowedHosts.of(config)))
-            .addFilter(new AuthFilter(p.guard()));
+            .addFilter(new AuthFilter(p.guard(), p.metrics()));
     Unmatched.Routes routes = new Unmatched.Routes(routing, http);
     routes
         .post("/infer", infer::infer)

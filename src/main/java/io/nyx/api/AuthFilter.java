@@ -7,6 +7,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.nyx.metrics.NyxMetrics;
 import io.nyx.security.Caller;
 import io.nyx.security.Guard;
 import io.nyx.security.Scope;
@@ -17,16 +18,18 @@ import org.jspecify.annotations.Nullable;
  * Admission at the edge: which scope each endpoint needs, the key from {@code Authorization:
  * Bearer} (or {@code X-API-Key}), then {@link Guard}. An admitted request carries its {@link
  * io.nyx.security.Caller} in the request context ({@link #caller}), which decides whose records the
- * handlers show. Liveness, readiness and metrics stay open so orchestrators and Prometheus need no
- * key.
+ * handlers show, and is counted per tenant when answered ({@code nyx_tenant_requests_total}).
+ * Liveness, readiness and metrics stay open so orchestrators and Prometheus need no key.
  */
 final class AuthFilter implements Filter {
   static final Set<String> OPEN = Set.of("/health", "/ready", "/metrics");
 
   private final Guard guard;
+  private final NyxMetrics metrics;
 
-  AuthFilter(Guard guard) {
+  AuthFilter(Guard guard, NyxMetrics metrics) {
     this.guard = guard;
+    this.metrics = metrics;
   }
 
   static Scope scope(Method method, String path) {
@@ -67,6 +70,7 @@ final class AuthFilter implements Filter {
           chain.proceed();
         } finally {
           a.release();
+          metrics.tenantRequest(a.caller().tenant(), res.status().code());
         }
       }
     }
