@@ -3,6 +3,7 @@ package io.nyx.config;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
+import io.nyx.tracing.TracingSettings;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,8 @@ public final class ConfigLoader {
           "security",
           "specialists",
           "rewards",
-          "adapters");
+          "adapters",
+          "tracing");
 
   static final List<String> SERVER_KEYS =
       List.of(
@@ -98,6 +100,8 @@ public final class ConfigLoader {
           "feedback_max_evidence",
           "feedback_window_s");
 
+  static final List<String> TRACING_KEYS = List.of("endpoint", "service_name", "sample_ratio");
+
   static final List<String> CONTEXT_KEYS =
       List.of(
           "time_zone",
@@ -136,6 +140,7 @@ public final class ConfigLoader {
     keys.put("specialists[].decoding", SpecialistsYaml.DECODING_KEYS);
     keys.put("rewards", List.copyOf(RewardWeights.RANGES.keySet()));
     keys.put("adapters", AdaptersConfigs.KEYS);
+    keys.put("tracing", TRACING_KEYS);
     return java.util.Collections.unmodifiableMap(keys);
   }
 
@@ -238,7 +243,20 @@ public final class ConfigLoader {
         SecurityConfigs.fromTree(root.child("security")),
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
         RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))),
-        AdaptersConfigs.fromTree(root.child("adapters")));
+        AdaptersConfigs.fromTree(root.child("adapters")),
+        tracing(root.child("tracing")));
+  }
+
+  private static TracingSettings tracing(YamlTree t) {
+    t.rejectUnknown(TRACING_KEYS);
+    TracingSettings d = TracingSettings.DEFAULT;
+    return ConfigException.under(
+        "tracing.",
+        () ->
+            new TracingSettings(
+                t.string("endpoint", d.endpoint()),
+                t.string("service_name", d.serviceName()),
+                t.number("sample_ratio", d.sampleRatio())));
   }
 
   private static ServerConfig server(YamlTree t) {

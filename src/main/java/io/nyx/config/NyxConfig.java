@@ -6,6 +6,7 @@ import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;
 import io.nyx.routing.RoutingSettings;
 import io.nyx.specialist.SpecialistConfig;
+import io.nyx.tracing.TracingSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,10 @@ public record NyxConfig(
     SecurityConfig security,
     List<SpecialistConfig> specialists,
     RewardWeights rewards,
-    AdapterSettings adapters) {
+    AdapterSettings adapters,
+    TracingSettings tracing) {
 
-  /** With the default {@code adapters:} settings. */
+  /** With the default {@code adapters:} settings and tracing off. */
   public NyxConfig(
       ServerConfig server,
       LlmConfig llm,
@@ -51,7 +53,8 @@ public record NyxConfig(
         security,
         specialists,
         rewards,
-        AdapterSettings.DEFAULT);
+        AdapterSettings.DEFAULT,
+        TracingSettings.DEFAULT);
   }
 
   public NyxConfig {
