@@ -11,6 +11,8 @@ import io.nyx.metrics.NyxMetrics;
 import io.nyx.security.Caller;
 import io.nyx.security.Guard;
 import io.nyx.security.Scope;
+import io.nyx.tracing.Span;
+import io.nyx.tracing.Tracer;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -26,10 +28,12 @@ final class AuthFilter implements Filter {
 
   private final Guard guard;
   private final NyxMetrics metrics;
+  private final Tracer tracer;
 
-  AuthFilter(Guard guard, NyxMetrics metrics) {
+  AuthFilter(Guard guard, NyxMetrics metrics, Tracer tracer) {
     this.guard = guard;
     this.metrics = metrics;
+    this.tracer = tracer;
   }
 
   static Scope scope(Method method, String path) {
@@ -61,7 +65,11 @@ final class AuthFilter implements Filter {
       chain.proceed();
       return;
     }
-    Guard.Verdict verdict = guard.admit(secret(req), scope(req.prologue().method(), path));
+    Guard.Verdict verdict;
+    try (Span s = tracer.span("nyx.admission")) {
+      verdict = guard.admit(secret(req), scope(req.prologue().method(), path));
+      traced(s, verdict);
+    }
     switch (verdict) {
       case Guard.Denied d -> deny(res, d);
       case Guard.Admitted a -> {
@@ -84,6 +92,17 @@ final class AuthFilter implements Filter {
     return req.context()
         .get(Caller.class)
         .orElseThrow(() -> new IllegalStateException("no caller: route is not guarded"));
+  }
+
+  /** The admission span's outcome: the caller's tenant, or the refusal. */
+  private static void traced(Span s, Guard.Verdict verdict) {
+    if (!s.recording()) {
+      return;
+    }
+    switch (verdict) {
+      case Guard.Admitted a -> s.attribute("nyx.tenant", a.caller().tenant());
+      case Guard.Denied d -> s.attribute("nyx.admission.denied", d.type()).failed(d.message());
+    }
   }
 
   private static @Nullable String secret(RoutingRequest req) {
