@@ -21,6 +21,7 @@ import io.nyx.pipeline.ReviewService;
 import io.nyx.routing.Router;
 import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
+import io.nyx.tracing.Tracer;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
       TrainingExport export,
       AdapterLifecycle adapters,
       QueryHistory queries,
-      History history) {}
+      History history,
+      Tracer tracer) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -67,8 +69,11 @@ public final class ApiServer implements AutoCloseable {
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
-            .addFilter(new CrossSiteGuard(AllowedHosts.of(config)))
-            .addFilter(new AuthFilter(p.guard()));
+            .addFilter(new CrossSiteGuard(AllowedHosts.of(config)));
+    if (p.tracer().enabled()) {
+      routing.addFilter(new TracingFilter(p.tracer()));
+    }
+    routing.addFilter(new AuthFilter(p.guard(), p.metrics(), p.tracer()));
     Unmatched.Routes routes = new Unmatched.Routes(routing, http);
     routes
         .post("/infer", infer::infer)

@@ -7,9 +7,12 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.nyx.metrics.NyxMetrics;
 import io.nyx.security.Caller;
 import io.nyx.security.Guard;
 import io.nyx.security.Scope;
+import io.nyx.tracing.Span;
+import io.nyx.tracing.Tracer;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -17,16 +20,20 @@ import org.jspecify.annotations.Nullable;
  * Admission at the edge: which scope each endpoint needs, the key from {@code Authorization:
  * Bearer} (or {@code X-API-Key}), then {@link Guard}. An admitted request carries its {@link
  * io.nyx.security.Caller} in the request context ({@link #caller}), which decides whose records the
- * handlers show. Liveness, readiness and metrics stay open so orchestrators and Prometheus need no
- * key.
+ * handlers show, and is counted per tenant when answered ({@code nyx_tenant_requests_total}).
+ * Liveness, readiness and metrics stay open so orchestrators and Prometheus need no key.
  */
 final class AuthFilter implements Filter {
   static final Set<String> OPEN = Set.of("/health", "/ready", "/metrics");
 
   private final Guard guard;
+  private final NyxMetrics metrics;
+  private final Tracer tracer;
 
-  AuthFilter(Guard guard) {
+  AuthFilter(Guard guard, NyxMetrics metrics, Tracer tracer) {
     this.guard = guard;
+    this.metrics = metrics;
+    this.tracer = tracer;
   }
 
   static Scope scope(Method method, String path) {
@@ -58,7 +65,11 @@ final class AuthFilter implements Filter {
       chain.proceed();
       return;
     }
-    Guard.Verdict verdict = guard.admit(secret(req), scope(req.prologue().method(), path));
+    Guard.Verdict verdict;
+    try (Span s = tracer.span("nyx.admission")) {
+      verdict = guard.admit(secret(req), scope(req.prologue().method(), path));
+      traced(s, verdict);
+    }
     switch (verdict) {
       case Guard.Denied d -> deny(res, d);
       case Guard.Admitted a -> {
@@ -67,6 +78,7 @@ final class AuthFilter implements Filter {
           chain.proceed();
         } finally {
           a.release();
+          metrics.tenantRequest(a.caller().tenant(), res.status().code());
         }
       }
     }
@@ -80,6 +92,17 @@ final class AuthFilter implements Filter {
     return req.context()
         .get(Caller.class)
         .orElseThrow(() -> new IllegalStateException("no caller: route is not guarded"));
+  }
+
+  /** The admission span's outcome: the caller's tenant, or the refusal. */
+  private static void traced(Span s, Guard.Verdict verdict) {
+    if (!s.recording()) {
+      return;
+    }
+    switch (verdict) {
+      case Guard.Admitted a -> s.attribute("nyx.tenant", a.caller().tenant());
+      case Guard.Denied d -> s.attribute("nyx.admission.denied", d.type()).failed(d.message());
+    }
   }
 
   private static @Nullable String secret(RoutingRequest req) {

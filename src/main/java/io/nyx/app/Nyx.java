@@ -34,6 +34,7 @@ import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.metrics.PrometheusMetrics;
+import io.nyx.otel.OtelTracer;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.persistence.durable.DurableFollowUps;
@@ -72,6 +73,7 @@ import io.nyx.security.Guard;
 import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.SpecialistConfig;
 import io.nyx.specialist.Specialists;
+import io.nyx.tracing.Tracer;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
@@ -137,6 +139,9 @@ public final class Nyx implements AutoCloseable {
   private final Durable durable;
   private final Memories memories;
 
+  /** Where the spans go; closed last, so the spans of the last requests are exported. */
+  private final Tracer tracer;
+
   /** The write paths that fall back to a local spool, closed rows first. */
   private record Durable(
       DurableQueryLog rows,
@@ -171,7 +176,9 @@ public final class Nyx implements AutoCloseable {
       Guard guard,
       Durable durable,
       Memories memories,
-      Background background) {
+      Background background,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.background = background;
     this.durable = durable;
     this.learner = learner;
@@ -191,9 +198,18 @@ public final class Nyx implements AutoCloseable {
 
   /** Starts on an already open database, which Nyx then owns and closes. */
   public static Nyx start(NyxConfig config, Database db) {
+    return start(config, db, OtelTracer.of(config.tracing()));
+  }
+
+  /**
+   * Starts on an already open database with {@code tracer} instead of the one {@code tracing:} asks
+   * for (tests pass one over an in-memory exporter); Nyx owns and closes both.
+   */
+  public static Nyx start(NyxConfig config, Database db, Tracer tracer) {
     Embedder embedder = null;
     Memories memories = null;
     java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
+    opened.push(tracer);
     try {
       privateDataDir(config.dataDir());
       embedder = new CachingEmbedder(Embedders.create(config.embedding()), QUERY_CACHE);
@@ -204,7 +220,7 @@ public final class Nyx implements AutoCloseable {
               db.dataSource(),
               embedder,
               InstantSource.system());
-      return wire(config, db, embedder, memories, opened);
+      return wire(config, db, embedder, memories, opened, tracer);
     } catch (RuntimeException e) {
       // What wire started (spools, the learner and its journal lock, queue pollers) stops too, so
       // a failed start leaves nothing running and the data dir free for the next attempt.
@@ -260,14 +276,15 @@ public final class Nyx implements AutoCloseable {
       Database db,
       Embedder embedder,
       Memories memories,
-      java.util.Deque<AutoCloseable> opened) {
+      java.util.Deque<AutoCloseable> opened,
+      Tracer tracer) {
     InstantSource clock = InstantSource.system();
     Guard guard = Admission.guard(config, db, clock);
     NyxMetrics metrics = new PrometheusMetrics();
     VllmQueues queues = new VllmQueues(QUEUE_POLL);
     opened.push(queues);
     Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
-    Specialists specialists = specialists(config, backpressure);
+    Specialists specialists = specialists(config, backpressure, tracer);
     DurableTraitStore traits =
         new DurableTraitStore(
             new JdbcTraitStore(db.dataSource(), clock),
@@ -305,7 +322,7 @@ public final class Nyx implements AutoCloseable {
     PartitionUpkeep partitions =
         PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP, metrics::partitionCheck);
     opened.push(partitions);
-    PolicyRouter router = router(config, embedder, backpressure);
+    PolicyRouter router = router(config, embedder, backpressure, tracer);
     AdapterRoutes routes = new AdapterRoutes(() -> ThreadLocalRandom.current().nextDouble());
     // One export for GET /export and self-repair's retraining data: the same filters, scrubbing,
     // duplicates and manifest (docs/training.md).
@@ -354,11 +371,11 @@ public final class Nyx implements AutoCloseable {
                 router,
                 router.semantic().clusters(config.traits().clusters(), TraitConfig.CLUSTER_SEED),
                 specialists,
-                contexts(config, db, memories.bank()),
+                Traced.contexts(contexts(config, db, memories.bank()), tracer),
                 learner,
                 weights,
                 config.traits(),
-                log,
+                Traced.log(log, tracer),
                 metrics,
                 config.llm().baseModel(),
                 config.context().zone(),
@@ -368,7 +385,8 @@ public final class Nyx implements AutoCloseable {
                 powers,
                 resilience(config.llm(), backpressure),
                 config.rewardFunctions(),
-                routes));
+                routes,
+                tracer));
     FeedbackService feedback =
         new FeedbackService(
             log,
@@ -428,7 +446,8 @@ public final class Nyx implements AutoCloseable {
                     trainingExport,
                     adapters,
                     queries,
-                    new History(queries, predictions)))
+                    new History(queries, predictions),
+                    tracer))
             .start();
     return new Nyx(
         config,
@@ -440,7 +459,8 @@ public final class Nyx implements AutoCloseable {
         guard,
         durable,
         memories,
-        new Background(queues, partitions, supervisor));
+        new Background(queues, partitions, supervisor),
+        tracer);
   }
 
   /**
@@ -511,13 +531,24 @@ public final class Nyx implements AutoCloseable {
    * of their own, every one counted for the estimate of its server's queue.
    */
   static Specialists specialists(NyxConfig config, Backpressure backpressure) {
-    ChatBackend shared = backend(config.llm(), config.llm().baseUrl(), backpressure);
+    return specialists(config, backpressure, Tracer.OFF);
+  }
+
+  /** The same, each model call a span of {@code tracer}'s trace that vLLM continues. */
+  static Specialists specialists(NyxConfig config, Backpressure backpressure, Tracer tracer) {
+    ChatBackend shared = backend(config.llm(), config.llm().baseUrl(), backpressure, tracer);
     return new Specialists(
-        config.specialists(), shared, url -> backend(config.llm(), url, backpressure));
+        config.specialists(), shared, url -> backend(config.llm(), url, backpressure, tracer));
   }
 
   /** The router whose master model is not asked while its server's queue is over the limit. */
   static PolicyRouter router(NyxConfig config, Embedder embedder, Backpressure backpressure) {
+    return router(config, embedder, backpressure, Tracer.OFF);
+  }
+
+  /** The same, the master's question and its model call spans of {@code tracer}'s trace. */
+  static PolicyRouter router(
+      NyxConfig config, Embedder embedder, Backpressure backpressure, Tracer tracer) {
     RoutingSettings r = config.routing();
     SemanticRouter semantic =
         new SemanticRouter(
@@ -529,11 +560,13 @@ public final class Nyx implements AutoCloseable {
     String url = r.master().url().isEmpty() ? llm.baseUrl() : r.master().url();
     String model = r.master().model().isEmpty() ? llm.baseModel() : r.master().model();
     ChatBackend backend =
-        backend(llm, url, Duration.ofMillis(r.master().timeoutMs()), backpressure);
+        backend(llm, url, Duration.ofMillis(r.master().timeoutMs()), backpressure, tracer);
     Master master =
-        Master.unlessSaturated(
-            new MasterModel(backend, model, config.specialists()),
-            () -> backpressure.overLimit(backend.baseUrl()) >= 0);
+        Traced.master(
+            Master.unlessSaturated(
+                new MasterModel(backend, model, config.specialists()),
+                () -> backpressure.overLimit(backend.baseUrl()) >= 0),
+            tracer);
     return ConfigException.under("routing.", () -> new PolicyRouter(semantic, master, r));
   }
 
@@ -554,13 +587,17 @@ public final class Nyx implements AutoCloseable {
   }
 
   /** A model server's client with the configured read timeout. */
-  private static ChatBackend backend(LlmConfig llm, String url, Backpressure backpressure) {
-    return backend(llm, url, Duration.ofMillis(llm.readTimeoutMs()), backpressure);
+  private static ChatBackend backend(
+      LlmConfig llm, String url, Backpressure backpressure, Tracer tracer) {
+    return backend(llm, url, Duration.ofMillis(llm.readTimeoutMs()), backpressure, tracer);
   }
 
-  /** A model server's client, its calls counted for the estimate of that server's queue. */
+  /**
+   * A model server's client, its calls counted for the estimate of that server's queue, each one a
+   * client span whose context the request carries to the server ({@code traceparent}).
+   */
   private static ChatBackend backend(
-      LlmConfig llm, String url, Duration readTimeout, Backpressure backpressure) {
+      LlmConfig llm, String url, Duration readTimeout, Backpressure backpressure, Tracer tracer) {
     String key = llm.apiKey().isEmpty() ? null : llm.apiKey();
     BackendSettings settings =
         ConfigException.under(
@@ -568,7 +605,8 @@ public final class Nyx implements AutoCloseable {
             () ->
                 new BackendSettings(
                     url, Duration.ofMillis(llm.connectTimeoutMs()), readTimeout, key));
-    return new QueueCountingBackend(new OpenAiChatBackend(settings), backpressure);
+    return Traced.backend(
+        new QueueCountingBackend(new OpenAiChatBackend(settings, tracer), backpressure), tracer);
   }
 
   public int port() {
@@ -622,8 +660,9 @@ public final class Nyx implements AutoCloseable {
 
   /**
    * Drains the requests in flight (up to {@code server.shutdown_grace_ms}), then stops the server,
-   * the background work, learning, the spools, the memory index, the embedder and the database, in
-   * that order and every one of them even when an earlier one fails.
+   * the background work, learning, the spools, the memory index, the embedder, the database and the
+   * tracer (exporting its last spans), in that order and every one of them even when an earlier one
+   * fails.
    */
   @Override
   public void close() {
@@ -635,6 +674,7 @@ public final class Nyx implements AutoCloseable {
         durable::close,
         memories::close,
         embedder::close,
-        database::close);
+        database::close,
+        tracer::close);
   }
 }

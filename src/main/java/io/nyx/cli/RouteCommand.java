@@ -103,7 +103,8 @@ final class RouteCommand implements Command {
         c.specialists(),
         c.rewards(),
         c.adapters(),
-        c.export());
+        c.export(),
+        c.tracing());
   }
 
   private static int stream(

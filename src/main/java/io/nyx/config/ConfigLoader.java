@@ -5,6 +5,7 @@ import io.nyx.export.ScrubRule;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
+import io.nyx.tracing.TracingSettings;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,8 @@ public final class ConfigLoader {
           "specialists",
           "rewards",
           "adapters",
-          "export");
+          "export",
+          "tracing");
 
   static final List<String> EXPORT_KEYS =
       List.of("near_duplicate_threshold", "scrub_defaults", "scrub");
@@ -106,6 +108,8 @@ public final class ConfigLoader {
           "feedback_max_evidence",
           "feedback_window_s");
 
+  static final List<String> TRACING_KEYS = List.of("endpoint", "service_name", "sample_ratio");
+
   static final List<String> CONTEXT_KEYS =
       List.of(
           "time_zone",
@@ -146,6 +150,7 @@ public final class ConfigLoader {
     keys.put("adapters", AdaptersConfigs.KEYS);
     keys.put("export", EXPORT_KEYS);
     keys.put("export.scrub[]", SCRUB_RULE_KEYS);
+    keys.put("tracing", TRACING_KEYS);
     return java.util.Collections.unmodifiableMap(keys);
   }
 
@@ -249,7 +254,8 @@ public final class ConfigLoader {
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
         RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))),
         AdaptersConfigs.fromTree(root.child("adapters")),
-        export(root.child("export")));
+        export(root.child("export")),
+        tracing(root.child("tracing")));
   }
 
   /**
@@ -280,6 +286,18 @@ public final class ConfigLoader {
                 t.number(
                     "near_duplicate_threshold", ExportSettings.DEFAULT_NEAR_DUPLICATE_THRESHOLD),
                 ExportSettings.rules(t.bool("scrub_defaults", true), own)));
+  }
+
+  private static TracingSettings tracing(YamlTree t) {
+    t.rejectUnknown(TRACING_KEYS);
+    TracingSettings d = TracingSettings.DEFAULT;
+    return ConfigException.under(
+        "tracing.",
+        () ->
+            new TracingSettings(
+                t.string("endpoint", d.endpoint()),
+                t.string("service_name", d.serviceName()),
+                t.number("sample_ratio", d.sampleRatio())));
   }
 
   private static ServerConfig server(YamlTree t) {

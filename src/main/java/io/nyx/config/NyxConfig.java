@@ -7,6 +7,7 @@ import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;
 import io.nyx.routing.RoutingSettings;
 import io.nyx.specialist.SpecialistConfig;
+import io.nyx.tracing.TracingSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +27,10 @@ public record NyxConfig(
     List<SpecialistConfig> specialists,
     RewardWeights rewards,
     AdapterSettings adapters,
-    ExportSettings export) {
+    ExportSettings export,
+    TracingSettings tracing) {
 
-  /** With the default {@code adapters:} and {@code export:} settings. */
+  /** With the default {@code adapters:} and {@code export:} settings and tracing off. */
   public NyxConfig(
       ServerConfig server,
       LlmConfig llm,
@@ -54,7 +56,8 @@ public record NyxConfig(
         specialists,
         rewards,
         AdapterSettings.DEFAULT,
-        ExportSettings.DEFAULT);
+        ExportSettings.DEFAULT,
+        TracingSettings.DEFAULT);
   }
 
   public NyxConfig {

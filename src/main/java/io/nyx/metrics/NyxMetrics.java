@@ -18,6 +18,13 @@ public interface NyxMetrics {
   /** One HTTP request of Nyx's API, by route pattern and status. */
   void request(String route, int status, double seconds);
 
+  /**
+   * One admitted request of {@code tenant} (its API key's tenant; {@code local} on a loopback
+   * server without keys), answered with {@code status}. The tenant label is bounded: tenants come
+   * from API keys, and implementations count beyond a cap under one shared label.
+   */
+  default void tenantRequest(String tenant, int status) {}
+
   /** The reward given to an answer. */
   void reward(String specialist, double reward);
 

@@ -2,23 +2,33 @@ package io.nyx.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Micrometer's Prometheus registry. Names follow the seed: {@code vllm_latency_seconds} (histogram
- * per specialist and outcome) and {@code vllm_token_count} (counter per specialist and kind).
- * Histograms have fixed bounds so the series count stays small.
+ * Micrometer's Prometheus registry. Names follow the plan: {@code vllm_latency_seconds} (histogram
+ * per specialist and outcome) and {@code vllm_token_count} (counter per specialist and kind,
+ * exposed as {@code vllm_token_count_total} by the Prometheus convention for counters). Histograms
+ * have fixed bounds so the series count stays small, and the {@code tenant} label is capped at
+ * {@link #TENANT_SERIES} values. Every name passes {@code promtool check metrics}: Micrometer's two
+ * process meters that do not ({@code process_cpu_time_ns_total}, an abbreviated unit, and {@code
+ * system_cpu_count}, a gauge with a {@code _count} suffix) are replaced by {@code
+ * process_cpu_seconds_total} (the Prometheus clients' standard name) and {@code
+ * system_cpu_processors}.
  */
 public final class PrometheusMetrics implements NyxMetrics {
   /** Fixed buckets: LLM calls take from tens of milliseconds to minutes. */
@@ -28,9 +38,23 @@ public final class PrometheusMetrics implements NyxMetrics {
   private static final Duration[] REQUEST_BUCKETS =
       millis(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 120_000);
 
+  /**
+   * Distinct tenants counted under their own name; later ones are counted as {@value #OTHER}.
+   * Tenants come from API keys (the configured ones and those created with {@code nyx keys}), so
+   * this is a guard against a key store that grows without bound, not a limit normally reached.
+   */
+  static final int TENANT_SERIES = 100;
+
+  /** The {@code tenant} label of requests from tenants beyond the first {@link #TENANT_SERIES}. */
+  static final String OTHER = "other";
+
+  /** Micrometer's process CPU time: in nanoseconds, which Prometheus's lint rejects as a unit. */
+  private static final String CPU_TIME_NS = "process.cpu.time";
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicReference<Double>> weights = new ConcurrentHashMap<>();
+  private final Set<String> tenants = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicReference<Double>> lineups = new ConcurrentHashMap<>();
 
   /**
@@ -38,10 +62,29 @@ public final class PrometheusMetrics implements NyxMetrics {
    * are left out: their binder holds JMX listeners that would outlive a registry).
    */
   public PrometheusMetrics() {
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith(CPU_TIME_NS));
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.processors")
+                    : id;
+              }
+            });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, b -> b.getProcessCpuTime() / 1e9)
+          .description("CPU time used by the Java virtual machine process")
+          .baseUnit("seconds")
+          .register(registry);
+    }
     for (String outcome : new String[] {"ok", "failed"}) {
       // At zero from the start: a first failure is then an increase Prometheus can see.
       Counter.builder(PARTITION_CHECKS)
@@ -98,6 +141,31 @@ public final class PrometheusMetrics implements NyxMetrics {
         .serviceLevelObjectives(REQUEST_BUCKETS)
         .register(registry)
         .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void tenantRequest(String tenant, int status) {
+    String label = tenants.contains(tenant) || admitTenant(tenant) ? tenant : OTHER;
+    count(
+        "nyx.tenant.requests",
+        "Admitted requests per tenant (the first "
+            + TENANT_SERIES
+            + " tenants; the rest as other) and status class",
+        "tenant",
+        label,
+        "status",
+        (status / 100) + "xx");
+  }
+
+  /** Takes {@code tenant} into the labelled set while there is room. */
+  private boolean admitTenant(String tenant) {
+    synchronized (tenants) {
+      if (tenants.size() >= TENANT_SERIES) {
+        return false;
+      }
+      tenants.add(tenant);
+      return true;
+    }
   }
 
   @Override

@@ -11,6 +11,8 @@ import io.nyx.routing.QueryClusters;
 import io.nyx.routing.Router;
 import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Specialists;
+import io.nyx.tracing.Span;
+import io.nyx.tracing.Tracer;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -24,8 +26,9 @@ import java.util.function.Supplier;
  * One request end to end, as five stages: {@link RouteStage} decides who answers, {@link
  * ContextStage} builds what it is told, {@link GenerateStage} gets the answer (or the base model's
  * in its place), {@link ScoreStage} scores and rewards it, {@link RecordStage} learns from it,
- * records it and queues its follow-ups. A request that fails after routing is still recorded.
- * Thread-safe: all state lives in the collaborators.
+ * records it and queues its follow-ups. A request that fails after routing is still recorded. Each
+ * stage is a span of the request's trace ({@link Tracer}; {@link StageSpans}). Thread-safe: all
+ * state lives in the collaborators.
  */
 public final class InferencePipeline {
   /** Everything the pipeline works with, wired once in {@code app}. */
@@ -47,7 +50,8 @@ public final class InferencePipeline {
       Powers powers,
       Resilience resilience,
       Rewards rewards,
-      AdapterRouting adapters) {}
+      AdapterRouting adapters,
+      Tracer tracer) {}
 
   private final Parts p;
   private final RouteStage route;
@@ -83,7 +87,10 @@ public final class InferencePipeline {
     UUID id = p.ids().get();
     Instant now = p.clock().instant();
     ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
-    Decision decision = route.decide(req, now, zone);
+    Decision decision;
+    try (Span s = p.tracer().span("nyx.route")) {
+      decision = StageSpans.routed(s, id, route.decide(req, now, zone));
+    }
     p.metrics().routed(decision.method().label(), decision.plan().label());
     Generation.Admission queue = generate.admit(decision.plan(), req);
     if (queue.refused() == null) {
@@ -91,14 +98,24 @@ public final class InferencePipeline {
       String answerer = queue.fallback().isEmpty() ? decision.plan().specialist() : null;
       listener.routed(id, decision.route(), answerer);
     }
-    Draft draft = new Draft(id, now, req, decision, context.build(decision, req, now, zone));
-    GenerateStage.Outcome outcome =
-        queue.refused() != null
-            ? generate.refused(draft, queue.refused())
-            : generate.answer(draft, queue, listener);
+    Prompt prompt;
+    try (Span s = p.tracer().span("nyx.context")) {
+      prompt = StageSpans.built(s, context.build(decision, req, now, zone));
+    }
+    Draft draft = new Draft(id, now, req, decision, prompt);
+    GenerateStage.Outcome outcome;
+    try (Span s = p.tracer().span("nyx.generate")) {
+      outcome =
+          queue.refused() != null
+              ? generate.refused(draft, queue.refused())
+              : generate.answer(draft, queue, listener);
+      StageSpans.generated(s, decision.plan(), outcome);
+    }
     return switch (outcome) {
       case GenerateStage.Outcome.Failed f -> {
-        record.failed(draft, f, millisSince(start));
+        try (Span s = p.tracer().span("nyx.record")) {
+          record.failed(draft, f, millisSince(start));
+        }
         throw f.error();
       }
       case GenerateStage.Outcome.Answered a -> finish(draft, a.answer(), start);
@@ -108,8 +125,14 @@ public final class InferencePipeline {
   private InferenceResult finish(Draft d, GenerateStage.Answer answer, long start) {
     var r = answer.timed().result();
     long latency = millisSince(start);
-    Scored scored = score.score(d, r, latency);
-    OptionalLong predictionId = record.answered(d, answer, scored);
+    Scored scored;
+    try (Span s = p.tracer().span("nyx.score")) {
+      scored = StageSpans.scored(s, score.score(d, r, latency));
+    }
+    OptionalLong predictionId;
+    try (Span s = p.tracer().span("nyx.record")) {
+      predictionId = record.answered(d, answer, scored);
+    }
     return new InferenceResult(
         d.id(),
         d.route(),

@@ -12,12 +12,16 @@ import com.tngtech.archunit.lang.ArchRule;
  * The shape of the code, checked on the compiled classes (so a fully qualified name counts as much
  * as an import). Dependencies point one way: {@code app} wires everything, {@code config} reads the
  * configuration into the domain's records, the edges ({@code api}, {@code persistence}, {@code
- * backend}, {@code metrics}) adapt libraries, and the domain packages know none of them, so they
- * can be tested with plain objects and their edges swapped.
+ * backend}, {@code metrics}, {@code otel}) adapt libraries, and the domain packages know none of
+ * them, so they can be tested with plain objects and their edges swapped. Tracing reaches the
+ * domain as the {@code tracing} port only; OpenTelemetry stays in {@code otel}.
  */
 @AnalyzeClasses(packages = "io.nyx", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-  /** Packages of Nyx's own logic: no server, database, JSON library, metrics or configuration. */
+  /**
+   * Packages of Nyx's own logic: no server, database, JSON library, metrics, tracing library or
+   * configuration.
+   */
   static final String[] DOMAIN = {
     "io.nyx.adapter..",
     "io.nyx.pipeline..",
@@ -33,7 +37,8 @@ class ArchitectureTest {
     "io.nyx.evaluation..",
     "io.nyx.security..",
     "io.nyx.settings..",
-    "io.nyx.capacity.."
+    "io.nyx.capacity..",
+    "io.nyx.tracing.."
   };
 
   /** A subpackage belongs to its top-level package: backend.openai may use backend, not back. */
@@ -55,6 +60,8 @@ class ArchitectureTest {
               "org.postgresql..",
               "com.fasterxml.jackson..",
               "io.micrometer..",
+              "io.opentelemetry..",
+              "io.nyx.otel..",
               "com.zaxxer..",
               "org.flywaydb..",
               "io.nyx.api..",

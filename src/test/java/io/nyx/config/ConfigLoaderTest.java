@@ -75,6 +75,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tracingIsOffByDefaultAndOnWithAnEndpoint() throws IOException {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).tracing().enabled()).isFalse();
+    Path file =
+        yaml(
+            "tracing:\n  endpoint: http://collector:4318\n  service_name: nyx-eu\n"
+                + "  sample_ratio: 0.25\n");
+    NyxConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertThat(c.tracing().enabled()).isTrue();
+    assertThat(c.tracing().tracesUrl()).isEqualTo("http://collector:4318/v1/traces");
+    assertThat(c.tracing().serviceName()).isEqualTo("nyx-eu");
+    assertThat(c.tracing().sampleRatio()).isEqualTo(0.25);
+
+    Path bad = yaml("tracing:\n  endpoint: collector:4318\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", bad.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tracing.endpoint");
+  }
+
+  @Test
   void unknownKeyIsRejectedWithItsPath() throws IOException {
     Path file = yaml("llm:\n  urll: http://x/v1\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))

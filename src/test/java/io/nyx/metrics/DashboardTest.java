@@ -223,6 +223,7 @@ class DashboardTest {
     m.tokens("kairos", 10, 5);
     m.routed("semantic", "kairos");
     m.request("/infer", 200, 0.03);
+    m.tenantRequest("acme", 200);
     m.reward("kairos", 0.4);
     m.spool("rows", () -> 0);
     m.deadLetters("rows", () -> 1);

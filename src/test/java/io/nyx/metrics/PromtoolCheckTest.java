@@ -60,7 +60,7 @@ class PromtoolCheckTest {
         .contains("SUCCESS: " + targets.size() + " rules found");
   }
 
-  private static Optional<Path> onPath(String program) {
+  static Optional<Path> onPath(String program) {
     return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .map(d -> Path.of(d, program))
         .filter(Files::isExecutable)

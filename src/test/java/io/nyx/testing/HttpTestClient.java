@@ -53,6 +53,16 @@ public final class HttpTestClient {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** POST of a JSON body with extra request headers (e.g. a client's {@code traceparent}). */
+  public Reply post(String path, String body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return send(b);
+  }
+
   /**
    * POST with {@code Expect: 100-continue}: the server can refuse a body it will not take (413)
    * before it is sent, instead of closing the connection under a client still writing it.

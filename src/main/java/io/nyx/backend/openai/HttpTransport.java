@@ -3,6 +3,7 @@ package io.nyx.backend.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.backend.BackendException;
 import io.nyx.backend.BackendSettings;
+import io.nyx.tracing.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,15 +22,23 @@ import org.jspecify.annotations.Nullable;
  * {@code connectTimeout}, a whole non-streaming exchange by one {@code readTimeout}, and each gap
  * of a stream by {@code readTimeout}. Failures leave as {@link BackendException}s (see {@link
  * UpstreamErrors}). Blocking calls run on the caller's thread, so virtual threads block cheaply.
- * Thread-safe; the one {@link HttpClient} pools connections across calls.
+ * Thread-safe; the one {@link HttpClient} pools connections across calls. With a tracer, each
+ * request carries the current span's W3C trace context, so the server's own spans join the trace.
  */
 final class HttpTransport {
   private final BackendSettings settings;
   private final HttpClient client;
   private final long readNanos;
+  private final Tracer tracer;
 
   HttpTransport(BackendSettings settings) {
+    this(settings, Tracer.OFF);
+  }
+
+  /** {@code tracer}: whose current span every request names as its parent ({@code traceparent}). */
+  HttpTransport(BackendSettings settings, Tracer tracer) {
     this.settings = settings;
+    this.tracer = tracer;
     this.readNanos = settings.readTimeout().toNanos();
     this.client =
         HttpClient.newBuilder()
@@ -110,6 +119,9 @@ final class HttpTransport {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path));
     if (settings.apiKey() != null) {
       b.header("Authorization", "Bearer " + settings.apiKey());
+    }
+    if (tracer.enabled()) {
+      tracer.inject(b::header);
     }
     return b;
   }

@@ -7,6 +7,7 @@ import io.nyx.backend.ChatRequest;
 import io.nyx.backend.ChatResult;
 import io.nyx.backend.ModelInfo;
 import io.nyx.backend.StreamDelta;
+import io.nyx.tracing.Tracer;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,7 +23,15 @@ public final class OpenAiChatBackend implements ChatBackend {
   private final HttpTransport http;
 
   public OpenAiChatBackend(BackendSettings settings) {
-    this.http = new HttpTransport(settings);
+    this(settings, Tracer.OFF);
+  }
+
+  /**
+   * Every call names {@code tracer}'s current span as its parent in a {@code traceparent} header
+   * (vLLM started with {@code --otlp-traces-endpoint} continues the trace).
+   */
+  public OpenAiChatBackend(BackendSettings settings, Tracer tracer) {
+    this.http = new HttpTransport(settings, tracer);
   }
 
   @Override
