@@ -4,7 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.nyx.export.ExportRequest;
+import io.nyx.export.Format;
 import io.nyx.export.Since;
+import io.nyx.export.Split;
 import io.nyx.export.TrainingExport;
 import io.nyx.pipeline.NyxException;
 import java.io.IOException;
@@ -18,17 +20,20 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code GET /export/sft} and {@code GET /export/preferences} (admin scope): the stored requests as
- * fine-tuning data, streamed as JSON lines ({@link TrainingExport}). Parameters: {@code since}
- * (default {@value #DEFAULT_SINCE}), {@code specialist}, {@code min_reward} (SFT, default 0.5),
- * {@code min_gap} (preferences, default 0.5), {@code tenant} (default: every tenant).
+ * {@code GET /export/sft}, {@code /export/preferences} and {@code /export/kto} (admin scope): the
+ * stored requests as fine-tuning data, streamed as JSON lines ({@link TrainingExport}). Parameters:
+ * {@code since} (default {@value #DEFAULT_SINCE}), {@code specialist}, {@code tenant} (default:
+ * every tenant), {@code format} ({@code trl}, default, or {@code openai}), {@code min_reward} (SFT
+ * and KTO, default 0.5), {@code max_reward} (KTO, default 0), {@code min_gap} (preferences, default
+ * 0.5), and {@code val_share} (default 0) with {@code seed} (default 0) and {@code split} ({@code
+ * train} or {@code validation}: that part only; default both). The manifest is written by {@code
+ * nyx export --out}; here the lines are the whole answer.
  */
 final class ExportApi {
   static final String DEFAULT_SINCE = "30d";
   private static final Logger LOG = Logger.getLogger(ExportApi.class.getName());
-  private static final Set<String> SFT_PARAMS =
-      Set.of("since", "specialist", "min_reward", "tenant");
-  private static final Set<String> PAIR_PARAMS = Set.of("since", "specialist", "min_gap", "tenant");
+  private static final Set<String> COMMON =
+      Set.of("since", "specialist", "tenant", "format", "val_share", "seed", "split");
 
   private final TrainingExport export;
   private final InstantSource clock;
@@ -39,14 +44,22 @@ final class ExportApi {
   }
 
   void export(ServerRequest req, ServerResponse res) throws IOException {
-    ExportRequest r = request(req);
+    ExportRequest.Kind kind = kind(req);
+    Query q = new Query(req, params(kind));
+    ExportRequest r = request(kind, q);
+    Split only = split(q, r);
     OutputStream[] out = {null};
     try {
-      export.write(
+      export.export(
           r,
-          () -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
-            out[0] = res.outputStream();
+          split -> {
+            if (only != null && split != only) {
+              return OutputStream.nullOutputStream();
+            }
+            if (out[0] == null) {
+              res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
+              out[0] = res.outputStream();
+            }
             return out[0];
           });
     } catch (IOException | RuntimeException e) {
@@ -61,24 +74,100 @@ final class ExportApi {
     }
   }
 
-  private ExportRequest request(ServerRequest req) {
+  private static ExportRequest.Kind kind(ServerRequest req) {
     String kind = req.path().pathParameters().get("kind");
-    ExportRequest.Kind k =
+    return switch (kind) {
+      case "sft" -> ExportRequest.Kind.SFT;
+      case "preferences" -> ExportRequest.Kind.PREFERENCES;
+      case "kto" -> ExportRequest.Kind.KTO;
+      default ->
+          throw new NyxException.BadRequest(
+              "kind", "unknown export '" + kind + "'; allowed: sft, preferences, kto");
+    };
+  }
+
+  private static Set<String> params(ExportRequest.Kind kind) {
+    Set<String> own =
         switch (kind) {
-          case "sft" -> ExportRequest.Kind.SFT;
-          case "preferences" -> ExportRequest.Kind.PREFERENCES;
-          default ->
-              throw new NyxException.BadRequest(
-                  "kind", "unknown export '" + kind + "'; allowed: sft, preferences");
+          case SFT -> Set.of("min_reward");
+          case PREFERENCES -> Set.of("min_gap");
+          case KTO -> Set.of("min_reward", "max_reward");
         };
-    Query q = new Query(req, k == ExportRequest.Kind.SFT ? SFT_PARAMS : PAIR_PARAMS);
+    Set<String> all = new java.util.HashSet<>(COMMON);
+    all.addAll(own);
+    return all;
+  }
+
+  private ExportRequest request(ExportRequest.Kind kind, Query q) {
+    Format format = format(q, kind);
+    double minReward = number(q, "min_reward", false, -1, 1, ExportRequest.DEFAULT_MIN_REWARD);
+    double maxReward = number(q, "max_reward", false, -1, 1, ExportRequest.DEFAULT_MAX_REWARD);
+    if (kind == ExportRequest.Kind.KTO && !(maxReward < minReward)) {
+      throw new NyxException.BadRequest(
+          "max_reward",
+          "'max_reward' must be below 'min_reward' but was " + maxReward + " >= " + minReward);
+    }
     return new ExportRequest(
-        k,
+        kind,
+        format,
         q.optional("specialist", 64),
         since(q.optional("since", 64)),
-        number(q, "min_reward", false, -1, 1, ExportRequest.DEFAULT_MIN_REWARD),
+        minReward,
         number(q, "min_gap", true, 0, 2, ExportRequest.DEFAULT_MIN_GAP),
-        q.optional("tenant", 64));
+        maxReward,
+        q.optional("tenant", 64),
+        number(q, "val_share", false, 0, ExportRequest.MAX_VAL_SHARE, 0),
+        seed(q));
+  }
+
+  private static Format format(Query q, ExportRequest.Kind kind) {
+    String f = q.optional("format", 16);
+    Format format =
+        f == null
+            ? Format.TRL
+            : Format.of(f)
+                .orElseThrow(
+                    () ->
+                        new NyxException.BadRequest(
+                            "format", "'format' must be trl or openai but was '" + f + "'"));
+    if (!format.supports(kind)) {
+      throw new NyxException.BadRequest(
+          "format", "format " + format.label() + " has no " + kind.label() + " lines; use trl");
+    }
+    return format;
+  }
+
+  /** The one part asked for, or null for both. */
+  private static @Nullable Split split(Query q, ExportRequest r) {
+    String s = q.optional("split", 16);
+    if (s == null) {
+      return null;
+    }
+    Split split =
+        switch (s) {
+          case "train" -> Split.TRAIN;
+          case "validation" -> Split.VALIDATION;
+          default ->
+              throw new NyxException.BadRequest(
+                  "split", "'split' must be train or validation but was '" + s + "'");
+        };
+    if (split == Split.VALIDATION && r.valShare() == 0) {
+      throw new NyxException.BadRequest(
+          "split", "'split=validation' needs a 'val_share' above 0: nothing is held out");
+    }
+    return split;
+  }
+
+  private static long seed(Query q) {
+    String v = q.optional("seed", 20);
+    if (v == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      throw new NyxException.BadRequest("seed", "'seed' must be an integer but was '" + v + "'");
+    }
   }
 
   private Instant since(@Nullable String value) {

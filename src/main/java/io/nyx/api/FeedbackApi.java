@@ -10,9 +10,15 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code POST /feedback}: a rating of an answer, applied now or queued while the database is away.
+ * {@code POST /feedback}: a rating of an answer, applied now or queued while the database is away;
+ * optionally with a {@code correction}, the answer that should have been given (the training export
+ * makes it a supervised example and the preferred side of a pair). Its text went through {@link
+ * Json#parse}, which refuses what PostgreSQL cannot store.
  */
 final class FeedbackApi {
+  /** A correction is an answer: as long as the longest query Nyx accepts by default. */
+  static final int MAX_CORRECTION_CHARS = 32_768;
+
   private final DurableFeedback feedback;
 
   FeedbackApi(DurableFeedback feedback) {
@@ -21,11 +27,20 @@ final class FeedbackApi {
 
   void feedback(ServerRequest req, ServerResponse res) {
     Fields f =
-        new Fields(Json.parseObject(Http.body(req))).only(Set.of("query_id", "rating", "comment"));
+        new Fields(Json.parseObject(Http.body(req)))
+            .only(Set.of("query_id", "rating", "comment", "correction"));
     UUID id = uuid(f.requireString("query_id", 64));
     double rating = f.requireNumber("rating", -1, 1);
     String comment = f.optString("comment", 4000);
-    switch (feedback.submit(id, rating, comment == null ? "" : comment, AuthFilter.caller(req))) {
+    String correction = f.optString("correction", MAX_CORRECTION_CHARS);
+    if (correction != null && correction.isBlank()) {
+      throw new NyxException.BadRequest(
+          "correction",
+          "'correction' must be the answer that should have been given, not blank; leave it out"
+              + " to rate only");
+    }
+    switch (feedback.submit(
+        id, rating, comment == null ? "" : comment, correction, AuthFilter.caller(req))) {
       case DurableFeedback.Applied a -> Http.json(res, 200, applied(a.outcome()));
       case DurableFeedback.Queued q -> Http.json(res, 202, queued(q.feedback()));
     }

@@ -23,6 +23,7 @@ import io.nyx.context.MemoryBank;
 import io.nyx.context.MemoryContext;
 import io.nyx.context.SafetyContext;
 import io.nyx.context.TimeContext;
+import io.nyx.export.TrainingExport;
 import io.nyx.fs.PrivateFiles;
 import io.nyx.history.History;
 import io.nyx.learning.BatchingTraitLearner;
@@ -306,7 +307,16 @@ public final class Nyx implements AutoCloseable {
     opened.push(partitions);
     PolicyRouter router = router(config, embedder, backpressure);
     AdapterRoutes routes = new AdapterRoutes(() -> ThreadLocalRandom.current().nextDouble());
-    AdapterLifecycle adapters = adapters(config, db, specialists, routes, metrics, clock);
+    // One export for GET /export and self-repair's retraining data: the same filters, scrubbing,
+    // duplicates and manifest (docs/training.md).
+    TrainingExport trainingExport =
+        new JdbcTrainingExport(
+            db.dataSource(),
+            config.export(),
+            embedder,
+            config.llm().baseModel().isBlank() ? null : config.llm().baseModel().strip());
+    AdapterLifecycle adapters =
+        adapters(config, db, specialists, routes, metrics, trainingExport, clock);
     AdapterSupervisor supervisor =
         AdapterSupervisor.start(
             adapters, new JdbcLeadership(db.dataSource()), config.adapters(), System::nanoTime);
@@ -415,7 +425,7 @@ public final class Nyx implements AutoCloseable {
                     new ReviewService(reviews, feedback, clock),
                     new PredictionService(predictions, feedback, clock),
                     memories.bank(),
-                    new JdbcTrainingExport(db.dataSource()),
+                    trainingExport,
                     adapters,
                     queries,
                     new History(queries, predictions)))
@@ -444,6 +454,7 @@ public final class Nyx implements AutoCloseable {
       Specialists specialists,
       AdapterRoutes routes,
       NyxMetrics metrics,
+      TrainingExport trainingExport,
       InstantSource clock) {
     LlmConfig llm = config.llm();
     ModelServers servers =
@@ -463,7 +474,7 @@ public final class Nyx implements AutoCloseable {
             routes,
             config.adapters(),
             new RetrainingExport(
-                new JdbcTrainingExport(db.dataSource()),
+                trainingExport,
                 config.dataDir().resolve("retrain"),
                 clock,
                 task -> Thread.ofVirtual().name("nyx-retraining-export").start(task)),

@@ -101,7 +101,9 @@ final class RouteCommand implements Command {
         c.context(),
         c.security(),
         c.specialists(),
-        c.rewards());
+        c.rewards(),
+        c.adapters(),
+        c.export());
   }
 
   private static int stream(

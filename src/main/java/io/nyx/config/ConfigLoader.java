@@ -1,5 +1,7 @@
 package io.nyx.config;
 
+import io.nyx.export.ExportSettings;
+import io.nyx.export.ScrubRule;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
@@ -46,7 +48,13 @@ public final class ConfigLoader {
           "security",
           "specialists",
           "rewards",
-          "adapters");
+          "adapters",
+          "export");
+
+  static final List<String> EXPORT_KEYS =
+      List.of("near_duplicate_threshold", "scrub_defaults", "scrub");
+
+  static final List<String> SCRUB_RULE_KEYS = List.of("name", "pattern", "placeholder", "check");
 
   static final List<String> SERVER_KEYS =
       List.of(
@@ -136,6 +144,8 @@ public final class ConfigLoader {
     keys.put("specialists[].decoding", SpecialistsYaml.DECODING_KEYS);
     keys.put("rewards", List.copyOf(RewardWeights.RANGES.keySet()));
     keys.put("adapters", AdaptersConfigs.KEYS);
+    keys.put("export", EXPORT_KEYS);
+    keys.put("export.scrub[]", SCRUB_RULE_KEYS);
     return java.util.Collections.unmodifiableMap(keys);
   }
 
@@ -238,7 +248,38 @@ public final class ConfigLoader {
         SecurityConfigs.fromTree(root.child("security")),
         specialists.isEmpty() ? SpecialistsYaml.defaults() : specialists,
         RewardWeights.DEFAULT.with(RewardConfigs.overrides(root.child("rewards"))),
-        AdaptersConfigs.fromTree(root.child("adapters")));
+        AdaptersConfigs.fromTree(root.child("adapters")),
+        export(root.child("export")));
+  }
+
+  /**
+   * {@code export}: the near-duplicate threshold and the scrub rules (the shipped ones unless
+   * {@code scrub_defaults: false}; an own rule of a shipped rule's name replaces it).
+   */
+  private static ExportSettings export(YamlTree t) {
+    t.rejectUnknown(EXPORT_KEYS);
+    List<ScrubRule> own = new java.util.ArrayList<>();
+    List<YamlTree> rules = t.children("scrub");
+    for (int i = 0; i < rules.size(); i++) {
+      YamlTree r = rules.get(i);
+      r.rejectUnknown(SCRUB_RULE_KEYS);
+      own.add(
+          ConfigException.under(
+              "export.scrub[" + i + "].",
+              () ->
+                  ScrubRule.of(
+                      r.string("name", ""),
+                      r.string("pattern", ""),
+                      r.string("placeholder", ""),
+                      r.string("check", "none"))));
+    }
+    return ConfigException.under(
+        "export.",
+        () ->
+            new ExportSettings(
+                t.number(
+                    "near_duplicate_threshold", ExportSettings.DEFAULT_NEAR_DUPLICATE_THRESHOLD),
+                ExportSettings.rules(t.bool("scrub_defaults", true), own)));
   }
 
   private static ServerConfig server(YamlTree t) {

@@ -1,6 +1,7 @@
 package io.nyx.config;
 
 import io.nyx.adapter.AdapterSettings;
+import io.nyx.export.ExportSettings;
 import io.nyx.learning.RewardWeights;
 import io.nyx.learning.Rewards;
 import io.nyx.learning.TraitConfig;
@@ -24,9 +25,10 @@ public record NyxConfig(
     SecurityConfig security,
     List<SpecialistConfig> specialists,
     RewardWeights rewards,
-    AdapterSettings adapters) {
+    AdapterSettings adapters,
+    ExportSettings export) {
 
-  /** With the default {@code adapters:} settings. */
+  /** With the default {@code adapters:} and {@code export:} settings. */
   public NyxConfig(
       ServerConfig server,
       LlmConfig llm,
@@ -51,7 +53,8 @@ public record NyxConfig(
         security,
         specialists,
         rewards,
-        AdapterSettings.DEFAULT);
+        AdapterSettings.DEFAULT,
+        ExportSettings.DEFAULT);
   }
 
   public NyxConfig {

@@ -62,6 +62,11 @@ public final class Blend {
     return new Blend(file, count, ratio, seed);
   }
 
+  /** The share of an export's lines the file is to make up. */
+  public double ratio() {
+    return ratio;
+  }
+
   /** How many outside lines go with {@code own} lines of Nyx's. */
   public long count(long own) {
     return Math.min(lines, Math.round(own * ratio / (1 - ratio)));

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Human feedback after the fact. Only the query's own tenant (or an administrator) may rate it;
@@ -76,7 +77,14 @@ public final class FeedbackService {
 
   /** New feedback by {@code by} with a fresh id, given now: what {@link #apply(Feedback)} takes. */
   public Feedback feedback(UUID queryId, double rating, String comment, Caller by) {
-    return new Feedback(ids.get(), queryId, rating, comment, clock.instant(), by.rater(), by);
+    return feedback(queryId, rating, comment, null, by);
+  }
+
+  /** As above, with the answer that should have been given ({@code correction}, null: none). */
+  public Feedback feedback(
+      UUID queryId, double rating, String comment, @Nullable String correction, Caller by) {
+    return new Feedback(
+        ids.get(), queryId, rating, comment, clock.instant(), by.rater(), by, correction);
   }
 
   /**

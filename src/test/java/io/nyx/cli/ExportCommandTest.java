@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fine-tuning data from rows the real pipeline wrote (HTTP, the fake vLLM, PostgreSQL), rewards
- * moved by {@code POST /feedback}: {@code GET /export/{kind}} and {@code nyx export} against a
- * filter of the table written out in SQL here.
+ * moved by {@code POST /feedback} (one with a correction): {@code GET /export/{kind}} and {@code
+ * nyx export} against a filter of the table written out in SQL here, and the training recipe's
+ * Python tests on the files the command writes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExportCommandTest {
@@ -38,6 +39,7 @@ class ExportCommandTest {
   String good;
   String bad;
   String other;
+  static final String CORRECTION = "No: it is far too narrow to see from orbit.";
 
   @BeforeAll
   void answerAndRate() {
@@ -67,6 +69,16 @@ class ExportCommandTest {
     infer("Plan my morning around the school run", "kairos"); // twice, equal rewards: no pair
     infer("Plan my morning around the school run", "kairos");
     infer("Answer with nothing at all", "moira"); // an empty answer is no training example
+    Reply corrected =
+        fx.http()
+            .post(
+                "/feedback",
+                "{\"query_id\":\""
+                    + other
+                    + "\",\"rating\":-1,\"correction\":\""
+                    + CORRECTION
+                    + "\"}");
+    assertThat(corrected.status()).as(corrected.body()).isEqualTo(200);
   }
 
   @AfterAll
@@ -75,12 +87,17 @@ class ExportCommandTest {
   }
 
   @Test
-  void sftHoldsEveryAnswerAtOrAboveTheRewardAsTheChatTheAdapterSaw() throws Exception {
+  void sftHoldsEachCorrectionThenEveryOtherAnswerAtOrAboveTheRewardOncePerQuestion()
+      throws Exception {
     for (double min : new double[] {-1, 0, 0.5, 0.95}) {
       List<JsonNode> lines = lines(get("/export/sft?min_reward=" + min));
-      assertThat(ids(lines, "/metadata/id")).as("min_reward " + min).isEqualTo(rowsAtLeast(min));
+      assertThat(ids(lines, "/metadata/id")).as("min_reward " + min).isEqualTo(expectedSft(min));
     }
-    JsonNode line = lines(get("/export/sft?min_reward=0.9")).getFirst();
+    JsonNode line =
+        lines(get("/export/sft?min_reward=0.9")).stream()
+            .filter(l -> l.at("/metadata/id").asText().equals(good))
+            .findFirst()
+            .orElseThrow();
     JsonNode messages = line.get("messages");
     assertThat(messages.get(0).get("role").asText()).isEqualTo("system");
     assertThat(messages.get(1).get("role").asText()).isEqualTo("user");
@@ -90,11 +107,143 @@ class ExportCommandTest {
     assertThat(last.get("content").asText()).isEqualTo(response(good));
     assertThat(line.at("/metadata/specialist").asText()).isEqualTo("kairos");
     assertThat(line.at("/metadata/reward").asDouble()).isEqualTo(reward(good));
+    JsonNode correction = lines(get("/export/sft?specialist=aletheia")).getFirst();
+    assertThat(correction.at("/metadata/origin").asText()).isEqualTo("correction");
+    assertThat(correction.at("/messages/2/content").asText()).isEqualTo(CORRECTION);
+  }
+
+  @Test
+  void aCorrectionIsPreferredOverTheAnswerItCorrects() throws Exception {
+    List<JsonNode> pairs = lines(get("/export/preferences?specialist=aletheia"));
+    assertThat(pairs).hasSize(1);
+    assertThat(pairs.getFirst().at("/chosen/0/content").asText()).isEqualTo(CORRECTION);
+    assertThat(pairs.getFirst().at("/rejected/0/content").asText()).isEqualTo(response(other));
+    assertThat(pairs.getFirst().at("/metadata/rejected_id").asText()).isEqualTo(other);
+    List<JsonNode> kto = lines(get("/export/kto?specialist=aletheia"));
+    assertThat(kto)
+        .extracting(l -> l.at("/completion/0/content").asText(), l -> l.get("label").asBoolean())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(CORRECTION, true),
+            org.assertj.core.groups.Tuple.tuple(response(other), false));
+    Reply blank =
+        fx.http()
+            .post(
+                "/feedback", "{\"query_id\":\"" + other + "\",\"rating\":1,\"correction\":\" \"}");
+    assertBad(blank, "correction");
+  }
+
+  @Test
+  void openAiLinesHoldOnlyTheKeysItsSchemaDocuments() throws Exception {
+    for (JsonNode l : lines(get("/export/sft?format=openai&min_reward=-1"))) {
+      assertThat(fieldNames(l)).containsExactly("messages");
+    }
+    List<JsonNode> pairs = lines(get("/export/preferences?format=openai"));
+    assertThat(pairs).isNotEmpty();
+    for (JsonNode l : pairs) {
+      assertThat(fieldNames(l))
+          .containsExactly("input", "preferred_output", "non_preferred_output");
+      assertThat(l.get("preferred_output")).hasSize(1);
+      assertThat(l.get("non_preferred_output")).hasSize(1);
+    }
+    assertBad(get("/export/kto?format=openai"), "format");
+    assertBad(get("/export/sft?format=csv"), "format");
+    assertBad(get("/export/kto?min_reward=0.2&max_reward=0.4"), "max_reward");
+    assertBad(get("/export/sft?split=validation"), "split");
+  }
+
+  @Test
+  void partsSplitByConversationWithAManifestThatHashesThem() throws Exception {
+    Path out = dataDir.resolve("split/sft.jsonl");
+    Files.createDirectories(out.getParent());
+    CliRun r =
+        run(
+            "export",
+            "sft",
+            "--db-url",
+            url,
+            "--min-reward",
+            "-1",
+            "--val-share",
+            "0.5",
+            "--seed",
+            "3",
+            "--out",
+            out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    Path val = out.resolveSibling("sft.val.jsonl");
+    Path manifest = out.resolveSibling("sft.manifest.json");
+    JsonNode m = JSON.readTree(Files.readString(manifest));
+    String train = Files.readString(out);
+    String validation = Files.readString(val);
+    assertThat(m.at("/counts/train").asLong()).isEqualTo(train.lines().count());
+    assertThat(m.at("/counts/validation").asLong()).isEqualTo(validation.lines().count());
+    assertThat(m.at("/files/0/sha256").asText()).isEqualTo(sha256(out));
+    assertThat(m.at("/files/1/path").asText()).isEqualTo("sft.val.jsonl");
+    assertThat(m.at("/files/1/sha256").asText()).isEqualTo(sha256(val));
+    assertThat(m.at("/dropped/empty").asLong()).isEqualTo(1);
+    assertThat(m.at("/filters/near_duplicates/threshold").asDouble()).isEqualTo(0.95);
+    assertThat(m.at("/base_model").isNull()).isTrue();
+    // Together the parts are the whole export; the endpoint serves each part alike.
+    List<String> all = new ArrayList<>(train.lines().toList());
+    all.addAll(validation.lines().toList());
+    assertThat(all)
+        .containsExactlyInAnyOrderElementsOf(
+            get("/export/sft?min_reward=-1").body().lines().toList());
+    assertThat(get("/export/sft?min_reward=-1&val_share=0.5&seed=3&split=validation").body())
+        .isEqualTo(validation);
+    // Every turn of a session lands on one side.
+    assertThat(validation.lines().map(l -> conversation(l)).toList())
+        .doesNotContainAnyElementsOf(train.lines().map(l -> conversation(l)).toList());
+    assertThat(run("export", "sft", "--db-url", url, "--val-share", "0.5").code()).isEqualTo(2);
+    assertThat(run("export", "kto", "--db-url", url, "--format", "openai").code()).isEqualTo(2);
+  }
+
+  /**
+   * The training recipe's own tests ({@code training/tests}, standard library only) read the files
+   * this command writes, in every kind and format, through the recipe's loader and argument
+   * handling. PEFT, TRL and torch are not installed here, so the training itself does not run.
+   */
+  @Test
+  void theTrainingRecipeReadsTheseExports() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        PythonTests.available(),
+        "python3 is not installed: the training recipe's tests did not run");
+    Path dir = dataDir.resolve("recipe");
+    Files.createDirectories(dir);
+    String[][] exports = {
+      {"sft", "trl", "--min-reward", "-1"},
+      {"sft", "openai", "--min-reward", "-1"},
+      {"preferences", "trl", "--min-gap", "0.5"},
+      {"preferences", "openai", "--min-gap", "0.5"},
+      {"kto", "trl", "--min-reward", "0.5"},
+    };
+    for (String[] e : exports) {
+      CliRun r =
+          run(
+              "export",
+              e[0],
+              "--format",
+              e[1],
+              e[2],
+              e[3],
+              "--db-url",
+              url,
+              "--val-share",
+              "0.3",
+              "--base-model",
+              "Qwen/Qwen2.5-7B-Instruct",
+              "--out",
+              dir.resolve(e[0] + "-" + e[1] + ".jsonl").toString());
+      assertThat(r.code()).as(r.err()).isZero();
+    }
+    PythonTests.Result result = PythonTests.run(dir);
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("OK").doesNotContain("NYX_EXPORT_DIR is not set");
   }
 
   @Test
   void preferencesPairTheBestAndWorstAnswerToTheSameQuery() throws Exception {
-    List<JsonNode> pairs = lines(get("/export/preferences?min_gap=0.5"));
+    List<JsonNode> pairs = lines(get("/export/preferences?min_gap=0.5&specialist=kairos"));
     assertThat(pairs).hasSize(1);
     JsonNode pair = pairs.getFirst();
     assertThat(pair.at("/metadata/chosen_id").asText()).isEqualTo(good);
@@ -106,12 +255,14 @@ class ExportCommandTest {
     assertThat(lines(get("/export/preferences?specialist=kairos"))).hasSize(1);
     assertThat(lines(get("/export/preferences?since=2999-01-01"))).isEmpty();
     double gap = reward(good) - reward(bad);
-    assertThat(lines(get("/export/preferences?min_gap=" + (gap + 0.01)))).isEmpty();
-    assertThat(lines(get("/export/preferences?specialist=aletheia"))).isEmpty();
+    assertThat(lines(get("/export/preferences?specialist=kairos&min_gap=" + (gap + 0.01))))
+        .isEmpty();
+    assertThat(lines(get("/export/preferences?specialist=moira"))).isEmpty();
   }
 
   @Test
   void filtersBySpecialistAndTime() throws Exception {
+    // The aletheia answer was corrected: its correction stands in for it.
     assertThat(ids(lines(get("/export/sft?specialist=aletheia&min_reward=-1")), "/metadata/id"))
         .containsExactly(other);
     assertThat(lines(get("/export/sft?min_reward=-1&since=2999-01-01"))).isEmpty();
@@ -132,7 +283,7 @@ class ExportCommandTest {
     Path file = dataDir.resolve("pairs.jsonl");
     CliRun r = run("export", "preferences", "--db-url", url, "--out", file.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).contains("1 preferences lines");
+    assertThat(r.err()).contains("2 preferences lines");
     assertThat(Files.readString(file)).isEqualTo(get("/export/preferences").body());
     assertThat(
             java.nio.file.attribute.PosixFilePermissions.toString(
@@ -200,22 +351,67 @@ class ExportCommandTest {
     return lines.stream().map(l -> l.at(pointer).asText()).toList();
   }
 
-  /** The slow reference: answered rows with at least this reward, oldest first. */
-  private List<String> rowsAtLeast(double min) throws SQLException {
+  /**
+   * The slow reference: the corrected rows (their corrections, oldest first), then the answered,
+   * uncorrected rows with at least this reward, best first, each question of a specialist once (the
+   * fake's answers are short and the questions far apart, so a near duplicate here is an identical
+   * question).
+   */
+  private List<String> expectedSft(double min) throws SQLException {
     List<String> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     try (Connection c = fx.nyx().database().dataSource().getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT id FROM nyx_synthetic_specialist_queries WHERE status = 'ok'"
-                    + " AND response <> '' AND reward >= ? ORDER BY created_at, id")) {
+                "SELECT q.id, q.specialist, q.query FROM nyx_feedback f"
+                    + " JOIN nyx_synthetic_specialist_queries q ON q.id = f.query_id"
+                    + " WHERE f.correction IS NOT NULL ORDER BY f.created_at, f.id")) {
+      collect(s, out, seen);
+    }
+    try (Connection c = fx.nyx().database().dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, specialist, query FROM nyx_synthetic_specialist_queries q"
+                    + " WHERE status = 'ok' AND response <> '' AND reward >= ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM nyx_feedback f WHERE f.query_id = q.id"
+                    + " AND f.correction IS NOT NULL)"
+                    + " ORDER BY reward DESC, created_at, id")) {
       s.setDouble(1, min);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
+      collect(s, out, seen);
+    }
+    return out;
+  }
+
+  private static void collect(PreparedStatement s, List<String> out, java.util.Set<String> seen)
+      throws SQLException {
+    try (ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        if (seen.add(rs.getString(2) + "\u0000" + rs.getString(3))) {
           out.add(rs.getString(1));
         }
       }
     }
+  }
+
+  private static List<String> fieldNames(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    n.fieldNames().forEachRemaining(out::add);
     return out;
+  }
+
+  /** A line's conversation as the split sees it here: its first user message. */
+  private static String conversation(String line) {
+    try {
+      return JSON.readTree(line).at("/messages/1/content").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private String response(String id) throws SQLException {

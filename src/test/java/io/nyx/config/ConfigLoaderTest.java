@@ -238,4 +238,55 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("db.url");
   }
+
+  @Test
+  void exportScrubRulesReplaceShippedOnesByNameAndAreNamedWhenWrong() throws IOException {
+    NyxConfig d = ConfigLoader.load(Map.of(), Map.of());
+    assertThat(d.export().nearDuplicateThreshold()).isEqualTo(0.95);
+    assertThat(d.export().scrub())
+        .extracting(io.nyx.export.ScrubRule::name)
+        .containsExactly("api_key", "email", "card", "phone", "secret");
+    Path own =
+        yaml(
+            """
+            export:
+              near_duplicate_threshold: 1
+              scrub:
+                - {name: email, pattern: '[a-z]+@corp\\.example', placeholder: <WORK_EMAIL>}
+                - {name: ticket, pattern: 'TICKET-[0-9]+', placeholder: <TICKET>}
+            """);
+    NyxConfig c = ConfigLoader.load(Map.of("config", own.toString()), Map.of());
+    assertThat(c.export().nearDuplicates()).isFalse();
+    assertThat(c.export().scrub())
+        .extracting(io.nyx.export.ScrubRule::name, io.nyx.export.ScrubRule::placeholder)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("api_key", "<API_KEY>"),
+            org.assertj.core.groups.Tuple.tuple("email", "<WORK_EMAIL>"),
+            org.assertj.core.groups.Tuple.tuple("card", "<CARD>"),
+            org.assertj.core.groups.Tuple.tuple("phone", "<PHONE>"),
+            org.assertj.core.groups.Tuple.tuple("secret", "<SECRET>"),
+            org.assertj.core.groups.Tuple.tuple("ticket", "<TICKET>"));
+    Path only = yaml("export:\n  scrub_defaults: false\n");
+    assertThat(ConfigLoader.load(Map.of("config", only.toString()), Map.of()).export().scrub())
+        .isEmpty();
+    assertRefused(
+        "export:\n  scrub:\n    - {name: x, pattern: '([a-z', placeholder: <X>}\n",
+        "export.scrub[0].pattern must be a Java regular expression (Unclosed character class)"
+            + " but was \"([a-z\"");
+    assertRefused(
+        "export:\n  scrub:\n    - {name: x, pattern: 'a*', placeholder: <X>}\n",
+        "export.scrub[0].pattern must be a regular expression that does not match empty text"
+            + " but was \"a*\"");
+    assertRefused(
+        "export:\n  scrub:\n    - {name: x, pattern: 'a', placeholder: <X>, check: crc}\n",
+        "export.scrub[0].check must be one of none, luhn, phone but was \"crc\"");
+    assertRefused(
+        "export:\n  near_duplicate_threshold: 0.2\n",
+        "export.near_duplicate_threshold must be in [0.5, 1] (1 = off) but was 0.2");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("config", yaml("export:\n  dedupe: 0.9\n").toString()), Map.of()))
+        .hasMessageContaining("export.dedupe");
+  }
 }

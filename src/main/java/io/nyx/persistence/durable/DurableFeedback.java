@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Human feedback that survives a database outage: applied at once when PostgreSQL answers,
@@ -72,7 +73,16 @@ public final class DurableFeedback implements AutoCloseable {
    * @throws NyxException.Conflict when that query failed and has no answer to rate
    */
   public Result submit(UUID queryId, double rating, String comment, Caller by) {
-    Feedback fb = service.feedback(queryId, rating, comment, by);
+    return submit(queryId, rating, comment, null, by);
+  }
+
+  /**
+   * As above, with the answer that should have been given ({@code correction}, null: none); it is
+   * spooled with the rating.
+   */
+  public Result submit(
+      UUID queryId, double rating, String comment, @Nullable String correction, Caller by) {
+    Feedback fb = service.feedback(queryId, rating, comment, correction, by);
     return spool
         .write(() -> service.apply(fb), () -> encode(fb))
         .<Result>map(Applied::new)
@@ -113,6 +123,9 @@ public final class DurableFeedback implements AutoCloseable {
     o.put("tenant", fb.by().tenant());
     o.put("key_name", fb.by().keyName());
     o.put("admin", fb.by().admin());
+    if (fb.correction() != null) {
+      o.put("correction", fb.correction());
+    }
     try {
       return JSON.writeValueAsBytes(JsonText.clean(o)); // encodable as UTF-8: see Sql.text
     } catch (IOException e) {
@@ -131,7 +144,9 @@ public final class DurableFeedback implements AutoCloseable {
         Instant.parse(o.get("at").asText()),
         // Spooled before tenants: the local user's, each its own rater (nothing to replace).
         o.hasNonNull("rater") ? o.get("rater").asText() : "spooled:" + id,
-        o.hasNonNull("tenant") ? caller(o) : Caller.LOCAL);
+        o.hasNonNull("tenant") ? caller(o) : Caller.LOCAL,
+        // Frames spooled before corrections existed have none.
+        o.hasNonNull("correction") ? o.get("correction").asText() : null);
   }
 
   private static Caller caller(JsonNode o) {

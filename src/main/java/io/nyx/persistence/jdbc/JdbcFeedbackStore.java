@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * order they were first given. Only a rater's first rating tells the trait: re-rating can change an
  * answer's reward but cannot push a weight twice. A client retry of the same feedback is such a
  * replacement by itself, so it changes nothing. A rater's evidence per trait is summed over the
- * budget's window from the feedback rows, under an advisory lock on (rater, trait). Thread-safe.
+ * budget's window from the feedback rows, under an advisory lock on (rater, trait). A rating's
+ * correction is stored on its row, so the rater's later rating replaces (or clears) it.
+ * Thread-safe.
  */
 public final class JdbcFeedbackStore implements FeedbackStore {
   private static final String LOCK_QUERY =
@@ -36,11 +38,12 @@ public final class JdbcFeedbackStore implements FeedbackStore {
   /** {@code xmax = 0} only for a freshly inserted row: false means the rater's rating replaced. */
   private static final String UPSERT =
       """
-      INSERT INTO nyx_feedback (id, query_id, rating, comment, created_at, tenant, rater)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO nyx_feedback (id, query_id, rating, comment, created_at, tenant, rater,
+                                correction)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (query_id, rater) WHERE rater IS NOT NULL
       DO UPDATE SET rating = EXCLUDED.rating, comment = EXCLUDED.comment,
-                    updated_at = EXCLUDED.created_at
+                    correction = EXCLUDED.correction, updated_at = EXCLUDED.created_at
       RETURNING (xmax = 0) AS inserted
       """;
 
@@ -139,6 +142,8 @@ public final class JdbcFeedbackStore implements FeedbackStore {
       s.setObject(5, Sql.timestamp(feedback.at()));
       s.setString(6, feedback.by().tenant());
       s.setString(7, feedback.rater());
+      String correction = feedback.correction();
+      s.setString(8, correction == null ? null : Sql.text(correction));
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);
