@@ -25,7 +25,7 @@ function mount(root, { state }) {
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
   const formStatus = status();
   const form = h('form', { class: 'composer', 'aria-label': 'Send a message' },
-    h('div', { class: 'row wrap' },
+    h('div', { class: 'row wrap end' },
       field('Specialist', model),
       h('button', { type: 'button', onclick: restart }, 'New conversation')),
     field('Message', message, 'Enter sends; Shift+Enter starts a new line.'),
