@@ -134,7 +134,8 @@ class ConsoleAssetsTest {
         assertThat(type).as(path).isEqualTo("image/svg+xml");
       }
     }
-    assertThat(http.get("/console/vendor/uPlot.esm.js").body()).contains("export { uPlot as default }");
+    assertThat(http.get("/console/vendor/uPlot.esm.js").body())
+        .contains("export { uPlot as default }");
   }
 
   /** What the policy would block anyway, kept out of the sources so nothing breaks in a browser. */
