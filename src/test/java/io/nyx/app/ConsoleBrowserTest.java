@@ -251,15 +251,21 @@ class ConsoleBrowserTest {
     return secret;
   }
 
-  /** Debian's Chromium (or the one CHROMIUM names), or null when there is none. */
+  /**
+   * The browser: the executable CHROMIUM names, else Debian's {@code chromium} (or another build's
+   * name) on the PATH; null when there is none.
+   */
   static @Nullable String chromium() {
     String named = System.getenv("CHROMIUM");
-    for (String candidate :
-        named != null
-            ? List.of(named)
-            : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return candidate;
+    if (named != null) {
+      return Files.isExecutable(Path.of(named)) ? named : null;
+    }
+    String path = System.getenv("PATH");
+    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+      for (String folder : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+        if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, name))) {
+          return Path.of(folder, name).toString();
+        }
       }
     }
     return null;
