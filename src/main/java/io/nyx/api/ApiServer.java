@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
     MemoryApi memory = new MemoryApi(p.memory(), config.maxQueryChars());
     ExportApi export = new ExportApi(p.export(), p.clock());
     AdaptersApi adapters = new AdaptersApi(p.adapters());
+    ConsoleApi console = new ConsoleApi();
     HttpRouting.Builder routing =
         HttpRouting.builder()
             .addFilter(new CloseAfterResponse())
@@ -104,7 +105,9 @@ public final class ApiServer implements AutoCloseable {
         .post("/adapters/{name}/retire", adapters::retire)
         .get("/health", ops::health)
         .get("/ready", ops::ready)
-        .get("/metrics", ops::metrics);
+        .get("/metrics", ops::metrics)
+        .get("/", console::index)
+        .get("/console/{+file}", console::file);
     routing.any(http.wrap("unmatched", routes.unmatched()::answer));
     this.deadlines =
         new ConnectionDeadlines(config.headerTimeoutMs(), config.bodyTimeoutMs(), System::nanoTime);

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * Bearer} (or {@code X-API-Key}), then {@link Guard}. An admitted request carries its {@link
  * io.nyx.security.Caller} in the request context ({@link #caller}), which decides whose records the
  * handlers show, and is counted per tenant when answered ({@code nyx_tenant_requests_total}).
- * Liveness, readiness and metrics stay open so orchestrators and Prometheus need no key.
+ * Liveness, readiness and metrics stay open so orchestrators and Prometheus need no key, and so do
+ * the web console's files ({@link ConsoleApi#open}), which hold no data: the calls the console
+ * makes carry the key its user typed.
  */
 final class AuthFilter implements Filter {
   static final Set<String> OPEN = Set.of("/health", "/ready", "/metrics");
@@ -61,7 +63,7 @@ final class AuthFilter implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().path();
-    if (OPEN.contains(path)) {
+    if (OPEN.contains(path) || ConsoleApi.open(req.prologue().method(), path)) {
       chain.proceed();
       return;
     }
