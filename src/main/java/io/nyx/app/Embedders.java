@@ -6,7 +6,7 @@ import io.nyx.config.ConfigException;
 import io.nyx.config.EmbeddingConfig;
 import io.nyx.memory.CoalescingEmbedder;
 import io.nyx.memory.Embedder;
-import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.memory.OnnxEmbedder;
 
 /** The configured sentence embedder. */
 public final class Embedders {
@@ -30,7 +30,9 @@ public final class Embedders {
                   config.encodingFormat()),
               config.maxInFlight(),
               OpenAiEmbedder.BATCH_SIZE);
-      default -> new MiniLmEmbedder(MiniLmEmbedder.defaultPool(), config.splitLongTexts());
+      default ->
+          new OnnxEmbedder(
+              config.localModel(), OnnxEmbedder.defaultPool(), config.splitLongTexts());
     };
   }
 }

@@ -45,8 +45,14 @@ final class EvalRouteCommand implements Command {
   public String usage() {
     return """
         Usage: nyx eval-route [--config FILE] --data LABELED.jsonl [--out report.html] [--master]
+                              [--embedding-model ID] [--pooled-only]
 
           --config FILE   YAML with specialists and routing settings (default: the shipped five)
+          --embedding-model ID
+                          the embedding model (env NYX_EMBEDDING_MODEL; local: all-minilm-l6-v2-q
+                          or bge-small-en-v1.5-q)
+          --pooled-only   sentence vectors only, no token matching: what the same model gives
+                          through a remote /v1/embeddings provider
           --data FILE     JSON lines {"text": ..., "label": specialist name or "none"}
           --out FILE      also write a self-contained HTML report with the confusion matrix
           --master        ask the master model as routing.mode says (default: semantic only)
@@ -60,7 +66,11 @@ final class EvalRouteCommand implements Command {
       PrintStream out,
       PrintStream err,
       Map<String, String> env) {
-    Args args = Args.parse(argv, Set.of("config", "data", "out"), Set.of("master"));
+    Args args =
+        Args.parse(
+            argv,
+            Set.of("config", "data", "out", "embedding-model"),
+            Set.of("master", "pooled-only"));
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
     }
@@ -71,7 +81,11 @@ final class EvalRouteCommand implements Command {
     flags.remove("data");
     flags.remove("out");
     flags.remove("master");
+    flags.remove("pooled-only");
     NyxConfig config = RouteCommand.offline(ConfigLoader.load(flags, env), args.has("master"));
+    if (args.has("pooled-only")) {
+      config = RouteCommand.withRouting(config, config.routing().withTokenWeight(0));
+    }
     List<Labeled> data = read(Path.of(args.flags().get("data")));
     try (Embedder embedder = Embedders.create(config.embedding())) {
       RouteReport report = evaluate(config, embedder, data);
