@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Routes a query to the specialist whose description and exemplars it is closest to in sentence
@@ -67,9 +68,15 @@ import java.util.stream.IntStream;
  * so a narrow win or a score just over the threshold gives low confidence, which is what the route
  * policy needs to decide when to ask the master model.
  *
- * <p>Thread-safe and immutable after construction; every decision is a pure function of the query
- * vector and the weights. Anchors live in one flat (anchors, dim) float array grouped by
- * specialist, so a query costs one pass over it and a few arrays of length specialists.
+ * <p>Learned exemplars ({@link #useLearned}) join their specialist's anchors after the operator's
+ * ones: they move its centroid and token match like any exemplar, but never the threshold, which
+ * stays calibrated on what the operator wrote, so learning cannot make the router abstain less on
+ * the operator's own route set by lowering the bar.
+ *
+ * <p>Thread-safe; every decision is a pure function of the query vector, the weights and the
+ * current {@link Index}, an immutable snapshot swapped whole when learned exemplars change. Anchors
+ * live in one flat (anchors, dim) float array grouped by specialist, so a query costs one pass over
+ * it and a few arrays of length specialists.
  */
 public final class SemanticRouter implements Router {
   /** The trait weight at which the prior is neutral (the shipped initial weight). */
@@ -89,14 +96,29 @@ public final class SemanticRouter implements Router {
 
   private final Embedder embedder;
   private final RoutingSettings settings;
+  private final ExemplarCache cache;
   private final String[] names;
   private final double[] initialWeights;
   private final int dim;
-  private final float[] anchors; // (anchor count, dim), unit rows, grouped by specialist
-  private final int[] firstAnchor; // specialist i owns rows [firstAnchor[i], firstAnchor[i + 1])
-  private final float[] centroids; // (specialist count, dim), unit rows
-  private final LateInteraction late; // null: the top-k/centroid blend
+  private final List<List<Encoded>> operator; // per specialist: its description and exemplars
+  private volatile Index index;
   private final double threshold;
+
+  /**
+   * The anchors in use, immutable. Specialist i owns rows [firstAnchor[i], firstAnchor[i + 1]), the
+   * operator's first, its learned ones from firstLearned[i].
+   *
+   * @param anchors (anchor count, dim), unit rows, grouped by specialist
+   * @param centroids (specialist count, dim), unit rows
+   * @param late null: the top-k/centroid blend
+   */
+  private record Index(
+      float[] anchors,
+      int[] firstAnchor,
+      int[] firstLearned,
+      float[] centroids,
+      @Nullable LateInteraction late,
+      Map<String, List<Encoded>> learned) {}
 
   public SemanticRouter(
       Embedder embedder, List<SpecialistConfig> specialists, RoutingSettings settings) {
@@ -112,25 +134,140 @@ public final class SemanticRouter implements Router {
     requireUniqueNames(specialists);
     this.embedder = embedder;
     this.settings = settings;
+    this.cache = cache;
     this.dim = embedder.dimension();
     int n = specialists.size();
     this.names = new String[n];
     this.initialWeights = new double[n];
-    this.firstAnchor = new int[n + 1];
     List<String> texts = new ArrayList<>();
+    int[] first = new int[n + 1];
     for (int i = 0; i < n; i++) {
       SpecialistConfig s = specialists.get(i);
       names[i] = s.name();
       initialWeights[i] = s.initialWeight();
-      firstAnchor[i] = texts.size();
+      first[i] = texts.size();
       texts.addAll(anchorTexts(s));
     }
-    firstAnchor[n] = texts.size();
+    first[n] = texts.size();
     List<Encoded> encoded = cache.encodeAll(embedder, texts);
-    this.anchors = flatten(encoded.stream().map(Encoded::vector).toList());
-    this.centroids = centroids();
-    this.late = settings.tokenWeight() > 0 ? LateInteraction.of(firstAnchor, encoded) : null;
+    List<List<Encoded>> own = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      own.add(List.copyOf(encoded.subList(first[i], first[i + 1])));
+    }
+    this.operator = List.copyOf(own);
+    this.index = build(Map.of());
     this.threshold = settings.autoThreshold() ? calibrate(encoded) : settings.threshold();
+  }
+
+  /**
+   * Replaces the learned exemplars: {@code learned} maps a specialist name to its learned texts
+   * (names of no specialist are ignored). Their vectors come through the exemplar cache; decisions
+   * made meanwhile use the previous set. The threshold does not change (class Javadoc).
+   */
+  public void useLearned(Map<String, List<String>> learned) {
+    List<String> texts = new ArrayList<>();
+    for (String name : names) {
+      learned.getOrDefault(name, List.of()).stream().filter(t -> !t.isBlank()).forEach(texts::add);
+    }
+    List<Encoded> vectors = texts.isEmpty() ? List.of() : cache.encodeAll(embedder, texts);
+    Map<String, List<Encoded>> byName = new LinkedHashMap<>();
+    int next = 0;
+    for (String name : names) {
+      int count =
+          (int) learned.getOrDefault(name, List.of()).stream().filter(t -> !t.isBlank()).count();
+      byName.put(name, vectors.subList(next, next + count));
+      next += count;
+    }
+    this.index = build(byName);
+  }
+
+  /**
+   * Whether adding {@code candidate} as a learned exemplar of {@code name} leaves every configured
+   * exemplar of the other specialists decided as now (top similarity): a learned exemplar may add
+   * to a route but never take what the operator wrote for another one. Costs one decision per
+   * configured exemplar; learning calls it, queries never do.
+   */
+  public boolean keepsConfigured(String name, Encoded candidate) {
+    Index now = index;
+    Map<String, List<Encoded>> more = new LinkedHashMap<>(now.learned());
+    List<Encoded> own = new ArrayList<>(more.getOrDefault(name, List.of()));
+    own.add(candidate);
+    more.put(name, own);
+    Index tentative = build(more);
+    for (int j = 0; j < names.length; j++) {
+      if (names[j].equals(name)) {
+        continue;
+      }
+      for (Encoded anchor : operator.get(j)) {
+        if (argmax(similarities(now, anchor)) == j
+            && argmax(similarities(tentative, anchor)) != j) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static int argmax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** How many learned exemplars each specialist has in use, in configuration order. */
+  public Map<String, Integer> learnedCounts() {
+    Index ix = index;
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      out.put(names[i], ix.firstAnchor()[i + 1] - ix.firstLearned()[i]);
+    }
+    return out;
+  }
+
+  /**
+   * For each specialist, the largest cosine of {@code vector} to one of its anchors: the operator's
+   * alone ({@code operatorOnly}) or all of them. What learning checks a candidate exemplar against
+   * (a near copy of an anchor adds nothing; one of another specialist's operator exemplar would
+   * contradict the operator).
+   */
+  public double[] nearestAnchor(float[] vector, boolean operatorOnly) {
+    Index ix = index;
+    double[] out = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      int end = operatorOnly ? ix.firstLearned()[i] : ix.firstAnchor()[i + 1];
+      double best = -1;
+      for (int row = ix.firstAnchor()[i]; row < end; row++) {
+        best = Math.max(best, dot(vector, ix.anchors(), row));
+      }
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /** The embedder the anchors were made with (a candidate exemplar must be embedded by it). */
+  public Embedder embedder() {
+    return embedder;
+  }
+
+  private Index build(Map<String, List<Encoded>> learned) {
+    int n = names.length;
+    int[] first = new int[n + 1];
+    int[] firstLearned = new int[n];
+    List<Encoded> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      first[i] = all.size();
+      all.addAll(operator.get(i));
+      firstLearned[i] = all.size();
+      all.addAll(learned.getOrDefault(names[i], List.of()));
+    }
+    first[n] = all.size();
+    float[] anchors = flatten(all.stream().map(Encoded::vector).toList());
+    LateInteraction late = settings.tokenWeight() > 0 ? LateInteraction.of(first, all) : null;
+    return new Index(anchors, first, firstLearned, centroids(anchors, first), late, learned);
   }
 
   @Override
@@ -165,7 +302,9 @@ public final class SemanticRouter implements Router {
    * (deterministic for {@code seed}); {@link QueryClusters#NONE} when k is 0.
    */
   public QueryClusters clusters(int k, long seed) {
-    return k == 0 ? QueryClusters.NONE : QueryClusters.kmeans(embedder, anchors, dim, k, seed);
+    return k == 0
+        ? QueryClusters.NONE
+        : QueryClusters.kmeans(embedder, index.anchors(), dim, k, seed);
   }
 
   /**
@@ -288,14 +427,19 @@ public final class SemanticRouter implements Router {
    * the rest (they cannot win: maxsim is what lifts a candidate); else the top-k/centroid blend.
    */
   private double[] similarities(Encoded query) {
+    return similarities(index, query);
+  }
+
+  private double[] similarities(Index ix, Encoded query) {
     float[] q = query.vector();
+    LateInteraction late = ix.late();
     if (late == null) {
-      return blended(q);
+      return blended(ix, q);
     }
     int n = names.length;
     double[] cos = new double[n];
     for (int i = 0; i < n; i++) {
-      cos[i] = dot(q, centroids, i);
+      cos[i] = dot(q, ix.centroids(), i);
     }
     if (query.tokens().isEmpty()) {
       return cos; // the embedder gave this text no token vectors: the centroid alone
@@ -327,18 +471,18 @@ public final class SemanticRouter implements Router {
   }
 
   /** sim_i for every specialist: the blend of top-k anchor mean and centroid cosine. */
-  private double[] blended(float[] q) {
+  private double[] blended(Index ix, float[] q) {
     int n = names.length;
     double[] sim = new double[n];
     double[] top = new double[settings.topK()]; // scratch, descending
     double a = settings.centroidWeight();
     for (int i = 0; i < n; i++) {
-      int count = topK(q, firstAnchor[i], firstAnchor[i + 1], top);
+      int count = topK(ix.anchors(), q, ix.firstAnchor()[i], ix.firstAnchor()[i + 1], top);
       double sum = 0;
       for (int j = 0; j < count; j++) {
         sum += top[j];
       }
-      sim[i] = (1 - a) * (sum / count) + a * dot(q, centroids, i);
+      sim[i] = (1 - a) * (sum / count) + a * dot(q, ix.centroids(), i);
     }
     return sim;
   }
@@ -346,7 +490,7 @@ public final class SemanticRouter implements Router {
   /**
    * Fills {@code top} with the largest cosines of rows [from, to), descending; returns how many.
    */
-  private int topK(float[] q, int from, int to, double[] top) {
+  private int topK(float[] anchors, float[] q, int from, int to, double[] top) {
     int count = 0;
     for (int row = from; row < to; row++) {
       count = insert(top, count, dot(q, anchors, row));
@@ -433,7 +577,7 @@ public final class SemanticRouter implements Router {
     return new RouteDecision.Abstained("empty query", 1.0, zeros);
   }
 
-  private float[] centroids() {
+  private float[] centroids(float[] anchors, int[] firstAnchor) {
     float[] out = new float[names.length * dim];
     for (int i = 0; i < names.length; i++) {
       for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
@@ -452,15 +596,19 @@ public final class SemanticRouter implements Router {
    * tokens² dot products).
    */
   private double calibrate(List<Encoded> encoded) {
+    Index ix = index; // the operator's anchors alone: built before any learned one
+    int[] firstAnchor = ix.firstAnchor();
     List<Double> loo = new ArrayList<>();
     int stride =
-        late == null ? 1 : Math.max(1, (anchorCount() + MAX_CALIBRATION - 1) / MAX_CALIBRATION);
+        ix.late() == null
+            ? 1
+            : Math.max(1, (firstAnchor[names.length] + MAX_CALIBRATION - 1) / MAX_CALIBRATION);
     int seen = 0;
     for (int i = 0; i < names.length; i++) {
       if (firstAnchor[i + 1] - firstAnchor[i] >= 2) {
         for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
           if (seen++ % stride == 0) {
-            loo.add(leaveOneOut(i, row, encoded.get(row)));
+            loo.add(leaveOneOut(ix, i, row, encoded.get(row)));
           }
         }
       }
@@ -477,12 +625,11 @@ public final class SemanticRouter implements Router {
     return Math.min(0.99, Math.max(1e-3, q));
   }
 
-  private int anchorCount() {
-    return firstAnchor[names.length];
-  }
-
   /** sim of anchor {@code row} to specialist i, computed without that anchor. */
-  private double leaveOneOut(int i, int row, Encoded anchor) {
+  private double leaveOneOut(Index ix, int i, int row, Encoded anchor) {
+    float[] anchors = ix.anchors();
+    int[] firstAnchor = ix.firstAnchor();
+    LateInteraction late = ix.late();
     float[] q = Arrays.copyOfRange(anchors, row * dim, (row + 1) * dim);
     float[] rest = new float[dim];
     double[] top = new double[settings.topK()];
