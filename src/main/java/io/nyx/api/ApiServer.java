@@ -15,6 +15,7 @@ import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.ReviewService;
+import io.nyx.pipeline.RouteLessons;
 import io.nyx.routing.Router;
 import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
@@ -40,7 +41,8 @@ public final class ApiServer implements AutoCloseable {
       ReviewService reviews,
       PredictionService predictions,
       MemoryBank memory,
-      TrainingExport export) {}
+      TrainingExport export,
+      RouteLessons lessons) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -49,7 +51,8 @@ public final class ApiServer implements AutoCloseable {
     Http http = new Http(p.metrics(), System::nanoTime);
     InferApi infer = new InferApi(p.pipeline(), p.router(), p.weights(), config.maxQueryChars());
     ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
-    FeedbackApi feedback = new FeedbackApi(p.feedback());
+    FeedbackApi feedback = new FeedbackApi(p.feedback(), p.lessons());
+    ExemplarsApi exemplars = new ExemplarsApi(p.lessons());
     TraitsApi traits = new TraitsApi(p.traits(), p.clusters(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
     ReviewApi review = new ReviewApi(p.reviews());
@@ -66,6 +69,9 @@ public final class ApiServer implements AutoCloseable {
             .post("/v1/chat/completions", http.wrap("/v1/chat/completions", chat::complete))
             .get("/v1/models", http.wrap("/v1/models", chat::models))
             .post("/feedback", http.wrap("/feedback", feedback::feedback))
+            .get("/routing/exemplars", http.wrap("/routing/exemplars", exemplars::list))
+            .delete(
+                "/routing/exemplars/{id}", http.wrap("/routing/exemplars/{id}", exemplars::delete))
             .get("/traits", http.wrap("/traits", traits::list))
             .put("/traits/{name}", http.wrap("/traits/{name}", traits::set))
             .get("/review", http.wrap("/review", review::pending))

@@ -6,28 +6,58 @@ import io.helidon.webserver.http.ServerResponse;
 import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.pipeline.FeedbackService;
 import io.nyx.pipeline.NyxException;
+import io.nyx.pipeline.RouteLessons;
+import io.nyx.security.Caller;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@code POST /feedback}: a rating of an answer, applied now or queued while the database is away.
+ * {@code POST /feedback}: a rating of an answer, applied now or queued while the database is away;
+ * with {@code route_to}, also "this should have gone to that specialist" ({@link RouteLessons}).
  */
 final class FeedbackApi {
   private final DurableFeedback feedback;
+  private final RouteLessons lessons;
 
-  FeedbackApi(DurableFeedback feedback) {
+  FeedbackApi(DurableFeedback feedback, RouteLessons lessons) {
     this.feedback = feedback;
+    this.lessons = lessons;
   }
 
   void feedback(ServerRequest req, ServerResponse res) {
     Fields f =
-        new Fields(Json.parseObject(Http.body(req))).only(Set.of("query_id", "rating", "comment"));
+        new Fields(Json.parseObject(Http.body(req)))
+            .only(Set.of("query_id", "rating", "comment", "route_to"));
     UUID id = uuid(f.requireString("query_id", 64));
     double rating = f.requireNumber("rating", -1, 1);
     String comment = f.optString("comment", 4000);
-    switch (feedback.submit(id, rating, comment == null ? "" : comment, AuthFilter.caller(req))) {
-      case DurableFeedback.Applied a -> Http.json(res, 200, applied(a.outcome()));
+    String routeTo = f.optString("route_to", 64);
+    Caller by = AuthFilter.caller(req);
+    switch (feedback.submit(id, rating, comment == null ? "" : comment, by)) {
+      case DurableFeedback.Applied a -> {
+        ObjectNode o = applied(a.outcome());
+        o.set("routing", lesson(id, rating, routeTo, by));
+        Http.json(res, 200, o);
+      }
       case DurableFeedback.Queued q -> Http.json(res, 202, queued(q.feedback()));
+    }
+  }
+
+  /**
+   * What routing learned from this feedback: {@code route_to} makes the query an exemplar of that
+   * route; otherwise a good rating makes it evidence for the specialist that answered. Only with
+   * the database up (a queued feedback teaches nothing).
+   */
+  private ObjectNode lesson(UUID id, double rating, @Nullable String routeTo, Caller by) {
+    if (routeTo != null) {
+      return ExemplarsApi.outcome(lessons.routeTo(id, routeTo, by));
+    }
+    try {
+      return ExemplarsApi.outcome(lessons.rated(id, rating, by));
+    } catch (RuntimeException e) { // the rating itself was applied: learning is best effort
+      return ExemplarsApi.outcome(
+          new io.nyx.routing.ExemplarLearning.Outcome.Skipped("not learned: " + e.getMessage()));
     }
   }
 

@@ -36,6 +36,7 @@ import io.nyx.persistence.durable.FileEvidenceJournal;
 import io.nyx.persistence.durable.SpoolState;
 import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.persistence.jdbc.JdbcFeedbackStore;
+import io.nyx.persistence.jdbc.JdbcLearnedExemplarStore;
 import io.nyx.persistence.jdbc.JdbcPredictionStore;
 import io.nyx.persistence.jdbc.JdbcQueryLog;
 import io.nyx.persistence.jdbc.JdbcReviewQueue;
@@ -47,10 +48,12 @@ import io.nyx.pipeline.Powers;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.Resilience;
 import io.nyx.pipeline.ReviewService;
+import io.nyx.pipeline.RouteLessons;
 import io.nyx.resilience.Backpressure;
 import io.nyx.resilience.Breakers;
 import io.nyx.resilience.RetryPolicy;
 import io.nyx.resilience.Sleeper;
+import io.nyx.routing.ExemplarLearning;
 import io.nyx.routing.FileExemplarCache;
 import io.nyx.routing.Master;
 import io.nyx.routing.MasterModel;
@@ -99,6 +102,9 @@ public final class Nyx implements AutoCloseable {
 
   /** How often a running server checks that next months' request-log partitions exist. */
   static final Duration PARTITION_UPKEEP = Duration.ofHours(24);
+
+  /** How often a replica checks for learned exemplars another one added or removed. */
+  static final Duration LEARNED_REFRESH = Duration.ofSeconds(10);
 
   /** Recent query vectors kept, so routing and memory recall embed a query once. */
   static final int QUERY_CACHE = 1024;
@@ -294,6 +300,13 @@ public final class Nyx implements AutoCloseable {
         PartitionUpkeep.start(db::ensurePartitions, PARTITION_UPKEEP, metrics::partitionCheck);
     opened.push(partitions);
     PolicyRouter router = router(config, embedder, backpressure);
+    ExemplarLearning exemplars =
+        new ExemplarLearning(
+            router.semantic(),
+            new JdbcLearnedExemplarStore(db.dataSource()),
+            ExemplarLearning.Settings.DEFAULT);
+    exemplars.refreshIfChanged();
+    opened.push(LearnedRefresh.start(exemplars, LEARNED_REFRESH));
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()),
@@ -395,7 +408,8 @@ public final class Nyx implements AutoCloseable {
                     new ReviewService(reviews, feedback, clock),
                     new PredictionService(predictions, feedback, clock),
                     memories.bank(),
-                    new JdbcTrainingExport(db.dataSource())))
+                    new JdbcTrainingExport(db.dataSource()),
+                    new RouteLessons(log, exemplars)))
             .start();
     return new Nyx(
         config,
