@@ -96,6 +96,7 @@ public final class SemanticRouter implements Router {
 
   private final Embedder embedder;
   private final RoutingSettings settings;
+  private final double tokenWeight; // resolved: settings' weight, or the model's with auto
   private final ExemplarCache cache;
   private final String[] names;
   private final double[] initialWeights;
@@ -134,6 +135,10 @@ public final class SemanticRouter implements Router {
     requireUniqueNames(specialists);
     this.embedder = embedder;
     this.settings = settings;
+    this.tokenWeight =
+        settings.tokenWeight() == RoutingSettings.AUTO_TOKEN_WEIGHT
+            ? tokenWeightFor(embedder.modelId())
+            : settings.tokenWeight();
     this.cache = cache;
     this.dim = embedder.dimension();
     int n = specialists.size();
@@ -248,6 +253,20 @@ public final class SemanticRouter implements Router {
     return out;
   }
 
+  /**
+   * The token weight {@code token_weight: auto} gives a model: 0.25 for bge-small-en-v1.5 (its
+   * [CLS] vector already carries much of what the token match adds), {@link
+   * RoutingSettings#DEFAULT_TOKEN_WEIGHT} otherwise (RoutingSettings has the figures).
+   */
+  public static double tokenWeightFor(String modelId) {
+    return modelId.startsWith("bge-small-en-v1.5") ? 0.25 : RoutingSettings.DEFAULT_TOKEN_WEIGHT;
+  }
+
+  /** The token weight in use (the configured one, or the model's with auto). */
+  public double tokenWeight() {
+    return tokenWeight;
+  }
+
   /** The embedder the anchors were made with (a candidate exemplar must be embedded by it). */
   public Embedder embedder() {
     return embedder;
@@ -266,7 +285,7 @@ public final class SemanticRouter implements Router {
     }
     first[n] = all.size();
     float[] anchors = flatten(all.stream().map(Encoded::vector).toList());
-    LateInteraction late = settings.tokenWeight() > 0 ? LateInteraction.of(first, all) : null;
+    LateInteraction late = tokenWeight > 0 ? LateInteraction.of(first, all) : null;
     return new Index(anchors, first, firstLearned, centroids(anchors, first), late, learned);
   }
 
@@ -444,7 +463,7 @@ public final class SemanticRouter implements Router {
     if (query.tokens().isEmpty()) {
       return cos; // the embedder gave this text no token vectors: the centroid alone
     }
-    double t = settings.tokenWeight();
+    double t = tokenWeight;
     LateInteraction.Query lq = late.query(query.tokens());
     double[] sim = new double[n];
     boolean[] candidate = nearest(cos, CANDIDATES);
@@ -646,7 +665,7 @@ public final class SemanticRouter implements Router {
     VectorMath.normalize(rest, 0, dim);
     if (late != null) {
       TokenVectors tokens = anchor.tokens();
-      double t = settings.tokenWeight();
+      double t = tokenWeight;
       double match = late.score(late.query(tokens), i, row - firstAnchor[i]);
       return (1 - t) * dot(q, rest, 0) + t * match;
     }
