@@ -68,8 +68,9 @@ final class EvalRouteCommand implements Command {
           --conversations instead of the report, conversation routing: --data holds one
                           dialogue a line ({"id", "turns": [{"text", "label"}...]}); accuracy on
                           user turns that keep the previous turn's label and on turns that switch,
-                          for follow-up routing (--switch-margin M, default 0.05) against routing
-                          the last message alone; dialogues of even index and odd index apart
+                          for follow-up routing (--switch-margin M, default 0.1; --topic-margin M,
+                          default 0.1) against routing the last message alone; dialogues of even
+                          index and odd index apart
           --data FILE     JSON lines {"text": ..., "label": specialist name or "none"}
           --out FILE      also write a self-contained HTML report with the confusion matrix
           --master        ask the master model as routing.mode says (default: semantic only)
@@ -95,7 +96,8 @@ final class EvalRouteCommand implements Command {
                 "events",
                 "every",
                 "seed",
-                "switch-margin"),
+                "switch-margin",
+                "topic-margin"),
             Set.of("master", "pooled-only", "conversations"));
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
@@ -109,7 +111,14 @@ final class EvalRouteCommand implements Command {
     flags.remove("master");
     flags.remove("pooled-only");
     for (String f :
-        List.of("learn-from", "events", "every", "seed", "switch-margin", "conversations")) {
+        List.of(
+            "learn-from",
+            "events",
+            "every",
+            "seed",
+            "switch-margin",
+            "topic-margin",
+            "conversations")) {
       flags.remove(f);
     }
     NyxConfig config = RouteCommand.offline(ConfigLoader.load(flags, env), args.has("master"));
@@ -189,10 +198,11 @@ final class EvalRouteCommand implements Command {
   private static String conversations(NyxConfig config, Embedder inner, Path file, Args args) {
     Embedder embedder = new CachingEmbedder(inner, 50_000);
     SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
-    double margin =
-        args.has("switch-margin")
-            ? Double.parseDouble(args.flags().get("switch-margin"))
-            : FollowUps.DEFAULT_SWITCH_MARGIN;
+    FollowUps followUps =
+        new FollowUps(
+            router,
+            margin(args, "switch-margin", FollowUps.DEFAULT_SWITCH_MARGIN),
+            margin(args, "topic-margin", FollowUps.DEFAULT_TOPIC_MARGIN));
     List<ConversationReplay.Dialogue> dialogues = dialogues(file);
     StringBuilder b = new StringBuilder();
     for (int half = 0; half < 2; half++) {
@@ -201,9 +211,22 @@ final class EvalRouteCommand implements Command {
         part.add(dialogues.get(i));
       }
       b.append(half == 0 ? "even dialogues (tune)\n" : "odd dialogues (report)\n");
-      b.append(ConversationReplay.replay(router, new FollowUps(router, margin), part).text());
+      b.append(ConversationReplay.replay(router, followUps, part).text());
     }
     return b.toString();
+  }
+
+  private static double margin(Args args, String flag, double fallback) {
+    String v = args.flags().get(flag);
+    try {
+      double m = v == null ? fallback : Double.parseDouble(v);
+      if (m >= 0 && m <= 1) {
+        return m;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + flag + " must be a number in [0,1] but was " + v);
   }
 
   private static int positive(Args args, String flag, int fallback) {

@@ -46,7 +46,7 @@ public final class PolicyRouter implements Router {
     this.semantic = semantic;
     this.master = master;
     this.settings = settings;
-    this.followUps = new FollowUps(semantic, FollowUps.DEFAULT_SWITCH_MARGIN);
+    this.followUps = new FollowUps(semantic);
   }
 
   /** Follow-ups stay with the previous turn's specialist ({@link FollowUps}). */
