@@ -13,6 +13,7 @@ import io.nyx.evaluation.RouteReport;
 import io.nyx.evaluation.RouteReportHtml;
 import io.nyx.memory.CachingEmbedder;
 import io.nyx.memory.Embedder;
+import io.nyx.routing.ExemplarCache;
 import io.nyx.routing.ExemplarLearning;
 import io.nyx.routing.FollowUps;
 import io.nyx.routing.MemoryLearnedExemplarStore;
@@ -178,8 +179,11 @@ final class EvalRouteCommand implements Command {
 
   private static List<ExemplarCurve.Point> curve(
       NyxConfig config, Embedder inner, List<Labeled> stream, List<Labeled> data, Args args) {
-    Embedder embedder = new CachingEmbedder(inner, 20_000); // each text embedded once
-    SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
+    Embedder embedder = new CachingEmbedder(inner, 20_000);
+    // Each exemplar embedded once, though the learned ones are reloaded after every lesson.
+    SemanticRouter router =
+        new SemanticRouter(
+            embedder, config.specialists(), config.routing(), ExemplarCache.inMemory());
     ExemplarLearning learning =
         new ExemplarLearning(
             router,

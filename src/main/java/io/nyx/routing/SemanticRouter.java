@@ -188,11 +188,17 @@ public final class SemanticRouter implements Router {
 
   /**
    * Whether adding {@code candidate} as a learned exemplar of {@code name} leaves every configured
-   * exemplar of the other specialists decided as now (top similarity): a learned exemplar may add
-   * to a route but never take what the operator wrote for another one. Costs one decision per
-   * configured exemplar; learning calls it, queries never do.
+   * exemplar of the other specialists decided as now: a learned exemplar may add to a route but
+   * never take what the operator wrote for another one. An exemplar of specialist j is taken when,
+   * with the candidate added, it is more similar to {@code name} than to j while it was decided as
+   * j before. Costs two similarities per configured exemplar (a full decision only for the few that
+   * would be taken); learning calls it, queries never do.
    */
   public boolean keepsConfigured(String name, Encoded candidate) {
+    int target = List.of(names).indexOf(name);
+    if (target < 0) {
+      return true;
+    }
     Index now = index;
     Map<String, List<Encoded>> more = new LinkedHashMap<>(now.learned());
     List<Encoded> own = new ArrayList<>(more.getOrDefault(name, List.of()));
@@ -200,17 +206,35 @@ public final class SemanticRouter implements Router {
     more.put(name, own);
     Index tentative = build(more);
     for (int j = 0; j < names.length; j++) {
-      if (names[j].equals(name)) {
+      if (j == target) {
         continue;
       }
       for (Encoded anchor : operator.get(j)) {
-        if (argmax(similarities(now, anchor)) == j
-            && argmax(similarities(tentative, anchor)) != j) {
+        if (similarity(tentative, anchor, target) > similarity(tentative, anchor, j)
+            && argmax(similarities(now, anchor)) == j) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /** sim_i of {@link #similarities} for one specialist. */
+  private double similarity(Index ix, Encoded query, int i) {
+    float[] q = query.vector();
+    LateInteraction late = ix.late();
+    if (late == null) {
+      return blendedOne(ix, q, i, new double[settings.topK()]);
+    }
+    double[] cos = new double[names.length];
+    for (int k = 0; k < names.length; k++) {
+      cos[k] = dot(q, ix.centroids(), k);
+    }
+    if (query.tokens().isEmpty()) {
+      return cos[i];
+    }
+    double tokens = nearest(cos, CANDIDATES)[i] ? late.score(late.query(query.tokens()), i) : 0;
+    return (1 - tokenWeight) * cos[i] + tokenWeight * tokens;
   }
 
   private static int argmax(double[] values) {
@@ -494,16 +518,21 @@ public final class SemanticRouter implements Router {
     int n = names.length;
     double[] sim = new double[n];
     double[] top = new double[settings.topK()]; // scratch, descending
-    double a = settings.centroidWeight();
     for (int i = 0; i < n; i++) {
-      int count = topK(ix.anchors(), q, ix.firstAnchor()[i], ix.firstAnchor()[i + 1], top);
-      double sum = 0;
-      for (int j = 0; j < count; j++) {
-        sum += top[j];
-      }
-      sim[i] = (1 - a) * (sum / count) + a * dot(q, ix.centroids(), i);
+      sim[i] = blendedOne(ix, q, i, top);
     }
     return sim;
+  }
+
+  /** The blend for specialist i; {@code top} is scratch of length topK. */
+  private double blendedOne(Index ix, float[] q, int i, double[] top) {
+    int count = topK(ix.anchors(), q, ix.firstAnchor()[i], ix.firstAnchor()[i + 1], top);
+    double sum = 0;
+    for (int j = 0; j < count; j++) {
+      sum += top[j];
+    }
+    double a = settings.centroidWeight();
+    return (1 - a) * (sum / count) + a * dot(q, ix.centroids(), i);
   }
 
   /**
