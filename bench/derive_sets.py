@@ -9,7 +9,12 @@ sources' data; bench/data.sha256 pins what a derivation must produce).
   python3 bench/derive_sets.py slurp GIT_DIR   # pswietojanski/slurp, text CC BY 4.0
   python3 bench/derive_sets.py sgd GIT_DIR     # google-research-datasets/dstc8-schema-guided-dialogue
                                                # (CC BY-SA 4.0)
-  sha256sum -c bench/data.sha256               # same bytes as the figures in the docs
+  python3 bench/derive_sets.py ood hwu64       # NAME-{tune,test}-ood.jsonl, after NAME was derived
+  python3 bench/derive_sets.py ood slurp
+  (cd bench/data && sha256sum -c ../data.sha256)   # same bytes as the figures in docs/routing.md
+
+The figures were made from the snapshots at xliuhw/NLU-Evaluation-Data f6071b49,
+pswietojanski/slurp 8eb16545 and google-research-datasets/dstc8-schema-guided-dialogue e852981a.
 
 Intent sets are built as Banking77's were (src/test/resources/routing/banking77.yaml): labels
 lower-cased; a seeded random.Random draws the intents held out as out of scope; for every other
@@ -17,6 +22,12 @@ intent its rows are shuffled with the same generator, the first 10 become the ex
 rest (at most MAX_QUERIES) the queries, alternately to NAME-tune.jsonl and NAME-test.jsonl; each
 split also holds up to 10 queries of every held-out intent, labeled "none" (near misses: same
 assistant, other intents). Duplicate texts within an intent are dropped first.
+
+Out-of-domain variants (`ood NAME`), built as banking77-{tune,test}-ood.jsonl were: the same
+in-scope queries, and instead of the near misses OOD_QUERIES out-of-domain ones, drawn with
+random.Random(OOD_SEED) from the in-scope queries of the matching Banking77 split in
+src/test/resources/routing/ (public, CC BY 4.0; a domain neither home-assistant set has), leaving
+out the intents about currencies and exchange, which the sets' qa_currency would rightly take.
 """
 import csv
 import io
@@ -30,6 +41,9 @@ OUT = Path(__file__).resolve().parent / "data"
 EXEMPLARS = 10
 MAX_QUERIES = 40
 OOS_PER_SPLIT = 10
+OOD_QUERIES = 300
+OOD_SEED = 64
+BANKING = Path(__file__).resolve().parent.parent / "src/test/resources/routing"
 
 HWU_FOLD = ("CrossValidation/autoGeneFromRealAnno/autoGene_2018_03_22-13_01_25_169/"
             "CrossValidation/KFold_1")
@@ -194,13 +208,35 @@ def sgd(repo):
           f"{sum(len(c['turns']) for c in conversations)} user turns; missing {len(missing)} files")
 
 
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def ood(name):
+    rng = random.Random(OOD_SEED)
+    for split in ("tune", "test"):
+        rows = [r for r in read_jsonl(OUT / f"{name}-{split}.jsonl") if r["label"] != "none"]
+        pool = [r["text"] for r in read_jsonl(BANKING / f"banking77-{split}.jsonl")
+                if r["label"] != "none"
+                and not any(w in r["label"] for w in ("exchange", "currenc", "fiat"))]
+        drawn = rng.sample(pool, OOD_QUERIES)
+        with open(OUT / f"{name}-{split}-ood.jsonl", "w", encoding="utf-8") as f:
+            for r in rows + [{"text": t, "label": "none"} for t in drawn]:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{name}-{split}-ood: {len(rows)} in scope, {len(drawn)} out of domain")
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("hwu64", "slurp", "sgd"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("hwu64", "slurp", "sgd", "ood"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     name, repo = sys.argv[1], sys.argv[2]
     if name == "sgd":
         sgd(repo)
+        return
+    if name == "ood":
+        ood(repo)
         return
     rows, held_out, seed = {"hwu64": hwu64, "slurp": slurp}[name](repo)
     intent_set(name, rows, held_out, seed)
