@@ -119,11 +119,15 @@ public final class Nyx implements AutoCloseable {
   /** What runs on its own beside the requests: queue polling, partition upkeep. */
   private final Background background;
 
-  private record Background(VllmQueues queues, PartitionUpkeep partitions)
+  private record Background(
+      VllmQueues queues,
+      PartitionUpkeep partitions,
+      LearnedRefresh learned,
+      AutoCloseable riskScreenEmbedder)
       implements AutoCloseable {
     @Override
     public void close() {
-      Shutdown.run(partitions::close, queues::close);
+      Shutdown.run(learned::close, partitions::close, queues::close, riskScreenEmbedder::close);
     }
   }
 
@@ -306,7 +310,8 @@ public final class Nyx implements AutoCloseable {
             new JdbcLearnedExemplarStore(db.dataSource()),
             ExemplarLearning.Settings.DEFAULT);
     exemplars.refreshIfChanged();
-    opened.push(LearnedRefresh.start(exemplars, LEARNED_REFRESH));
+    LearnedRefresh learnedRefresh = LearnedRefresh.start(exemplars, LEARNED_REFRESH);
+    opened.push(learnedRefresh);
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()),
@@ -325,10 +330,19 @@ public final class Nyx implements AutoCloseable {
             SPOOL_RETRY,
             clock);
     opened.push(followUps);
+    Embedder screenEmbedder = embedder;
+    AutoCloseable ownScreen = () -> {};
+    java.util.Optional<Embedder> screenModel = Embedders.forRiskScreen(config.embedding());
+    if (screenModel.isPresent()) {
+      // Query and answer are each screened once: a small cache suffices.
+      screenEmbedder = new CachingEmbedder(screenModel.get(), 16);
+      ownScreen = screenEmbedder::close;
+      opened.push(ownScreen);
+    }
     Powers powers =
         new Powers(
             new EmbeddingRiskScreen(
-                embedder,
+                screenEmbedder,
                 RiskCategoriesYaml.load(config.context().safetyCategories()),
                 config.context().riskThreshold()),
             followUps.reviews(),
@@ -421,7 +435,7 @@ public final class Nyx implements AutoCloseable {
         guard,
         durable,
         memories,
-        new Background(queues, partitions));
+        new Background(queues, partitions, learnedRefresh, ownScreen));
   }
 
   private static Map<ContextStrategy, ContextBuilder> contexts(
