@@ -26,8 +26,9 @@ public record EmbeddingConfig(
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
 
   /**
-   * The in-process model when none is named: chosen on the public intent sets (docs/
-   * routing-benchmarks.md has the table of every model on every set).
+   * The in-process model when none is named: MiniLM, whose abstention holds on the shipped route
+   * sets and which costs a half to a quarter of BGE-small's CPU (docs/routing.md has the table of
+   * every model on every set and the reasons).
    */
   public static final String DEFAULT_LOCAL_MODEL = LocalModel.MINILM.id();
 

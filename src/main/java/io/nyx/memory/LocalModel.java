@@ -11,8 +11,8 @@ import java.util.Optional;
  * embedding.model}): each an int8 ONNX model and its tokenizer shipped inside a langchain4j jar, so
  * none needs the network. They differ in how a sentence vector is pooled from the token states:
  * MiniLM averages every position (as it was trained), BGE takes the [CLS] state. Both are 384-d
- * BERT-vocabulary encoders, so their token vectors feed the same token matching. docs/
- * routing-benchmarks.md has their accuracy and latency on every labeled set.
+ * BERT-vocabulary encoders, so their token vectors feed the same token matching. docs/routing.md
+ * has their accuracy and latency on every labeled set.
  *
  * @param id what {@link Embedder#modelId()} reports and caches are keyed by
  * @param jarAnchor a class of the jar that holds the files (its class loader finds them)
