@@ -18,6 +18,7 @@ import io.nyx.persistence.durable.DurableFeedback;
 import io.nyx.pipeline.InferencePipeline;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.ReviewService;
+import io.nyx.pipeline.RouteLessons;
 import io.nyx.routing.Router;
 import io.nyx.security.Guard;
 import io.nyx.specialist.Specialists;
@@ -48,7 +49,8 @@ public final class ApiServer implements AutoCloseable {
       AdapterLifecycle adapters,
       QueryHistory queries,
       History history,
-      Tracer tracer) {}
+      Tracer tracer,
+      RouteLessons lessons) {}
 
   private final WebServer server;
   private final ConnectionDeadlines deadlines;
@@ -57,7 +59,8 @@ public final class ApiServer implements AutoCloseable {
     Http http = new Http(p.metrics(), System::nanoTime);
     InferApi infer = new InferApi(p.pipeline(), p.router(), p.weights(), config.maxQueryChars());
     ChatApi chat = new ChatApi(p.pipeline(), p.specialists(), p.clock(), config.maxQueryChars());
-    FeedbackApi feedback = new FeedbackApi(p.feedback());
+    FeedbackApi feedback = new FeedbackApi(p.feedback(), p.lessons());
+    ExemplarsApi exemplars = new ExemplarsApi(p.lessons());
     TraitsApi traits = new TraitsApi(p.traits(), p.clusters(), p.weights());
     OpsApi ops = new OpsApi(p.readiness(), p.metrics());
     ReviewApi review = new ReviewApi(p.reviews(), p.queries());
@@ -83,6 +86,8 @@ public final class ApiServer implements AutoCloseable {
         .get("/v1/models", chat::models)
         .get("/v1/models/{+id}", chat::model)
         .post("/feedback", feedback::feedback)
+        .get("/routing/exemplars", exemplars::list)
+        .delete("/routing/exemplars/{id}", exemplars::delete)
         .get("/traits", traits::list)
         .get("/traits/{name}", traits::show)
         .put("/traits/{name}", traits::set)

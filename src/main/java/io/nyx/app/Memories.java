@@ -10,6 +10,7 @@ import io.nyx.memory.BruteForceIndex;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.HnswIndex;
 import io.nyx.memory.VectorIndex;
+import io.nyx.persistence.jdbc.JdbcEmbeddingModel;
 import io.nyx.persistence.jdbc.JdbcMemoryStore;
 import io.nyx.persistence.jdbc.MemoryNotifications;
 import java.io.IOException;
@@ -68,6 +69,7 @@ final class Memories implements AutoCloseable {
       DataSource dataSource,
       Embedder embedder,
       InstantSource clock) {
+    JdbcEmbeddingModel.requireSame(dataSource, embedder.modelId(), embedder.dimension());
     JdbcMemoryStore store = new JdbcMemoryStore(dataSource);
     RecallWeights weights =
         new RecallWeights(

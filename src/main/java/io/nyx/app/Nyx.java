@@ -46,6 +46,7 @@ import io.nyx.persistence.jdbc.JdbcAdapterStore;
 import io.nyx.persistence.jdbc.JdbcFactStore;
 import io.nyx.persistence.jdbc.JdbcFeedbackStore;
 import io.nyx.persistence.jdbc.JdbcLeadership;
+import io.nyx.persistence.jdbc.JdbcLearnedExemplarStore;
 import io.nyx.persistence.jdbc.JdbcPredictionStore;
 import io.nyx.persistence.jdbc.JdbcQueryHistory;
 import io.nyx.persistence.jdbc.JdbcQueryLog;
@@ -58,10 +59,12 @@ import io.nyx.pipeline.Powers;
 import io.nyx.pipeline.PredictionService;
 import io.nyx.pipeline.Resilience;
 import io.nyx.pipeline.ReviewService;
+import io.nyx.pipeline.RouteLessons;
 import io.nyx.resilience.Backpressure;
 import io.nyx.resilience.Breakers;
 import io.nyx.resilience.RetryPolicy;
 import io.nyx.resilience.Sleeper;
+import io.nyx.routing.ExemplarLearning;
 import io.nyx.routing.FileExemplarCache;
 import io.nyx.routing.Master;
 import io.nyx.routing.MasterModel;
@@ -113,6 +116,9 @@ public final class Nyx implements AutoCloseable {
   /** How often a running server checks that next months' request-log partitions exist. */
   static final Duration PARTITION_UPKEEP = Duration.ofHours(24);
 
+  /** How often a replica checks for learned exemplars another one added or removed. */
+  static final Duration LEARNED_REFRESH = Duration.ofSeconds(10);
+
   /** Recent query vectors kept, so routing and memory recall embed a query once. */
   static final int QUERY_CACHE = 1024;
 
@@ -127,11 +133,20 @@ public final class Nyx implements AutoCloseable {
   private final Background background;
 
   private record Background(
-      VllmQueues queues, PartitionUpkeep partitions, AdapterSupervisor adapters)
+      VllmQueues queues,
+      PartitionUpkeep partitions,
+      AdapterSupervisor adapters,
+      LearnedRefresh learned,
+      AutoCloseable riskScreenEmbedder)
       implements AutoCloseable {
     @Override
     public void close() {
-      Shutdown.run(adapters::close, partitions::close, queues::close);
+      Shutdown.run(
+          adapters::close,
+          learned::close,
+          partitions::close,
+          queues::close,
+          riskScreenEmbedder::close);
     }
   }
 
@@ -338,6 +353,14 @@ public final class Nyx implements AutoCloseable {
         AdapterSupervisor.start(
             adapters, new JdbcLeadership(db.dataSource()), config.adapters(), System::nanoTime);
     opened.push(supervisor);
+    ExemplarLearning exemplars =
+        new ExemplarLearning(
+            router.semantic(),
+            new JdbcLearnedExemplarStore(db.dataSource()),
+            ExemplarLearning.Settings.DEFAULT);
+    exemplars.refreshIfChanged();
+    LearnedRefresh learnedRefresh = LearnedRefresh.start(exemplars, LEARNED_REFRESH);
+    opened.push(learnedRefresh);
     DurableQueryLog log =
         new DurableQueryLog(
             new JdbcQueryLog(db.dataSource()),
@@ -356,10 +379,19 @@ public final class Nyx implements AutoCloseable {
             SPOOL_RETRY,
             clock);
     opened.push(followUps);
+    Embedder screenEmbedder = embedder;
+    AutoCloseable ownScreen = () -> {};
+    java.util.Optional<Embedder> screenModel = Embedders.forRiskScreen(config.embedding());
+    if (screenModel.isPresent()) {
+      // Query and answer are each screened once: a small cache suffices.
+      screenEmbedder = new CachingEmbedder(screenModel.get(), 16);
+      ownScreen = screenEmbedder::close;
+      opened.push(ownScreen);
+    }
     Powers powers =
         new Powers(
             new EmbeddingRiskScreen(
-                embedder,
+                screenEmbedder,
                 RiskCategoriesYaml.load(config.context().safetyCategories()),
                 config.context().riskThreshold()),
             followUps.reviews(),
@@ -447,7 +479,8 @@ public final class Nyx implements AutoCloseable {
                     adapters,
                     queries,
                     new History(queries, predictions),
-                    tracer))
+                    tracer,
+                    new RouteLessons(log, exemplars)))
             .start();
     return new Nyx(
         config,
@@ -459,7 +492,7 @@ public final class Nyx implements AutoCloseable {
         guard,
         durable,
         memories,
-        new Background(queues, partitions, supervisor),
+        new Background(queues, partitions, supervisor, learnedRefresh, ownScreen),
         tracer);
   }
 

@@ -23,6 +23,7 @@ public final class Cli {
         keys      create, list and revoke API keys
         memory    import a .jsonl/.md/.txt file into Mnemosyne's memory (chunked, resumable)
         facts     import a .jsonl file of facts for Aletheia (resumable)
+        exemplars list or remove learned route exemplars (feedback and corrections)
         spool     list or re-drive the writes the database refused for good (dead letters)
         rewards   recompute stored rewards with the current reward function
         export    write answered requests as fine-tuning data (SFT or preference pairs)
@@ -58,6 +59,7 @@ public final class Cli {
           case "keys" -> new KeysCommand();
           case "memory" -> new MemoryCommand();
           case "facts" -> new FactsCommand();
+          case "exemplars" -> new ExemplarsCommand();
           case "spool" -> new SpoolCommand();
           case "rewards" -> new RewardsCommand(java.time.InstantSource.system());
           case "export" -> new ExportCommand(java.time.InstantSource.system());

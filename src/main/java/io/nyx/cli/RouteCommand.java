@@ -44,9 +44,11 @@ final class RouteCommand implements Command {
   @Override
   public String usage() {
     return """
-        Usage: nyx route [--config FILE] < queries.jsonl > decisions.jsonl
+        Usage: nyx route [--config FILE] [--embedding-model ID] < queries.jsonl > decisions.jsonl
 
           --config FILE   YAML with a specialists list (env NYX_CONFIG; default: the shipped five)
+          --embedding-model ID
+                          the embedding model (env NYX_EMBEDDING_MODEL)
           --master        ask the master model as routing.mode says (default: semantic only,
                           no model call)
 
@@ -63,7 +65,7 @@ final class RouteCommand implements Command {
       PrintStream out,
       PrintStream err,
       Map<String, String> env) {
-    Args args = Args.parse(argv, Set.of("config"), Set.of("master"));
+    Args args = Args.parse(argv, Set.of("config", "embedding-model"), Set.of("master"));
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
     }
@@ -88,8 +90,11 @@ final class RouteCommand implements Command {
     if (master) {
       return c;
     }
-    RoutingSettings r = c.routing();
-    RoutingSettings semantic = r.withMode(RoutingMode.SEMANTIC);
+    return withRouting(c, c.routing().withMode(RoutingMode.SEMANTIC));
+  }
+
+  /** {@code c} with other routing settings. */
+  static NyxConfig withRouting(NyxConfig c, RoutingSettings semantic) {
     return new NyxConfig(
         c.server(),
         c.llm(),

@@ -34,7 +34,8 @@ public final class ConfigLoader {
           new Override("host", "NYX_HOST", "server.host"),
           new Override("llm-url", "NYX_LLM_URL", "llm.url"),
           new Override("db-url", "NYX_DB_URL", "db.url"),
-          new Override("data-dir", "NYX_DATA_DIR", "data_dir"));
+          new Override("data-dir", "NYX_DATA_DIR", "data_dir"),
+          new Override("embedding-model", "NYX_EMBEDDING_MODEL", "embedding.model"));
 
   private static final List<String> TOP =
       List.of(

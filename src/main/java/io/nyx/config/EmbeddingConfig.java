@@ -1,15 +1,19 @@
 package io.nyx.config;
 
+import io.nyx.memory.LocalModel;
 import java.util.Set;
 
 /**
- * Sentence embeddings: {@code local} runs all-MiniLM-L6-v2 (int8) in-process, offline; {@code
- * openai} calls an OpenAI-compatible {@code /v1/embeddings} endpoint at {@code url} with {@code
- * model}. {@code splitLongTexts}: a lone text of 64 tokens or more may embed on two cores when that
- * pays ({@code local} only). {@code encodingFormat}: how {@code openai} asks for vectors ({@code
- * base64}: little-endian float32, a quarter of the parsing; {@code float}: JSON numbers, for
- * servers without base64). {@code maxInFlight}: at most this many {@code openai} requests for
- * single texts at once; texts asked for meanwhile wait and go together in the next one.
+ * Sentence embeddings: {@code local} runs {@code model} in-process, offline (one of {@link
+ * LocalModel}'s ids; blank means {@link #DEFAULT_LOCAL_MODEL}); {@code openai} calls an
+ * OpenAI-compatible {@code /v1/embeddings} endpoint at {@code url} with {@code model}. Exemplar
+ * caches, the memory index and stored memories are keyed by the model id, so a switch never mixes
+ * vectors of two models. {@code splitLongTexts}: a lone text of 64 tokens or more may embed on two
+ * cores when that pays ({@code local} only). {@code encodingFormat}: how {@code openai} asks for
+ * vectors ({@code base64}: little-endian float32, a quarter of the parsing; {@code float}: JSON
+ * numbers, for servers without base64). {@code maxInFlight}: at most this many {@code openai}
+ * requests for single texts at once; texts asked for meanwhile wait and go together in the next
+ * one.
  */
 public record EmbeddingConfig(
     String provider,
@@ -20,6 +24,14 @@ public record EmbeddingConfig(
     int maxInFlight) {
   public static final String DEFAULT_ENCODING_FORMAT = "base64";
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+
+  /**
+   * The in-process model when none is named: MiniLM, whose abstention holds on the shipped route
+   * sets and which costs a half to a quarter of BGE-small's CPU (docs/routing.md has the table of
+   * every model on every set and the reasons).
+   */
+  public static final String DEFAULT_LOCAL_MODEL = LocalModel.MINILM.id();
+
   private static final Set<String> ENCODINGS = Set.of("base64", "float");
 
   public EmbeddingConfig {
@@ -28,6 +40,13 @@ public record EmbeddingConfig(
     }
     url = url == null ? "" : url;
     model = model == null ? "" : model;
+    if ("local".equals(provider)) {
+      model = model.isBlank() ? DEFAULT_LOCAL_MODEL : model;
+      if (LocalModel.byId(model).isEmpty()) {
+        throw new ConfigException(
+            "embedding.model", model, "one of " + LocalModel.ids() + " when provider is local");
+      }
+    }
     if ("openai".equals(provider) && !(url.startsWith("http://") || url.startsWith("https://"))) {
       throw new ConfigException("embedding.url", url, "an http(s) URL when provider is openai");
     }
@@ -41,5 +60,11 @@ public record EmbeddingConfig(
       throw new ConfigException(
           "embedding.max_in_flight", String.valueOf(maxInFlight), "an integer from 1 to 256");
     }
+  }
+
+  /** The in-process model ({@code local} only). */
+  public LocalModel localModel() {
+    return LocalModel.byId(model)
+        .orElseThrow(() -> new IllegalStateException("not a local model: " + model));
   }
 }

@@ -39,7 +39,7 @@ final class RoutingConfigs {
         t.number("prior_strength", d.priorStrength()),
         t.integer("top_k", d.topK()),
         t.number("centroid_weight", d.centroidWeight()),
-        t.number("token_weight", d.tokenWeight()),
+        tokenWeight(t),
         t.number("confidence_temperature", d.confidenceTemperature()),
         t.number("abstain_quantile", d.abstainQuantile()),
         mode(t),
@@ -52,6 +52,14 @@ final class RoutingConfigs {
             t.integer("master_timeout_ms", RoutingSettings.MasterSettings.DEFAULT_TIMEOUT_MS)),
         t.string("pinned", ""),
         t.strings("disabled"));
+  }
+
+  /** A number in [0,1], or "auto" (the default) for the embedding model's own weight. */
+  private static double tokenWeight(YamlTree t) {
+    if (!t.has("token_weight") || "auto".equals(t.string("token_weight"))) {
+      return RoutingSettings.AUTO_TOKEN_WEIGHT;
+    }
+    return t.number("token_weight", RoutingSettings.AUTO_TOKEN_WEIGHT);
   }
 
   /** A number, or "auto" (the default) for the calibrated threshold. */

@@ -80,13 +80,27 @@ final class RouteStage {
   private RouteDecision route(InferenceRequest req) {
     String forced = req.specialist();
     if (forced == null) {
-      return router.route(req.query(), weights.current());
+      var w = weights.current();
+      return router.inConversation(earlierUserTurns(req), router.route(req.query(), w), w);
     }
     if (specialists.find(forced).isEmpty()) {
       throw new NyxException.BadRequest(
           "specialist", "unknown specialist '" + forced + "'; known: " + specialists.names());
     }
     return new RouteDecision.Forced(forced);
+  }
+
+  /**
+   * The user turns before the last one, oldest first: what decides whether the last message is a
+   * follow-up ({@link io.nyx.routing.FollowUps}).
+   */
+  private static java.util.List<String> earlierUserTurns(InferenceRequest req) {
+    java.util.List<String> users =
+        req.conversation().stream()
+            .filter(m -> "user".equals(m.role()))
+            .map(m -> m.content())
+            .toList();
+    return users.isEmpty() ? users : users.subList(0, users.size() - 1);
   }
 
   /**

@@ -2,7 +2,10 @@ package io.nyx.routing;
 
 import io.nyx.memory.Embedder;
 import io.nyx.memory.Encoded;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the router gets exemplar vectors: embedded fresh, or remembered across restarts. Queries
@@ -19,4 +22,27 @@ public interface ExemplarCache {
   }
 
   ExemplarCache NONE = Embedder::encodeAll;
+
+  /**
+   * Remembers every text it encoded, in memory, for one embedder: for offline replays where learned
+   * exemplars are reloaded after each lesson (a server uses the file cache). Unbounded;
+   * thread-safe.
+   */
+  static ExemplarCache inMemory() {
+    Map<String, Encoded> seen = new HashMap<>();
+    return (embedder, texts) -> {
+      synchronized (seen) {
+        List<String> missing = texts.stream().filter(t -> !seen.containsKey(t)).distinct().toList();
+        if (!missing.isEmpty()) {
+          List<Encoded> fresh = embedder.encodeAll(missing);
+          for (int i = 0; i < missing.size(); i++) {
+            seen.put(missing.get(i), fresh.get(i));
+          }
+        }
+        List<Encoded> out = new ArrayList<>(texts.size());
+        texts.forEach(t -> out.add(seen.get(t)));
+        return out;
+      }
+    };
+  }
 }

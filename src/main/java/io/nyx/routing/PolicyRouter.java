@@ -34,6 +34,7 @@ public final class PolicyRouter implements Router {
   private final SemanticRouter semantic;
   private final Master master;
   private final RoutingSettings settings;
+  private final FollowUps followUps;
 
   public PolicyRouter(SemanticRouter semantic, Master master, RoutingSettings settings) {
     List<String> known = semantic.specialists();
@@ -46,6 +47,14 @@ public final class PolicyRouter implements Router {
     this.semantic = semantic;
     this.master = master;
     this.settings = settings;
+    this.followUps = new FollowUps(semantic);
+  }
+
+  /** Follow-ups stay with the previous turn's specialist ({@link FollowUps}). */
+  @Override
+  public RouteDecision inConversation(
+      List<String> earlier, RouteDecision alone, Map<String, Double> traitWeights) {
+    return earlier.isEmpty() ? alone : followUps.decide(earlier, alone, withDisabled(traitWeights));
   }
 
   @Override

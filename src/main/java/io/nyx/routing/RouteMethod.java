@@ -16,6 +16,11 @@ public enum RouteMethod {
   ABSTAIN,
   /** The caller named the specialist. */
   FORCED,
+  /**
+   * A follow-up with no topic of its own stayed with the previous turn's specialist ({@link
+   * FollowUps}); the scores are the message's own.
+   */
+  FOLLOW_UP,
   /** The risk screen flagged the question and the safety specialist took it over. */
   SAFETY;
 

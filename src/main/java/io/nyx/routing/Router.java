@@ -23,4 +23,14 @@ public interface Router {
    * model may answer.
    */
   List<String> admissible(String query, double margin);
+
+  /**
+   * The decision for the last message of a conversation: {@code alone} is {@link #route} of that
+   * message, {@code earlier} the conversation's earlier user turns, oldest first. A router that
+   * does not follow conversations returns {@code alone}.
+   */
+  default RouteDecision inConversation(
+      List<String> earlier, RouteDecision alone, Map<String, Double> traitWeights) {
+    return alone;
+  }
 }

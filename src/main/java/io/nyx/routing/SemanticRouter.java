@@ -68,9 +68,15 @@ import org.jspecify.annotations.Nullable;
  * so a narrow win or a score just over the threshold gives low confidence, which is what the route
  * policy needs to decide when to ask the master model.
  *
- * <p>Thread-safe and immutable after construction; every decision is a pure function of the query
- * vector and the weights. Anchors live in one flat (anchors, dim) float array grouped by
- * specialist, so a query costs one pass over it and a few arrays of length specialists.
+ * <p>Learned exemplars ({@link #useLearned}) join their specialist's anchors after the operator's
+ * ones: they move its centroid and token match like any exemplar, but never the threshold, which
+ * stays calibrated on what the operator wrote, so learning cannot make the router abstain less on
+ * the operator's own route set by lowering the bar.
+ *
+ * <p>Thread-safe; every decision is a pure function of the query vector, the weights and the
+ * current {@link Index}, an immutable snapshot swapped whole when learned exemplars change. Anchors
+ * live in one flat (anchors, dim) float array grouped by specialist, so a query costs one pass over
+ * it and a few arrays of length specialists.
  */
 public final class SemanticRouter implements Router {
   /** The trait weight at which the prior is neutral (the shipped initial weight). */
@@ -90,14 +96,30 @@ public final class SemanticRouter implements Router {
 
   private final Embedder embedder;
   private final RoutingSettings settings;
+  private final double tokenWeight; // resolved: settings' weight, or the model's with auto
+  private final ExemplarCache cache;
   private final String[] names;
   private final double[] initialWeights;
   private final int dim;
-  private final float[] anchors; // (anchor count, dim), unit rows, grouped by specialist
-  private final int[] firstAnchor; // specialist i owns rows [firstAnchor[i], firstAnchor[i + 1])
-  private final float[] centroids; // (specialist count, dim), unit rows
-  private final @Nullable LateInteraction late; // null: the top-k/centroid blend
+  private final List<List<Encoded>> operator; // per specialist: its description and exemplars
+  private volatile Index index;
   private final double threshold;
+
+  /**
+   * The anchors in use, immutable. Specialist i owns rows [firstAnchor[i], firstAnchor[i + 1]), the
+   * operator's first, its learned ones from firstLearned[i].
+   *
+   * @param anchors (anchor count, dim), unit rows, grouped by specialist
+   * @param centroids (specialist count, dim), unit rows
+   * @param late null: the top-k/centroid blend
+   */
+  private record Index(
+      float[] anchors,
+      int[] firstAnchor,
+      int[] firstLearned,
+      float[] centroids,
+      @Nullable LateInteraction late,
+      Map<String, List<Encoded>> learned) {}
 
   public SemanticRouter(
       Embedder embedder, List<SpecialistConfig> specialists, RoutingSettings settings) {
@@ -113,25 +135,182 @@ public final class SemanticRouter implements Router {
     requireUniqueNames(specialists);
     this.embedder = embedder;
     this.settings = settings;
+    this.tokenWeight =
+        settings.tokenWeight() == RoutingSettings.AUTO_TOKEN_WEIGHT
+            ? tokenWeightFor(embedder.modelId())
+            : settings.tokenWeight();
+    this.cache = cache;
     this.dim = embedder.dimension();
     int n = specialists.size();
     this.names = new String[n];
     this.initialWeights = new double[n];
-    this.firstAnchor = new int[n + 1];
     List<String> texts = new ArrayList<>();
+    int[] first = new int[n + 1];
     for (int i = 0; i < n; i++) {
       SpecialistConfig s = specialists.get(i);
       names[i] = s.name();
       initialWeights[i] = s.initialWeight();
-      firstAnchor[i] = texts.size();
+      first[i] = texts.size();
       texts.addAll(anchorTexts(s));
     }
-    firstAnchor[n] = texts.size();
+    first[n] = texts.size();
     List<Encoded> encoded = cache.encodeAll(embedder, texts);
-    this.anchors = flatten(encoded.stream().map(Encoded::vector).toList());
-    this.centroids = centroids();
-    this.late = settings.tokenWeight() > 0 ? LateInteraction.of(firstAnchor, encoded) : null;
+    List<List<Encoded>> own = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      own.add(List.copyOf(encoded.subList(first[i], first[i + 1])));
+    }
+    this.operator = List.copyOf(own);
+    this.index = build(Map.of());
     this.threshold = settings.autoThreshold() ? calibrate(encoded) : settings.threshold();
+  }
+
+  /**
+   * Replaces the learned exemplars: {@code learned} maps a specialist name to its learned texts
+   * (names of no specialist are ignored). Their vectors come through the exemplar cache; decisions
+   * made meanwhile use the previous set. The threshold does not change (class Javadoc).
+   */
+  public void useLearned(Map<String, List<String>> learned) {
+    List<String> texts = new ArrayList<>();
+    for (String name : names) {
+      learned.getOrDefault(name, List.of()).stream().filter(t -> !t.isBlank()).forEach(texts::add);
+    }
+    List<Encoded> vectors = texts.isEmpty() ? List.of() : cache.encodeAll(embedder, texts);
+    Map<String, List<Encoded>> byName = new LinkedHashMap<>();
+    int next = 0;
+    for (String name : names) {
+      int count =
+          (int) learned.getOrDefault(name, List.of()).stream().filter(t -> !t.isBlank()).count();
+      byName.put(name, vectors.subList(next, next + count));
+      next += count;
+    }
+    this.index = build(byName);
+  }
+
+  /**
+   * Whether adding {@code candidate} as a learned exemplar of {@code name} leaves every configured
+   * exemplar of the other specialists decided as now: a learned exemplar may add to a route but
+   * never take what the operator wrote for another one. An exemplar of specialist j is taken when,
+   * with the candidate added, it is more similar to {@code name} than to j while it was decided as
+   * j before. Costs two similarities per configured exemplar (a full decision only for the few that
+   * would be taken); learning calls it, queries never do.
+   */
+  public boolean keepsConfigured(String name, Encoded candidate) {
+    int target = List.of(names).indexOf(name);
+    if (target < 0) {
+      return true;
+    }
+    Index now = index;
+    Map<String, List<Encoded>> more = new LinkedHashMap<>(now.learned());
+    List<Encoded> own = new ArrayList<>(more.getOrDefault(name, List.of()));
+    own.add(candidate);
+    more.put(name, own);
+    Index tentative = build(more);
+    for (int j = 0; j < names.length; j++) {
+      if (j == target) {
+        continue;
+      }
+      for (Encoded anchor : operator.get(j)) {
+        if (similarity(tentative, anchor, target) > similarity(tentative, anchor, j)
+            && argmax(similarities(now, anchor)) == j) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** sim_i of {@link #similarities} for one specialist. */
+  private double similarity(Index ix, Encoded query, int i) {
+    float[] q = query.vector();
+    LateInteraction late = ix.late();
+    if (late == null) {
+      return blendedOne(ix, q, i, new double[settings.topK()]);
+    }
+    double[] cos = new double[names.length];
+    for (int k = 0; k < names.length; k++) {
+      cos[k] = dot(q, ix.centroids(), k);
+    }
+    if (query.tokens().isEmpty()) {
+      return cos[i];
+    }
+    double tokens = nearest(cos, CANDIDATES)[i] ? late.score(late.query(query.tokens()), i) : 0;
+    return (1 - tokenWeight) * cos[i] + tokenWeight * tokens;
+  }
+
+  private static int argmax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** How many learned exemplars each specialist has in use, in configuration order. */
+  public Map<String, Integer> learnedCounts() {
+    Index ix = index;
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      out.put(names[i], ix.firstAnchor()[i + 1] - ix.firstLearned()[i]);
+    }
+    return out;
+  }
+
+  /**
+   * For each specialist, the largest cosine of {@code vector} to one of its anchors: the operator's
+   * alone ({@code operatorOnly}) or all of them. What learning checks a candidate exemplar against
+   * (a near copy of an anchor adds nothing; one of another specialist's operator exemplar would
+   * contradict the operator).
+   */
+  public double[] nearestAnchor(float[] vector, boolean operatorOnly) {
+    Index ix = index;
+    double[] out = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      int end = operatorOnly ? ix.firstLearned()[i] : ix.firstAnchor()[i + 1];
+      double best = -1;
+      for (int row = ix.firstAnchor()[i]; row < end; row++) {
+        best = Math.max(best, dot(vector, ix.anchors(), row));
+      }
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /**
+   * The token weight {@code token_weight: auto} gives a model: 0.25 for bge-small-en-v1.5 (its
+   * [CLS] vector already carries much of what the token match adds), {@link
+   * RoutingSettings#DEFAULT_TOKEN_WEIGHT} otherwise (RoutingSettings has the figures).
+   */
+  public static double tokenWeightFor(String modelId) {
+    return modelId.startsWith("bge-small-en-v1.5") ? 0.25 : RoutingSettings.DEFAULT_TOKEN_WEIGHT;
+  }
+
+  /** The token weight in use (the configured one, or the model's with auto). */
+  public double tokenWeight() {
+    return tokenWeight;
+  }
+
+  /** The embedder the anchors were made with (a candidate exemplar must be embedded by it). */
+  public Embedder embedder() {
+    return embedder;
+  }
+
+  private Index build(Map<String, List<Encoded>> learned) {
+    int n = names.length;
+    int[] first = new int[n + 1];
+    int[] firstLearned = new int[n];
+    List<Encoded> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      first[i] = all.size();
+      all.addAll(operator.get(i));
+      firstLearned[i] = all.size();
+      all.addAll(learned.getOrDefault(names[i], List.of()));
+    }
+    first[n] = all.size();
+    float[] anchors = flatten(all.stream().map(Encoded::vector).toList());
+    LateInteraction late = tokenWeight > 0 ? LateInteraction.of(first, all) : null;
+    return new Index(anchors, first, firstLearned, centroids(anchors, first), late, learned);
   }
 
   @Override
@@ -166,7 +345,9 @@ public final class SemanticRouter implements Router {
    * (deterministic for {@code seed}); {@link QueryClusters#NONE} when k is 0.
    */
   public QueryClusters clusters(int k, long seed) {
-    return k == 0 ? QueryClusters.NONE : QueryClusters.kmeans(embedder, anchors, dim, k, seed);
+    return k == 0
+        ? QueryClusters.NONE
+        : QueryClusters.kmeans(embedder, index.anchors(), dim, k, seed);
   }
 
   /**
@@ -289,19 +470,24 @@ public final class SemanticRouter implements Router {
    * the rest (they cannot win: maxsim is what lifts a candidate); else the top-k/centroid blend.
    */
   private double[] similarities(Encoded query) {
+    return similarities(index, query);
+  }
+
+  private double[] similarities(Index ix, Encoded query) {
     float[] q = query.vector();
+    LateInteraction late = ix.late();
     if (late == null) {
-      return blended(q);
+      return blended(ix, q);
     }
     int n = names.length;
     double[] cos = new double[n];
     for (int i = 0; i < n; i++) {
-      cos[i] = dot(q, centroids, i);
+      cos[i] = dot(q, ix.centroids(), i);
     }
     if (query.tokens().isEmpty()) {
       return cos; // the embedder gave this text no token vectors: the centroid alone
     }
-    double t = settings.tokenWeight();
+    double t = tokenWeight;
     LateInteraction.Query lq = late.query(query.tokens());
     double[] sim = new double[n];
     boolean[] candidate = nearest(cos, CANDIDATES);
@@ -328,26 +514,31 @@ public final class SemanticRouter implements Router {
   }
 
   /** sim_i for every specialist: the blend of top-k anchor mean and centroid cosine. */
-  private double[] blended(float[] q) {
+  private double[] blended(Index ix, float[] q) {
     int n = names.length;
     double[] sim = new double[n];
     double[] top = new double[settings.topK()]; // scratch, descending
-    double a = settings.centroidWeight();
     for (int i = 0; i < n; i++) {
-      int count = topK(q, firstAnchor[i], firstAnchor[i + 1], top);
-      double sum = 0;
-      for (int j = 0; j < count; j++) {
-        sum += top[j];
-      }
-      sim[i] = (1 - a) * (sum / count) + a * dot(q, centroids, i);
+      sim[i] = blendedOne(ix, q, i, top);
     }
     return sim;
+  }
+
+  /** The blend for specialist i; {@code top} is scratch of length topK. */
+  private double blendedOne(Index ix, float[] q, int i, double[] top) {
+    int count = topK(ix.anchors(), q, ix.firstAnchor()[i], ix.firstAnchor()[i + 1], top);
+    double sum = 0;
+    for (int j = 0; j < count; j++) {
+      sum += top[j];
+    }
+    double a = settings.centroidWeight();
+    return (1 - a) * (sum / count) + a * dot(q, ix.centroids(), i);
   }
 
   /**
    * Fills {@code top} with the largest cosines of rows [from, to), descending; returns how many.
    */
-  private int topK(float[] q, int from, int to, double[] top) {
+  private int topK(float[] anchors, float[] q, int from, int to, double[] top) {
     int count = 0;
     for (int row = from; row < to; row++) {
       count = insert(top, count, dot(q, anchors, row));
@@ -434,7 +625,7 @@ public final class SemanticRouter implements Router {
     return new RouteDecision.Abstained("empty query", 1.0, zeros);
   }
 
-  private float[] centroids() {
+  private float[] centroids(float[] anchors, int[] firstAnchor) {
     float[] out = new float[names.length * dim];
     for (int i = 0; i < names.length; i++) {
       for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
@@ -453,15 +644,19 @@ public final class SemanticRouter implements Router {
    * tokens² dot products).
    */
   private double calibrate(List<Encoded> encoded) {
+    Index ix = index; // the operator's anchors alone: built before any learned one
+    int[] firstAnchor = ix.firstAnchor();
     List<Double> loo = new ArrayList<>();
     int stride =
-        late == null ? 1 : Math.max(1, (anchorCount() + MAX_CALIBRATION - 1) / MAX_CALIBRATION);
+        ix.late() == null
+            ? 1
+            : Math.max(1, (firstAnchor[names.length] + MAX_CALIBRATION - 1) / MAX_CALIBRATION);
     int seen = 0;
     for (int i = 0; i < names.length; i++) {
       if (firstAnchor[i + 1] - firstAnchor[i] >= 2) {
         for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
           if (seen++ % stride == 0) {
-            loo.add(leaveOneOut(i, row, encoded.get(row)));
+            loo.add(leaveOneOut(ix, i, row, encoded.get(row)));
           }
         }
       }
@@ -478,12 +673,11 @@ public final class SemanticRouter implements Router {
     return Math.min(0.99, Math.max(1e-3, q));
   }
 
-  private int anchorCount() {
-    return firstAnchor[names.length];
-  }
-
   /** sim of anchor {@code row} to specialist i, computed without that anchor. */
-  private double leaveOneOut(int i, int row, Encoded anchor) {
+  private double leaveOneOut(Index ix, int i, int row, Encoded anchor) {
+    float[] anchors = ix.anchors();
+    int[] firstAnchor = ix.firstAnchor();
+    LateInteraction late = ix.late();
     float[] q = Arrays.copyOfRange(anchors, row * dim, (row + 1) * dim);
     float[] rest = new float[dim];
     double[] top = new double[settings.topK()];
@@ -500,7 +694,7 @@ public final class SemanticRouter implements Router {
     VectorMath.normalize(rest, 0, dim);
     if (late != null) {
       TokenVectors tokens = anchor.tokens();
-      double t = settings.tokenWeight();
+      double t = tokenWeight;
       double match = late.score(late.query(tokens), i, row - firstAnchor[i]);
       return (1 - t) * dot(q, rest, 0) + t * match;
     }

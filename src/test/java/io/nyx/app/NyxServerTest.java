@@ -155,6 +155,62 @@ class NyxServerTest extends ServerTest {
   }
 
   @Test
+  void routeToTeachesRoutingAndAnAdministratorListsAndRemovesTheLesson() {
+    String query = "is the ring road jammed right now, should I take the train instead";
+    String id =
+        http.post("/infer", "{\"query\":\"" + query + "\",\"specialist\":\"moira\"}")
+            .json()
+            .get("id")
+            .asText();
+    double before = kairosScore(query);
+
+    Reply fb =
+        http.post(
+            "/feedback", "{\"query_id\":\"" + id + "\",\"rating\":0,\"route_to\":\"kairos\"}");
+
+    assertThat(fb.status()).as(fb.body()).isEqualTo(200);
+    assertThat(fb.json().at("/routing/status").asText()).as(fb.body()).isEqualTo("learned");
+    JsonNode learned = fb.json().at("/routing/exemplar");
+    assertThat(learned.get("route").asText()).isEqualTo("kairos");
+    assertThat(learned.get("text").asText()).isEqualTo(query);
+    assertThat(learned.get("source").asText()).isEqualTo("correction");
+    assertThat(learned.get("query_id").asText()).isEqualTo(id);
+    assertThat(learned.get("rater").asText()).isEqualTo("local");
+    double taught = kairosScore(query);
+    assertThat(taught).isGreaterThan(before);
+    long exemplar = learned.get("id").asLong();
+    assertThat(learnedIds()).contains(exemplar); // other tests' good ratings taught some too
+
+    Reply again =
+        http.post(
+            "/feedback", "{\"query_id\":\"" + id + "\",\"rating\":0,\"route_to\":\"hermes\"}");
+    assertThat(again.json().at("/routing/status").asText()).isEqualTo("skipped");
+    assertThat(again.json().at("/routing/reason").asText()).contains("unknown route");
+
+    assertThat(http.delete("/routing/exemplars/" + exemplar).status()).isEqualTo(200);
+    assertThat(learnedIds()).doesNotContain(exemplar);
+    assertThat(kairosScore(query)).isLessThan(taught);
+    assertError(http.delete("/routing/exemplars/" + exemplar), 404, "id");
+    assertError(http.delete("/routing/exemplars/x"), 400, "id");
+  }
+
+  private List<Long> learnedIds() {
+    List<Long> ids = new java.util.ArrayList<>();
+    http.get("/routing/exemplars")
+        .json()
+        .get("exemplars")
+        .forEach(e -> ids.add(e.get("id").asLong()));
+    return ids;
+  }
+
+  private double kairosScore(String query) {
+    return http.post("/v1/route", "{\"query\":\"" + query + "\"}")
+        .json()
+        .at("/scores/kairos")
+        .asDouble();
+  }
+
+  @Test
   void feedbackErrorsAreClear() {
     assertError(
         http.post(

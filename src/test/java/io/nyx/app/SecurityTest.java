@@ -110,6 +110,10 @@ class SecurityTest {
     // The training data holds every prompt and answer: admin only.
     assertThat(send("GET", "/export/sft", null, dbSecret).statusCode()).isEqualTo(403);
     assertThat(send("GET", "/export/sft", null, CONFIG_SECRET).statusCode()).isEqualTo(200);
+    // Learned route exemplars steer every tenant's routing: admin only.
+    assertThat(send("GET", "/routing/exemplars", null, dbSecret).statusCode()).isEqualTo(403);
+    assertThat(send("DELETE", "/routing/exemplars/1", null, dbSecret).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/routing/exemplars", null, CONFIG_SECRET).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -94,6 +94,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tokenWeightIsTheModelsOwnUnlessANumberIsGiven() throws IOException {
+    double auto = io.nyx.routing.RoutingSettings.AUTO_TOKEN_WEIGHT;
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).routing().tokenWeight()).isEqualTo(auto);
+    Path named = yaml("routing:\n  token_weight: auto\n");
+    assertThat(
+            ConfigLoader.load(Map.of("config", named.toString()), Map.of()).routing().tokenWeight())
+        .isEqualTo(auto);
+    Path number = yaml("routing:\n  token_weight: 0.3\n");
+    assertThat(
+            ConfigLoader.load(Map.of("config", number.toString()), Map.of())
+                .routing()
+                .tokenWeight())
+        .isEqualTo(0.3);
+    assertRefused(
+        "routing:\n  token_weight: 1.5\n",
+        "routing.token_weight must be auto or in [0,1] but was 1.5");
+  }
+
+  @Test
   void unknownKeyIsRejectedWithItsPath() throws IOException {
     Path file = yaml("llm:\n  urll: http://x/v1\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))

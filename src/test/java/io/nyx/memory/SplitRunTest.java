@@ -16,8 +16,8 @@ class SplitRunTest {
   void splitAndSingleRunsAgree() {
     assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one core: nothing to split");
     for (String text : List.of("short one", SENTENCE, SENTENCE.repeat(4), SENTENCE.repeat(9))) {
-      Encoded one = MiniLmModel.encode(text, MiniLmEmbedder.DIMENSION, false);
-      Encoded two = MiniLmModel.encode(text, MiniLmEmbedder.DIMENSION, true);
+      Encoded one = OnnxModel.encode(LocalModel.MINILM, text, false);
+      Encoded two = OnnxModel.encode(LocalModel.MINILM, text, true);
       assertClose(text, one.vector(), two.vector());
       assertThat(two.tokens().pieces()).isEqualTo(one.tokens().pieces());
       assertClose(text + " tokens", one.tokens().rows(), two.tokens().rows());
@@ -29,14 +29,14 @@ class SplitRunTest {
     assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one core: nothing to split");
     SplitGate gate = new SplitGate(System::nanoTime);
     String longText = SENTENCE.repeat(5);
-    Encoded first = MiniLmModel.encode(longText, MiniLmEmbedder.DIMENSION, gate);
+    Encoded first = OnnxModel.encode(LocalModel.MINILM, longText, gate);
     assertThat(gate.splitRuns()).as("the first run is timed on one thread").isZero();
-    MiniLmModel.encode("a short question", MiniLmEmbedder.DIMENSION, gate);
+    OnnxModel.encode(LocalModel.MINILM, "a short question", gate);
     assertThat(gate.splitRuns()).as("short texts stay on one thread").isZero();
-    Encoded second = MiniLmModel.encode(longText, MiniLmEmbedder.DIMENSION, gate);
+    Encoded second = OnnxModel.encode(LocalModel.MINILM, longText, gate);
     assertThat(gate.splitRuns()).isEqualTo(1);
     assertClose("gated", first.vector(), second.vector());
-    MiniLmModel.encode(longText, MiniLmEmbedder.DIMENSION, null);
+    OnnxModel.encode(LocalModel.MINILM, longText, null);
     assertThat(gate.splitRuns()).as("without a gate nothing splits").isEqualTo(1);
   }
 

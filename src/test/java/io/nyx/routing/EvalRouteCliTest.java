@@ -48,6 +48,81 @@ class EvalRouteCliTest {
   }
 
   @Test
+  void theLearnedExemplarCurveStartsFromTheConfiguredExemplars() throws Exception {
+    Path stream = dir.resolve("stream.jsonl");
+    Files.writeString(
+        stream,
+        """
+        {"text": "is the ring road jammed, should I take the train to the airport", "label": "kairos"}
+        {"text": "what are the odds it rains at the barbecue on saturday", "label": "moira"}
+        """);
+    Path test = dir.resolve("test.jsonl");
+    Files.writeString(
+        test,
+        """
+        {"text": "the ring road is jammed, will I make my flight", "label": "kairos"}
+        {"text": "Write a Python function that reverses a linked list", "label": "none"}
+        """);
+    CliRun r =
+        run(
+            "eval-route",
+            "--data",
+            test.toString(),
+            "--learn-from",
+            stream.toString(),
+            "--events",
+            "2",
+            "--every",
+            "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    // A point before any event and after each; out-of-scope lines take no part.
+    assertThat(r.out().lines()).hasSize(4).first().asString().startsWith("events  learned");
+    assertThat(r.out().lines().toList().get(2)).matches(" +1 +1 +[01]\\.\\d{3} +[01]\\.\\d{3}");
+    assertThat(
+            run(
+                    "eval-route",
+                    "--data",
+                    test.toString(),
+                    "--learn-from",
+                    stream.toString(),
+                    "--every",
+                    "0")
+                .code())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void conversationsCompareFollowUpsWithTheLastMessageAlone() throws Exception {
+    Path dialogues = dir.resolve("dialogues.jsonl");
+    Files.writeString(
+        dialogues,
+        """
+        {"id": "a", "turns": [{"text": "I have a flight at 6pm tomorrow, when should I leave for the airport?", "label": "kairos"}, {"text": "and what if there is traffic?", "label": "kairos"}]}
+        {"id": "b", "turns": [{"text": "I have a flight at 6pm tomorrow, when should I leave for the airport?", "label": "kairos"}, {"text": "I feel anxious and can't sleep, can you help me calm down?", "label": "eleos"}]}
+        """);
+    CliRun r = run("eval-route", "--data", dialogues.toString(), "--conversations");
+    assertThat(r.code()).as(r.err()).isZero();
+    // Dialogue a is the even half (a keep), b the odd one (a switch).
+    assertThat(r.out())
+        .contains("even dialogues (tune)")
+        .containsPattern(
+            "turns that keep the domain +1 +follow-up 1\\.000 +last message alone 0\\.000")
+        .contains("odd dialogues (report)")
+        .containsPattern(
+            "turns that switch domain +1 +follow-up 1\\.000 +last message alone 1\\.000");
+    assertThat(
+            run(
+                    "eval-route",
+                    "--data",
+                    dialogues.toString(),
+                    "--conversations",
+                    "--topic-margin",
+                    "2")
+                .code())
+        .isEqualTo(2);
+  }
+
+  @Test
   void usageErrorsExitTwoAndHelpExitsZero() {
     assertThat(run("eval-route").code()).isEqualTo(2);
     assertThat(run("eval-route", "--data").code()).isEqualTo(2);

@@ -18,6 +18,16 @@ class RoutingSettingsTest {
     assertThat(d.topK()).isEqualTo(RoutingSettings.DEFAULT_TOP_K);
     assertThat(d.centroidWeight()).isEqualTo(RoutingSettings.DEFAULT_CENTROID_WEIGHT);
     assertThat(d.confidenceTemperature()).isEqualTo(RoutingSettings.DEFAULT_CONFIDENCE_TEMPERATURE);
+    assertThat(d.tokenWeight()).isEqualTo(RoutingSettings.AUTO_TOKEN_WEIGHT);
+  }
+
+  @Test
+  void anAutoTokenWeightIsTheEmbeddingModelsOwn() {
+    assertThat(SemanticRouter.tokenWeightFor("all-minilm-l6-v2-q"))
+        .isEqualTo(RoutingSettings.DEFAULT_TOKEN_WEIGHT);
+    assertThat(SemanticRouter.tokenWeightFor("bge-small-en-v1.5-q")).isEqualTo(0.25);
+    rejects(() -> RoutingSettings.DEFAULT.withTokenWeight(1.5), "token_weight", "1.5");
+    rejects(() -> RoutingSettings.DEFAULT.withTokenWeight(-0.5), "token_weight", "-0.5");
   }
 
   @Test

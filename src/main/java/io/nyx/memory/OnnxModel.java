@@ -9,7 +9,6 @@ import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,17 +21,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The same all-MiniLM-L6-v2 int8 model, tokenizer and mean pooling as langchain4j's {@link
- * AllMiniLmL6V2QuantizedEmbeddingModel}, in an ONNX Runtime session whose worker threads do not
- * spin. The default session spins its threads while waiting for work; with many requests embedding
- * at once, those spinning threads took the CPU the requests needed (a load test with distinct
- * queries served 147 req/s). A run uses only its caller's thread, except a lone long run that
- * {@link SplitGate} lets take both cores (a second session of two threads that spin only while the
- * run lasts). Both sessions are loaded once per process and shared by every embedder.
+ * One of the {@link LocalModel}s — the same ONNX file, tokenizer and pooling as langchain4j's own
+ * in-process model for it — in an ONNX Runtime session whose worker threads do not spin. The
+ * default session spins its threads while waiting for work; with many requests embedding at once,
+ * those spinning threads took the CPU the requests needed (a load test with distinct queries served
+ * 147 req/s). A run uses only its caller's thread, except a lone long run that {@link SplitGate}
+ * lets take both cores (a second session of two threads that spin only while the run lasts). Both
+ * sessions of a model are loaded once per process and shared by every embedder of that model.
  *
  * <p>{@link #encode} runs the session itself so it can keep the token vectors that langchain4j
  * pools away; it also tokenizes once where langchain4j tokenizes three times. The shipped tokenizer
@@ -40,11 +40,11 @@ import org.jspecify.annotations.Nullable;
  * run always covers what the model sees; were a tokenizer to allow more than the model's window,
  * such texts would go to langchain4j's encoder, which splits them and averages the windows.
  */
-final class MiniLmModel extends AbstractInProcessEmbeddingModel {
-  private static final String MODEL = "all-minilm-l6-v2-q.onnx";
-  private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
-
-  /** BERT's [CLS], [SEP] and "the" in the shipped vocabulary, for warming a session up. */
+final class OnnxModel extends AbstractInProcessEmbeddingModel {
+  /**
+   * BERT's [CLS], [SEP] and "the" in the uncased vocabulary both shipped models use, for warming a
+   * session up.
+   */
   private static final long CLS = 101;
 
   private static final long SEP = 102;
@@ -54,6 +54,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
   static final int MAX_TOKENS = 512;
 
   private record Loaded(
+      LocalModel model,
       OrtEnvironment env,
       OrtSession session,
       @Nullable OrtSession split,
@@ -62,18 +63,23 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       HuggingFaceTokenizer tokenizer,
       OnnxBertBiEncoder stock) {}
 
-  /** Loaded on first use (about 0.6 s), then shared. */
-  private static final class Shared {
-    static final Loaded RUNTIME = load();
-  }
+  /** Each model loaded on first use (about 0.6 s for MiniLM, 1 s for BGE), then shared. */
+  private static final Map<LocalModel, Loaded> RUNTIMES = new ConcurrentHashMap<>();
 
-  MiniLmModel(Executor executor) {
+  private final LocalModel spec;
+
+  OnnxModel(LocalModel spec, Executor executor) {
     super(executor);
+    this.spec = spec;
   }
 
   @Override
   protected OnnxBertBiEncoder model() {
-    return Shared.RUNTIME.stock();
+    return runtime(spec).stock();
+  }
+
+  private static Loaded runtime(LocalModel model) {
+    return RUNTIMES.computeIfAbsent(model, OnnxModel::load);
   }
 
   /**
@@ -81,19 +87,20 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
    * encoder pools) and its unit token rows without the special tokens; null when the text needs
    * more than one window.
    */
-  static @Nullable Encoded encode(String text, int dim, @Nullable SplitGate gate) {
-    return encode(text, dim, gate, false);
+  static @Nullable Encoded encode(LocalModel model, String text, @Nullable SplitGate gate) {
+    return encode(model, text, gate, false);
   }
 
-  /** As {@link #encode(String, int, SplitGate)} on one thread or (for tests) on two. */
-  static @Nullable Encoded encode(String text, int dim, boolean twoThreads) {
-    return encode(text, dim, null, twoThreads);
+  /** As {@link #encode(LocalModel, String, SplitGate)} on one thread or (for tests) on two. */
+  static @Nullable Encoded encode(LocalModel model, String text, boolean twoThreads) {
+    return encode(model, text, null, twoThreads);
   }
 
   /** Gated when {@code gate} is given; otherwise on two threads only when {@code twoThreads}. */
   private static @Nullable Encoded encode(
-      String text, int dim, @Nullable SplitGate gate, boolean twoThreads) {
-    Loaded rt = Shared.RUNTIME;
+      LocalModel model, String text, @Nullable SplitGate gate, boolean twoThreads) {
+    Loaded rt = runtime(model);
+    int dim = model.dimension();
     Encoding e = rt.tokenizer().encode(text, true, false);
     long[] ids = e.getIds();
     if (ids.length >= MAX_TOKENS) {
@@ -118,7 +125,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       }
       return gated(rt, split, gate, inputs, dim, e);
     } catch (OrtException ex) {
-      throw new IllegalStateException("MiniLM run failed", ex);
+      throw new IllegalStateException(model.id() + " run failed", ex);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
@@ -149,12 +156,27 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       throws OrtException {
     try (OrtSession.Result r = session.run(inputs, Set.of(rt.output()))) {
       FloatBuffer hidden = ((OnnxTensor) r.get(0)).getFloatBuffer();
-      return pool(hidden, e.getIds().length, dim, e.getTokens(), e.getSpecialTokenMask());
+      return pool(
+          rt.model().pooling(),
+          hidden,
+          e.getIds().length,
+          dim,
+          e.getTokens(),
+          e.getSpecialTokenMask());
     }
   }
 
+  /**
+   * The sentence vector by the model's pooling (mean of every position, or the [CLS] one) and the
+   * unit token rows of the non-special positions.
+   */
   private static Encoded pool(
-      FloatBuffer hidden, int positions, int dim, String[] pieces, long[] special) {
+      LocalModel.Pooling pooling,
+      FloatBuffer hidden,
+      int positions,
+      int dim,
+      String[] pieces,
+      long[] special) {
     float[] all = new float[positions * dim];
     hidden.get(all);
     double[] sum = new double[dim];
@@ -176,18 +198,18 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     }
     float[] vector = new float[dim];
     for (int d = 0; d < dim; d++) {
-      vector[d] = (float) (sum[d] / positions);
+      vector[d] = pooling == LocalModel.Pooling.CLS ? all[d] : (float) (sum[d] / positions);
     }
     VectorMath.normalize(vector, 0, dim);
     return new Encoded(vector, new TokenVectors(rows, kept, dim));
   }
 
-  private static Loaded load() {
-    ClassLoader jar = AllMiniLmL6V2QuantizedEmbeddingModel.class.getClassLoader();
-    try (InputStream model = jar.getResourceAsStream(MODEL);
-        InputStream tokenizer = jar.getResourceAsStream(TOKENIZER)) {
+  private static Loaded load(LocalModel spec) {
+    ClassLoader jar = spec.jarAnchor().getClassLoader();
+    try (InputStream model = jar.getResourceAsStream(spec.onnxFile());
+        InputStream tokenizer = jar.getResourceAsStream(spec.tokenizerFile())) {
       if (model == null || tokenizer == null) {
-        throw new IllegalStateException("MiniLM files missing from the classpath");
+        throw new IllegalStateException(spec.id() + " files missing from the classpath");
       }
       byte[] weights = model.readAllBytes();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -212,18 +234,21 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
       HuggingFaceTokenizer ours =
           HuggingFaceTokenizer.newInstance(
               new ByteArrayInputStream(vocab), Map.of("padding", "false"));
+      PoolingMode pooling =
+          spec.pooling() == LocalModel.Pooling.CLS ? PoolingMode.CLS : PoolingMode.MEAN;
       return new Loaded(
+          spec,
           env,
           session,
           split,
           session.getOutputNames().iterator().next(),
           typeIds,
           ours,
-          new OnnxBertBiEncoder(env, session, new ByteArrayInputStream(vocab), PoolingMode.MEAN));
+          new OnnxBertBiEncoder(env, session, new ByteArrayInputStream(vocab), pooling));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot load MiniLM into ONNX Runtime", e);
+      throw new IllegalStateException("cannot load " + spec.id() + " into ONNX Runtime", e);
     }
   }
 
