@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request end to end, as five stages: {@link RouteStage} decides who answers, {@link
@@ -116,6 +117,10 @@ public final class InferencePipeline {
     FutureTask<RiskAssessment> screening = new FutureTask<>(() -> screen.assess(req.query()));
     Thread.ofVirtual().name("nyx-screen").start(screening);
     Attempt attempt = attempt(assumed, req, InferenceListener.NONE, id, now, zone);
+    if (attempt.outcome() instanceof GenerateStage.Outcome.Answered a) {
+      // The answer's screen, on this thread while the question's may still run on another core.
+      attempt = attempt.withOutput(screen.assess(a.answer().timed().result().content()));
+    }
     Decision decision = route.confirm(assumed, req, await(screening), now, zone);
     if (decision.safetyOverride()) {
       attempt = attempt(decision, req, InferenceListener.NONE, id, now, zone);
@@ -137,11 +142,23 @@ public final class InferencePipeline {
     }
   }
 
-  /** A request's draft and how its generation ended, not yet scored or recorded. */
-  private record Attempt(Draft draft, GenerateStage.Outcome outcome) {
+  /**
+   * A request's draft and how its generation ended, not yet scored or recorded; {@code output} the
+   * answer's screen when it ran already.
+   */
+  private record Attempt(
+      Draft draft, GenerateStage.Outcome outcome, @Nullable RiskAssessment output) {
+    Attempt(Draft draft, GenerateStage.Outcome outcome) {
+      this(draft, outcome, null);
+    }
+
     Attempt decided(Decision decision) {
       Draft d = draft;
-      return new Attempt(new Draft(d.id(), d.at(), d.req(), decision, d.prompt()), outcome);
+      return new Attempt(new Draft(d.id(), d.at(), d.req(), decision, d.prompt()), outcome, output);
+    }
+
+    Attempt withOutput(RiskAssessment screened) {
+      return new Attempt(draft, outcome, screened);
     }
   }
 
@@ -174,14 +191,16 @@ public final class InferencePipeline {
         record.failed(draft, f, millisSince(start));
         throw f.error();
       }
-      case GenerateStage.Outcome.Answered a -> finish(draft, a.answer(), start);
+      case GenerateStage.Outcome.Answered a -> finish(draft, a.answer(), start, attempt.output());
     };
   }
 
-  private InferenceResult finish(Draft d, GenerateStage.Answer answer, long start) {
+  private InferenceResult finish(
+      Draft d, GenerateStage.Answer answer, long start, @Nullable RiskAssessment output) {
     var r = answer.timed().result();
     long latency = millisSince(start);
-    Scored scored = score.score(d, r, latency);
+    Scored scored =
+        output == null ? score.score(d, r, latency) : score.score(d, r, latency, output);
     OptionalLong predictionId = record.answered(d, answer, scored);
     return new InferenceResult(
         d.id(),
