@@ -9,6 +9,7 @@ import io.nyx.learning.TraitWeights;
 import io.nyx.metrics.NyxMetrics;
 import io.nyx.routing.QueryClusters;
 import io.nyx.routing.Router;
+import io.nyx.safety.RiskAssessment;
 import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Specialists;
 import io.nyx.tracing.Span;
@@ -19,8 +20,11 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request end to end, as five stages: {@link RouteStage} decides who answers, {@link
@@ -54,6 +58,8 @@ public final class InferencePipeline {
       Tracer tracer) {}
 
   private final Parts p;
+  private final boolean screenAside;
+  private final Screen screen;
   private final RouteStage route;
   private final ContextStage context;
   private final GenerateStage generate;
@@ -61,9 +67,18 @@ public final class InferencePipeline {
   private final RecordStage record;
 
   public InferencePipeline(Parts p) {
+    this(p, true);
+  }
+
+  /**
+   * {@code screenAside} false: every question is screened before anything else, as a reference for
+   * tests of the named specialist's path.
+   */
+  InferencePipeline(Parts p, boolean screenAside) {
     this.p = p;
+    this.screenAside = screenAside;
     Plans plans = new Plans(p.specialists(), p.baseModel(), p.adapters());
-    Screen screen = new Screen(p.powers().screen());
+    this.screen = new Screen(p.powers().screen());
     this.route =
         new RouteStage(
             p.router(), p.clusters(), p.specialists(), p.weights(), p.traitConfig(), screen, plans);
@@ -87,11 +102,83 @@ public final class InferencePipeline {
     UUID id = p.ids().get();
     Instant now = p.clock().instant();
     ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
+    if (screenAside && route.screensAside(req) && listener == InferenceListener.NONE) {
+      return screenedAside(req, id, now, zone, start);
+    }
     Decision decision;
     try (Span s = p.tracer().span("nyx.route")) {
       decision = StageSpans.routed(s, id, route.decide(req, now, zone));
     }
-    p.metrics().routed(decision.method().label(), decision.plan().label());
+    return conclude(attempt(decision, req, listener, id, now, zone), start);
+  }
+
+  /**
+   * A named specialist, not streamed: the question's screen (an embedding, the one costly step of
+   * the decision) runs on a thread of its own while the specialist is called. A question it flags
+   * is then answered as if screened first: the specialist's answer is dropped unseen and the safety
+   * specialist answers, with care guidance, as {@link RouteStage#decide} would have had it.
+   */
+  private InferenceResult screenedAside(
+      InferenceRequest req, UUID id, Instant now, ZoneId zone, long start) {
+    Decision assumed = route.assumingUnflagged(req, now, zone);
+    FutureTask<RiskAssessment> screening = new FutureTask<>(() -> screen.assess(req.query()));
+    Thread.ofVirtual().name("nyx-screen").start(screening);
+    Attempt attempt = attempt(assumed, req, InferenceListener.NONE, id, now, zone);
+    if (attempt.outcome() instanceof GenerateStage.Outcome.Answered a) {
+      // The answer's screen, on this thread while the question's may still run on another core.
+      attempt = attempt.withOutput(screen.assess(a.answer().timed().result().content()));
+    }
+    Decision decision;
+    try (Span s = p.tracer().span("nyx.route")) {
+      decision = StageSpans.routed(s, id, route.confirm(assumed, req, await(screening), now, zone));
+    }
+    if (decision.safetyOverride()) {
+      attempt = attempt(decision, req, InferenceListener.NONE, id, now, zone);
+    } else {
+      attempt = attempt.decided(decision);
+    }
+    return conclude(attempt, start);
+  }
+
+  private static RiskAssessment await(FutureTask<RiskAssessment> screening) {
+    try {
+      return screening.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the question was screened", e);
+    } catch (ExecutionException e) {
+      // Screen.assess returns "not screened" for a failing screen; only an Error gets here.
+      throw new IllegalStateException("the question's screen failed", e.getCause());
+    }
+  }
+
+  /**
+   * A request's draft and how its generation ended, not yet scored or recorded; {@code output} the
+   * answer's screen when it ran already.
+   */
+  private record Attempt(
+      Draft draft, GenerateStage.Outcome outcome, @Nullable RiskAssessment output) {
+    Attempt(Draft draft, GenerateStage.Outcome outcome) {
+      this(draft, outcome, null);
+    }
+
+    Attempt decided(Decision decision) {
+      Draft d = draft;
+      return new Attempt(new Draft(d.id(), d.at(), d.req(), decision, d.prompt()), outcome, output);
+    }
+
+    Attempt withOutput(RiskAssessment screened) {
+      return new Attempt(draft, outcome, screened);
+    }
+  }
+
+  private Attempt attempt(
+      Decision decision,
+      InferenceRequest req,
+      InferenceListener listener,
+      UUID id,
+      Instant now,
+      ZoneId zone) {
     Generation.Admission queue = generate.admit(decision.plan(), req);
     if (queue.refused() == null) {
       // Known now when the base model will answer instead: a stream's headers say so.
@@ -111,23 +198,32 @@ public final class InferencePipeline {
               : generate.answer(draft, queue, listener);
       StageSpans.generated(s, decision.plan(), outcome);
     }
-    return switch (outcome) {
+    return new Attempt(draft, outcome);
+  }
+
+  private InferenceResult conclude(Attempt attempt, long start) {
+    Draft draft = attempt.draft();
+    p.metrics().routed(draft.decision().method().label(), draft.plan().label());
+    return switch (attempt.outcome()) {
       case GenerateStage.Outcome.Failed f -> {
         try (Span s = p.tracer().span("nyx.record")) {
           record.failed(draft, f, millisSince(start));
         }
         throw f.error();
       }
-      case GenerateStage.Outcome.Answered a -> finish(draft, a.answer(), start);
+      case GenerateStage.Outcome.Answered a -> finish(draft, a.answer(), start, attempt.output());
     };
   }
 
-  private InferenceResult finish(Draft d, GenerateStage.Answer answer, long start) {
+  private InferenceResult finish(
+      Draft d, GenerateStage.Answer answer, long start, @Nullable RiskAssessment output) {
     var r = answer.timed().result();
     long latency = millisSince(start);
     Scored scored;
     try (Span s = p.tracer().span("nyx.score")) {
-      scored = StageSpans.scored(s, score.score(d, r, latency));
+      scored =
+          StageSpans.scored(
+              s, output == null ? score.score(d, r, latency) : score.score(d, r, latency, output));
     }
     OptionalLong predictionId;
     try (Span s = p.tracer().span("nyx.record")) {

@@ -54,8 +54,12 @@ final class RouteStage {
    * @throws NyxException.BadRequest when the request names an unknown specialist
    */
   Decision decide(InferenceRequest req, Instant now, ZoneId zone) {
+    return decide(req, now, zone, screen.assess(req.query()));
+  }
+
+  /** {@link #decide} with the question's screen already known. */
+  private Decision decide(InferenceRequest req, Instant now, ZoneId zone, RiskAssessment risk) {
     var time = kairos.read(req.query(), now, zone);
-    RiskAssessment risk = screen.assess(req.query());
     int cluster = banditContext(req);
     RouteDecision route = route(req);
     Optional<String> safety = risk.flagged() ? safetySpecialist() : Optional.empty();
@@ -66,6 +70,52 @@ final class RouteStage {
     Plan plan = answerer(route, cluster, req).map(n -> plans.specialist(n, req)).orElse(null);
     return new Decision(
         time, risk, route, cluster, plan == null ? plans.base(req) : plan, route.method());
+  }
+
+  /**
+   * Whether the question's screen may run beside the model call ({@link #assumingUnflagged}, then
+   * {@link #confirm}): the caller named the specialist, so the screen decides nothing but the rare
+   * safety override, and nothing is sent before the answer is complete (not streamed).
+   */
+  boolean screensAside(InferenceRequest req) {
+    return req.specialist() != null && !req.stream();
+  }
+
+  /**
+   * The decision for a named specialist as it stands if the question is not flagged, made without
+   * the embedding (its screen and bandit context come in {@link #confirm}).
+   *
+   * @throws NyxException.BadRequest when the request names an unknown specialist
+   */
+  Decision assumingUnflagged(InferenceRequest req, Instant now, ZoneId zone) {
+    RouteDecision route = route(req);
+    String named = route.specialist().orElseThrow();
+    return new Decision(
+        kairos.read(req.query(), now, zone),
+        RiskAssessment.NONE,
+        route,
+        -1,
+        plans.specialist(named, req),
+        route.method());
+  }
+
+  /**
+   * The decision {@link #decide} makes, from one made {@link #assumingUnflagged} and the screen
+   * that ran meanwhile: the same one with the screen and bandit context filled in, or, for a
+   * flagged question, the safety specialist's.
+   */
+  Decision confirm(
+      Decision assumed, InferenceRequest req, RiskAssessment risk, Instant now, ZoneId zone) {
+    if (risk.flagged()) {
+      return decide(req, now, zone, risk);
+    }
+    return new Decision(
+        assumed.time(),
+        risk,
+        assumed.route(),
+        banditContext(req),
+        assumed.plan(),
+        assumed.method());
   }
 
   /** The specialist that answers risky requests: the first whose context is safety. */

@@ -7,6 +7,7 @@ import io.nyx.context.ContextBuilder;
 import io.nyx.learning.AnswerSignals;
 import io.nyx.learning.Reward;
 import io.nyx.learning.Rewards;
+import io.nyx.safety.RiskAssessment;
 import io.nyx.specialist.ContextStrategy;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -33,8 +34,12 @@ final class ScoreStage {
   }
 
   Scored score(Draft d, ChatResult r, long latencyMs) {
+    return score(d, r, latencyMs, screen.assess(r.content()));
+  }
+
+  /** {@code output}: the answer's screen, run already. */
+  Scored score(Draft d, ChatResult r, long latencyMs, RiskAssessment output) {
     OptionalDouble confidence = Confidence.fromLogprobs(r.logprobs());
-    var output = screen.assess(r.content());
     Map<String, Object> checks = checks(d, r.content());
     Grounded grounded = Grounded.from(checks);
     AnswerSignals signals =

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CachingEmbedderTest {
 
   /** Encodes with one token row per word; counts the model runs. */
-  static final class CountingModel implements Embedder {
+  static class CountingModel implements Embedder {
     final List<String> runs = new ArrayList<>();
 
     @Override
@@ -69,5 +69,56 @@ class CachingEmbedderTest {
     cache.embed("text 0"); // its vector is still kept
     cache.encode("text 0"); // its tokens were evicted: one more run
     assertThat(model.runs).hasSize(CachingEmbedder.ENCODED + 2);
+  }
+
+  @Test
+  void callersMissingTheSameTextAtOnceShareOneRun() throws Exception {
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CountingModel model =
+        new CountingModel() {
+          @Override
+          public Encoded encode(String text) {
+            calls.incrementAndGet();
+            running.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.encode(text);
+          }
+        };
+    CachingEmbedder cache = new CachingEmbedder(model, 16);
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.embed("same text"));
+    running.await();
+    var second =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.encode("same text"));
+    Thread.sleep(50); // the second caller is waiting for the first one's run
+    release.countDown();
+    assertThat(second.get().vector()).isSameAs(first.get());
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedRunFailsEveryCallerWaitingForItAndIsNotCached() {
+    CountingModel model =
+        new CountingModel() {
+          @Override
+          public Encoded encode(String text) {
+            if (text.equals("bad")) {
+              throw new IllegalStateException("model down");
+            }
+            return super.encode(text);
+          }
+        };
+    CachingEmbedder cache = new CachingEmbedder(model, 16);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.embed("bad"))
+        .hasMessage("model down");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.embed("bad"))
+        .hasMessage("model down");
+    assertThat(cache.embed("good")).containsExactly(1, 0);
   }
 }
