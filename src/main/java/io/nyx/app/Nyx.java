@@ -300,6 +300,7 @@ public final class Nyx implements AutoCloseable {
     opened.push(queues);
     Backpressure backpressure = new Backpressure(config.llm().maxWaiting(), queues);
     Specialists specialists = specialists(config, backpressure, tracer);
+    watchQueues(config, queues, metrics);
     DurableTraitStore traits =
         new DurableTraitStore(
             new JdbcTraitStore(db.dataSource(), clock),
@@ -568,6 +569,19 @@ public final class Nyx implements AutoCloseable {
   }
 
   /** The same, each model call a span of {@code tracer}'s trace that vLLM continues. */
+  /** Each model server's queue as a gauge: the shared one and each specialist's own. */
+  private static void watchQueues(NyxConfig config, VllmQueues queues, NyxMetrics metrics) {
+    java.util.Set<String> servers = new java.util.LinkedHashSet<>();
+    servers.add(config.llm().baseUrl());
+    for (var s : config.specialists()) {
+      String url = s.backendUrl();
+      if (url != null && !url.isBlank()) {
+        servers.add(url);
+      }
+    }
+    servers.forEach(url -> metrics.modelServerQueue(url, () -> queues.waiting(url)));
+  }
+
   static Specialists specialists(NyxConfig config, Backpressure backpressure, Tracer tracer) {
     ChatBackend shared = backend(config.llm(), config.llm().baseUrl(), backpressure, tracer);
     return new Specialists(

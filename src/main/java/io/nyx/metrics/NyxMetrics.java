@@ -55,6 +55,12 @@ public interface NyxMetrics {
   void spool(String kind, java.util.function.IntSupplier pending);
 
   /**
+   * Watches a model server's queue: {@code waiting} requests wait at the server behind {@code
+   * server} (its base URL), negative while unknown. Read at scrape time.
+   */
+  default void modelServerQueue(String server, java.util.function.IntSupplier waiting) {}
+
+  /**
    * Watches a spool's dead letters: {@code total} writes (of {@code kind}) the database refused for
    * good since start, kept in the spool's dead-letter file instead. Only grows; read at scrape
    * time.

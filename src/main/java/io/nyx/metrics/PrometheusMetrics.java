@@ -193,6 +193,23 @@ public final class PrometheusMetrics implements NyxMetrics {
   }
 
   @Override
+  public void modelServerQueue(String server, java.util.function.IntSupplier waiting) {
+    // The Supplier form holds the supplier strongly (a state object would be weakly held and
+    // this lambda, referenced nowhere else, collected).
+    java.util.function.Supplier<Number> value =
+        () -> {
+          int w = waiting.getAsInt();
+          return w < 0 ? Double.NaN : w;
+        };
+    io.micrometer.core.instrument.Gauge.builder("nyx.model.server.waiting", value)
+        .description(
+            "Requests waiting at a model server (vLLM's num_requests_waiting as Nyx last read it,"
+                + " plus its calls since); NaN while unknown")
+        .tags("server", server)
+        .register(registry);
+  }
+
+  @Override
   public void deadLetters(String kind, java.util.function.LongSupplier total) {
     io.micrometer.core.instrument.FunctionCounter.builder(
             "nyx.spool.dead.letters", total, t -> (double) t.getAsLong())

@@ -77,8 +77,13 @@ function mount(root) {
 }
 
 function describe(text) {
-  const s = samples(text, ['nyx_spool_pending', 'nyx_spool_dead_letters_total', 'nyx_fallbacks_total', 'nyx_http_request_seconds_count', 'nyx_adapter_canary_share']);
+  const s = samples(text, ['nyx_spool_pending', 'nyx_spool_dead_letters_total', 'nyx_fallbacks_total', 'nyx_http_request_seconds_count', 'nyx_adapter_canary_share', 'nyx_model_server_waiting']);
   const lines = [];
+  for (const q of s.filter((x) => x.name === 'nyx_model_server_waiting')) {
+    lines.push(Number.isFinite(q.value)
+      ? `The model server at ${q.labels.server} has ${q.value} request${q.value === 1 ? '' : 's'} waiting in its queue.`
+      : `The model server at ${q.labels.server} has not said how long its queue is (its /metrics could not be read).`);
+  }
   const pending = s.filter((x) => x.name === 'nyx_spool_pending');
   const waiting = pending.reduce((a, x) => a + x.value, 0);
   lines.push(waiting === 0

@@ -39,6 +39,10 @@ class BackpressureTest extends ServerTest {
     assertThat(fixture.vllm().chatCount()).as("no call while saturated").isEqualTo(before);
     String id = refused.json().at("/error/query_id").asText();
     assertThat(status(id)).isEqualTo("backend_saturated");
+    // The queue as Nyx reads it is on /metrics too (the console's Health view shows it).
+    assertThat(fixture.http().get("/metrics").body())
+        .containsPattern(
+            "nyx_model_server_waiting\\{server=\"http://127\\.0\\.0\\.1:\\d+/v1\"\\} (4[0-9]|50)\\.0");
 
     // A stream is refused the same way, before its first byte: a status a client can back off on.
     Reply stream =
