@@ -40,7 +40,7 @@ final class ChatWire {
     }
     ArrayNode messages = body.putArray("messages");
     for (ChatMessage m : r.messages()) {
-      messages.add(message(m));
+      messages.add(OpenAiMessages.message(m));
     }
     body.setAll(WireJson.MAPPER.<ObjectNode>valueToTree(r.options().toMap()));
     body.put("temperature", r.temperature());
@@ -58,40 +58,6 @@ final class ChatWire {
       body.putObject("stream_options").put("include_usage", true);
     }
     return body;
-  }
-
-  /**
-   * OpenAI's message shapes: an assistant turn that only calls tools has {@code content: null}; a
-   * tool result names the call it answers.
-   */
-  private static ObjectNode message(ChatMessage m) {
-    ObjectNode o = WireJson.object().put("role", m.role());
-    switch (m) {
-      case ChatMessage.AssistantMessage a -> {
-        if (a.content().isEmpty() && !a.toolCalls().isEmpty()) {
-          o.putNull("content");
-        } else {
-          o.put("content", a.content());
-        }
-        if (!a.toolCalls().isEmpty()) {
-          o.set("tool_calls", toolCalls(a.toolCalls()));
-        }
-      }
-      case ChatMessage.ToolMessage t ->
-          o.put("tool_call_id", t.toolCallId()).put("content", t.content());
-      case ChatMessage.SystemMessage sys -> o.put("content", sys.content());
-      case ChatMessage.UserMessage u -> o.put("content", u.content());
-    }
-    return o;
-  }
-
-  static ArrayNode toolCalls(List<ToolCall> calls) {
-    ArrayNode out = WireJson.MAPPER.createArrayNode();
-    for (ToolCall c : calls) {
-      ObjectNode call = out.addObject().put("id", c.id()).put("type", "function");
-      call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
-    }
-    return out;
   }
 
   static ChatResult parseCompletion(String url, byte[] body) throws BackendException {

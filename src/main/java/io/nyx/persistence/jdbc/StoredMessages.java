@@ -3,9 +3,9 @@ package io.nyx.persistence.jdbc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nyx.backend.ChatMessage;
 import io.nyx.backend.ToolCall;
+import io.nyx.backend.openai.OpenAiMessages;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,27 +21,10 @@ public final class StoredMessages {
 
   private StoredMessages() {}
 
+  /** The messages as they were sent: OpenAI's shapes ({@link OpenAiMessages}). */
   public static ArrayNode tree(List<ChatMessage> messages) {
     ArrayNode out = MAPPER.createArrayNode();
-    for (ChatMessage m : messages) {
-      ObjectNode o = out.addObject().put("role", m.role());
-      switch (m) {
-        case ChatMessage.AssistantMessage a -> {
-          if (a.content().isEmpty() && !a.toolCalls().isEmpty()) {
-            o.putNull("content");
-          } else {
-            o.put("content", a.content());
-          }
-          if (!a.toolCalls().isEmpty()) {
-            o.set("tool_calls", toolCalls(a.toolCalls()));
-          }
-        }
-        case ChatMessage.ToolMessage t ->
-            o.put("tool_call_id", t.toolCallId()).put("content", t.content());
-        case ChatMessage.SystemMessage s -> o.put("content", s.content());
-        case ChatMessage.UserMessage u -> o.put("content", u.content());
-      }
-    }
+    messages.forEach(m -> out.add(OpenAiMessages.message(m)));
     return out;
   }
 
@@ -64,12 +47,7 @@ public final class StoredMessages {
   }
 
   public static ArrayNode toolCalls(List<ToolCall> calls) {
-    ArrayNode out = MAPPER.createArrayNode();
-    for (ToolCall c : calls) {
-      ObjectNode call = out.addObject().put("id", c.id()).put("type", "function");
-      call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
-    }
-    return out;
+    return OpenAiMessages.toolCalls(calls);
   }
 
   public static List<ToolCall> readToolCalls(JsonNode calls) {
