@@ -52,7 +52,13 @@ final class ExemplarsCommand implements Command {
         DatabaseFlags.open(ConfigLoader.load(DatabaseFlags.of(args), env), "exemplars", err)) {
       JdbcLearnedExemplarStore store = new JdbcLearnedExemplarStore(db.dataSource());
       if (list) {
-        store.all().forEach(e -> out.println(line(e)));
+        List<LearnedExemplar> all = store.all();
+        if (all.isEmpty()) {
+          // On stderr, as keys list does: stdout stays one exemplar per line for pipes.
+          err.println(
+              "no learned exemplars yet: good ratings and POST /feedback with route_to teach them");
+        }
+        all.forEach(e -> out.println(line(e)));
         return 0;
       }
       if (!store.remove(id)) {

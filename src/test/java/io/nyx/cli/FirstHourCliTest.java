@@ -72,6 +72,15 @@ class FirstHourCliTest {
   }
 
   @Test
+  void exemplarsListSaysWhenThereAreNone() {
+    String url = TestDatabase.ownerUrl(TestDatabase.createEmpty());
+    CliRun r = CliRun.of("exemplars", "list", "--db-url", url);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("no learned exemplars yet").contains("route_to");
+  }
+
+  @Test
   void aShortSimulationStillPrintsItsRegretRows() {
     assertThat(SimulateCommand.checkpoints(200)).containsExactly(25, 50, 100, 200);
     assertThat(SimulateCommand.checkpoints(2000)).containsExactly(500, 1000, 2000);
