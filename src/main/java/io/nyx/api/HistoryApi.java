@@ -36,7 +36,7 @@ final class HistoryApi {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
   private static final Set<String> QUERY_PARAMS =
-      Set.of("since", "specialist", "status", "limit", "cursor", "tenant");
+      Set.of("since", "specialist", "status", "limit", "cursor", "tenant", "q");
   private static final Set<String> PREDICTION_PARAMS =
       Set.of("status", "limit", "cursor", "tenant");
 
@@ -67,7 +67,8 @@ final class HistoryApi {
             q.optional("specialist", 64),
             q.optional("status", 32),
             cursor(q.optional("cursor", 200)),
-            q.integer("limit", 1, MAX_LIMIT, DEFAULT_LIMIT));
+            q.integer("limit", 1, MAX_LIMIT, DEFAULT_LIMIT),
+            q.optional("q", 200));
     History.Page<QuerySummary> page = history.exchanges(filter, AuthFilter.caller(req));
     ObjectNode o = Json.object();
     ArrayNode data = o.putArray("data");

@@ -57,15 +57,7 @@ public final class History {
   public Page<QuerySummary> exchanges(QueryFilter asked, Caller caller) {
     QueryFilter filter = asked.forTenant(tenant(asked.tenant(), caller));
     // One row more than asked says whether another page follows, without counting.
-    List<QuerySummary> rows =
-        queries.page(
-            new QueryFilter(
-                filter.tenant(),
-                filter.since(),
-                filter.specialist(),
-                filter.status(),
-                filter.after(),
-                filter.limit() + 1));
+    List<QuerySummary> rows = queries.page(filter.withLimit(filter.limit() + 1));
     if (rows.size() <= filter.limit()) {
       return new Page<>(rows, null);
     }

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param status the row's status ("ok", "backend_error", ...)
  * @param after only rows older than this cursor (the next page)
  * @param limit at most this many rows, at least 1
+ * @param text the question or the answer contains this text, ignoring case
  */
 public record QueryFilter(
     @Nullable String tenant,
@@ -18,7 +19,8 @@ public record QueryFilter(
     @Nullable String specialist,
     @Nullable String status,
     @Nullable Cursor after,
-    int limit) {
+    int limit,
+    @Nullable String text) {
 
   /** The specialist filter that means "answered by the base model". */
   public static final String BASE = "base";
@@ -29,8 +31,24 @@ public record QueryFilter(
     }
   }
 
+  /** Without a text criterion. */
+  public QueryFilter(
+      @Nullable String tenant,
+      java.time.@Nullable Instant since,
+      @Nullable String specialist,
+      @Nullable String status,
+      @Nullable Cursor after,
+      int limit) {
+    this(tenant, since, specialist, status, after, limit, null);
+  }
+
   /** The same filter, for one tenant. */
   public QueryFilter forTenant(@Nullable String only) {
-    return new QueryFilter(only, since, specialist, status, after, limit);
+    return new QueryFilter(only, since, specialist, status, after, limit, text);
+  }
+
+  /** The same filter, {@code n} rows at most. */
+  public QueryFilter withLimit(int n) {
+    return new QueryFilter(tenant, since, specialist, status, after, n, text);
   }
 }

@@ -49,6 +49,8 @@ public final class JdbcQueryHistory implements QueryHistory {
              AND (CAST(? AS text) IS NULL OR specialist = ?)
              AND (? = false OR specialist IS NULL)
              AND (CAST(? AS text) IS NULL OR status = ?)
+             AND (CAST(? AS text) IS NULL OR strpos(lower(query), lower(?)) > 0
+                  OR strpos(lower(coalesce(response, '')), lower(?)) > 0)
              AND (CAST(? AS timestamptz) IS NULL
                   OR (created_at, id) < (CAST(? AS timestamptz), CAST(? AS uuid)))
            ORDER BY created_at DESC, id DESC
@@ -85,6 +87,8 @@ public final class JdbcQueryHistory implements QueryHistory {
     twice(args, base ? null : f.specialist());
     args.add(base);
     twice(args, f.status());
+    twice(args, f.text());
+    args.add(f.text());
     args.add(after == null ? null : Sql.timestamp(after.createdAt()));
     args.add(after == null ? null : Sql.timestamp(after.createdAt()));
     args.add(after == null ? null : after.id());

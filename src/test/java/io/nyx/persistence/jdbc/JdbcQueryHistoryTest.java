@@ -73,6 +73,28 @@ class JdbcQueryHistoryTest {
             oracle(r -> r.tenant().equals("b") && !r.createdAt().isBefore(since)));
   }
 
+  /** The console's search: words of the question or answer, any case; % and _ are plain. */
+  @Test
+  void textFindsTheQuestionsThatContainItIgnoringCase() {
+    String fragment =
+        ROWS.get(3).id().toString().substring(0, 4).toUpperCase(java.util.Locale.ROOT);
+    for (String text : List.of(fragment, "QUESTION", "%", "_")) {
+      String lower = text.toLowerCase(java.util.Locale.ROOT);
+      List<UUID> paged =
+          pageAll(new QueryFilter(null, null, null, null, null, 4, text), Caller.LOCAL);
+      assertThat(paged)
+          .as(text)
+          .containsExactlyElementsOf(
+              oracle(
+                  r ->
+                      (r.query() + "\n" + (r.response() == null ? "" : r.response()))
+                          .toLowerCase()
+                          .contains(lower)));
+    }
+    assertThat(pageAll(new QueryFilter(null, null, null, null, null, 100, fragment), Caller.LOCAL))
+        .contains(ROWS.get(3).id());
+  }
+
   @Test
   void summariesFindTheRowsThatExist() {
     UUID absent = new UUID(1, 1);
@@ -110,7 +132,8 @@ class JdbcQueryHistoryTest {
               f.specialist(),
               f.status(),
               io.nyx.history.Cursor.parse(page.next()),
-              f.limit());
+              f.limit(),
+              f.text());
     }
   }
 
