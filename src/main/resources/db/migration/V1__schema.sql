@@ -1,4 +1,4 @@
--- Phoebe, Nyx's PostgreSQL schema (DESIGN.md "Data in phoebe"). Times are timestamptz (UTC).
+-- Phoebe, Nyx's PostgreSQL schema (docs/operations.md, "The database"). Times are timestamptz (UTC).
 
 -- One row per request (pipeline/QueryRecord). Partitioned by month on created_at so that
 -- retention is DROP TABLE of a partition; rows outside every monthly partition land in DEFAULT.

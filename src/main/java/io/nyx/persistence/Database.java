@@ -236,6 +236,11 @@ public final class Database implements AutoCloseable {
   }
 
   private static void migrate(DataSource dataSource, String shownUrl) {
+    try (Connection c = dataSource.getConnection()) {
+      MigrationChecksums.realign(c);
+    } catch (SQLException e) {
+      throw new StoreException("migration of " + shownUrl, e);
+    }
     try {
       Flyway.configure()
           .dataSource(dataSource)

@@ -49,6 +49,52 @@ class MigrationTest {
         .contains("1", "2", "3");
   }
 
+  /**
+   * A database that applied a migration before a comment-only edit still opens, its recorded
+   * checksum moved to the new text's; and each edit's new checksum is what Flyway computes.
+   */
+  @Test
+  void aDatabaseMigratedBeforeACommentEditStillOpens() throws SQLException {
+    String url = TestDatabase.jdbcUrl(TestDatabase.createEmpty());
+    TestDatabase.asOwnerUrl(url).close();
+    for (MigrationChecksums.Edit e : MigrationChecksums.EDITS) {
+      assertThat(
+              strings(
+                  url,
+                  "SELECT checksum FROM flyway_schema_history WHERE version = '"
+                      + e.version()
+                      + "'"))
+          .as("Flyway's checksum of V%s as shipped now", e.version())
+          .containsExactly(String.valueOf(e.after()));
+      execute(
+          url,
+          "UPDATE flyway_schema_history SET checksum = "
+              + e.before()
+              + " WHERE version = '"
+              + e.version()
+              + "'");
+    }
+    try (Database again = TestDatabase.asOwnerUrl(url)) {
+      assertThat(again.healthy()).isTrue();
+    }
+    for (MigrationChecksums.Edit e : MigrationChecksums.EDITS) {
+      assertThat(
+              strings(
+                  url,
+                  "SELECT checksum FROM flyway_schema_history WHERE version = '"
+                      + e.version()
+                      + "'"))
+          .containsExactly(String.valueOf(e.after()));
+    }
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    try (Connection c = TestDatabase.connectUrl(url);
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.executeUpdate();
+    }
+  }
+
   @Test
   void partitionsCoverLastMonthThroughThreeAhead() throws SQLException {
     String name = TestDatabase.createEmpty();
