@@ -3,19 +3,13 @@ package io.nyx.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code nyx adapters list|register|canary|promote|rollback|retire}: the adapter registry through a
@@ -76,18 +70,18 @@ final class AdaptersCommand implements Command {
         switch (verb) {
           case "list" -> {
             expect(args, 1, "list takes no name");
-            yield send(url + "/adapters", null, key);
+            yield ServerCalls.send(url + "/adapters", null, key);
           }
           case "register" -> {
             expect(args, 1, "register takes --specialist, --version and --path, no name");
-            yield send(url + "/adapters", registration(args), key);
+            yield ServerCalls.send(url + "/adapters", registration(args), key);
           }
           default -> {
             if (!VERBS.contains(verb)) {
               throw new UsageException("unknown verb '" + verb + "'");
             }
             expect(args, 2, verb + " takes one adapter name, e.g. mnemosyne-v2");
-            yield send(
+            yield ServerCalls.send(
                 url + "/adapters/" + args.positionals().get(1) + "/" + verb,
                 verbBody(verb, args),
                 key);
@@ -141,7 +135,7 @@ final class AdaptersCommand implements Command {
 
   private static int print(
       String verb, HttpResponse<String> r, boolean raw, PrintStream out, PrintStream err) {
-    JsonNode json = parse(r.body());
+    JsonNode json = ServerCalls.parse(r.body());
     if (r.statusCode() / 100 != 2) {
       err.println(
           "nyx adapters "
@@ -192,40 +186,5 @@ final class AdaptersCommand implements Command {
         a.path("reward_mean").asDouble(),
         100 * a.path("error_rate").asDouble(),
         a.path("reason").asText());
-  }
-
-  private static HttpResponse<String> send(
-      String url, @Nullable ObjectNode body, @Nullable String key) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5));
-      if (body == null) {
-        request.GET();
-      } else {
-        request
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-      }
-      if (key != null && !key.isBlank()) {
-        request.header("Authorization", "Bearer " + key);
-      }
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot reach Nyx at " + url + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("not a valid URL: " + url);
-    }
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return JSON.readTree(body);
-    } catch (IOException e) {
-      return JSON.createObjectNode();
-    }
   }
 }

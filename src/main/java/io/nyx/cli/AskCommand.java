@@ -3,14 +3,9 @@ package io.nyx.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +64,8 @@ final class AskCommand implements Command {
       body.put("max_tokens", parseInt(args.value("max-tokens")));
     }
     String url = url(args, env);
-    HttpResponse<String> response = post(url + "/infer", body, key);
-    JsonNode json = parse(response.body());
+    HttpResponse<String> response = ServerCalls.send(url + "/infer", body, key);
+    JsonNode json = ServerCalls.parse(response.body());
     if (args.has("json")) {
       out.println(response.body());
     } else if (response.statusCode() == 200) {
@@ -96,8 +91,8 @@ final class AskCommand implements Command {
       PrintStream out,
       PrintStream err) {
     ObjectNode fb = JSON.createObjectNode().put("query_id", id).put("rating", rating);
-    HttpResponse<String> r = post(url + "/feedback", fb, key);
-    JsonNode j = parse(r.body());
+    HttpResponse<String> r = ServerCalls.send(url + "/feedback", fb, key);
+    JsonNode j = ServerCalls.parse(r.body());
     if (r.statusCode() == 202) {
       out.printf(
           "rated %+.1f: queued (the server's database is away; applied when back)%n", rating);
@@ -156,36 +151,6 @@ final class AskCommand implements Command {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new UsageException("--max-tokens must be an integer but was \"" + v + "\"");
-    }
-  }
-
-  private static HttpResponse<String> post(String url, ObjectNode body, @Nullable String key) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(url))
-              .header("Content-Type", "application/json")
-              .timeout(Duration.ofMinutes(5))
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-      if (key != null && !key.isBlank()) {
-        request.header("Authorization", "Bearer " + key);
-      }
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot reach Nyx at " + url + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--url is not a valid URL: " + url);
-    }
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return JSON.readTree(body);
-    } catch (IOException e) {
-      return JSON.createObjectNode();
     }
   }
 
