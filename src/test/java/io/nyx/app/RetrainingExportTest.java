@@ -11,15 +11,13 @@ import io.nyx.memory.Embedder;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.jdbc.JdbcTrainingExport;
+import io.nyx.testing.ExportRows;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -345,49 +343,25 @@ class RetrainingExportTest {
             List.of(
                 Map.of("role", "system", "content", "You are " + specialist + "."),
                 Map.of("role", "user", "content", question)));
-    try (Connection c = db.dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                """
-                INSERT INTO nyx_synthetic_specialist_queries
-                  (id, created_at, session_id, query, specialist, adapter, adapter_version,
-                   route_method, route_confidence, route, messages, decoding, context, response,
-                   finish_reason, confidence, reward, prompt_tokens, completion_tokens,
-                   latency_ms, backend_latency_ms, status, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'semantic', 0.9, ?::jsonb, ?::jsonb, '{}', '{}', ?,
-                        'stop', 0.8, ?, 10, 5, 100, 90, ?, ?)
-                """)) {
-      s.setObject(1, id(n));
-      s.setTimestamp(2, Timestamp.from(at));
-      s.setString(3, "session-" + n);
-      s.setString(4, question);
-      s.setString(5, specialist);
-      s.setString(6, adapter);
-      s.setObject(7, version);
-      s.setString(8, route == null ? "{\"method\":\"semantic\"}" : route);
-      s.setString(9, messages);
-      s.setString(10, answer);
-      s.setDouble(11, reward);
-      s.setString(12, status);
-      s.setString(13, status.equals("ok") ? null : "vLLM answered 500");
-      s.executeUpdate();
-    }
+    ExportRows.insert(
+        db.dataSource(),
+        new ExportRows.Row(
+            id(n),
+            at,
+            "session-" + n,
+            question,
+            specialist,
+            adapter,
+            version,
+            route == null ? "{\"method\":\"semantic\"}" : route,
+            messages,
+            answer,
+            reward,
+            status));
   }
 
   private void correction(int row, int minute, String text) throws SQLException {
-    try (Connection c = db.dataSource().getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                """
-                INSERT INTO nyx_feedback (id, query_id, rating, comment, created_at, rater,
-                                          correction)
-                VALUES (?, ?, -1, 'wrong', ?, 'ann', ?)
-                """)) {
-      s.setObject(1, id(100 + row));
-      s.setObject(2, id(row));
-      s.setTimestamp(3, Timestamp.from(T0.plusSeconds(60L * minute)));
-      s.setString(4, text);
-      s.executeUpdate();
-    }
+    ExportRows.correction(
+        db.dataSource(), id(100 + row), id(row), T0.plusSeconds(60L * minute), text);
   }
 }
