@@ -83,7 +83,11 @@ final class Memories implements AutoCloseable {
       MemoryNotifications n = MemoryNotifications.start(dataSource, bank::changed, bank::catchUp);
       return new Memories(bank, exact, null, null, n);
     }
-    HnswIndex hnsw = openHnsw(dataDir.resolve("memory-index"), embedder, settings.efSearch());
+    int efSearch =
+        settings.efSearch() == MemorySettings.AUTO_EF_SEARCH
+            ? HnswIndex.BEAM_FOLLOWS_SIZE
+            : settings.efSearch();
+    HnswIndex hnsw = openHnsw(dataDir.resolve("memory-index"), embedder, efSearch);
     MemorySnapshot snapshot =
         new MemorySnapshot(
             hnsw,

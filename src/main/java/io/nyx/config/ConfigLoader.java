@@ -7,6 +7,7 @@ import io.nyx.learning.TraitConfig;
 import io.nyx.specialist.SpecialistConfig;
 import io.nyx.tracing.TracingSettings;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -397,6 +398,25 @@ public final class ConfigLoader {
         memory(t));
   }
 
+  /** An integer, or "auto" (the default) for a beam that follows the index size. */
+  private static int efSearch(YamlTree t) {
+    String value = t.string("memory_ef_search", "auto");
+    if (value.equals("auto")) {
+      return MemorySettings.AUTO_EF_SEARCH;
+    }
+    try {
+      int beam = Integer.parseInt(value);
+      if (beam >= 10 && beam <= 10_000) {
+        return beam;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the allowed values
+    }
+    Object shown = value.matches("-?\\d+(\\.\\d+)?") ? new BigDecimal(value) : value;
+    throw new ConfigException(
+        "context.memory_ef_search", shown, "auto or an integer in [10,10000]");
+  }
+
   private static MemorySettings memory(YamlTree t) {
     MemorySettings d = MemorySettings.DEFAULT;
     return new MemorySettings(
@@ -404,7 +424,7 @@ public final class ConfigLoader {
         t.number("memory_half_life_days", d.halfLifeDays()),
         t.number("memory_importance_weight", d.importanceWeight()),
         t.string("memory_index", d.index()),
-        t.integer("memory_ef_search", d.efSearch()),
+        efSearch(t),
         t.number("grounding_threshold", d.groundingThreshold()));
   }
 }

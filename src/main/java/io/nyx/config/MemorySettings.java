@@ -5,7 +5,8 @@ package io.nyx.config;
  * recall weighting, the vector index and the grounding threshold.
  *
  * @param index "hnsw" (Lucene, approximate, snapshot under the data dir) or "exact" (brute force)
- * @param efSearch HNSW search beam: higher is more exact and slower
+ * @param efSearch HNSW search beam: higher is more exact and slower; {@link #AUTO_EF_SEARCH} (the
+ *     default) makes it follow the number of memories indexed
  * @param groundingThreshold share of a sentence's content words a fact must contain for the
  *     sentence to count as supported
  */
@@ -16,7 +17,11 @@ public record MemorySettings(
     String index,
     int efSearch,
     double groundingThreshold) {
-  public static final MemorySettings DEFAULT = new MemorySettings(0.1, 30, 0.1, "hnsw", 100, 0.5);
+  /** {@code context.memory_ef_search: auto}: the beam follows the index size. */
+  public static final int AUTO_EF_SEARCH = 0;
+
+  public static final MemorySettings DEFAULT =
+      new MemorySettings(0.1, 30, 0.1, "hnsw", AUTO_EF_SEARCH, 0.5);
 
   public MemorySettings {
     unit("context.memory_recency_weight", recencyWeight);
@@ -28,8 +33,8 @@ public record MemorySettings(
     if (!index.equals("hnsw") && !index.equals("exact")) {
       throw new ConfigException("context.memory_index", index, "hnsw or exact");
     }
-    if (efSearch < 10 || efSearch > 10_000) {
-      throw new ConfigException("context.memory_ef_search", efSearch, "in [10,10000]");
+    if (efSearch != AUTO_EF_SEARCH && (efSearch < 10 || efSearch > 10_000)) {
+      throw new ConfigException("context.memory_ef_search", efSearch, "auto or in [10,10000]");
     }
   }
 

@@ -113,6 +113,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void memoryBeamFollowsTheIndexSizeUnlessANumberIsGiven() throws IOException {
+    int auto = MemorySettings.AUTO_EF_SEARCH;
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).context().memory().efSearch()).isEqualTo(auto);
+    Path named = yaml("context:\n  memory_ef_search: auto\n");
+    assertThat(
+            ConfigLoader.load(Map.of("config", named.toString()), Map.of())
+                .context()
+                .memory()
+                .efSearch())
+        .isEqualTo(auto);
+    Path number = yaml("context:\n  memory_ef_search: 400\n");
+    assertThat(
+            ConfigLoader.load(Map.of("config", number.toString()), Map.of())
+                .context()
+                .memory()
+                .efSearch())
+        .isEqualTo(400);
+    for (String bad : new String[] {"0", "9", "10001", "\"wide\"", "1.5"}) {
+      assertRefused(
+          "context:\n  memory_ef_search: " + bad + "\n",
+          "context.memory_ef_search must be auto or an integer in [10,10000] but was " + bad);
+    }
+  }
+
+  @Test
   void unknownKeyIsRejectedWithItsPath() throws IOException {
     Path file = yaml("llm:\n  urll: http://x/v1\n");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()))

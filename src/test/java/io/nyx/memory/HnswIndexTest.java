@@ -45,6 +45,42 @@ class HnswIndexTest {
     }
   }
 
+  /**
+   * The measured points: 100 served 20k at recall 0.99; 1M needed 400 for 0.95 (docs/memory.md).
+   */
+  @Test
+  void aSizeFollowingBeamGrowsWithTheRootOfTheSize() {
+    assertThat(HnswIndex.beamFor(0)).isEqualTo(100);
+    assertThat(HnswIndex.beamFor(20_000)).isEqualTo(100);
+    assertThat(HnswIndex.beamFor(62_500)).isEqualTo(100);
+    assertThat(HnswIndex.beamFor(250_000)).isEqualTo(200);
+    assertThat(HnswIndex.beamFor(1_000_000)).isEqualTo(400);
+    assertThat(HnswIndex.beamFor(4_000_000)).isEqualTo(800);
+    assertThat(HnswIndex.beamFor(Integer.MAX_VALUE)).isEqualTo(10_000);
+  }
+
+  @Test
+  void theBeamFollowsWhatIsIndexedOrStaysFixed() {
+    try (HnswIndex following = HnswIndex.open(dir.resolve("a"), 2, HnswIndex.BEAM_FOLLOWS_SIZE);
+        HnswIndex fixed = HnswIndex.open(dir.resolve("b"), 2, 40)) {
+      assertThat(following.beam()).isEqualTo(100);
+      SplittableRandom rng = new SplittableRandom(7);
+      for (int i = 1; i <= 70_000; i++) {
+        float[] v =
+            Vectors.unit(new float[] {(float) rng.nextGaussian(), (float) rng.nextGaussian()});
+        following.add(i, v, OWNER);
+        if (i <= 100) {
+          fixed.add(i, v, OWNER);
+        }
+      }
+      assertThat(following.beam()).isEqualTo(106); // 0.4 * sqrt(70,000), rounded up
+      following.remove(1);
+      assertThat(following.beam()).isEqualTo(HnswIndex.beamFor(69_999));
+      assertThat(fixed.beam()).isEqualTo(40);
+      assertThat(following.search(new float[] {1, 0}, 130)).hasSize(130);
+    }
+  }
+
   @Test
   void scoresAreDotProductsBestFirst() {
     try (HnswIndex hnsw = HnswIndex.open(dir, 2, 10)) {
