@@ -102,8 +102,8 @@ public final class InferencePipeline {
     UUID id = p.ids().get();
     Instant now = p.clock().instant();
     ZoneId zone = req.timeZone() == null ? p.zone() : req.timeZone();
-    if (screenAside && route.screensAside(req) && listener == InferenceListener.NONE) {
-      return screenedAside(req, id, now, zone, start);
+    if (screenAside && route.screensAside(req)) {
+      return screenedAside(req, listener, id, now, zone, start);
     }
     Decision decision;
     try (Span s = p.tracer().span("nyx.route")) {
@@ -113,17 +113,25 @@ public final class InferencePipeline {
   }
 
   /**
-   * A named specialist, not streamed: the question's screen (an embedding, the one costly step of
-   * the decision) runs on a thread of its own while the specialist is called. A question it flags
-   * is then answered as if screened first: the specialist's answer is dropped unseen and the safety
-   * specialist answers, with care guidance, as {@link RouteStage#decide} would have had it.
+   * A named specialist: the question's screen (an embedding, the one costly step of the decision)
+   * runs on a thread of its own while the specialist is called. A stream's client hears nothing
+   * before the screen has passed the question ({@link ScreenGate}), so the screen hides behind the
+   * model's time to first token. A question it flags is then answered as if screened first: the
+   * specialist's answer is dropped unseen and the safety specialist answers, with care guidance, as
+   * {@link RouteStage#decide} would have had it.
    */
   private InferenceResult screenedAside(
-      InferenceRequest req, UUID id, Instant now, ZoneId zone, long start) {
+      InferenceRequest req,
+      InferenceListener listener,
+      UUID id,
+      Instant now,
+      ZoneId zone,
+      long start) {
     Decision assumed = route.assumingUnflagged(req, now, zone);
     FutureTask<RiskAssessment> screening = new FutureTask<>(() -> screen.assess(req.query()));
     Thread.ofVirtual().name("nyx-screen").start(screening);
-    Attempt attempt = attempt(assumed, req, InferenceListener.NONE, id, now, zone);
+    ScreenGate gate = new ScreenGate(listener, () -> route.overrides(await(screening)));
+    Attempt attempt = attempt(assumed, req, gate, id, now, zone);
     if (attempt.outcome() instanceof GenerateStage.Outcome.Answered a) {
       // The answer's screen, on this thread while the question's may still run on another core.
       attempt = attempt.withOutput(screen.assess(a.answer().timed().result().content()));
@@ -133,8 +141,9 @@ public final class InferencePipeline {
       decision = StageSpans.routed(s, id, route.confirm(assumed, req, await(screening), now, zone));
     }
     if (decision.safetyOverride()) {
-      attempt = attempt(decision, req, InferenceListener.NONE, id, now, zone);
+      attempt = attempt(decision, req, listener, id, now, zone);
     } else {
+      gate.open();
       attempt = attempt.decided(decision);
     }
     return conclude(attempt, start);

@@ -75,10 +75,10 @@ final class RouteStage {
   /**
    * Whether the question's screen may run beside the model call ({@link #assumingUnflagged}, then
    * {@link #confirm}): the caller named the specialist, so the screen decides nothing but the rare
-   * safety override, and nothing is sent before the answer is complete (not streamed).
+   * safety override (a stream is held back until it has decided: {@code ScreenGate}).
    */
   boolean screensAside(InferenceRequest req) {
-    return req.specialist() != null && !req.stream();
+    return req.specialist() != null;
   }
 
   /**
@@ -116,6 +116,11 @@ final class RouteStage {
         banditContext(req),
         assumed.plan(),
         assumed.method());
+  }
+
+  /** Whether a question screened so goes to the safety specialist, whoever was named or routed. */
+  boolean overrides(RiskAssessment risk) {
+    return risk.flagged() && safetySpecialist().isPresent();
   }
 
   /** The specialist that answers risky requests: the first whose context is safety. */

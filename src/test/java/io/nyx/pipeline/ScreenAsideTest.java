@@ -17,14 +17,17 @@ import io.nyx.routing.Router;
 import io.nyx.safety.ReviewQueue;
 import io.nyx.safety.RiskAssessment;
 import io.nyx.safety.RiskScreen;
+import io.nyx.testing.Waits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +63,10 @@ class ScreenAsideTest {
     final InferencePipeline pipeline;
 
     Rig(boolean screenAside) {
+      this(screenAside, SCREEN);
+    }
+
+    Rig(boolean screenAside, RiskScreen riskScreen) {
       InstantSource clock = InstantSource.fixed(NOW);
       MemoryTraitStore store = new MemoryTraitStore(clock);
       TraitWeights weights = new TraitWeights(store, store, clock, Duration.ZERO);
@@ -117,7 +124,7 @@ class ScreenAsideTest {
                   clock,
                   () -> 0L,
                   () -> new UUID(0, ids.incrementAndGet()),
-                  new Powers(SCREEN, queue, PredictionStore.NONE, 8192),
+                  new Powers(riskScreen, queue, PredictionStore.NONE, 8192),
                   StageFakes.resilience(100, () -> 0L),
                   Rewards.DEFAULT,
                   AdapterRouting.CONFIGURED,
@@ -129,6 +136,34 @@ class ScreenAsideTest {
       return pipeline.infer(
           InferenceRequest.ofQuery(query, null, specialist, OptionalInt.empty()),
           InferenceListener.NONE);
+    }
+
+    /** A streamed request; {@code heard} gets what its client hears, in order. */
+    InferenceResult stream(String query, String specialist, List<String> heard) {
+      InferenceRequest req =
+          new InferenceRequest(
+              query,
+              List.of(io.nyx.backend.ChatMessage.user(query)),
+              "",
+              null,
+              specialist,
+              OptionalInt.empty(),
+              java.util.OptionalDouble.empty(),
+              java.util.OptionalDouble.empty(),
+              true);
+      return pipeline.infer(
+          req,
+          new InferenceListener() {
+            @Override
+            public void routed(UUID queryId, RouteDecision decision, String answerer) {
+              heard.add("routed " + queryId + " " + decision + " " + answerer);
+            }
+
+            @Override
+            public void delta(io.nyx.backend.StreamDelta delta) {
+              heard.add(delta.content());
+            }
+          });
     }
 
     ChatRequest lastCall() {
@@ -188,6 +223,68 @@ class ScreenAsideTest {
       assertThatThrownBy(() -> fast.ask(query, "kairos")).isInstanceOf(NyxException.class);
       assertThat(fast.log.rows).as(query).isEqualTo(reference.log.rows);
     }
+  }
+
+  @Test
+  void aStreamsClientHearsWhatScreeningFirstWouldHaveSent() {
+    for (String query :
+        List.of("what is on my calendar next Tuesday?", "I want to hurt myself tonight")) {
+      for (String named : List.of("kairos", "eleos")) {
+        Rig fast = new Rig(true);
+        Rig reference = new Rig(false);
+        List<String> heardFast = new ArrayList<>();
+        List<String> heardReference = new ArrayList<>();
+        InferenceResult a = fast.stream(query, named, heardFast);
+        InferenceResult b = reference.stream(query, named, heardReference);
+        assertThat(a).as(query + " / " + named).isEqualTo(b);
+        assertThat(heardFast).as("what the client heard").isEqualTo(heardReference);
+        assertThat(fast.log.rows).as("rows").isEqualTo(reference.log.rows);
+        assertThat(fast.reviews).as("reviews").isEqualTo(reference.reviews);
+      }
+    }
+  }
+
+  @Test
+  void aFlaggedStreamNeverShowsTheNamedSpecialistsAnswer() {
+    Rig fast = new Rig(true);
+    List<String> heard = new ArrayList<>();
+    fast.stream("I want to hurt myself tonight", "kairos", heard);
+    assertThat(String.join("", heard))
+        .contains("answer from eleos-adapter")
+        .doesNotContain("kairos-adapter");
+    assertThat(heard.getFirst()).startsWith("routed").endsWith(" eleos");
+    assertThat(fast.backend.requests)
+        .extracting(ChatRequest::model)
+        .containsExactly("kairos-adapter", "eleos-adapter");
+  }
+
+  /**
+   * The stream's model call starts while the question's screen still runs: this screen returns only
+   * once the specialist has been called, which screening first could never get past.
+   */
+  @Test
+  void aStreamsModelCallDoesNotWaitForTheScreen() {
+    StageFakes.ScriptedBackend[] backend = new StageFakes.ScriptedBackend[1];
+    AtomicBoolean calledFirst = new AtomicBoolean();
+    RiskScreen waitsForTheCall =
+        text -> {
+          if (backend[0].requests.isEmpty()) { // the question's screen, not the answer's
+            Waits.await("the specialist is called")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(2))
+                .until(() -> !backend[0].requests.isEmpty());
+            calledFirst.set(true);
+          }
+          return SCREEN.screen(text);
+        };
+    Rig fast = new Rig(true, waitsForTheCall);
+    backend[0] = fast.backend;
+    List<String> heard = new ArrayList<>();
+    InferenceResult r = fast.stream("what is on my calendar next Tuesday?", "kairos", heard);
+    assertThat(calledFirst).as("the model was called while the screen ran").isTrue();
+    assertThat(r.specialist()).isEqualTo("kairos");
+    assertThat(String.join("", heard.subList(1, heard.size())))
+        .isEqualTo("answer from kairos-adapter");
   }
 
   @Test

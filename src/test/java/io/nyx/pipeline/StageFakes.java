@@ -92,10 +92,15 @@ final class StageFakes {
           List.of(new TokenLogprob("a", -0.1), new TokenLogprob("b", -0.1)));
     }
 
+    /** The same answer, streamed a word at a time. */
     @Override
     public ChatResult stream(ChatRequest request, Consumer<StreamDelta> sink)
         throws BackendException {
-      return complete(request);
+      ChatResult r = complete(request);
+      for (String word : r.content().split("(?<= )")) {
+        sink.accept(new StreamDelta(word, List.of()));
+      }
+      return r;
     }
 
     @Override
