@@ -77,7 +77,7 @@ class ResilienceTest {
     int before = vllm.chatCount();
     String body =
         "{\"model\":\"nyx/kairos\",\"stream\":true,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"plan my day in detail please\"}]}";
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"what is on my calendar next Tuesday?\"}]}";
     Reply r = http.post("/v1/chat/completions", body);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("\"error\"").endsWith("data: [DONE]\n\n");

@@ -266,9 +266,10 @@ class ScreenAsideTest {
   void aStreamsModelCallDoesNotWaitForTheScreen() {
     StageFakes.ScriptedBackend[] backend = new StageFakes.ScriptedBackend[1];
     AtomicBoolean calledFirst = new AtomicBoolean();
+    String question = "what is on my calendar next Tuesday?";
     RiskScreen waitsForTheCall =
         text -> {
-          if (backend[0].requests.isEmpty()) { // the question's screen, not the answer's
+          if (text.equals(question)) { // the question's screen, not the answer's
             Waits.await("the specialist is called")
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(2))
@@ -280,7 +281,7 @@ class ScreenAsideTest {
     Rig fast = new Rig(true, waitsForTheCall);
     backend[0] = fast.backend;
     List<String> heard = new ArrayList<>();
-    InferenceResult r = fast.stream("what is on my calendar next Tuesday?", "kairos", heard);
+    InferenceResult r = fast.stream(question, "kairos", heard);
     assertThat(calledFirst).as("the model was called while the screen ran").isTrue();
     assertThat(r.specialist()).isEqualTo("kairos");
     assertThat(String.join("", heard.subList(1, heard.size())))
