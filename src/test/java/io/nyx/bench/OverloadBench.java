@@ -1,5 +1,6 @@
 package io.nyx.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
@@ -27,6 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Open-loop overload: requests leave at a fixed rate whatever Nyx's pace (a closed-loop generator
@@ -102,6 +105,27 @@ public final class OverloadBench {
   static List<Outcome> offer(
       String url, int rate, int seconds, String tag, Set<String> acknowledged)
       throws InterruptedException {
+    return offer(
+        rate,
+        seconds,
+        i ->
+            send(
+                infer(
+                    url,
+                    "{\"query\":\""
+                        + tag
+                        + " request "
+                        + i
+                        + ": what should I pack for a week of hiking in October?\",\"max_tokens\":64}"),
+                acknowledged));
+  }
+
+  /**
+   * Open loop: request {@code i} (0, 1, ...) leaves at {@code i / rate} seconds on a virtual thread
+   * of its own, whatever the pace of the answers; returns every outcome once all are in.
+   */
+  static List<Outcome> offer(int rate, int seconds, IntFunction<Outcome> request)
+      throws InterruptedException {
     ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     List<Thread> threads = new ArrayList<>(rate * seconds);
     long start = System.nanoTime();
@@ -111,9 +135,8 @@ public final class OverloadBench {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      String query =
-          tag + " request " + i + ": what should I pack for a week of hiking in October?";
-      threads.add(Thread.ofVirtual().start(() -> outcomes.add(once(url, query, acknowledged))));
+      int n = i;
+      threads.add(Thread.ofVirtual().start(() -> outcomes.add(request.apply(n))));
     }
     for (Thread t : threads) {
       t.join();
@@ -121,21 +144,28 @@ public final class OverloadBench {
     return List.copyOf(outcomes);
   }
 
-  private static Outcome once(String url, String query, Set<String> acknowledged) {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"query\":\"" + query + "\",\"max_tokens\":64}"))
-            .build();
+  /** A JSON {@code POST} to {@code url} with a 30 s deadline. */
+  static HttpRequest infer(String url, String json) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  /** Sends {@code req}; the {@code id} of a 200 answer goes into {@code acknowledged}. */
+  static Outcome send(HttpRequest req, Set<String> acknowledged) {
+    return send(req, answer -> acknowledged.add(answer.get("id").asText()));
+  }
+
+  /** Sends {@code req}; a 200 answer's JSON body goes to {@code onAnswer}. */
+  static Outcome send(HttpRequest req, Consumer<JsonNode> onAnswer) {
     long t = System.nanoTime();
     try {
       HttpResponse<String> r = CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
       double ms = (System.nanoTime() - t) / 1e6;
       if (r.statusCode() == 200) {
-        acknowledged.add(JSON.readTree(r.body()).get("id").asText());
+        onAnswer.accept(JSON.readTree(r.body()));
       }
       String reason = r.statusCode() == 200 ? "" : message(r.body());
       return new Outcome(

@@ -14,11 +14,17 @@ final class Recorded {
   /** Prints acknowledged, recorded, lost and stored twice, prefixed with what was acknowledged. */
   static void print(EmbeddedPostgresServer pg, Set<String> acknowledged, String label)
       throws SQLException {
-    try (Connection c = pg.connect("postgres");
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FILTER (WHERE id = ANY (?::uuid[])), count(*) - count(DISTINCT id)"
-                    + " FROM nyx_synthetic_specialist_queries")) {
+    try (Connection c = pg.connect("postgres")) {
+      print(c, acknowledged, label);
+    }
+  }
+
+  /** The same, on a connection to Nyx's database (e.g. the embedded one of a running server). */
+  static void print(Connection c, Set<String> acknowledged, String label) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*) FILTER (WHERE id = ANY (?::uuid[])), count(*) - count(DISTINCT id)"
+                + " FROM nyx_synthetic_specialist_queries")) {
       ps.setArray(1, c.createArrayOf("text", acknowledged.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -3,11 +3,6 @@ package io.nyx.bench;
 import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -74,10 +69,19 @@ final class ServeBench {
       vllm.embeddingDimension(384).embeddingDelay(Duration.ofMillis(embedDelayMs));
       Path yaml = work.resolve("nyx.yaml");
       Files.writeString(yaml, config(remote, vllm));
-      int port = freePort();
-      Process nyx = startNyx(work, port, vllm.baseUrl(), pg, yaml);
+      int port = NyxServe.freePort();
+      Process nyx =
+          NyxServe.start(
+              work,
+              port,
+              vllm.baseUrl(),
+              List.of(),
+              List.of("--config", yaml.toString()),
+              Map.of(
+                  "NYX_DB_URL",
+                  pg.jdbcUrl("postgres") + "?user=postgres&password=" + pg.superuserPassword()));
       try {
-        awaitReady(port, nyx);
+        NyxServe.awaitReady(port, nyx, 60);
         Path script = work.resolve("distinct.lua");
         Files.writeString(script, luaScript(work.resolve("ids-")));
         System.out.printf(
@@ -124,71 +128,6 @@ final class ServeBench {
         + "\n  model: "
         + FakeVllm.EMBEDDING_MODEL
         + "\n";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Process startNyx(
-      Path work, int port, String llmUrl, EmbeddedPostgresServer pg, Path yaml) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "--add-modules",
-                "jdk.incubator.vector",
-                "-jar",
-                "target/nyx.jar",
-                "serve",
-                "--port",
-                String.valueOf(port),
-                "--llm-url",
-                llmUrl,
-                "--data-dir",
-                work.resolve("nyx").toString(),
-                "--config",
-                yaml.toString()));
-    String opts = System.getenv("NYX_JAVA_OPTS"); // as ./nyx takes them
-    if (opts != null && !opts.isBlank()) {
-      cmd.addAll(1, List.of(opts.trim().split("\\s+")));
-    }
-    ProcessBuilder nyx =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("nyx.log").toFile());
-    // In the environment, not on the command line: ps shows arguments to every local user.
-    nyx.environment()
-        .put(
-            "NYX_DB_URL",
-            pg.jdbcUrl("postgres") + "?user=postgres&password=" + pg.superuserPassword());
-    return nyx.start();
-  }
-
-  private static void awaitReady(int port, Process nyx) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    for (int i = 0; i < 240; i++) {
-      if (!nyx.isAlive()) {
-        throw new IllegalStateException("nyx serve exited with " + nyx.exitValue());
-      }
-      try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("nyx serve not ready after 60 s");
   }
 
   /**
@@ -409,7 +348,7 @@ final class ServeBench {
       return totalMs - nyxMs - pgMs - selfMs;
     }
 
-    private static List<Long> postgres(Path dataDir) {
+    static List<Long> postgres(Path dataDir) {
       String marker = dataDir.toString();
       List<Long> pids = new ArrayList<>();
       ProcessHandle.allProcesses()
