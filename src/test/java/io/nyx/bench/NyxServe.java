@@ -12,10 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code nyx serve} as deployed, for the load tools: the built jar in a process of its own, with
- * the JVM flags the {@code nyx} launcher passes to {@code serve} ({@code
- * --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector}, then {@code
- * NYX_JAVA_OPTS}), no heap size of its own: the JVM's default.
+ * {@code nyx serve} as deployed, for the load tools: started through the {@code nyx} launcher (its
+ * JVM flags and default heap; it {@code exec}s the JVM, so the process is the server's), the built
+ * jar in a process of its own.
  */
 final class NyxServe {
   private NyxServe() {}
@@ -30,7 +29,7 @@ final class NyxServe {
    * Starts {@code nyx serve} on {@code port} with its data dir in {@code work/nyx}, its output in
    * {@code work/nyx.log}.
    *
-   * @param jvmOptions added after the launcher's flags and {@code NYX_JAVA_OPTS} (diagnostics)
+   * @param jvmOptions added to {@code NYX_JAVA_OPTS} (diagnostics)
    * @param serveArgs added after {@code --port --llm-url --data-dir} (e.g. {@code --config})
    * @param env added to the environment (e.g. {@code NYX_DB_URL}: ps shows arguments to every local
    *     user, the environment only to the same user)
@@ -43,36 +42,28 @@ final class NyxServe {
       List<String> serveArgs,
       Map<String, String> env)
       throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "--add-modules",
-                "jdk.incubator.vector"));
-    String opts = System.getenv("NYX_JAVA_OPTS"); // as ./nyx takes them
-    if (opts != null && !opts.isBlank()) {
-      cmd.addAll(List.of(opts.trim().split("\\s+")));
-    }
-    cmd.addAll(jvmOptions);
-    cmd.addAll(
-        List.of(
-            "-jar",
-            "target/nyx.jar",
-            "serve",
-            "--port",
-            String.valueOf(port),
-            "--llm-url",
-            llmUrl,
-            "--data-dir",
-            work.resolve("nyx").toString()));
+                "./nyx",
+                "serve",
+                "--port",
+                String.valueOf(port),
+                "--llm-url",
+                llmUrl,
+                "--data-dir",
+                work.resolve("nyx").toString()));
     cmd.addAll(serveArgs);
     ProcessBuilder nyx =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("nyx.log").toFile());
     nyx.environment().putAll(env);
+    // after the caller's own NYX_JAVA_OPTS, as the launcher takes them
+    String opts =
+        (System.getenv().getOrDefault("NYX_JAVA_OPTS", "") + " " + String.join(" ", jvmOptions))
+            .trim();
+    nyx.environment().put("NYX_JAVA_OPTS", opts);
     return nyx.start();
   }
 
