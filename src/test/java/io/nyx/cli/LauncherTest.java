@@ -35,6 +35,18 @@ class LauncherTest {
     assertThat(javaArgs(Map.of(), "keys")).contains("--enable-native-access=ALL-UNNAMED");
   }
 
+  @Test
+  void serveGetsABoundedHeapUnlessTheOperatorSizesIt() throws Exception {
+    install();
+    assertThat(javaArgs(Map.of(), "serve")).contains(" -Xmx512m ");
+    assertThat(javaArgs(Map.of(), "keys")).doesNotContain("-Xmx");
+    assertThat(javaArgs(Map.of("NYX_JAVA_OPTS", "-Xmx2g"), "serve"))
+        .contains(" -Xmx2g ")
+        .doesNotContain("-Xmx512m");
+    assertThat(javaArgs(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50"), "serve"))
+        .doesNotContain("-Xmx");
+  }
+
   /** The launcher in a directory of its own, with a built jar and a java that echoes. */
   private void install() throws IOException {
     Files.copy(Path.of("nyx"), home.resolve("nyx"));
@@ -57,6 +69,7 @@ class LauncherTest {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("NYX_JAVA_OPTS");
     pb.environment().remove("NYX_VECTOR_API");
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
     pb.environment().putAll(env);
     Process p = pb.start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
