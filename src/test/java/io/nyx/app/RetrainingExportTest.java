@@ -1,5 +1,6 @@
 package io.nyx.app;
 
+import static io.nyx.testing.ExportRows.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.jdbc.JdbcTrainingExport;
 import io.nyx.testing.ExportRows;
+import io.nyx.testing.PythonTests;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -218,7 +219,8 @@ class RetrainingExportTest {
   /** The recipe takes a retraining export as it is: a dry run plans kairos's next version. */
   @Test
   void theTrainingRecipeTakesItsManifest() throws Exception {
-    Assumptions.assumeTrue(python(), "python3 is not installed: the recipe's dry run did not run");
+    Assumptions.assumeTrue(
+        PythonTests.available(), "python3 is not installed: the recipe's dry run did not run");
     Path log = Files.createTempFile(dataDir, "train", ".log");
     Process p =
         new ProcessBuilder(
@@ -269,27 +271,6 @@ class RetrainingExportTest {
 
   private static JsonNode json(Path file) throws IOException {
     return JSON.readTree(file.toFile());
-  }
-
-  private static boolean python() {
-    try {
-      Process p =
-          new ProcessBuilder(
-                  "python3", "-c", "import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  static UUID id(int n) {
-    return UUID.fromString(String.format("00000000-0000-4000-8000-%012d", n));
   }
 
   private void row(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
+import io.nyx.testing.PythonTests;
 import io.nyx.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;

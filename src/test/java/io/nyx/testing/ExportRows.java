@@ -16,6 +16,11 @@ import org.jspecify.annotations.Nullable;
 public final class ExportRows {
   private ExportRows() {}
 
+  /** The id of test exchange {@code n}: a valid UUID whose last digits read as {@code n}. */
+  public static UUID id(int n) {
+    return UUID.fromString(String.format("00000000-0000-4000-8000-%012d", n));
+  }
+
   /** One recorded exchange; {@code route} and {@code messages} are JSON text. */
   public record Row(
       UUID id,

@@ -1,5 +1,6 @@
 package io.nyx.persistence.jdbc;
 
+import static io.nyx.testing.ExportRows.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,6 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -288,10 +288,6 @@ class TrainingExportGoldenTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static UUID id(int n) {
-    return UUID.fromString(String.format("00000000-0000-4000-8000-%012d", n));
   }
 
   private void row(

@@ -1,4 +1,4 @@
-package io.nyx.cli;
+package io.nyx.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,15 +10,15 @@ import java.util.concurrent.TimeUnit;
  * Runs the training recipe's tests ({@code python3 -m unittest} in {@code training/}) from the
  * Maven build, so CI runs them: standard library only, against the exports in a directory.
  */
-final class PythonTests {
-  static final Path TRAINING = Path.of("training");
+public final class PythonTests {
+  public static final Path TRAINING = Path.of("training");
 
   private PythonTests() {}
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   /** Whether {@code python3} runs here (3.10 or newer). */
-  static boolean available() {
+  public static boolean available() {
     try {
       Process p =
           new ProcessBuilder(
@@ -36,7 +36,7 @@ final class PythonTests {
   }
 
   /** {@code python3 -m unittest discover} in {@code training/} with {@code NYX_EXPORT_DIR}. */
-  static Result run(Path exports) throws IOException, InterruptedException {
+  public static Result run(Path exports) throws IOException, InterruptedException {
     Path log = Files.createTempFile("nyx-training-tests", ".log");
     try {
       ProcessBuilder b =
