@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.ServerTest;
 import io.nyx.testing.StoredRows;
 import java.sql.SQLException;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Mnemosyne over real HTTP, a real PostgreSQL and the fake vLLM: ingest, recall, cite, delete. */
 class MemoryApiTest extends ServerTest {
-  static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
+  static final List<String> ADAPTERS = NyxFixture.ADAPTERS;
 
   @Test
   void storedMemoriesAreSearchableAndDuplicatesKeepTheirId() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nyx.testing.HttpTestClient.Reply;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.ServerTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The whole request path through real HTTP, a real PostgreSQL and the fake vLLM server. */
 class NyxServerTest extends ServerTest {
-  static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
+  static final List<String> ADAPTERS = NyxFixture.ADAPTERS;
 
   @Test
   void inferRoutesCallsTheAdapterAndRecordsTheRow() throws SQLException {

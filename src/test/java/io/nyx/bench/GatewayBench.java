@@ -4,6 +4,7 @@ import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -107,8 +108,7 @@ public final class GatewayBench {
       }
     }
     Path dataDir = Files.createTempDirectory("nyx-gateway-bench");
-    try (FakeVllm vllm =
-        FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
+    try (FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.recordRequests(false);
       vllm.delay(Duration.ofMillis(Integer.parseInt(opts.getOrDefault("delay_ms", "0"))));
       Map<String, String> flags =

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.persistence.embedded.RunningPostgres;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TestDatabase;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -169,8 +170,7 @@ final class MemorySoak {
     Path csv =
         OUT.resolve(
             "soak-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+", "") + ".csv");
-    try (FakeVllm vllm =
-        FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
+    try (FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.delay(Duration.ofMillis(20)).recordRequests(false);
       int port = NyxServe.freePort();
       Process nyx =

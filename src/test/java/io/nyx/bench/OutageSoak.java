@@ -6,6 +6,7 @@ import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import io.nyx.testing.TcpProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,8 +63,7 @@ public final class OutageSoak {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Map<Integer, LongAdder> statuses = new ConcurrentSkipListMap<>();
     try (TcpProxy proxy = new TcpProxy(pg.port());
-        FakeVllm vllm =
-            FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
+        FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.delay(Duration.ofMillis(20));
       String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres";
       var config =

@@ -3,6 +3,7 @@ package io.nyx.bench;
 import io.nyx.app.Nyx;
 import io.nyx.config.ConfigLoader;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,8 +78,7 @@ public final class OverheadBench {
     unique = longQueries || (args.length > 3 && "unique".equals(args[3]));
     boolean remote = args.length > 4 && "remote".equals(args[4]);
     Path dataDir = Files.createTempDirectory("nyx-bench");
-    try (FakeVllm vllm =
-        FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
+    try (FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.delay(Duration.ofMillis(delayMs));
       Map<String, String> flags =
           new java.util.HashMap<>(

@@ -7,6 +7,7 @@ import io.nyx.config.ConfigLoader;
 import io.nyx.persistence.Database;
 import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,8 +69,7 @@ public final class OverloadBench {
     Files.writeString(yaml, "server:\n  max_concurrent: " + maxConcurrent + "\n");
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgDir);
-        FakeVllm vllm =
-            FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
+        FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.delay(Duration.ofMillis(delayMs));
       if (slots > 0) {
         vllm.maxRunning(slots);

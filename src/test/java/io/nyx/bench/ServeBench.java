@@ -2,6 +2,7 @@ package io.nyx.bench;
 
 import io.nyx.persistence.embedded.EmbeddedPostgresServer;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,7 @@ final class ServeBench {
     int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
     Path work = Files.createTempDirectory("nyx-serve-bench");
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(work.resolve("db"), PG_SETTINGS);
-        FakeVllm vllm =
-            FakeVllm.start("base", List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos"))) {
+        FakeVllm vllm = FakeVllm.start("base", NyxFixture.ADAPTERS)) {
       vllm.delay(Duration.ofMillis(chatDelayMs)).recordRequests(false);
       vllm.embeddingDimension(384).embeddingDelay(Duration.ofMillis(embedDelayMs));
       Path yaml = work.resolve("nyx.yaml");

@@ -7,6 +7,7 @@ import io.nyx.learning.MemoryTraitStore;
 import io.nyx.learning.ThompsonExplorer;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.Router;
+import io.nyx.testing.NyxFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -27,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * threshold 0.3).
  */
 class SimulationTest {
-  static final List<String> SPECIALISTS =
-      List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
+  static final List<String> SPECIALISTS = NyxFixture.ADAPTERS;
   static final List<String> LABELS =
       List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos", "none");
   static final LearningSettings FAST =

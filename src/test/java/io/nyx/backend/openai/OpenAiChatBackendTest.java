@@ -18,6 +18,7 @@ import io.nyx.backend.TokenLogprob;
 import io.nyx.backend.ToolCall;
 import io.nyx.backend.Usage;
 import io.nyx.testing.FakeVllm;
+import io.nyx.testing.NyxFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The happy paths of {@link OpenAiChatBackend}, through the real protocol against the fake. */
 class OpenAiChatBackendTest {
   static final String BASE = "Qwen/Qwen2.5-7B-Instruct";
-  static final List<String> ADAPTERS = List.of("mnemosyne", "moira", "aletheia", "kairos", "eleos");
+  static final List<String> ADAPTERS = NyxFixture.ADAPTERS;
 
   private FakeVllm fake;
   private OpenAiChatBackend backend;
