@@ -2,16 +2,12 @@ package io.nyx.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.config.SpecialistsYaml;
 import io.nyx.evaluation.RouteEvaluation;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.specialist.SpecialistConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.nyx.testing.LabeledSets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +30,7 @@ class IntentSetsAccuracyTest {
   private static io.nyx.memory.Embedder memo;
 
   @BeforeAll
-  static void load() throws IOException {
+  static void load() {
     embedder = new MiniLmEmbedder();
     intents = SpecialistsYaml.parse(resource("many-intents.yaml"));
     // Every text is encoded once across the routers built here (the model is the slow part); the
@@ -85,7 +81,7 @@ class IntentSetsAccuracyTest {
   }
 
   @Test
-  void calibratedRouterMeetsTheFloorsOnTheTestSplit() throws IOException {
+  void calibratedRouterMeetsTheFloorsOnTheTestSplit() {
     SemanticRouter router = new SemanticRouter(memo, intents, RoutingSettings.DEFAULT);
     assertThat(intents).hasSize(50);
     assertThat(router.threshold()).isBetween(0.28, 0.34);
@@ -102,14 +98,14 @@ class IntentSetsAccuracyTest {
   }
 
   @Test
-  void topOneBeatsTheCentroidBaselineOnFiftyIntents() throws IOException {
+  void topOneBeatsTheCentroidBaselineOnFiftyIntents() {
     double[] routerAndCentroid =
         topOne(intents, "many-intents-tune.jsonl", "many-intents-test.jsonl");
     assertThat(routerAndCentroid[0]).isGreaterThanOrEqualTo(routerAndCentroid[1] + 0.02);
   }
 
   @Test
-  void topOneBeatsTheCentroidBaselineOnAHundredConfusableIntents() throws IOException {
+  void topOneBeatsTheCentroidBaselineOnAHundredConfusableIntents() {
     List<SpecialistConfig> hundred = SpecialistsYaml.parse(resource("hundred-intents.yaml"));
     assertThat(hundred).hasSize(100);
     double[] routerAndCentroid =
@@ -124,7 +120,7 @@ class IntentSetsAccuracyTest {
    * 0.802, 0.9 % wrongly abstained, out-of-domain recall 0.973.
    */
   @Test
-  void bankingTestSplitBeatsTheCentroidAndAbstainsOutOfDomain() throws IOException {
+  void bankingTestSplitBeatsTheCentroidAndAbstainsOutOfDomain() {
     List<SpecialistConfig> banking = SpecialistsYaml.parse(resource("banking77.yaml"));
     assertThat(banking).hasSize(62);
     SemanticRouter router = new SemanticRouter(memo, banking, RoutingSettings.DEFAULT);
@@ -144,8 +140,7 @@ class IntentSetsAccuracyTest {
   }
 
   /** In-scope top-1 of the default router and of the centroid baseline over the given splits. */
-  private static double[] topOne(List<SpecialistConfig> specialists, String... splits)
-      throws IOException {
+  private static double[] topOne(List<SpecialistConfig> specialists, String... splits) {
     List<String[]> set = new ArrayList<>();
     for (String split : splits) {
       set.addAll(labeled(split));
@@ -169,22 +164,11 @@ class IntentSetsAccuracyTest {
     return (double) ok / in.size();
   }
 
-  private static List<String[]> labeled(String name) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<String[]> out = new ArrayList<>();
-    for (String line : resource(name).lines().toList()) {
-      if (!line.isBlank()) {
-        JsonNode n = json.readTree(line);
-        out.add(new String[] {n.get("text").asText(), n.get("label").asText()});
-      }
-    }
-    return out;
+  private static List<String[]> labeled(String name) {
+    return LabeledSets.read(name).stream().map(l -> new String[] {l.text(), l.label()}).toList();
   }
 
-  private static String resource(String name) throws IOException {
-    try (InputStream in = IntentSetsAccuracyTest.class.getResourceAsStream("/routing/" + name)) {
-      assertThat(in).as(name).isNotNull();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  private static String resource(String name) {
+    return LabeledSets.text(name);
   }
 }

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.config.SpecialistsYaml;
+import io.nyx.evaluation.Labeled;
 import io.nyx.memory.MiniLmEmbedder;
 import io.nyx.specialist.SpecialistConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.nyx.testing.LabeledSets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +24,6 @@ class SemanticRouterTest {
   private static MiniLmEmbedder embedder;
   private static List<SpecialistConfig> defaults;
   private static SemanticRouter router;
-
-  record Labeled(String text, String label) {}
 
   @BeforeAll
   static void build() {
@@ -101,7 +96,7 @@ class SemanticRouterTest {
   }
 
   @Test
-  void heldOutAccuracyStaysAboveTheMeasuredFloor() throws IOException {
+  void heldOutAccuracyStaysAboveTheMeasuredFloor() {
     // Measured with the defaults (calibrated threshold 0.18): in-scope 0.993 not abstained, 75% of
     // out-of-scope ones abstained (the hand-set 0.25 of the foundation wrongly abstained on 4.7%).
     // A drop below these floors means the exemplars, the scoring or the defaults got worse.
@@ -188,7 +183,7 @@ class SemanticRouterTest {
   }
 
   @Test
-  void routeAllEqualsRoutingOneByOne() throws IOException {
+  void routeAllEqualsRoutingOneByOne() {
     List<String> queries = new ArrayList<>(labeled().stream().map(Labeled::text).toList());
     queries.add(3, "");
     queries.add(" ");
@@ -220,19 +215,7 @@ class SemanticRouterTest {
         s.backendUrl());
   }
 
-  static List<Labeled> labeled() throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<Labeled> out = new ArrayList<>();
-    try (InputStream in =
-        SemanticRouterTest.class.getResourceAsStream("/routing/default-labeled.jsonl")) {
-      assertThat(in).isNotNull();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
-        if (!line.isBlank()) {
-          JsonNode n = json.readTree(line);
-          out.add(new Labeled(n.get("text").asText(), n.get("label").asText()));
-        }
-      }
-    }
-    return out;
+  static List<Labeled> labeled() {
+    return LabeledSets.read("default-labeled.jsonl");
   }
 }
