@@ -11,7 +11,8 @@ import io.nyx.routing.LearnedExemplar;
 
 /**
  * {@code GET /routing/exemplars} and {@code DELETE /routing/exemplars/{id}}: the learned route
- * exemplars with their provenance, for administrators (they steer every tenant's routing).
+ * exemplars with their provenance, for administrators (they steer every tenant's routing), and the
+ * abstention threshold they left routing with.
  */
 final class ExemplarsApi {
   private final RouteLessons lessons;
@@ -25,6 +26,15 @@ final class ExemplarsApi {
     ObjectNode o = Json.object();
     ArrayNode items = o.putArray("exemplars");
     lessons.list().forEach(e -> items.add(json(e)));
+    ExemplarLearning.Thresholds t = lessons.thresholds();
+    ObjectNode threshold = o.putObject("threshold");
+    threshold.put("in_use", t.inUse());
+    threshold.put("from_exemplars", t.fromExemplars());
+    if (t.fromLearned().isPresent()) {
+      threshold.put("from_learned", t.fromLearned().getAsDouble());
+    } else {
+      threshold.putNull("from_learned");
+    }
     Http.json(res, 200, o);
   }
 

@@ -15,7 +15,9 @@ import java.util.random.RandomGenerator;
  * followed by one feedback event — good feedback when it was routed to its label (evidence for that
  * route), a "should have gone to" correction when it was not. After every {@code every} events the
  * held-out split is routed and scored. The stream and the held-out split never share a query, so
- * the curve measures generalisation, not memory.
+ * the curve measures generalisation, not memory. Learned exemplars may lower the abstention
+ * threshold ({@link SemanticRouter}), so each point also gives the threshold and the share of the
+ * held-out split's out-of-scope queries still abstained on.
  */
 public final class ExemplarCurve {
   private ExemplarCurve() {}
@@ -26,8 +28,15 @@ public final class ExemplarCurve {
    * @param events feedback events so far
    * @param learned learned exemplars in use after them
    * @param inScopeAccuracy on the held-out split, a wrong abstention counted as an error
+   * @param outOfScopeRecall share of its out-of-scope queries abstained on (NaN without any)
    */
-  public record Point(int events, int learned, double inScopeAccuracy, double wronglyAbstained) {}
+  public record Point(
+      int events,
+      int learned,
+      double inScopeAccuracy,
+      double wronglyAbstained,
+      double outOfScopeRecall,
+      double threshold) {}
 
   public static List<Point> replay(
       SemanticRouter router,
@@ -41,9 +50,8 @@ public final class ExemplarCurve {
     for (int i = order.size() - 1; i > 0; i--) { // Fisher–Yates with the injected generator
       java.util.Collections.swap(order, i, rng.nextInt(i + 1));
     }
-    List<Labeled> test = inScope(heldOut);
     List<Point> points = new ArrayList<>();
-    points.add(measure(router, learning, test, 0));
+    points.add(measure(router, learning, heldOut, 0));
     for (int n = 1; n <= Math.min(events, order.size()); n++) {
       Labeled q = order.get(n - 1);
       RouteDecision d = router.route(q.text(), Map.of());
@@ -53,7 +61,7 @@ public final class ExemplarCurve {
         learning.correct(q.label(), q.text(), null, "replay");
       }
       if (n % every == 0) {
-        points.add(measure(router, learning, test, n));
+        points.add(measure(router, learning, heldOut, n));
       }
     }
     return points;
@@ -64,16 +72,27 @@ public final class ExemplarCurve {
     List<RouteDecision> ds = router.routeAll(test.stream().map(Labeled::text).toList(), Map.of());
     int right = 0;
     int abstained = 0;
+    int outside = 0;
+    int caught = 0;
     for (int i = 0; i < test.size(); i++) {
       String got = ds.get(i).specialist().orElse(RouteEvaluation.NONE);
-      right += got.equals(test.get(i).label()) ? 1 : 0;
-      abstained += got.equals(RouteEvaluation.NONE) ? 1 : 0;
+      boolean none = got.equals(RouteEvaluation.NONE);
+      if (test.get(i).label().equals(RouteEvaluation.NONE)) {
+        outside++;
+        caught += none ? 1 : 0;
+      } else {
+        right += got.equals(test.get(i).label()) ? 1 : 0;
+        abstained += none ? 1 : 0;
+      }
     }
+    int inside = test.size() - outside;
     return new Point(
         events,
         learning.list().size(),
-        (double) right / test.size(),
-        (double) abstained / test.size());
+        (double) right / inside,
+        (double) abstained / inside,
+        outside == 0 ? Double.NaN : (double) caught / outside,
+        router.threshold());
   }
 
   private static List<Labeled> inScope(List<Labeled> set) {
@@ -81,16 +100,21 @@ public final class ExemplarCurve {
   }
 
   public static String text(List<Point> points) {
-    StringBuilder b = new StringBuilder("events  learned  in-scope accuracy  wrongly abstained\n");
+    StringBuilder b =
+        new StringBuilder(
+            "events  learned  in-scope accuracy  wrongly abstained  out-of-scope recall"
+                + "  threshold\n");
     for (Point p : points) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%6d  %7d  %17.3f  %17.3f%n",
+              "%6d  %7d  %17.3f  %17.3f  %19.3f  %9.3f%n",
               p.events(),
               p.learned(),
               p.inScopeAccuracy(),
-              p.wronglyAbstained()));
+              p.wronglyAbstained(),
+              p.outOfScopeRecall(),
+              p.threshold()));
     }
     return b.toString();
   }

@@ -39,6 +39,10 @@ public final class RouteLessons {
     return learning.rated(row.specialist(), row.query(), rating, queryId, by.rater());
   }
 
+  public ExemplarLearning.Thresholds thresholds() {
+    return learning.thresholds();
+  }
+
   public List<LearnedExemplar> list() {
     return learning.list();
   }

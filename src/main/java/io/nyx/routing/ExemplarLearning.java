@@ -1,10 +1,7 @@
 package io.nyx.routing;
 
 import io.nyx.memory.Encoded;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>learned exemplars are kept apart from the configured ones, at most {@code maxPerRoute} per
- *       route (the oldest learned leave first), and never move the abstention threshold;
+ *       route (the oldest learned leave first); with a calibrated threshold, enough of them may
+ *       lower it (they are real in-scope questions), never raise it ({@link SemanticRouter});
  *   <li>a candidate whose embedding is within {@code duplicateCosine} of one of its route's anchors
  *       adds nothing and is not stored (near duplicates, not only equal texts);
  *   <li>a candidate at least as close to another route's configured exemplar ({@code
@@ -92,6 +90,19 @@ public final class ExemplarLearning {
     return learn(
         new LearnedExemplar.Candidate(
             route, text.strip(), LearnedExemplar.Source.FEEDBACK, queryId, rater));
+  }
+
+  /**
+   * The abstention threshold routing uses now, the one the operator's exemplars alone give (or the
+   * configured one) and the one the learned exemplars give, when there are enough: the lower of the
+   * last two is in use ({@link SemanticRouter}).
+   */
+  public record Thresholds(
+      double inUse, double fromExemplars, java.util.OptionalDouble fromLearned) {}
+
+  public Thresholds thresholds() {
+    return new Thresholds(
+        router.threshold(), router.operatorThreshold(), router.trafficThreshold());
   }
 
   /** Every learned exemplar, oldest first. */
@@ -171,11 +182,11 @@ public final class ExemplarLearning {
 
   private void reload() {
     LearnedExemplarStore.Version v = store.version();
-    Map<String, List<String>> byRoute = new LinkedHashMap<>();
-    for (LearnedExemplar e : store.all()) {
-      byRoute.computeIfAbsent(e.route(), k -> new ArrayList<>()).add(e.text());
-    }
-    router.useLearned(byRoute);
+    // oldest first: the order they came in calibrates the threshold
+    router.useLearned(
+        store.all().stream()
+            .map(e -> new SemanticRouter.LearnedText(e.route(), e.text()))
+            .toList());
     loaded = v;
   }
 }

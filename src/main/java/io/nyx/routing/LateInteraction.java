@@ -139,9 +139,14 @@ final class LateInteraction {
 
   /** maxsim of {@code q} to specialist i without the tokens of its anchor {@code skip} (or -1). */
   double score(Query q, int i, int skip) {
+    return skip < 0 ? score(q, i, 0, 0) : score(q, i, skip, skip + 1);
+  }
+
+  /** maxsim of {@code q} to specialist i without the tokens of its anchors [from, to). */
+  double score(Query q, int i, int from, int to) {
     int[] s = starts[i];
-    int skipFrom = skip < 0 ? 0 : s[skip];
-    int skipTo = skip < 0 ? 0 : s[skip + 1];
+    int skipFrom = from < to ? s[from] : 0;
+    int skipTo = from < to ? s[to] : 0;
     int m = q.rows().length;
     if (m == 0) {
       return 0;

@@ -226,6 +226,10 @@ public record RoutingSettings(
     return with(d -> d.tokenWeight = value);
   }
 
+  public RoutingSettings withAbstainQuantile(double value) {
+    return with(d -> d.abstainQuantile = value);
+  }
+
   public RoutingSettings withMode(RoutingMode value) {
     return with(d -> d.mode = value);
   }

@@ -75,9 +75,11 @@ class EvalRouteCliTest {
             "--every",
             "1");
     assertThat(r.code()).as(r.err()).isZero();
-    // A point before any event and after each; out-of-scope lines take no part.
+    // A point before any event and after each: in-scope accuracy, wrong abstentions, the share
+    // of out-of-scope lines abstained on (the Python question is) and the threshold.
     assertThat(r.out().lines()).hasSize(4).first().asString().startsWith("events  learned");
-    assertThat(r.out().lines().toList().get(2)).matches(" +1 +1 +[01]\\.\\d{3} +[01]\\.\\d{3}");
+    assertThat(r.out().lines().toList().get(2))
+        .matches(" +1 +1 +[01]\\.\\d{3} +[01]\\.\\d{3} +1\\.000 +0\\.\\d{3}");
     assertThat(
             run(
                     "eval-route",

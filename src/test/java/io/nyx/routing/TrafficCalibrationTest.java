@@ -1,0 +1,269 @@
+package io.nyx.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.nyx.config.SpecialistsYaml;
+import io.nyx.evaluation.Labeled;
+import io.nyx.memory.CachingEmbedder;
+import io.nyx.memory.Embedder;
+import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.routing.SemanticRouter.LearnedText;
+import io.nyx.specialist.SpecialistConfig;
+import io.nyx.testing.LabeledSets;
+import io.nyx.testing.WordEmbedder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The abstention threshold calibrated from learned exemplars (split conformal, {@link
+ * SemanticRouter}): it lowers the operator's calibration when real questions are worded unlike the
+ * exemplars, never raises it, waits for enough of them, and leaves a configured threshold alone.
+ * The fast path (one pass per learned exemplar over the shared index) is checked against a slow
+ * reference that rebuilds the learned set as it was when each exemplar came and routes it.
+ */
+class TrafficCalibrationTest {
+  /** Token matching off, so the bag-of-words embedder's similarities are the whole score. */
+  static final RoutingSettings AUTO = RoutingSettings.DEFAULT.withTokenWeight(0);
+
+  /** Three routes whose exemplars were written alike: their leave-one-out scores are high. */
+  static final List<SpecialistConfig> ALIKE =
+      List.of(
+          ExemplarLearningTest.spec(
+              "kairos", "what time is it now", "what time is it now please", "time now what is it"),
+          ExemplarLearningTest.spec(
+              "moira",
+              "will it rain tomorrow",
+              "will it rain tomorrow too",
+              "tomorrow rain will it"),
+          ExemplarLearningTest.spec(
+              "hermes",
+              "send a parcel today",
+              "send a parcel today please",
+              "parcel send today a"));
+
+  static final String[] KAIROS = {"clock", "hour", "late", "early", "minutes", "soon", "watch"};
+  static final String[] MOIRA = {"umbrella", "storm", "sunny", "cloudy", "wind", "snow"};
+
+  @Test
+  void questionsWordedUnlikeTheExemplarsLowerItToTheirConformalQuantile() {
+    SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, AUTO);
+    double operator = router.threshold();
+    Map<String, List<String>> learned = worded(130); // 260 questions: k = floor(0.02 * 261) = 5
+
+    router.useLearned(learned);
+
+    double expected = slowConformal(learned, AUTO, 5);
+    assertThat(expected).isLessThan(operator);
+    assertThat(router.threshold()).isCloseTo(expected, within(1e-6));
+    assertThat(router.trafficThreshold()).hasValueCloseTo(expected, within(1e-6));
+    assertThat(router.operatorThreshold()).isEqualTo(operator);
+    // the questions worded like those learned, which the exemplars' calibration abstained on,
+    // are now routed
+    String unseen = "clock hour late today";
+    assertThat(
+            new SemanticRouter(new WordEmbedder(), ALIKE, AUTO)
+                .route(unseen, Map.of())
+                .specialist())
+        .isEmpty();
+    assertThat(router.route(unseen, Map.of()).specialist()).hasValue("kairos");
+  }
+
+  @Test
+  void aLargerQuantileTakesALaterOrderStatistic() {
+    RoutingSettings q10 = AUTO.withAbstainQuantile(0.1);
+    SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, q10);
+    Map<String, List<String>> learned = worded(30); // k = floor(0.1 * 61) = 6
+
+    router.useLearned(learned);
+
+    assertThat(router.threshold())
+        .isCloseTo(
+            Math.min(router.operatorThreshold(), slowConformal(learned, q10, 6)), within(1e-6));
+  }
+
+  @Test
+  void tooFewLearnedQuestionsLeaveItWhereTheExemplarsPutIt() {
+    SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, AUTO);
+    double operator = router.threshold();
+    Map<String, List<String>> learned = worded(124); // 248: k = floor(0.02 * 249) = 4
+
+    router.useLearned(learned);
+    assertThat(router.threshold()).isEqualTo(operator);
+    assertThat(router.trafficThreshold()).isEmpty();
+
+    learned.get("moira").add("tomorrow storm and wind");
+    router.useLearned(learned); // 249: k = 5, the fewest that may move it
+    assertThat(router.threshold()).isLessThan(operator);
+
+    router.useLearned(Map.of()); // all removed: back to the operator's calibration
+    assertThat(router.threshold()).isEqualTo(operator);
+  }
+
+  @Test
+  void questionsWordedLikeTheExemplarsNeverRaiseIt() {
+    RoutingSettings q10 = AUTO.withAbstainQuantile(0.1); // 60 questions: k = 6
+    SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, q10);
+    double operator = router.threshold();
+    List<String> same = new ArrayList<>(); // an exemplar's words, each said k times: cosine 1
+    for (int k = 1; k <= 60; k++) {
+      same.add("what time is it now ".repeat(k).strip());
+    }
+    Map<String, List<String>> learned = Map.of("kairos", same);
+
+    router.useLearned(learned);
+
+    assertThat(slowConformal(learned, q10, 6)).isGreaterThan(operator);
+    assertThat(router.trafficThreshold())
+        .hasValueCloseTo(slowConformal(learned, q10, 6), within(1e-6));
+    assertThat(router.threshold()).isEqualTo(operator);
+  }
+
+  @Test
+  void aConfiguredThresholdNeverMoves() {
+    SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, AUTO.withThreshold(0.4));
+
+    router.useLearned(worded(130));
+
+    assertThat(router.threshold()).isEqualTo(0.4);
+  }
+
+  /**
+   * The 100-intent set, whose exemplars were written by one hand and its queries as others would
+   * ask: calibrated on the exemplars alone, real MiniLM wrongly abstains on 3.5 % of the test
+   * split's in-scope queries. With the tune split's in-scope queries learned (real questions, none
+   * of them in the test split) it holds the configured 2 %.
+   */
+  @Test
+  void onTheHundredIntentSetLearnedQuestionsBringWrongAbstentionsUnderTheShare() {
+    try (MiniLmEmbedder minilm = new MiniLmEmbedder()) {
+      Embedder embedder = new CachingEmbedder(minilm, 4096);
+      List<SpecialistConfig> intents =
+          SpecialistsYaml.parse(LabeledSets.text("hundred-intents.yaml"));
+      SemanticRouter router = new SemanticRouter(embedder, intents, RoutingSettings.DEFAULT);
+      List<Labeled> test = LabeledSets.read("hundred-intents-test.jsonl");
+      double before = wronglyAbstained(router, test);
+
+      Map<String, List<String>> learned = new LinkedHashMap<>();
+      for (Labeled q : LabeledSets.read("hundred-intents-tune.jsonl")) {
+        if (!q.label().equals("none")) {
+          learned.computeIfAbsent(q.label(), k -> new ArrayList<>()).add(q.text());
+        }
+      }
+      router.useLearned(learned);
+
+      assertThat(before).isGreaterThan(0.03);
+      assertThat(router.threshold()).isLessThan(router.operatorThreshold());
+      assertThat(wronglyAbstained(router, test)).isLessThanOrEqualTo(0.02);
+    }
+  }
+
+  /**
+   * The same with real MiniLM and token matching (the path of every in-process model): the shipped
+   * five, with the labeled set's in-scope questions learned in order.
+   */
+  @Test
+  void withTokenMatchingTheFastPathEqualsTheSlowReference() {
+    try (MiniLmEmbedder minilm = new MiniLmEmbedder()) {
+      Embedder embedder = new CachingEmbedder(minilm, 4096);
+      List<SpecialistConfig> five = SpecialistsYaml.defaults();
+      RoutingSettings q10 = RoutingSettings.DEFAULT.withAbstainQuantile(0.1);
+      SemanticRouter router = new SemanticRouter(embedder, five, q10);
+      Map<String, List<String>> learned = new LinkedHashMap<>();
+      for (Labeled q : LabeledSets.read("default-labeled.jsonl")) {
+        if (!q.label().equals("none") && learned.getOrDefault(q.label(), List.of()).size() < 12) {
+          learned.computeIfAbsent(q.label(), k -> new ArrayList<>()).add(q.text());
+        }
+      }
+      int n = learned.values().stream().mapToInt(List::size).sum();
+
+      router.useLearned(learned);
+
+      double slow = slowConformal(embedder, five, learned, q10, (int) Math.floor(0.1 * (n + 1)));
+      assertThat(router.trafficThreshold()).hasValueCloseTo(slow, within(1e-6));
+      assertThat(router.threshold())
+          .isEqualTo(Math.min(router.operatorThreshold(), router.trafficThreshold().getAsDouble()));
+    }
+  }
+
+  /**
+   * Two routes, n questions each, sharing one word with their route's exemplars ("time", "rain")
+   * and worded otherwise in words of their own (and one unique word each).
+   */
+  private static Map<String, List<String>> worded(int n) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    out.put("kairos", new ArrayList<>());
+    out.put("moira", new ArrayList<>());
+    for (int i = 0; i < n; i++) {
+      out.get("kairos")
+          .add(
+              "time "
+                  + KAIROS[i % KAIROS.length]
+                  + " "
+                  + KAIROS[(i * 3 + 1) % KAIROS.length]
+                  + " q"
+                  + i);
+      out.get("moira")
+          .add(
+              "rain "
+                  + MOIRA[i % MOIRA.length]
+                  + " "
+                  + MOIRA[(i * 5 + 2) % MOIRA.length]
+                  + " w"
+                  + i);
+    }
+    return out;
+  }
+
+  /**
+   * Each learned question routed as it came: by a router that learned its route's earlier questions
+   * and every other route's; the k-th lowest fit.
+   */
+  private static double slowConformal(
+      Map<String, List<String>> learned, RoutingSettings settings, int k) {
+    return slowConformal(new WordEmbedder(), ALIKE, learned, settings, k);
+  }
+
+  private static double slowConformal(
+      Embedder embedder,
+      List<SpecialistConfig> routes,
+      Map<String, List<String>> learned,
+      RoutingSettings settings,
+      int k) {
+    double[] fits =
+        heldOutFits(embedder, routes, learned, settings).values().stream()
+            .mapToDouble(d -> d)
+            .toArray();
+    Arrays.sort(fits);
+    return fits[k - 1];
+  }
+
+  private static Map<String, Double> heldOutFits(
+      Embedder embedder,
+      List<SpecialistConfig> routes,
+      Map<String, List<String>> learned,
+      RoutingSettings settings) {
+    SemanticRouter reference = new SemanticRouter(embedder, routes, settings.withThreshold(0.001));
+    List<LearnedText> inOrder = new ArrayList<>();
+    learned.forEach((route, texts) -> texts.forEach(t -> inOrder.add(new LearnedText(route, t))));
+    Map<String, Double> fits = new HashMap<>();
+    for (int n = 0; n < inOrder.size(); n++) {
+      reference.useLearned(inOrder.subList(0, n)); // what had been learned when it came
+      RouteDecision d = reference.route(inOrder.get(n).text(), Map.of());
+      fits.put(
+          inOrder.get(n).text(), d.scores().values().stream().max(Double::compare).orElse(0.0));
+    }
+    return fits;
+  }
+
+  private static double wronglyAbstained(SemanticRouter router, List<Labeled> set) {
+    List<Labeled> in = set.stream().filter(q -> !q.label().equals("none")).toList();
+    List<RouteDecision> ds = router.routeAll(in.stream().map(Labeled::text).toList(), Map.of());
+    return ds.stream().filter(d -> d.specialist().isEmpty()).count() / (double) in.size();
+  }
+}
