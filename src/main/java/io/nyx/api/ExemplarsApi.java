@@ -8,6 +8,7 @@ import io.nyx.pipeline.NyxException;
 import io.nyx.pipeline.RouteLessons;
 import io.nyx.routing.ExemplarLearning;
 import io.nyx.routing.LearnedExemplar;
+import io.nyx.routing.SemanticRouter;
 
 /**
  * {@code GET /routing/exemplars} and {@code DELETE /routing/exemplars/{id}}: the learned route
@@ -26,7 +27,7 @@ final class ExemplarsApi {
     ObjectNode o = Json.object();
     ArrayNode items = o.putArray("exemplars");
     lessons.list().forEach(e -> items.add(json(e)));
-    ExemplarLearning.Thresholds t = lessons.thresholds();
+    SemanticRouter.Thresholds t = lessons.thresholds();
     ObjectNode threshold = o.putObject("threshold");
     threshold.put("in_use", t.inUse());
     threshold.put("from_exemplars", t.fromExemplars());

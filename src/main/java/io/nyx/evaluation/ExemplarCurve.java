@@ -29,6 +29,7 @@ public final class ExemplarCurve {
    * @param learned learned exemplars in use after them
    * @param inScopeAccuracy on the held-out split, a wrong abstention counted as an error
    * @param outOfScopeRecall share of its out-of-scope queries abstained on (NaN without any)
+   * @param threshold the abstention threshold in use at that point
    */
   public record Point(
       int events,

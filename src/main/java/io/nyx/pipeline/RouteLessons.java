@@ -2,6 +2,7 @@ package io.nyx.pipeline;
 
 import io.nyx.routing.ExemplarLearning;
 import io.nyx.routing.LearnedExemplar;
+import io.nyx.routing.SemanticRouter;
 import io.nyx.security.Caller;
 import java.util.List;
 import java.util.UUID;
@@ -39,7 +40,7 @@ public final class RouteLessons {
     return learning.rated(row.specialist(), row.query(), rating, queryId, by.rater());
   }
 
-  public ExemplarLearning.Thresholds thresholds() {
+  public SemanticRouter.Thresholds thresholds() {
     return learning.thresholds();
   }
 

@@ -92,17 +92,9 @@ public final class ExemplarLearning {
             route, text.strip(), LearnedExemplar.Source.FEEDBACK, queryId, rater));
   }
 
-  /**
-   * The abstention threshold routing uses now, the one the operator's exemplars alone give (or the
-   * configured one) and the one the learned exemplars give, when there are enough: the lower of the
-   * last two is in use ({@link SemanticRouter}).
-   */
-  public record Thresholds(
-      double inUse, double fromExemplars, java.util.OptionalDouble fromLearned) {}
-
-  public Thresholds thresholds() {
-    return new Thresholds(
-        router.threshold(), router.operatorThreshold(), router.trafficThreshold());
+  /** The abstention thresholds routing uses now ({@link SemanticRouter#thresholds}). */
+  public SemanticRouter.Thresholds thresholds() {
+    return router.thresholds();
   }
 
   /** Every learned exemplar, oldest first. */

@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,11 +112,23 @@ final class LateInteraction {
    * the {@link #MAX_QUERY_PIECES} rarest (earlier first on ties). Empty for a query without tokens.
    */
   Query query(TokenVectors q) {
+    return weighted(q, p -> idf.getOrDefault(p, unseen));
+  }
+
+  /**
+   * As {@link #query(TokenVectors)}, with the weights the pieces had when only {@code holders(p)}
+   * specialists' anchors contained piece p (an earlier state of the anchors).
+   */
+  Query query(TokenVectors q, ToIntFunction<String> holders) {
+    return weighted(q, p -> Math.log((starts.length + 1.0) / (holders.applyAsInt(p) + 1)) + 1);
+  }
+
+  private Query weighted(TokenVectors q, ToDoubleFunction<String> idfOf) {
     Integer[] order = new Integer[q.count()];
     double[] idfs = new double[q.count()];
     for (int j = 0; j < order.length; j++) {
       order[j] = j;
-      idfs[j] = idf.getOrDefault(q.pieces().get(j), unseen);
+      idfs[j] = idfOf.applyAsDouble(q.pieces().get(j));
     }
     java.util.Arrays.sort(order, (x, y) -> Double.compare(idfs[y], idfs[x]));
     int m = Math.min(order.length, MAX_QUERY_PIECES);

@@ -3,6 +3,9 @@ package io.nyx.routing;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.VectorMath;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * it, every specialist's, none after (the prequential score of online conformal prediction). Each
  * specialist's learned rows are kept oldest first, so "before it" is a prefix of every specialist's
  * rows: a per-specialist cut, with centroids from running sums. The similarity is the router's
- * ({@link SemanticRouter}): centroid cosine blended with the token match of the {@link #CANDIDATES}
- * nearest specialists, or the top-k/centroid blend without token vectors. Token weights (idf) are
- * those of the current anchors. Not thread-safe; one per calibration.
+ * ({@link SemanticRouter}): centroid cosine blended with the token match of the {@link
+ * SemanticRouter#CANDIDATES} nearest specialists, or the top-k/centroid blend without token
+ * vectors; the token weights (idf) are those of the anchors that were there too. Not thread-safe;
+ * one per calibration.
  */
 final class Prequential {
   private final float[] anchors;
@@ -26,10 +30,13 @@ final class Prequential {
   private final int topK;
   private final double centroidWeight;
   private final float[] running; // row r: sum of its specialist's rows up to r, inclusive
+  // word piece -> per specialist, the first of its anchors whose tokens hold it (MAX_VALUE: none)
+  private final Map<String, int[]> firstHolding = new HashMap<>();
 
   /**
    * @param anchors (anchor count, dim), unit rows, grouped by specialist as in the router's index
    * @param arrivals per specialist, the arrival number of each of its learned rows (increasing)
+   * @param encoded per specialist, its anchors in row order (their word pieces weigh the tokens)
    */
   Prequential(
       float[] anchors,
@@ -37,6 +44,7 @@ final class Prequential {
       int[] firstAnchor,
       int[] firstLearned,
       int[][] arrivals,
+      List<List<Encoded>> encoded,
       @Nullable LateInteraction late,
       double tokenWeight,
       int topK,
@@ -51,6 +59,15 @@ final class Prequential {
     this.topK = topK;
     this.centroidWeight = centroidWeight;
     this.running = new float[anchors.length];
+    int n = firstAnchor.length - 1;
+    for (int i = 0; i < n && late != null; i++) {
+      for (int a = 0; a < encoded.get(i).size(); a++) {
+        for (String piece : encoded.get(i).get(a).tokens().pieces()) {
+          int[] first = firstHolding.computeIfAbsent(piece, k -> newFirsts(n));
+          first[i] = Math.min(first[i], a);
+        }
+      }
+    }
     for (int i = 0; i + 1 < firstAnchor.length; i++) {
       for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
         for (int d = 0; d < dim; d++) {
@@ -92,7 +109,7 @@ final class Prequential {
       if (query.tokens().isEmpty()) {
         return cos;
       }
-      LateInteraction.Query lq = late.query(query.tokens());
+      LateInteraction.Query lq = late.query(query.tokens(), piece -> holders(piece, cut));
       boolean[] candidate = SemanticRouter.nearest(cos, SemanticRouter.CANDIDATES);
       for (int i = 0; i < n; i++) {
         int rows = firstAnchor[i + 1] - firstAnchor[i];
@@ -117,6 +134,22 @@ final class Prequential {
       }
     }
     return sim;
+  }
+
+  /** How many specialists' anchors up to their cuts hold {@code piece}. */
+  private int holders(String piece, int[] cut) {
+    int[] first = firstHolding.get(piece);
+    int count = 0;
+    for (int i = 0; first != null && i < first.length; i++) {
+      count += first[i] < cut[i] - firstAnchor[i] ? 1 : 0;
+    }
+    return count;
+  }
+
+  private static int[] newFirsts(int n) {
+    int[] none = new int[n];
+    Arrays.fill(none, Integer.MAX_VALUE);
+    return none;
   }
 
   /** Cosine of q to the centroid of its specialist's rows up to {@code last}, inclusive. */

@@ -143,6 +143,7 @@ public final class SemanticRouter implements Router {
    * @param late null: the top-k/centroid blend
    * @param threshold the abstention threshold with these anchors (class Javadoc)
    * @param traffic the learned exemplars' calibration, infinite when there is none
+   * @param learnedScores the learned exemplars' scores as they came, by arrival (NaN: not scored)
    */
   private record Index(
       float[] anchors,
@@ -152,10 +153,11 @@ public final class SemanticRouter implements Router {
       @Nullable LateInteraction late,
       Map<String, List<Encoded>> learned,
       double threshold,
-      double traffic) {
-    Index withThresholds(double t, double fromTraffic) {
+      double traffic,
+      double[] learnedScores) {
+    Index withThresholds(double t, double fromTraffic, double[] scores) {
       return new Index(
-          anchors, firstAnchor, firstLearned, centroids, late, learned, t, fromTraffic);
+          anchors, firstAnchor, firstLearned, centroids, late, learned, t, fromTraffic, scores);
     }
   }
 
@@ -202,7 +204,7 @@ public final class SemanticRouter implements Router {
     this.index = bare;
     this.operatorThreshold =
         settings.autoThreshold() ? calibrate(bare, encoded) : settings.threshold();
-    this.index = bare.withThresholds(operatorThreshold, Double.POSITIVE_INFINITY);
+    this.index = bare.withThresholds(operatorThreshold, Double.POSITIVE_INFINITY, new double[0]);
   }
 
   /** A learned exemplar as routing takes it: the specialist it teaches, and its text. */
@@ -255,8 +257,9 @@ public final class SemanticRouter implements Router {
     }
     Index built = build(byName, operatorThreshold);
     if (settings.autoThreshold()) {
-      double traffic = trafficThreshold(built, arrivals);
-      built = built.withThresholds(Math.min(operatorThreshold, traffic), traffic);
+      double[] scores = learnedScores(built, arrivals, learned.size());
+      double traffic = trafficThreshold(scores);
+      built = built.withThresholds(Math.min(operatorThreshold, traffic), traffic, scores);
     }
     this.index = built;
   }
@@ -393,7 +396,8 @@ public final class SemanticRouter implements Router {
         late,
         learned,
         threshold,
-        Double.POSITIVE_INFINITY);
+        Double.POSITIVE_INFINITY,
+        new double[0]);
   }
 
   @Override
@@ -474,12 +478,24 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * The threshold the learned exemplars give (class Javadoc), whether or not it is the lower one;
-   * empty with a configured threshold or too few learned exemplars to place it.
+   * The threshold in use, the one the operator's exemplars give (or the configured one) and the one
+   * the learned exemplars give, empty with a configured threshold or too few learned exemplars to
+   * place it; the first is the lower of the other two (class Javadoc). One snapshot.
    */
-  public OptionalDouble trafficThreshold() {
-    double t = index.traffic();
-    return Double.isInfinite(t) ? OptionalDouble.empty() : OptionalDouble.of(t);
+  public record Thresholds(double inUse, double fromExemplars, OptionalDouble fromLearned) {}
+
+  public Thresholds thresholds() {
+    Index ix = index;
+    double t = ix.traffic();
+    return new Thresholds(
+        ix.threshold(),
+        operatorThreshold,
+        Double.isInfinite(t) ? OptionalDouble.empty() : OptionalDouble.of(t));
+  }
+
+  /** The learned exemplars' scores as they came, by arrival (NaN: not scored); for tests. */
+  double[] learnedScores() {
+    return index.learnedScores().clone();
   }
 
   /**
@@ -774,13 +790,11 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * The split-conformal threshold from the learned exemplars of {@code ix} (class Javadoc), each
-   * scored as it came ({@link Prequential}; {@code arrivals} per specialist, increasing), or {@link
-   * Double#POSITIVE_INFINITY} when there are too few to place it.
+   * The learned exemplars of {@code ix} scored as they came ({@link Prequential}; {@code arrivals}
+   * per specialist, increasing), indexed by arrival among {@code count}; NaN for those not scored
+   * (every k-th beyond {@link #MAX_TRAFFIC_CALIBRATION}, blank texts, unknown routes).
    */
-  private double trafficThreshold(Index ix, int[][] arrivals) {
-    int[] firstAnchor = ix.firstAnchor();
-    int[] firstLearned = ix.firstLearned();
+  private double[] learnedScores(Index ix, int[][] arrivals, int count) {
     int learned = 0;
     for (int[] a : arrivals) {
       learned += a.length;
@@ -790,29 +804,50 @@ public final class SemanticRouter implements Router {
         new Prequential(
             ix.anchors(),
             dim,
-            firstAnchor,
-            firstLearned,
+            ix.firstAnchor(),
+            ix.firstLearned(),
             arrivals,
+            anchorsByRoute(ix),
             ix.late(),
             tokenWeight,
             settings.topK(),
             settings.centroidWeight());
-    List<Double> scores = new ArrayList<>();
+    double[] scores = new double[count];
+    Arrays.fill(scores, Double.NaN);
     int seen = 0;
     for (int i = 0; i < names.length; i++) {
       List<Encoded> own = ix.learned().getOrDefault(names[i], List.of());
       for (int j = 0; j < own.size(); j++) {
         if (seen++ % stride == 0) {
-          scores.add(asItCame.fit(own.get(j), arrivals[i][j]));
+          scores[arrivals[i][j]] = asItCame.fit(own.get(j), arrivals[i][j]);
         }
       }
     }
-    int k = (int) Math.floor(settings.abstainQuantile() * (scores.size() + 1));
+    return scores;
+  }
+
+  /**
+   * The split-conformal threshold from learned exemplars' {@code scores} (class Javadoc), or {@link
+   * Double#POSITIVE_INFINITY} when there are too few to place it.
+   */
+  private double trafficThreshold(double[] scores) {
+    double[] sorted = Arrays.stream(scores).filter(s -> !Double.isNaN(s)).sorted().toArray();
+    int k = (int) Math.floor(settings.abstainQuantile() * (sorted.length + 1));
     if (k < MIN_TRAFFIC_RANK) {
       return Double.POSITIVE_INFINITY;
     }
-    double[] sorted = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return Math.max(1e-3, sorted[k - 1]); // positive, as in calibrate
+  }
+
+  /** Per specialist, its anchors in row order: the operator's, then the learned ones. */
+  private List<List<Encoded>> anchorsByRoute(Index ix) {
+    List<List<Encoded>> out = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      List<Encoded> all = new ArrayList<>(operator.get(i));
+      all.addAll(ix.learned().getOrDefault(names[i], List.of()));
+      out.add(all);
+    }
+    return out;
   }
 
   /** sim of anchor {@code row} to specialist i, computed without that anchor. */

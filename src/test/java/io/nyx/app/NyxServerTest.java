@@ -182,7 +182,7 @@ class NyxServerTest extends ServerTest {
     long exemplar = learned.get("id").asLong();
     assertThat(learnedIds()).contains(exemplar); // other tests' good ratings taught some too
     JsonNode threshold = http.get("/routing/exemplars").json().get("threshold");
-    // far fewer than the 49 learned questions a calibration from traffic needs at 2 %
+    // far fewer than the 249 learned questions a calibration from traffic needs at 2 %
     assertThat(threshold.get("in_use").asDouble())
         .isEqualTo(threshold.get("from_exemplars").asDouble())
         .isBetween(0.05, 0.99);

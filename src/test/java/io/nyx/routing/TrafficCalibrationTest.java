@@ -14,7 +14,6 @@ import io.nyx.testing.LabeledSets;
 import io.nyx.testing.WordEmbedder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ class TrafficCalibrationTest {
     double expected = slowConformal(learned, AUTO, 5);
     assertThat(expected).isLessThan(operator);
     assertThat(router.threshold()).isCloseTo(expected, within(1e-6));
-    assertThat(router.trafficThreshold()).hasValueCloseTo(expected, within(1e-6));
+    assertThat(router.thresholds().fromLearned()).hasValueCloseTo(expected, within(1e-6));
     assertThat(router.operatorThreshold()).isEqualTo(operator);
     // the questions worded like those learned, which the exemplars' calibration abstained on,
     // are now routed
@@ -95,7 +94,7 @@ class TrafficCalibrationTest {
 
     router.useLearned(learned);
     assertThat(router.threshold()).isEqualTo(operator);
-    assertThat(router.trafficThreshold()).isEmpty();
+    assertThat(router.thresholds().fromLearned()).isEmpty();
 
     learned.get("moira").add("tomorrow storm and wind");
     router.useLearned(learned); // 249: k = 5, the fewest that may move it
@@ -119,7 +118,7 @@ class TrafficCalibrationTest {
     router.useLearned(learned);
 
     assertThat(slowConformal(learned, q10, 6)).isGreaterThan(operator);
-    assertThat(router.trafficThreshold())
+    assertThat(router.thresholds().fromLearned())
         .hasValueCloseTo(slowConformal(learned, q10, 6), within(1e-6));
     assertThat(router.threshold()).isEqualTo(operator);
   }
@@ -164,30 +163,36 @@ class TrafficCalibrationTest {
   }
 
   /**
-   * The same with real MiniLM and token matching (the path of every in-process model): the shipped
-   * five, with the labeled set's in-scope questions learned in order.
+   * The same with real MiniLM and token matching (the path of every in-process model), score by
+   * score: 100 specialists, so only the nearest take part in token matching, and questions of
+   * different specialists interleaved, so every specialist's anchors are cut partway (word-piece
+   * weights included).
    */
   @Test
-  void withTokenMatchingTheFastPathEqualsTheSlowReference() {
+  void withTokenMatchingEveryScoreIsTheOneTheQuestionHadWhenItCame() {
     try (MiniLmEmbedder minilm = new MiniLmEmbedder()) {
       Embedder embedder = new CachingEmbedder(minilm, 4096);
-      List<SpecialistConfig> five = SpecialistsYaml.defaults();
-      RoutingSettings q10 = RoutingSettings.DEFAULT.withAbstainQuantile(0.1);
-      SemanticRouter router = new SemanticRouter(embedder, five, q10);
-      Map<String, List<String>> learned = new LinkedHashMap<>();
-      for (Labeled q : LabeledSets.read("default-labeled.jsonl")) {
-        if (!q.label().equals("none") && learned.getOrDefault(q.label(), List.of()).size() < 12) {
-          learned.computeIfAbsent(q.label(), k -> new ArrayList<>()).add(q.text());
+      List<SpecialistConfig> intents =
+          SpecialistsYaml.parse(LabeledSets.text("hundred-intents.yaml"));
+      List<LearnedText> learned = new ArrayList<>();
+      List<Labeled> tune = new ArrayList<>(LabeledSets.read("hundred-intents-tune.jsonl"));
+      java.util.Collections.shuffle(tune, new java.util.Random(7));
+      for (Labeled q : tune) {
+        if (!q.label().equals("none") && learned.size() < 30) {
+          learned.add(new LearnedText(q.label(), q.text()));
         }
       }
-      int n = learned.values().stream().mapToInt(List::size).sum();
+      learned.add(learned.get(3)); // a question learned twice counts twice
+      SemanticRouter router = new SemanticRouter(embedder, intents, RoutingSettings.DEFAULT);
 
       router.useLearned(learned);
 
-      double slow = slowConformal(embedder, five, learned, q10, (int) Math.floor(0.1 * (n + 1)));
-      assertThat(router.trafficThreshold()).hasValueCloseTo(slow, within(1e-6));
-      assertThat(router.threshold())
-          .isEqualTo(Math.min(router.operatorThreshold(), router.trafficThreshold().getAsDouble()));
+      double[] slow = asTheyCame(embedder, intents, learned, RoutingSettings.DEFAULT);
+      double[] fast = router.learnedScores();
+      assertThat(fast).hasSize(slow.length);
+      for (int n = 0; n < slow.length; n++) {
+        assertThat(fast[n]).as("question %d", n).isCloseTo(slow[n], within(1e-6));
+      }
     }
   }
 
@@ -220,43 +225,31 @@ class TrafficCalibrationTest {
     return out;
   }
 
-  /**
-   * Each learned question routed as it came: by a router that learned its route's earlier questions
-   * and every other route's; the k-th lowest fit.
-   */
+  /** The k-th lowest of the learned questions' scores as they came ({@link #asTheyCame}). */
   private static double slowConformal(
       Map<String, List<String>> learned, RoutingSettings settings, int k) {
-    return slowConformal(new WordEmbedder(), ALIKE, learned, settings, k);
-  }
-
-  private static double slowConformal(
-      Embedder embedder,
-      List<SpecialistConfig> routes,
-      Map<String, List<String>> learned,
-      RoutingSettings settings,
-      int k) {
-    double[] fits =
-        heldOutFits(embedder, routes, learned, settings).values().stream()
-            .mapToDouble(d -> d)
-            .toArray();
+    List<LearnedText> inOrder = new ArrayList<>();
+    learned.forEach((route, texts) -> texts.forEach(t -> inOrder.add(new LearnedText(route, t))));
+    double[] fits = asTheyCame(new WordEmbedder(), ALIKE, inOrder, settings);
     Arrays.sort(fits);
     return fits[k - 1];
   }
 
-  private static Map<String, Double> heldOutFits(
+  /**
+   * Each learned question routed by a router that learned the questions before it and no other: its
+   * best score, by arrival.
+   */
+  private static double[] asTheyCame(
       Embedder embedder,
       List<SpecialistConfig> routes,
-      Map<String, List<String>> learned,
+      List<LearnedText> inOrder,
       RoutingSettings settings) {
     SemanticRouter reference = new SemanticRouter(embedder, routes, settings.withThreshold(0.001));
-    List<LearnedText> inOrder = new ArrayList<>();
-    learned.forEach((route, texts) -> texts.forEach(t -> inOrder.add(new LearnedText(route, t))));
-    Map<String, Double> fits = new HashMap<>();
+    double[] fits = new double[inOrder.size()];
     for (int n = 0; n < inOrder.size(); n++) {
-      reference.useLearned(inOrder.subList(0, n)); // what had been learned when it came
+      reference.useLearned(inOrder.subList(0, n));
       RouteDecision d = reference.route(inOrder.get(n).text(), Map.of());
-      fits.put(
-          inOrder.get(n).text(), d.scores().values().stream().max(Double::compare).orElse(0.0));
+      fits[n] = d.scores().values().stream().max(Double::compare).orElse(0.0);
     }
     return fits;
   }
