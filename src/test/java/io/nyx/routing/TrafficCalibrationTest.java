@@ -196,6 +196,12 @@ class TrafficCalibrationTest {
     }
   }
 
+  /** The shared word, two of the route's own (the i-th and a stride apart) and a unique one. */
+  private static String question(String shared, String[] own, int i, int stride, String tag) {
+    return String.join(
+        " ", shared, own[i % own.length], own[(i * stride + 1) % own.length], tag + i);
+  }
+
   /**
    * Two routes, n questions each, sharing one word with their route's exemplars ("time", "rain")
    * and worded otherwise in words of their own (and one unique word each).
@@ -205,22 +211,8 @@ class TrafficCalibrationTest {
     out.put("kairos", new ArrayList<>());
     out.put("moira", new ArrayList<>());
     for (int i = 0; i < n; i++) {
-      out.get("kairos")
-          .add(
-              "time "
-                  + KAIROS[i % KAIROS.length]
-                  + " "
-                  + KAIROS[(i * 3 + 1) % KAIROS.length]
-                  + " q"
-                  + i);
-      out.get("moira")
-          .add(
-              "rain "
-                  + MOIRA[i % MOIRA.length]
-                  + " "
-                  + MOIRA[(i * 5 + 2) % MOIRA.length]
-                  + " w"
-                  + i);
+      out.get("kairos").add(question("time", KAIROS, i, 3, "q"));
+      out.get("moira").add(question("rain", MOIRA, i, 5, "w"));
     }
     return out;
   }
