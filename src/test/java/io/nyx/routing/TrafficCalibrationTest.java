@@ -53,7 +53,7 @@ class TrafficCalibrationTest {
   void questionsWordedUnlikeTheExemplarsLowerItToTheirConformalQuantile() {
     SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, AUTO);
     double operator = router.threshold();
-    Map<String, List<String>> learned = worded(130); // 260 questions: k = floor(0.02 * 261) = 5
+    Map<String, List<String>> learned = worded(128); // 256 questions: k = floor(0.02 * 257) = 5
 
     router.useLearned(learned);
 
@@ -71,6 +71,27 @@ class TrafficCalibrationTest {
                 .specialist())
         .isEmpty();
     assertThat(router.route(unseen, Map.of()).specialist()).hasValue("kairos");
+  }
+
+  @Test
+  void theNewestQuestionsCalibrateIt() {
+    SemanticRouter router = new SemanticRouter(new WordEmbedder(), ALIKE, AUTO);
+    List<LearnedText> learned = new ArrayList<>();
+    for (int i = 0; i < 40; i++) { // old questions that shared nothing with the route
+      learned.add(new LearnedText("hermes", "courier stamps box label envelope n" + i));
+    }
+    worded(128)
+        .forEach((route, texts) -> texts.forEach(t -> learned.add(new LearnedText(route, t))));
+
+    router.useLearned(learned);
+
+    double[] all = asTheyCame(new WordEmbedder(), ALIKE, learned, AUTO);
+    double[] newest =
+        Arrays.copyOfRange(all, all.length - SemanticRouter.MAX_TRAFFIC_CALIBRATION, all.length);
+    Arrays.sort(newest);
+    assertThat(router.thresholds().fromLearned()).hasValueCloseTo(newest[4], within(1e-6));
+    Arrays.sort(all);
+    assertThat(all[4]).isLessThan(newest[4]); // the old ones would have dragged it down
   }
 
   @Test
