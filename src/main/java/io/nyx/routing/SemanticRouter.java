@@ -87,7 +87,7 @@ import org.jspecify.annotations.Nullable;
  * wrote them alike and questions come worded otherwise (it then abstains on several times the
  * configured share), which only traffic can show; and learned exemplars come mostly from answered
  * questions, so they never raise it (a traffic threshold above it would be biased by the questions
- * it already abstained on, which no feedback reaches, and would ratchet up).
+ * it already abstained on, which only a correction brings back, and would ratchet up).
  *
  * <p>Thread-safe; every decision is a pure function of the query vector, the weights and the
  * current {@link Index}, an immutable snapshot swapped whole when learned exemplars change. Anchors
