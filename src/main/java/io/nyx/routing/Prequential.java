@@ -30,6 +30,7 @@ final class Prequential {
   private final int topK;
   private final double centroidWeight;
   private final float[] running; // row r: sum of its specialist's rows up to r, inclusive
+  private final double[] runningNorm; // row r: the length of running's row r
   // word piece -> per specialist, the first of its anchors whose tokens hold it (MAX_VALUE: none)
   private final Map<String, int[]> firstHolding = new HashMap<>();
 
@@ -68,12 +69,15 @@ final class Prequential {
         }
       }
     }
-    for (int i = 0; i + 1 < firstAnchor.length; i++) {
+    this.runningNorm = new double[firstAnchor[n]];
+    for (int i = 0; i < n; i++) {
       for (int row = firstAnchor[i]; row < firstAnchor[i + 1]; row++) {
         for (int d = 0; d < dim; d++) {
           float before = row > firstAnchor[i] ? running[(row - 1) * dim + d] : 0;
           running[row * dim + d] = before + anchors[row * dim + d];
         }
+        runningNorm[row] =
+            Math.sqrt(VectorMath.fastDot(running, row * dim, running, row * dim, dim));
       }
     }
   }
@@ -121,7 +125,6 @@ final class Prequential {
     double[] top = new double[topK];
     for (int i = 0; i < n; i++) {
       if (cut[i] > firstAnchor[i]) {
-        Arrays.fill(top, 0);
         int count = 0;
         for (int row = firstAnchor[i]; row < cut[i]; row++) {
           count = SemanticRouter.insert(top, count, dot(query.vector(), anchors, row));
@@ -154,15 +157,11 @@ final class Prequential {
 
   /** Cosine of q to the centroid of its specialist's rows up to {@code last}, inclusive. */
   private double centroidCosine(float[] q, int last) {
-    double norm = Math.sqrt(dot(running, running, last, last));
-    return norm == 0 ? 0 : VectorMath.fastDot(q, 0, running, last * dim, dim) / norm;
+    double norm = runningNorm[last];
+    return norm == 0 ? 0 : dot(q, running, last) / norm;
   }
 
   private double dot(float[] q, float[] matrix, int row) {
     return VectorMath.fastDot(q, 0, matrix, row * dim, dim);
-  }
-
-  private double dot(float[] a, float[] b, int rowA, int rowB) {
-    return VectorMath.fastDot(a, rowA * dim, b, rowB * dim, dim);
   }
 }

@@ -80,14 +80,13 @@ import org.jspecify.annotations.Nullable;
  * floor(abstainQuantile · (n + 1)), so that a new question exchangeable with them falls below it
  * with probability at most abstainQuantile. Below k = {@link #MIN_TRAFFIC_RANK} (249 learned at the
  * default 0.02) there is too little evidence and nothing changes. Scoring each against all the
- * others instead (leave one out) let learned questions that resemble each other vouch for each
- * other: on the 100-intent set's tune split, learning from its test split, it held 5.3–6.0 %
- * wrongly abstained after 400 events where this holds at most 2 % from 250 events on. The threshold
- * in use is the lower of the two: the exemplars' leave-one-out quantile is wrong where the operator
- * wrote them alike and questions come worded otherwise (it then abstains on several times the
- * configured share), which only traffic can show; and learned exemplars come mostly from answered
- * questions, so they never raise it (a traffic threshold above it would be biased by the questions
- * it already abstained on, which only a correction brings back, and would ratchet up).
+ * others instead (leave one out) lets learned questions that resemble each other vouch for each
+ * other, and wrong abstentions came back (docs/routing.md has the figures). The threshold in use is
+ * the lower of the two: the exemplars' leave-one-out quantile is wrong where the operator wrote
+ * them alike and questions come worded otherwise (it then abstains on several times the configured
+ * share), which only traffic can show; and learned exemplars come mostly from answered questions,
+ * so they never raise it (a traffic threshold above it would be biased by the questions it already
+ * abstained on, which only a correction brings back, and would ratchet up).
  *
  * <p>Thread-safe; every decision is a pure function of the query vector, the weights and the
  * current {@link Index}, an immutable snapshot swapped whole when learned exemplars change. Anchors
@@ -120,7 +119,7 @@ public final class SemanticRouter implements Router {
   /**
    * The newest this many learned exemplars calibrate it from traffic (more when the quantile needs
    * more to reach {@link #MIN_TRAFFIC_RANK}): each costs one routing pass, and a reload runs on
-   * every learned exemplar added (256 passes took 85 ms with Banking77's 62 routes).
+   * every learned exemplar added (92 ms with Banking77's 62 routes: LearnedReloadBenchmark).
    */
   static final int MAX_TRAFFIC_CALIBRATION = 256;
 
@@ -202,7 +201,6 @@ public final class SemanticRouter implements Router {
     }
     this.operator = List.copyOf(own);
     Index bare = build(Map.of(), FALLBACK_THRESHOLD); // the threshold is calibrated on it next
-    this.index = bare;
     this.operatorThreshold =
         settings.autoThreshold() ? calibrate(bare, encoded) : settings.threshold();
     this.index = bare.withThresholds(operatorThreshold, Double.POSITIVE_INFINITY, new double[0]);
