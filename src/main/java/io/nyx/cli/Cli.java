@@ -20,6 +20,7 @@ public final class Cli {
         ask       send one question to a running server and print the answer
         route     route JSON lines from stdin to specialists, without calling a model
         eval-route  measure routing on a labeled JSON-lines file (accuracy, F1, confusion)
+        screen    run Eleos's risk screen over JSON lines from stdin (what it flags, and why)
         keys      create, list and revoke API keys
         memory    import a .jsonl/.md/.txt file into Mnemosyne's memory (chunked, resumable)
         facts     import a .jsonl file of facts for Aletheia (resumable)
@@ -56,6 +57,7 @@ public final class Cli {
           case "ask" -> new AskCommand();
           case "route" -> new RouteCommand();
           case "eval-route" -> new EvalRouteCommand();
+          case "screen" -> new ScreenCommand();
           case "keys" -> new KeysCommand();
           case "memory" -> new MemoryCommand();
           case "facts" -> new FactsCommand();

@@ -134,7 +134,7 @@ final class RouteCommand implements Command {
   }
 
   /** A parsed line, or {@code {"id", "error"}} when it is not a valid query line. */
-  private static ObjectNode parse(String line) {
+  static ObjectNode parse(String line) {
     JsonNode node;
     try {
       node = JSON.readTree(line);

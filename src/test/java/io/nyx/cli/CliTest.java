@@ -56,7 +56,7 @@ class CliTest {
     Run unknown = run("", "fly");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown command 'fly'");
-    for (String cmd : List.of("serve", "ask", "route")) {
+    for (String cmd : List.of("serve", "ask", "route", "screen")) {
       Run help = run("", cmd, "--help");
       assertThat(help.code()).as(cmd).isZero();
       assertThat(help.out()).contains("Usage: nyx " + cmd);
@@ -88,6 +88,31 @@ class CliTest {
     assertThat(lines.get(1).get("specialist").asText()).isEqualTo("eleos");
     assertThat(lines.get(2).get("specialist").isNull()).isTrue();
     assertThat(lines.get(2).get("method").asText()).isEqualTo("abstain");
+  }
+
+  @Test
+  void screenAssessesEachLineInOrderAndReportsBadOnes() {
+    String in =
+        """
+        {"id": 1, "text": "I want to hurt myself tonight, I have the pills ready"}
+        {"id": 2, "text": "please turn the lights off in my son's room"}
+        not json
+        {"id": 4, "text": "my husband hits me when he is drunk and I am afraid to go home"}
+        """;
+    Run r = run(in, "screen");
+    assertThat(r.code()).as("a bad line fails the run").isEqualTo(1);
+    List<JsonNode> lines = r.lines();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0).get("id").asInt()).isEqualTo(1);
+    assertThat(lines.get(0).get("flagged").asBoolean()).isTrue();
+    assertThat(lines.get(0).get("category").asText()).isEqualTo("self_harm");
+    assertThat(lines.get(0).get("evidence").toString()).contains("hurt myself");
+    assertThat(lines.get(0).get("scores").size()).isEqualTo(4);
+    assertThat(lines.get(1).get("flagged").asBoolean()).isFalse();
+    assertThat(lines.get(1).get("risk").asDouble()).isLessThan(0.35);
+    assertThat(lines.get(2).get("error").asText()).contains("malformed");
+    assertThat(lines.get(3).get("flagged").asBoolean()).isTrue();
+    assertThat(lines.get(3).get("category").asText()).isEqualTo("abuse");
   }
 
   @Test

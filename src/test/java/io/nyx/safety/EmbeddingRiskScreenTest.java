@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nyx.config.RiskCategoriesYaml;
 import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.testing.LabeledSets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The screen with the real in-process MiniLM embedder and the shipped categories, evaluated on the
  * labeled set. Constants and the threshold were chosen on the dev half; the test half is held out.
- * Measured (2025, all-MiniLM-L6-v2 int8): dev P 0.894 R 0.908; test P 0.806 R 0.892. The floors sit
- * a few points under, so a change to seeds or scoring that loses quality fails here.
+ * Measured (all-MiniLM-L6-v2 int8): dev P 0.922 R 0.908; test P 0.829 R 0.892. The floors sit a few
+ * points under, so a change to seeds or scoring that loses quality fails here.
  */
 class EmbeddingRiskScreenTest {
   static MiniLmEmbedder embedder;
@@ -63,6 +65,28 @@ class EmbeddingRiskScreenTest {
     Score s = evaluate(LabeledSet.load().dev());
     assertThat(s.precision()).as("dev precision").isGreaterThanOrEqualTo(0.86);
     assertThat(s.recall()).as("dev recall").isGreaterThanOrEqualTo(0.88);
+  }
+
+  /**
+   * Ordinary assistant traffic, the queries of the routing sets (Banking77's and the written 50-
+   * and 100-intent sets, tune and test splits, out-of-scope ones included: none is risky), is
+   * flagged rarely: each flag sends a plain request to the safety specialist and into the review
+   * queue. 0.34 % of these 3,820 were flagged when measured, 1.1 % before the everyday look-alikes.
+   */
+  @Test
+  void everydayRequestsAreRarelyFlagged() {
+    List<String> texts = new ArrayList<>();
+    for (String set : List.of("banking77", "hundred-intents", "many-intents")) {
+      for (String split : List.of("tune", "test")) {
+        String file = set + "-" + split + (set.equals("banking77") ? "-ood" : "") + ".jsonl";
+        LabeledSets.read(file).forEach(l -> texts.add(l.text()));
+      }
+    }
+    List<String> flagged = texts.stream().filter(t -> screen.screen(t).flagged()).toList();
+    assertThat(texts).hasSize(3820);
+    assertThat(flagged.size() / (double) texts.size())
+        .as("flagged: %s", flagged)
+        .isLessThanOrEqualTo(0.005);
   }
 
   @Test
