@@ -146,12 +146,23 @@ public final class ExemplarLearning {
     if (!router.keepsConfigured(c.route(), e)) {
       return new Outcome.Skipped("would take a configured exemplar of another route");
     }
-    Optional<LearnedExemplar> added = store.add(c, settings.maxPerRoute());
+    Optional<LearnedExemplar> added = store.add(c, perRoute());
     if (added.isEmpty()) {
       return new Outcome.Skipped("already learned");
     }
     reload();
     return new Outcome.Learned(added.get());
+  }
+
+  /**
+   * The bound per route: maxPerRoute, raised where there are so few routes that the bound would
+   * keep fewer learned questions than calibrating the threshold needs (fewer than five routes at 50
+   * each hold under the 249 that k = 5 needs at quantile 0.02), so that it can happen at all.
+   */
+  int perRoute() {
+    int routes = Math.max(1, router.specialists().size());
+    int forCalibration = (router.calibrationWindow() + routes - 1) / routes;
+    return Math.max(settings.maxPerRoute(), forCalibration);
   }
 
   /** A configured exemplar of another route at least as close as conflictCosine, if any. */

@@ -789,14 +789,26 @@ public final class SemanticRouter implements Router {
   }
 
   /**
+   * How many of the newest learned exemplars calibrate the threshold: {@link
+   * #MAX_TRAFFIC_CALIBRATION}, or more where the quantile needs them for k to reach {@link
+   * #MIN_TRAFFIC_RANK}; 0 with a configured threshold, which learned exemplars never move.
+   */
+  int calibrationWindow() {
+    if (!settings.autoThreshold()) {
+      return 0;
+    }
+    int enough = (int) Math.ceil(MIN_TRAFFIC_RANK / settings.abstainQuantile()); // k reaches 5
+    return Math.max(MAX_TRAFFIC_CALIBRATION, enough);
+  }
+
+  /**
    * The newest learned exemplars of {@code ix} scored as they came ({@link Prequential}; {@code
    * arrivals} per specialist, increasing), indexed by arrival among {@code count}; NaN for those
    * not scored (older than the newest {@link #MAX_TRAFFIC_CALIBRATION}, blank texts, unknown
    * routes).
    */
   private double[] learnedScores(Index ix, int[][] arrivals, int count) {
-    int enough = (int) Math.ceil(MIN_TRAFFIC_RANK / settings.abstainQuantile()); // k reaches 5
-    int oldest = count - Math.max(MAX_TRAFFIC_CALIBRATION, enough);
+    int oldest = count - calibrationWindow();
     Prequential asItCame =
         new Prequential(
             ix.anchors(),

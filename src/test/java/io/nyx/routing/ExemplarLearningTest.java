@@ -75,6 +75,34 @@ class ExemplarLearningTest {
   }
 
   @Test
+  void withACalibratedThresholdFewRoutesKeepEnoughLearnedQuestionsToCalibrateIt() {
+    SemanticRouter auto =
+        new SemanticRouter(
+            new WordEmbedder(),
+            List.of(
+                spec("kairos", "what time is it now", "when should i leave for the airport"),
+                spec("moira", "will it rain tomorrow", "weather forecast for the weekend")),
+            RoutingSettings.DEFAULT);
+    ExemplarLearning small =
+        new ExemplarLearning(auto, store, new ExemplarLearning.Settings(2, 0.95, 0.95, 0.5));
+    List<String> learned = new java.util.ArrayList<>(); // hashed words collide now and then
+    for (int i = 0; learned.size() < 130; i++) {
+      String text = "jam " + i + " at gate " + (i * 37 + 11) + " lane " + (i * 13 + 5);
+      if (small.correct("kairos", text, null, "a") instanceof ExemplarLearning.Outcome.Learned) {
+        learned.add(text);
+      }
+    }
+
+    // Two routes at the bound of 2 could never hold the 256 newest questions the threshold is
+    // calibrated on: the bound rises to 128 each. A configured threshold keeps the bound.
+    assertThat(auto.learnedCounts()).containsEntry("kairos", 128);
+    assertThat(small.list())
+        .extracting(LearnedExemplar::text)
+        .containsExactlyElementsOf(learned.subList(2, 130));
+    assertThat(learning.perRoute()).isEqualTo(2);
+  }
+
+  @Test
   void nearDuplicatesAreNotStored() {
     learning.correct("kairos", "traffic on the ring road", null, "a");
 
