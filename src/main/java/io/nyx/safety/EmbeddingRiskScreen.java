@@ -20,6 +20,12 @@ import java.util.regex.Pattern;
  * and "this movie killed me" below the threshold: they sit nearer "terminate a running program" and
  * "so funny it killed me" than any risky seed. K and B were chosen on the dev half of the labeled
  * set (src/test/resources/safety). Seeds are embedded once, at construction. Thread-safe.
+ *
+ * <p>The look-alikes include everyday requests, which halve the ordinary traffic flagged; a risk
+ * wrapped in such a request ("cancel all my meetings, I won't be around anymore after tonight")
+ * would then pass, its request half pulling the whole text towards them, so a text of a few clauses
+ * that scores near the threshold is screened clause by clause too ({@link #BAND}, {@link
+ * #MAX_CLAUSES}; docs/safety-and-time.md has the figures).
  */
 public final class EmbeddingRiskScreen implements RiskScreen {
   static final int TOP = 2;
@@ -28,6 +34,22 @@ public final class EmbeddingRiskScreen implements RiskScreen {
 
   /** Below this many words a text needs a keyword match to be flagged. */
   static final int MIN_WORDS = 4;
+
+  /**
+   * Texts of 2 to this many clauses are also screened clause by clause; a longer one (an answer,
+   * mostly) is screened whole, so that screening an answer stays one embedding.
+   */
+  static final int MAX_CLAUSES = 8;
+
+  /**
+   * Only a text whose whole already scores within this of the threshold is screened clause by
+   * clause: one in five punctuated ordinary requests, so the extra embeddings cost little. Every
+   * wrapped risk of the labeled check set that a clause flagged scored 0.19 or more whole
+   * (threshold 0.35).
+   */
+  static final double BAND = 0.25;
+
+  private static final Pattern CLAUSE = Pattern.compile("[,;:.!?]+|\\s+-\\s+");
 
   /** The default threshold, chosen on the dev half of the labeled set. */
   public static final double DEFAULT_THRESHOLD = 0.35;
@@ -52,7 +74,41 @@ public final class EmbeddingRiskScreen implements RiskScreen {
 
   @Override
   public RiskAssessment screen(String text) {
-    float[] v = embedder.embed(text);
+    RiskAssessment whole = score(text, embedder.embed(text));
+    if (whole.flagged()) {
+      return whole;
+    }
+    List<String> clauses = clauses(text);
+    if (clauses.size() < 2 || clauses.size() > MAX_CLAUSES || whole.risk() < threshold - BAND) {
+      return whole;
+    }
+    // Risk wrapped in a request ("cancel my meetings, I won't be around after tonight"): the
+    // request's words pull the whole text's vector towards everyday look-alikes, its clause alone
+    // is plain. Screened one clause at a time, in one embedding batch; the riskiest flagged wins.
+    List<float[]> vectors = embedder.embedAll(clauses);
+    RiskAssessment worst = whole;
+    for (int i = 0; i < clauses.size(); i++) {
+      RiskAssessment a = score(clauses.get(i), vectors.get(i));
+      if (a.flagged() && (!worst.flagged() || a.risk() > worst.risk())) {
+        worst = inClause(a, clauses.get(i));
+      }
+    }
+    return worst;
+  }
+
+  /** The text's clauses (split at , ; : . ! ? and a spaced dash), stripped, blanks dropped. */
+  static List<String> clauses(String text) {
+    return CLAUSE.splitAsStream(text).map(String::strip).filter(c -> !c.isEmpty()).toList();
+  }
+
+  private static RiskAssessment inClause(RiskAssessment a, String clause) {
+    List<String> evidence = new ArrayList<>(a.evidence());
+    evidence.add("in the clause \"" + clause + "\"");
+    return new RiskAssessment(a.risk(), a.category(), a.scores(), true, evidence);
+  }
+
+  /** The assessment of {@code text}, whose vector is {@code v}. */
+  private RiskAssessment score(String text, float[] v) {
     String lower = text.toLowerCase(Locale.ROOT);
     double benignSim = benign.isEmpty() ? -1 : topMean(v, benign);
     Map<String, Double> scores = new LinkedHashMap<>();

@@ -95,7 +95,7 @@ class CliTest {
     String in =
         """
         {"id": 1, "text": "I want to hurt myself tonight, I have the pills ready"}
-        {"id": 2, "text": "please turn the lights off in my son's room"}
+        {"id": 2, "text": "what will the weather be like in Lisbon tomorrow"}
         not json
         {"id": 4, "text": "my husband hits me when he is drunk and I am afraid to go home"}
         """;

@@ -105,6 +105,8 @@ public final class FakeVllm implements AutoCloseable {
   private volatile int embeddingMaxWords = Integer.MAX_VALUE;
   private final java.util.concurrent.atomic.AtomicInteger embeddingRequests =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger embeddingInputs =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile @Nullable JsonNode lastEmbeddingRequest;
   private volatile int waiting;
   private volatile java.util.concurrent.@Nullable Semaphore slots;
@@ -310,6 +312,11 @@ public final class FakeVllm implements AutoCloseable {
   /** {@code POST /v1/embeddings} requests received, answered or not. */
   public int embeddingRequests() {
     return embeddingRequests.get();
+  }
+
+  /** Texts in the well-formed {@code POST /v1/embeddings} requests received. */
+  public int embeddingInputs() {
+    return embeddingInputs.get();
   }
 
   public FakeVllm embeddingDimension(int dimension) {
@@ -759,6 +766,7 @@ public final class FakeVllm implements AutoCloseable {
     } else {
       body.path("input").forEach(n -> inputs.add(n.asText()));
     }
+    embeddingInputs.addAndGet(inputs.size());
     for (String input : inputs) {
       int words = FakeVllmChat.words(input);
       if (words > embeddingMaxWords) {
