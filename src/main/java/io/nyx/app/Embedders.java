@@ -40,17 +40,30 @@ public final class Embedders {
 
   /**
    * The embedder Eleos's risk screen needs of its own, if any. Its seed phrases, the benign margin
-   * and {@code context.risk_threshold} were chosen on all-MiniLM-L6-v2's cosines; another local
-   * model's sit much higher (BGE-small flagged every one of the 139 benign lines of the labeled
-   * safety set at the MiniLM threshold), so with one the screen keeps an in-process MiniLM of its
-   * own: one more small model in memory and about a millisecond per screened text. Empty when the
-   * configured embedder is MiniLM, or remote (the operator chose that model for everything).
+   * and {@code context.risk_threshold} were chosen on all-MiniLM-L6-v2's cosines; another model's
+   * sit elsewhere (BGE-small flagged every one of the 139 benign lines of the labeled safety set at
+   * the MiniLM threshold), so with one, local or served, the screen keeps an in-process MiniLM of
+   * its own: one more small model in memory and about a millisecond per screened text. Empty when
+   * the configured embedder is MiniLM, in process or served (as operations.md shows, to take the
+   * embedding work off Nyx's cores).
    */
   public static Optional<Embedder> forRiskScreen(EmbeddingConfig config) {
-    if (!"local".equals(config.provider()) || config.localModel() == LocalModel.MINILM) {
+    boolean miniLm =
+        "local".equals(config.provider())
+            ? config.localModel() == LocalModel.MINILM
+            : servesMiniLm(config.model());
+    if (miniLm) {
       return Optional.empty();
     }
     return Optional.of(
         new OnnxEmbedder(LocalModel.MINILM, OnnxEmbedder.defaultPool(), config.splitLongTexts()));
+  }
+
+  /**
+   * Whether a served model is all-MiniLM-L6-v2, by its name
+   * ("sentence-transformers/all-MiniLM-L6-v2").
+   */
+  static boolean servesMiniLm(String model) {
+    return model.toLowerCase(java.util.Locale.ROOT).contains("all-minilm-l6-v2");
   }
 }

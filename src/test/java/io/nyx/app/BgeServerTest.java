@@ -8,6 +8,7 @@ import io.nyx.memory.Embedder;
 import io.nyx.testing.HttpTestClient.Reply;
 import io.nyx.testing.NyxFixture;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -48,13 +49,18 @@ class BgeServerTest {
   }
 
   @Test
-  void onlyAnotherLocalModelGetsAScreenEmbedderOfItsOwn() {
+  void anyModelButMiniLmGetsAScreenEmbedderOfItsOwn() {
     assertThat(Embedders.forRiskScreen(config("local", "all-minilm-l6-v2-q"))).isEmpty();
-    assertThat(Embedders.forRiskScreen(config("openai", "some-model"))).isEmpty();
-    Optional<Embedder> own = Embedders.forRiskScreen(config("local", "bge-small-en-v1.5-q"));
-    assertThat(own).isPresent();
-    try (Embedder e = own.get()) {
-      assertThat(e.modelId()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(Embedders.forRiskScreen(config("openai", "sentence-transformers/all-MiniLM-L6-v2")))
+        .isEmpty();
+    for (EmbeddingConfig other :
+        List.of(
+            config("local", "bge-small-en-v1.5-q"), config("openai", "BAAI/bge-small-en-v1.5"))) {
+      Optional<Embedder> own = Embedders.forRiskScreen(other);
+      assertThat(own).as(other.model()).isPresent();
+      try (Embedder e = own.get()) {
+        assertThat(e.modelId()).isEqualTo("all-minilm-l6-v2-q");
+      }
     }
   }
 

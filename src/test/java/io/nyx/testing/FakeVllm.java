@@ -67,8 +67,12 @@ public final class FakeVllm implements AutoCloseable {
   public static final int MAX_MODEL_LEN = 32768;
   public static final double DEFAULT_LOGPROB = -0.05;
 
-  /** The name {@code /v1/embeddings} answers to, besides the base model. */
-  public static final String EMBEDDING_MODEL = "fake-embedding";
+  /**
+   * The name {@code /v1/embeddings} answers to, besides the base model: the model operations.md
+   * serves, so that Nyx screens risk on these vectors as it would on that model's (the vectors
+   * themselves are hashed words).
+   */
+  public static final String EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2";
 
   public static final int DEFAULT_EMBEDDING_DIMENSION = 64;
 

@@ -185,7 +185,9 @@ class FakeVllmTest {
   @Test
   void embeddingsHaveTheOpenAiShape() throws Exception {
     HttpResponse<String> r =
-        post("/embeddings", "{\"model\":\"fake-embedding\",\"input\":[\"a b\",\"c\"]}");
+        post(
+            "/embeddings",
+            "{\"model\":\"sentence-transformers/all-MiniLM-L6-v2\",\"input\":[\"a b\",\"c\"]}");
 
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.path("object").asText()).isEqualTo("list");
