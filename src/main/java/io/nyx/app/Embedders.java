@@ -60,10 +60,11 @@ public final class Embedders {
   }
 
   /**
-   * Whether a served model is all-MiniLM-L6-v2, by its name
-   * ("sentence-transformers/all-MiniLM-L6-v2").
+   * Whether a served model is all-MiniLM-L6-v2, by its name with any organisation prefix
+   * ("sentence-transformers/all-MiniLM-L6-v2"); a fine-tune under another name is another model.
    */
   static boolean servesMiniLm(String model) {
-    return model.toLowerCase(java.util.Locale.ROOT).contains("all-minilm-l6-v2");
+    String name = model.substring(model.lastIndexOf('/') + 1);
+    return name.equalsIgnoreCase("all-MiniLM-L6-v2");
   }
 }

@@ -87,7 +87,15 @@ final class ScreenCommand implements Command {
           out.println(o);
           continue;
         }
-        out.println(assessment(o, screen.screen(o.get("text").textValue())));
+        try {
+          out.println(assessment(o, screen.screen(o.get("text").textValue())));
+        } catch (RuntimeException e) { // the embedder failed on this text: say so, go on
+          failed = true;
+          ObjectNode error = JSON.createObjectNode();
+          error.set("id", o.get("id"));
+          error.put("error", "not screened: " + e.getMessage());
+          out.println(error);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * SemanticRouter#useLearned}). What the operator configured always stands:
  *
  * <ul>
- *   <li>learned exemplars are kept apart from the configured ones, at most {@code maxPerRoute} per
+ *   <li>learned exemplars are kept apart from the configured ones, at most {@link #perRoute} per
  *       route (the oldest learned leave first); with a calibrated threshold, enough of them may
  *       lower it (they are real in-scope questions), never raise it ({@link SemanticRouter});
  *   <li>a candidate whose embedding is within {@code duplicateCosine} of one of its route's anchors
@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * some replica added or removed one. Thread-safe.
  */
 public final class ExemplarLearning {
+  /** The most learned exemplars a route keeps, whatever the settings. */
+  static final int MAX_PER_ROUTE = 10_000;
+
   /**
    * @param maxPerRoute learned exemplars kept per route (10 configured exemplars per route is the
    *     benchmark shape; 50 learned keep a route's anchors within a few times the configured ones)
@@ -41,7 +44,7 @@ public final class ExemplarLearning {
     public static final Settings DEFAULT = new Settings(50, 0.95, 0.95, 0.5);
 
     public Settings {
-      if (maxPerRoute < 1 || maxPerRoute > 10_000) {
+      if (maxPerRoute < 1 || maxPerRoute > MAX_PER_ROUTE) {
         throw new IllegalArgumentException("maxPerRoute must be in [1,10000]: " + maxPerRoute);
       }
       if (!(duplicateCosine > 0 && duplicateCosine <= 1 && conflictCosine > 0)) {
@@ -156,13 +159,14 @@ public final class ExemplarLearning {
 
   /**
    * The bound per route: maxPerRoute, raised where there are so few routes that the bound would
-   * keep fewer learned questions than calibrating the threshold needs (fewer than five routes at 50
-   * each hold under the 249 that k = 5 needs at quantile 0.02), so that it can happen at all.
+   * keep fewer learned questions than calibrating the threshold uses (fewer than six routes at 50
+   * each hold under the newest 256 it uses at quantile 0.02), so that it can happen at all; never
+   * over {@link #MAX_PER_ROUTE}.
    */
   int perRoute() {
     int routes = Math.max(1, router.specialists().size());
-    int forCalibration = (router.calibrationWindow() + routes - 1) / routes;
-    return Math.max(settings.maxPerRoute(), forCalibration);
+    int forCalibration = Math.ceilDiv(router.calibrationWindow(), routes);
+    return Math.min(MAX_PER_ROUTE, Math.max(settings.maxPerRoute(), forCalibration));
   }
 
   /** A configured exemplar of another route at least as close as conflictCosine, if any. */

@@ -797,8 +797,8 @@ public final class SemanticRouter implements Router {
     if (!settings.autoThreshold()) {
       return 0;
     }
-    int enough = (int) Math.ceil(MIN_TRAFFIC_RANK / settings.abstainQuantile()); // k reaches 5
-    return Math.max(MAX_TRAFFIC_CALIBRATION, enough);
+    double enough = Math.ceil(MIN_TRAFFIC_RANK / settings.abstainQuantile()); // k reaches 5
+    return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(MAX_TRAFFIC_CALIBRATION, enough));
   }
 
   /**

@@ -21,11 +21,10 @@ import java.util.regex.Pattern;
  * "so funny it killed me" than any risky seed. K and B were chosen on the dev half of the labeled
  * set (src/test/resources/safety). Seeds are embedded once, at construction. Thread-safe.
  *
- * <p>The look-alikes include everyday requests, which halve the ordinary traffic flagged; a risk
- * wrapped in such a request ("cancel all my meetings, I won't be around anymore after tonight")
- * would then pass, its request half pulling the whole text towards them, so a text of a few clauses
- * that scores near the threshold is screened clause by clause too ({@link #BAND}, {@link
- * #MAX_CLAUSES}; docs/safety-and-time.md has the figures).
+ * <p>A risk wrapped in a request ("book a taxi to the cliffs, I'm not coming back") is diluted in
+ * the whole text's vector, so a text of a few clauses that scores near the threshold is screened
+ * clause by clause too ({@link #BAND}, {@link #CLAUSE_MARGIN}, {@link #MAX_CLAUSES};
+ * docs/safety-and-time.md has the figures).
  */
 public final class EmbeddingRiskScreen implements RiskScreen {
   static final int TOP = 2;
@@ -42,14 +41,25 @@ public final class EmbeddingRiskScreen implements RiskScreen {
   static final int MAX_CLAUSES = 8;
 
   /**
-   * Only a text whose whole already scores within this of the threshold is screened clause by
-   * clause: one in five punctuated ordinary requests, so the extra embeddings cost little. Every
-   * wrapped risk of the labeled check set that a clause flagged scored 0.19 or more whole
-   * (threshold 0.35).
+   * Only a text whose whole scores within this of the threshold is screened clause by clause; one
+   * far from every category has no clause worth a look. On the public intent sets' queries 7 % get
+   * that far (79 % of those with two to eight clauses).
    */
   static final double BAND = 0.25;
 
-  private static final Pattern CLAUSE = Pattern.compile("[,;:.!?]+|\\s+-\\s+");
+  /**
+   * A clause is flagged only this far over the threshold: a few words embed noisily ("will I be
+   * charged" sat at 0.37 for violence), a clause that says the risk plainly scores well above.
+   */
+  static final double CLAUSE_MARGIN = 0.05;
+
+  /**
+   * Where a clause ends: sentence and clause punctuation (ASCII, the ellipsis and CJK), a line
+   * break, an em or en dash, and a spaced hyphen or double hyphen.
+   */
+  private static final Pattern CLAUSE =
+      Pattern.compile(
+          "[,;:.!?\u2026\u3001\u3002\uFF01\uFF0C\uFF1A\uFF1B\uFF1F\u2013\u2014\\n\\r]+|\\s+-{1,2}\\s+");
 
   /** The default threshold, chosen on the dev half of the labeled set. */
   public static final double DEFAULT_THRESHOLD = 0.35;
@@ -75,36 +85,40 @@ public final class EmbeddingRiskScreen implements RiskScreen {
   @Override
   public RiskAssessment screen(String text) {
     RiskAssessment whole = score(text, embedder.embed(text));
-    if (whole.flagged()) {
+    if (whole.flagged() || whole.risk() < threshold - BAND) {
       return whole;
     }
     List<String> clauses = clauses(text);
-    if (clauses.size() < 2 || clauses.size() > MAX_CLAUSES || whole.risk() < threshold - BAND) {
+    if (clauses.size() < 2 || clauses.size() > MAX_CLAUSES) {
       return whole;
     }
-    // Risk wrapped in a request ("cancel my meetings, I won't be around after tonight"): the
-    // request's words pull the whole text's vector towards everyday look-alikes, its clause alone
-    // is plain. Screened one clause at a time, in one embedding batch; the riskiest flagged wins.
-    List<float[]> vectors = embedder.embedAll(clauses);
+    // Risk wrapped in a request ("book a taxi to the cliffs, I'm not coming back"): the request's
+    // words dilute the whole text's vector, the clause alone is plain. One embedding batch.
+    List<float[]> vectors;
+    try {
+      vectors = embedder.embedAll(clauses);
+    } catch (RuntimeException e) { // the whole text was screened: keep that, say what was not
+      return withEvidence(whole, "clauses not screened: " + e.getMessage());
+    }
     RiskAssessment worst = whole;
     for (int i = 0; i < clauses.size(); i++) {
       RiskAssessment a = score(clauses.get(i), vectors.get(i));
-      if (a.flagged() && (!worst.flagged() || a.risk() > worst.risk())) {
-        worst = inClause(a, clauses.get(i));
+      if (a.flagged() && a.risk() >= threshold + CLAUSE_MARGIN && a.risk() > worst.risk()) {
+        worst = withEvidence(a, "in the clause \"" + clauses.get(i) + "\"");
       }
     }
     return worst;
   }
 
-  /** The text's clauses (split at , ; : . ! ? and a spaced dash), stripped, blanks dropped. */
+  /** The text's clauses (split where {@link #CLAUSE} says), stripped, blanks dropped. */
   static List<String> clauses(String text) {
     return CLAUSE.splitAsStream(text).map(String::strip).filter(c -> !c.isEmpty()).toList();
   }
 
-  private static RiskAssessment inClause(RiskAssessment a, String clause) {
+  private static RiskAssessment withEvidence(RiskAssessment a, String more) {
     List<String> evidence = new ArrayList<>(a.evidence());
-    evidence.add("in the clause \"" + clause + "\"");
-    return new RiskAssessment(a.risk(), a.category(), a.scores(), true, evidence);
+    evidence.add(more);
+    return new RiskAssessment(a.risk(), a.category(), a.scores(), a.flagged(), evidence);
   }
 
   /** The assessment of {@code text}, whose vector is {@code v}. */

@@ -55,7 +55,9 @@ class BgeServerTest {
         .isEmpty();
     for (EmbeddingConfig other :
         List.of(
-            config("local", "bge-small-en-v1.5-q"), config("openai", "BAAI/bge-small-en-v1.5"))) {
+            config("local", "bge-small-en-v1.5-q"),
+            config("openai", "BAAI/bge-small-en-v1.5"),
+            config("openai", "me/all-MiniLM-L6-v2-finetuned"))) {
       Optional<Embedder> own = Embedders.forRiskScreen(other);
       assertThat(own).as(other.model()).isPresent();
       try (Embedder e = own.get()) {
