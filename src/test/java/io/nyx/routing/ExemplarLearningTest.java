@@ -22,16 +22,20 @@ class ExemplarLearningTest {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   static final RoutingSettings SETTINGS = RoutingSettings.DEFAULT.withThreshold(0.3);
 
-  final SemanticRouter router =
-      new SemanticRouter(
-          new WordEmbedder(),
-          List.of(
-              spec("kairos", "what time is it now", "when should i leave for the airport"),
-              spec("moira", "will it rain tomorrow", "weather forecast for the weekend")),
-          SETTINGS);
+  final SemanticRouter router = twoRoutes(SETTINGS);
   final MemoryLearnedExemplarStore store = new MemoryLearnedExemplarStore(InstantSource.fixed(T0));
   final ExemplarLearning learning =
       new ExemplarLearning(router, store, new ExemplarLearning.Settings(2, 0.95, 0.95, 0.5));
+
+  /** Kairos and moira, two exemplars each, over the bag-of-words embedder. */
+  static SemanticRouter twoRoutes(RoutingSettings settings) {
+    return new SemanticRouter(
+        new WordEmbedder(),
+        List.of(
+            spec("kairos", "what time is it now", "when should i leave for the airport"),
+            spec("moira", "will it rain tomorrow", "weather forecast for the weekend")),
+        settings);
+  }
 
   @Test
   void aCorrectionBecomesAnExemplarWithItsProvenanceAndMovesTheRoute() {
@@ -76,13 +80,7 @@ class ExemplarLearningTest {
 
   @Test
   void withACalibratedThresholdFewRoutesKeepEnoughLearnedQuestionsToCalibrateIt() {
-    SemanticRouter auto =
-        new SemanticRouter(
-            new WordEmbedder(),
-            List.of(
-                spec("kairos", "what time is it now", "when should i leave for the airport"),
-                spec("moira", "will it rain tomorrow", "weather forecast for the weekend")),
-            RoutingSettings.DEFAULT);
+    SemanticRouter auto = twoRoutes(RoutingSettings.DEFAULT);
     ExemplarLearning small =
         new ExemplarLearning(auto, store, new ExemplarLearning.Settings(2, 0.95, 0.95, 0.5));
     List<String> learned = new java.util.ArrayList<>(); // hashed words collide now and then
@@ -160,13 +158,7 @@ class ExemplarLearningTest {
 
   @Test
   void anotherReplicasExemplarsArriveOnRefresh() {
-    SemanticRouter other =
-        new SemanticRouter(
-            new WordEmbedder(),
-            List.of(
-                spec("kairos", "what time is it now", "when should i leave for the airport"),
-                spec("moira", "will it rain tomorrow", "weather forecast for the weekend")),
-            SETTINGS);
+    SemanticRouter other = twoRoutes(SETTINGS);
     ExemplarLearning replica =
         new ExemplarLearning(other, store, ExemplarLearning.Settings.DEFAULT);
     assertThat(replica.refreshIfChanged()).isTrue(); // first load
