@@ -45,7 +45,7 @@ final class ScreenCommand implements Command {
                           (env NYX_CONFIG; default: the shipped categories, threshold 0.35)
 
         Input lines:  {"id": ..., "text": "..."}
-        Output lines: {"id": ..., "flagged": true|false, "category": ..., "risk": ...,
+        Output lines: {"id": ..., "risk": ..., "category": ..., "flagged": true|false,
                        "scores": {...}, "evidence": [...]}
         """;
   }
@@ -104,16 +104,11 @@ final class ScreenCommand implements Command {
     return failed ? 1 : 0;
   }
 
+  /** The line's id, then the assessment as the stored row and the review queue have it. */
   private static ObjectNode assessment(ObjectNode line, RiskAssessment a) {
     ObjectNode o = JSON.createObjectNode();
     o.set("id", line.get("id"));
-    o.put("flagged", a.flagged());
-    o.put("category", a.category());
-    o.put("risk", a.risk());
-    ObjectNode scores = o.putObject("scores");
-    a.scores().forEach(scores::put);
-    var evidence = o.putArray("evidence");
-    a.evidence().forEach(evidence::add);
+    o.setAll((ObjectNode) JSON.valueToTree(a.toMap()));
     return o;
   }
 }
