@@ -39,6 +39,16 @@ public final class Embedders {
   }
 
   /**
+   * The ranking model's embedder ({@link EmbeddingConfig#ranking()}), if any. Its runtime is shared
+   * with any other embedder of the same model in the process, so one more costs nothing to load.
+   */
+  public static Optional<Embedder> ranker(EmbeddingConfig config) {
+    return config
+        .ranking()
+        .map(m -> new OnnxEmbedder(m, OnnxEmbedder.defaultPool(), config.splitLongTexts()));
+  }
+
+  /**
    * The embedder Eleos's risk screen needs of its own, if any. Its seed phrases, the benign margin
    * and {@code context.risk_threshold} were chosen on all-MiniLM-L6-v2's cosines; another model's
    * sit elsewhere (BGE-small flagged every one of the 139 benign lines of the labeled safety set at

@@ -13,6 +13,7 @@ import io.nyx.backend.openai.OpenAiChatBackend;
 import io.nyx.backend.openai.VllmLoraAdmin;
 import io.nyx.backend.openai.VllmQueues;
 import io.nyx.config.ConfigException;
+import io.nyx.config.EmbeddingConfig;
 import io.nyx.config.LlmConfig;
 import io.nyx.config.NyxConfig;
 import io.nyx.config.RiskCategoriesYaml;
@@ -86,6 +87,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where Nyx is wired: configuration in, a running server out. Owns and closes, in
@@ -600,6 +602,7 @@ public final class Nyx implements AutoCloseable {
     SemanticRouter semantic =
         new SemanticRouter(
             embedder,
+            ranker(config, embedder),
             config.specialists(),
             r,
             new FileExemplarCache(config.dataDir().resolve("cache")));
@@ -615,6 +618,20 @@ public final class Nyx implements AutoCloseable {
                 () -> backpressure.overLimit(backend.baseUrl()) >= 0),
             tracer);
     return ConfigException.under("routing.", () -> new PolicyRouter(semantic, master, r));
+  }
+
+  /**
+   * The ranking model for a router over {@code embedder}: the configured one when {@code embedder}
+   * is the configured model (a test's own embedder gets none).
+   */
+  public static @Nullable Embedder ranker(NyxConfig config, Embedder embedder) {
+    EmbeddingConfig e = config.embedding();
+    boolean configured = "local".equals(e.provider()) && e.model().equals(embedder.modelId());
+    if (!configured) {
+      return null;
+    }
+    // Cached as the embedder is: a conversation's earlier turns are routed again on each message.
+    return Embedders.ranker(e).map(r -> new CachingEmbedder(r, QUERY_CACHE)).orElse(null);
   }
 
   private static Resilience resilience(LlmConfig llm, Backpressure backpressure) {

@@ -53,12 +53,15 @@ final class EvalRouteCommand implements Command {
   public String usage() {
     return """
         Usage: nyx eval-route [--config FILE] --data LABELED.jsonl [--out report.html] [--master]
-                              [--embedding-model ID] [--pooled-only]
+                              [--embedding-model ID] [--ranking-model ID] [--pooled-only]
 
           --config FILE   YAML with specialists and routing settings (default: the shipped five)
           --embedding-model ID
                           the embedding model (env NYX_EMBEDDING_MODEL; local: all-minilm-l6-v2-q
                           or bge-small-en-v1.5-q)
+          --ranking-model ID
+                          the model that orders the specialists that fit (env NYX_RANKING_MODEL;
+                          auto: bge-small-en-v1.5-q beside the in-process MiniLM; none)
           --pooled-only   sentence vectors only, no token matching: what the same model gives
                           through a remote /v1/embeddings provider
           --learn-from STREAM.jsonl
@@ -93,6 +96,7 @@ final class EvalRouteCommand implements Command {
                 "data",
                 "out",
                 "embedding-model",
+                "ranking-model",
                 "learn-from",
                 "events",
                 "every",
@@ -183,7 +187,11 @@ final class EvalRouteCommand implements Command {
     // Each exemplar embedded once, though the learned ones are reloaded after every lesson.
     SemanticRouter router =
         new SemanticRouter(
-            embedder, config.specialists(), config.routing(), ExemplarCache.inMemory());
+            embedder,
+            Nyx.ranker(config, inner),
+            config.specialists(),
+            config.routing(),
+            ExemplarCache.inMemory());
     ExemplarLearning learning =
         new ExemplarLearning(
             router,
@@ -201,7 +209,13 @@ final class EvalRouteCommand implements Command {
 
   private static String conversations(NyxConfig config, Embedder inner, Path file, Args args) {
     Embedder embedder = new CachingEmbedder(inner, 50_000);
-    SemanticRouter router = new SemanticRouter(embedder, config.specialists(), config.routing());
+    SemanticRouter router =
+        new SemanticRouter(
+            embedder,
+            Nyx.ranker(config, inner),
+            config.specialists(),
+            config.routing(),
+            ExemplarCache.NONE);
     FollowUps followUps =
         new FollowUps(
             router,

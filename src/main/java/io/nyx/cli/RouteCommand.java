@@ -44,17 +44,22 @@ final class RouteCommand implements Command {
   @Override
   public String usage() {
     return """
-        Usage: nyx route [--config FILE] [--embedding-model ID] < queries.jsonl > decisions.jsonl
+        Usage: nyx route [--config FILE] [--embedding-model ID] [--ranking-model ID]
+                         < queries.jsonl > decisions.jsonl
 
           --config FILE   YAML with a specialists list (env NYX_CONFIG; default: the shipped five)
           --embedding-model ID
                           the embedding model (env NYX_EMBEDDING_MODEL)
+          --ranking-model ID
+                          the model that orders the specialists that fit (env NYX_RANKING_MODEL;
+                          auto: bge-small-en-v1.5-q beside the in-process MiniLM; none)
           --master        ask the master model as routing.mode says (default: semantic only,
                           no model call)
 
         Input lines:  {"id": ..., "text": "..."}
         Output lines: {"id": ..., "specialist": name|null, "confidence": 0..1, "method": ...,
-                       "scores": {...}, "margin": ..., "abstain_reason": ..., "master": {...}}
+                       "scores": {...}, "margin": ..., "fit": ..., "abstain_reason": ...,
+                       "master": {...}}
         """;
   }
 
@@ -65,7 +70,8 @@ final class RouteCommand implements Command {
       PrintStream out,
       PrintStream err,
       Map<String, String> env) {
-    Args args = Args.parse(argv, Set.of("config", "embedding-model"), Set.of("master"));
+    Args args =
+        Args.parse(argv, Set.of("config", "embedding-model", "ranking-model"), Set.of("master"));
     if (!args.positionals().isEmpty()) {
       throw new UsageException("unexpected argument " + args.positionals().getFirst());
     }

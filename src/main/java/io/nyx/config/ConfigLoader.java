@@ -36,7 +36,8 @@ public final class ConfigLoader {
           new Override("llm-url", "NYX_LLM_URL", "llm.url"),
           new Override("db-url", "NYX_DB_URL", "db.url"),
           new Override("data-dir", "NYX_DATA_DIR", "data_dir"),
-          new Override("embedding-model", "NYX_EMBEDDING_MODEL", "embedding.model"));
+          new Override("embedding-model", "NYX_EMBEDDING_MODEL", "embedding.model"),
+          new Override("ranking-model", "NYX_RANKING_MODEL", "embedding.ranking_model"));
 
   private static final List<String> TOP =
       List.of(
@@ -90,7 +91,14 @@ public final class ConfigLoader {
       List.of("url", "user", "password", "app_user", "app_password");
 
   static final List<String> EMBEDDING_KEYS =
-      List.of("provider", "url", "model", "split_long_texts", "encoding_format", "max_in_flight");
+      List.of(
+          "provider",
+          "url",
+          "model",
+          "split_long_texts",
+          "encoding_format",
+          "max_in_flight",
+          "ranking_model");
 
   static final List<String> TRAITS_KEYS =
       List.of(
@@ -358,7 +366,8 @@ public final class ConfigLoader {
         t.string("model", ""),
         t.bool("split_long_texts", true),
         t.string("encoding_format", EmbeddingConfig.DEFAULT_ENCODING_FORMAT),
-        t.integer("max_in_flight", EmbeddingConfig.DEFAULT_MAX_IN_FLIGHT));
+        t.integer("max_in_flight", EmbeddingConfig.DEFAULT_MAX_IN_FLIGHT),
+        t.string("ranking_model", EmbeddingConfig.AUTO));
   }
 
   private static TraitConfig traits(YamlTree t) {

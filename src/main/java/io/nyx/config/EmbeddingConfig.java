@@ -1,6 +1,7 @@
 package io.nyx.config;
 
 import io.nyx.memory.LocalModel;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,7 +14,9 @@ import java.util.Set;
  * vectors ({@code base64}: little-endian float32, a quarter of the parsing; {@code float}: JSON
  * numbers, for servers without base64). {@code maxInFlight}: at most this many {@code openai}
  * requests for single texts at once; texts asked for meanwhile wait and go together in the next
- * one.
+ * one. {@code rankingModel}: the in-process model whose sentence vectors order the specialists that
+ * fit ({@code auto}: bge-small-en-v1.5 beside the in-process MiniLM, none otherwise; {@code none};
+ * or a {@link LocalModel} id); docs/routing.md has why and what it costs.
  */
 public record EmbeddingConfig(
     String provider,
@@ -21,7 +24,8 @@ public record EmbeddingConfig(
     String model,
     boolean splitLongTexts,
     String encodingFormat,
-    int maxInFlight) {
+    int maxInFlight,
+    String rankingModel) {
   public static final String DEFAULT_ENCODING_FORMAT = "base64";
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;
 
@@ -33,6 +37,20 @@ public record EmbeddingConfig(
   public static final String DEFAULT_LOCAL_MODEL = LocalModel.MINILM.id();
 
   private static final Set<String> ENCODINGS = Set.of("base64", "float");
+
+  public static final String AUTO = "auto";
+  public static final String NONE = "none";
+
+  /** The settings above with {@code ranking_model: auto}. */
+  public EmbeddingConfig(
+      String provider,
+      String url,
+      String model,
+      boolean splitLongTexts,
+      String encodingFormat,
+      int maxInFlight) {
+    this(provider, url, model, splitLongTexts, encodingFormat, maxInFlight, AUTO);
+  }
 
   public EmbeddingConfig {
     if (!"local".equals(provider) && !"openai".equals(provider)) {
@@ -56,10 +74,35 @@ public record EmbeddingConfig(
     if (!ENCODINGS.contains(encodingFormat)) {
       throw new ConfigException("embedding.encoding_format", encodingFormat, "base64 or float");
     }
+    rankingModel = rankingModel == null || rankingModel.isBlank() ? AUTO : rankingModel;
+    if (!AUTO.equals(rankingModel)
+        && !NONE.equals(rankingModel)
+        && LocalModel.byId(rankingModel).isEmpty()) {
+      throw new ConfigException(
+          "embedding.ranking_model", rankingModel, "auto, none or one of " + LocalModel.ids());
+    }
     if (maxInFlight < 1 || maxInFlight > 256) {
       throw new ConfigException(
           "embedding.max_in_flight", String.valueOf(maxInFlight), "an integer from 1 to 256");
     }
+  }
+
+  /**
+   * The ranking model in use: {@code auto} gives bge-small-en-v1.5 when the embedder is the
+   * in-process MiniLM (a remote provider is chosen to keep embedding work off Nyx's cores, and BGE
+   * needs none); a model the embedder already is adds nothing.
+   */
+  public Optional<LocalModel> ranking() {
+    Optional<LocalModel> named =
+        switch (rankingModel) {
+          case AUTO ->
+              "local".equals(provider) && localModel() == LocalModel.MINILM
+                  ? Optional.of(LocalModel.BGE_SMALL)
+                  : Optional.empty();
+          case NONE -> Optional.empty();
+          default -> LocalModel.byId(rankingModel);
+        };
+    return named.filter(m -> !("local".equals(provider) && m == localModel()));
   }
 
   /** The in-process model ({@code local} only). */

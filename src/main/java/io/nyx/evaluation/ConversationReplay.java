@@ -51,7 +51,7 @@ public final class ConversationReplay {
       List<RouteDecision> own = router.routeAll(texts, Map.of());
       Optional<String> previous = Optional.empty();
       for (int t = 0; t < texts.size(); t++) {
-        RouteDecision decided = followUps.apply(previous, own.get(t), Map.of());
+        RouteDecision decided = followUps.apply(previous, own.get(t));
         String label = d.turns().get(t).label();
         if (t > 0) {
           int kind = label.equals(d.turns().get(t - 1).label()) ? 0 : 1;

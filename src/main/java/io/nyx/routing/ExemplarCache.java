@@ -24,23 +24,25 @@ public interface ExemplarCache {
   ExemplarCache NONE = Embedder::encodeAll;
 
   /**
-   * Remembers every text it encoded, in memory, for one embedder: for offline replays where learned
+   * Remembers every text it encoded, in memory, by model: for offline replays where learned
    * exemplars are reloaded after each lesson (a server uses the file cache). Unbounded;
    * thread-safe.
    */
   static ExemplarCache inMemory() {
     Map<String, Encoded> seen = new HashMap<>();
     return (embedder, texts) -> {
+      String model = embedder.modelId() + '\u0000';
       synchronized (seen) {
-        List<String> missing = texts.stream().filter(t -> !seen.containsKey(t)).distinct().toList();
+        List<String> missing =
+            texts.stream().filter(t -> !seen.containsKey(model + t)).distinct().toList();
         if (!missing.isEmpty()) {
           List<Encoded> fresh = embedder.encodeAll(missing);
           for (int i = 0; i < missing.size(); i++) {
-            seen.put(missing.get(i), fresh.get(i));
+            seen.put(model + missing.get(i), fresh.get(i));
           }
         }
         List<Encoded> out = new ArrayList<>(texts.size());
-        texts.forEach(t -> out.add(seen.get(t)));
+        texts.forEach(t -> out.add(seen.get(model + t)));
         return out;
       }
     };

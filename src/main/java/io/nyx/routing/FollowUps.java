@@ -65,7 +65,7 @@ public final class FollowUps {
    */
   public RouteDecision decide(
       List<String> earlier, RouteDecision alone, Map<String, Double> weights) {
-    return apply(previous(earlier, weights), alone, weights);
+    return apply(previous(earlier, weights), alone);
   }
 
   /** The specialist the earlier user turns end with, walked as {@link #decide} would. */
@@ -74,17 +74,13 @@ public final class FollowUps {
         earlier.subList(Math.max(0, earlier.size() - MAX_PREVIOUS), earlier.size());
     Optional<String> p = Optional.empty();
     for (String turn : window) {
-      p = apply(p, semantic.route(turn, weights), weights).specialist();
+      p = apply(p, semantic.route(turn, weights)).specialist();
     }
     return p;
   }
 
-  /**
-   * The rule of the class Javadoc, for a known previous specialist (or none); {@code weights} are
-   * the trait weights {@code alone} was decided with.
-   */
-  public RouteDecision apply(
-      Optional<String> previous, RouteDecision alone, Map<String, Double> weights) {
+  /** The rule of the class Javadoc, for a known previous specialist (or none). */
+  public RouteDecision apply(Optional<String> previous, RouteDecision alone) {
     if (previous.isEmpty() || !(alone.method().semantic())) {
       return alone;
     }
@@ -94,12 +90,18 @@ public final class FollowUps {
     }
     double own = alone.scores().getOrDefault(p, 0.0);
     if (alone instanceof RouteDecision.Chosen c
-        && semantic.fitOf(alone, weights) >= semantic.threshold() + topicMargin
+        && c.fit() >= semantic.threshold() + topicMargin
         && alone.scores().getOrDefault(c.name(), 0.0) - own >= switchMargin) {
       return alone;
     }
     double best = alone.scores().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     return new RouteDecision.Chosen(
-        p, RouteMethod.FOLLOW_UP, alone.confidence(), own - best, alone.scores(), alone.master());
+        p,
+        RouteMethod.FOLLOW_UP,
+        alone.confidence(),
+        own - best,
+        alone.scores(),
+        alone.master(),
+        alone.fit());
   }
 }

@@ -108,7 +108,8 @@ public final class PolicyRouter implements Router {
           String.format(
               Locale.ROOT, "master: no specialist fits (confidence %.2f)", v.confidence());
       MasterVerdict none = outcome(v, "none");
-      return new RouteDecision.Abstained(reason, v.confidence(), s.margin(), s.scores(), none);
+      return new RouteDecision.Abstained(
+          reason, v.confidence(), s.margin(), s.scores(), none, s.fit());
     }
     return combine(s, v);
   }
@@ -135,7 +136,7 @@ public final class PolicyRouter implements Router {
     if (settings.masterBand() == 0 || s.scores().isEmpty()) {
       return false;
     }
-    return Math.abs(semantic.fitOf(s, weights) - semantic.threshold()) < settings.masterBand();
+    return Math.abs(s.fit() - semantic.threshold()) < settings.masterBand();
   }
 
   private RouteDecision combine(RouteDecision s, MasterVerdict v) {
@@ -155,7 +156,13 @@ public final class PolicyRouter implements Router {
               .orElse(0);
       RouteMethod method = masterMethod();
       return new RouteDecision.Chosen(
-          pick, method, v.confidence(), Math.max(0, best - other), ranked, outcome(v, "overruled"));
+          pick,
+          method,
+          v.confidence(),
+          Math.max(0, best - other),
+          ranked,
+          outcome(v, "overruled"),
+          s.fit());
     }
     String winner =
         settings.mode() == RoutingMode.MASTER ? pick : ranked.keySet().iterator().next();
@@ -165,7 +172,7 @@ public final class PolicyRouter implements Router {
         winner.equals(pick) ? v.confidence() : s.confidence() * (1 - v.confidence());
     RouteMethod method = masterMethod();
     return new RouteDecision.Chosen(
-        winner, method, confidence, RouteDecision.marginOf(ranked), ranked, verdict);
+        winner, method, confidence, RouteDecision.marginOf(ranked), ranked, verdict, s.fit());
   }
 
   private List<String> candidates(RouteDecision s) {
@@ -175,7 +182,7 @@ public final class PolicyRouter implements Router {
   private RouteDecision pinned(RouteDecision s) {
     String name = settings.pinned();
     return new RouteDecision.Chosen(
-        name, RouteMethod.PINNED, 1.0, s.margin(), s.scores(), MasterVerdict.NOT_ASKED);
+        name, RouteMethod.PINNED, 1.0, s.margin(), s.scores(), MasterVerdict.NOT_ASKED, s.fit());
   }
 
   /** A decision the master took part in: its own in master mode, a vote in hybrid mode. */
@@ -195,9 +202,11 @@ public final class PolicyRouter implements Router {
   private static RouteDecision withVerdict(RouteDecision s, MasterVerdict v) {
     return switch (s) {
       case RouteDecision.Chosen c ->
-          new RouteDecision.Chosen(c.name(), c.method(), c.confidence(), c.margin(), c.scores(), v);
+          new RouteDecision.Chosen(
+              c.name(), c.method(), c.confidence(), c.margin(), c.scores(), v, c.fit());
       case RouteDecision.Abstained a ->
-          new RouteDecision.Abstained(a.reason(), a.confidence(), a.margin(), a.scores(), v);
+          new RouteDecision.Abstained(
+              a.reason(), a.confidence(), a.margin(), a.scores(), v, a.fit());
       case RouteDecision.Forced f -> f;
     };
   }

@@ -9,7 +9,10 @@ import java.util.Optional;
  * The outcome of routing, with the evidence. {@code scores} maps every specialist to its final
  * score (after the trait prior and, when the master answered, its vote), highest first; {@code
  * margin} is top score - second score; {@link #master()} says whether the master was asked and what
- * came of it.
+ * came of it. A semantic decision's {@code fit} is what was compared with the abstain threshold:
+ * the chosen specialist's fit, or the best one's for an abstention (SemanticRouter's class Javadoc;
+ * it is not always a score, since a ranking model may order the specialists). Decisions the master
+ * or a pin made carry the fit of the semantic decision they started from.
  */
 public sealed interface RouteDecision {
 
@@ -26,6 +29,9 @@ public sealed interface RouteDecision {
 
   MasterVerdict master();
 
+  /** What was compared with the abstain threshold (interface Javadoc); NaN for a forced route. */
+  double fit();
+
   /** The chosen specialist, or empty when the base model answers. */
   Optional<String> specialist();
 
@@ -36,15 +42,23 @@ public sealed interface RouteDecision {
       double confidence,
       double margin,
       Map<String, Double> scores,
-      MasterVerdict master)
+      MasterVerdict master,
+      double fit)
       implements RouteDecision {
     public Chosen {
       scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
     }
 
-    /** A semantic decision without the master. */
+    /** A semantic decision without the master, whose fit is its score. */
     public Chosen(String name, double confidence, double margin, Map<String, Double> scores) {
-      this(name, RouteMethod.SEMANTIC, confidence, margin, scores, MasterVerdict.NOT_ASKED);
+      this(
+          name,
+          RouteMethod.SEMANTIC,
+          confidence,
+          margin,
+          scores,
+          MasterVerdict.NOT_ASKED,
+          scores.getOrDefault(name, 0.0));
     }
 
     @Override
@@ -59,15 +73,22 @@ public sealed interface RouteDecision {
       double confidence,
       double margin,
       Map<String, Double> scores,
-      MasterVerdict master)
+      MasterVerdict master,
+      double fit)
       implements RouteDecision {
     public Abstained {
       scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
     }
 
-    /** A semantic abstention without the master. */
+    /** A semantic abstention without the master, whose fit is the best score. */
     public Abstained(String reason, double confidence, Map<String, Double> scores) {
-      this(reason, confidence, marginOf(scores), scores, MasterVerdict.NOT_ASKED);
+      this(
+          reason,
+          confidence,
+          marginOf(scores),
+          scores,
+          MasterVerdict.NOT_ASKED,
+          scores.values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 
     @Override
@@ -106,6 +127,11 @@ public sealed interface RouteDecision {
     @Override
     public MasterVerdict master() {
       return MasterVerdict.NOT_ASKED;
+    }
+
+    @Override
+    public double fit() {
+      return Double.NaN;
     }
 
     @Override

@@ -4,10 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A routing decision as plain data — method, confidence, scores (highest first), margin, the
- * abstain reason or the forced flag, and the master's verdict — written in this one place, so what
- * a response shows ({@code /infer}, {@code POST /v1/route}, {@code nyx route}) and what the stored
- * row keeps cannot drift apart. Maps of strings, numbers, booleans and maps, in a stable order.
+ * A routing decision as plain data — method, confidence, scores (highest first), margin, the fit
+ * the abstain threshold was compared with (absent for a forced route), the abstain reason or the
+ * forced flag, and the master's verdict — written in this one place, so what a response shows
+ * ({@code /infer}, {@code POST /v1/route}, {@code nyx route}) and what the stored row keeps cannot
+ * drift apart. Maps of strings, numbers, booleans and maps, in a stable order.
  */
 public final class RouteExplanation {
   private RouteExplanation() {}
@@ -18,6 +19,9 @@ public final class RouteExplanation {
     m.put("confidence", d.confidence());
     m.put("scores", new LinkedHashMap<>(d.scores()));
     m.put("margin", d.margin());
+    if (!Double.isNaN(d.fit())) {
+      m.put("fit", d.fit());
+    }
     switch (d) {
       case RouteDecision.Chosen c -> {}
       case RouteDecision.Abstained a -> m.put("abstain_reason", a.reason());

@@ -30,7 +30,7 @@ class NyxServerTest extends ServerTest {
     JsonNode j = r.json();
     assertThat(j.get("specialist").asText()).isEqualTo("mnemosyne");
     assertThat(j.get("adapter").asText()).isEqualTo("mnemosyne");
-    assertThat(j.at("/route/method").asText()).isEqualTo("semantic");
+    assertThat(j.at("/route/method").asText()).as(r.body()).isEqualTo("semantic");
     assertThat(j.at("/route/scores").size()).isEqualTo(5);
     assertThat(j.get("answer").asText()).contains("[mnemosyne]");
     assertThat(j.get("confidence").asDouble()).isCloseTo(Math.exp(-0.05), within(1e-9));

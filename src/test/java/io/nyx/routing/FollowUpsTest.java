@@ -29,7 +29,7 @@ class FollowUpsTest {
   void anAbstainedFollowUpStaysWithThePreviousSpecialist() {
     RouteDecision alone = new RouteDecision.Abstained("low", 0.9, scores(0.1, 0.12));
 
-    RouteDecision d = followUps.apply(Optional.of("kairos"), alone, Map.of());
+    RouteDecision d = followUps.apply(Optional.of("kairos"), alone);
 
     assertThat(d.specialist()).hasValue("kairos");
     assertThat(d.method()).isEqualTo(RouteMethod.FOLLOW_UP);
@@ -41,10 +41,9 @@ class FollowUpsTest {
     RouteDecision narrow = new RouteDecision.Chosen("moira", 0.6, 0.03, scores(0.40, 0.43));
     RouteDecision clear = new RouteDecision.Chosen("moira", 0.9, 0.2, scores(0.25, 0.45));
 
-    assertThat(followUps.apply(Optional.of("kairos"), narrow, Map.of()).specialist())
-        .hasValue("kairos");
-    assertThat(followUps.apply(Optional.of("kairos"), clear, Map.of())).isSameAs(clear);
-    assertThat(followUps.apply(Optional.empty(), narrow, Map.of())).isSameAs(narrow);
+    assertThat(followUps.apply(Optional.of("kairos"), narrow).specialist()).hasValue("kairos");
+    assertThat(followUps.apply(Optional.of("kairos"), clear)).isSameAs(clear);
+    assertThat(followUps.apply(Optional.empty(), narrow)).isSameAs(narrow);
   }
 
   @Test
@@ -52,7 +51,7 @@ class FollowUpsTest {
     // 0.38 clears the threshold 0.3 by less than the topic margin 0.1, however wide the lead.
     RouteDecision faint = new RouteDecision.Chosen("moira", 0.7, 0.3, scores(0.08, 0.38));
 
-    RouteDecision d = followUps.apply(Optional.of("kairos"), faint, Map.of());
+    RouteDecision d = followUps.apply(Optional.of("kairos"), faint);
 
     assertThat(d.specialist()).hasValue("kairos");
     assertThat(d.method()).isEqualTo(RouteMethod.FOLLOW_UP);
@@ -61,7 +60,7 @@ class FollowUpsTest {
   @Test
   void forcedDecisionsStand() {
     RouteDecision forced = new RouteDecision.Forced("moira");
-    assertThat(followUps.apply(Optional.of("kairos"), forced, Map.of())).isSameAs(forced);
+    assertThat(followUps.apply(Optional.of("kairos"), forced)).isSameAs(forced);
   }
 
   /**

@@ -118,8 +118,7 @@ class PolicyRouterTest {
     RouteDecision s = strict.route(CHEF_QUERY, boosted);
     assertThat(s).isInstanceOf(RouteDecision.Abstained.class);
     assertThat(s.scores().get("chef")).isGreaterThan(strict.threshold() + 0.03);
-    assertThat(strict.fitOf(s, boosted))
-        .isCloseTo(chefTop(), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(s.fit()).isCloseTo(chefTop(), org.assertj.core.api.Assertions.within(1e-9));
     fake.replyStructured(req -> "{\"specialist\":\"chef\",\"confidence\":0.9}");
 
     RouteDecision d =

@@ -2,7 +2,11 @@ package io.nyx.bench;
 
 import io.nyx.specialist.SpecialistConfig;
 import io.nyx.config.SpecialistsYaml;
+import io.nyx.memory.Embedder;
+import io.nyx.memory.LocalModel;
 import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.memory.OnnxEmbedder;
+import io.nyx.routing.ExemplarCache;
 import io.nyx.routing.RouteDecision;
 import io.nyx.routing.RoutingSettings;
 import io.nyx.routing.SemanticRouter;
@@ -25,6 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Semantic decision latency (issue 3 targets: p50 <= 5 ms, p99 <= 15 ms per single query on 2
@@ -37,7 +42,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       anchor, ranking, thresholding and confidence.
  * </ul>
  *
- * <p>{@code specialists=5} is the shipped {@link SpecialistsYaml#defaults()} with the calibrated
+ * <p>{@code ranking} adds the ranking model's run to {@link #route} (docs/routing.md, "The ranking
+ * model"); {@link #embedOnly} is MiniLM's alone either way. {@code specialists=5} is the shipped {@link SpecialistsYaml#defaults()} with the calibrated
  * ({@code auto}) threshold; {@code specialists=500} is synthetic (distinct topic x facet per
  * specialist, 20 exemplars each = 10,000 anchors, all embedded once per trial at setup) with a fixed
  * threshold, as SemanticRouterConfigsTest does for its 200-specialist set. Queries cycle through a
@@ -75,9 +81,17 @@ public class RouteBenchmark {
   @Param({"mixed"})
   public String mix;
 
+  /**
+   * The ranking model beside MiniLM ({@code embedding.ranking_model}): {@code none}, or a local
+   * model id ({@code bge-small-en-v1.5-q}, what {@code auto} gives).
+   */
+  @Param({"none", "bge-small-en-v1.5-q"})
+  public String ranking;
+
   private List<String> queries;
 
   private MiniLmEmbedder embedder;
+  private @Nullable Embedder ranker;
   private SemanticRouter router;
   private int next;
 
@@ -91,14 +105,24 @@ public class RouteBenchmark {
       return;
     }
     long t0 = System.nanoTime();
+    ranker =
+        ranking.equals("none") ? null : new OnnxEmbedder(LocalModel.byId(ranking).orElseThrow());
     if (specialists == 5) {
-      router = new SemanticRouter(embedder, SpecialistsYaml.defaults(), RoutingSettings.DEFAULT);
+      router =
+          new SemanticRouter(
+              embedder,
+              ranker,
+              SpecialistsYaml.defaults(),
+              RoutingSettings.DEFAULT,
+              ExemplarCache.NONE);
     } else {
       router =
           new SemanticRouter(
               embedder,
+              ranker,
               synthetic(specialists),
-              RoutingSettings.DEFAULT.withThreshold(SYNTHETIC_THRESHOLD));
+              RoutingSettings.DEFAULT.withThreshold(SYNTHETIC_THRESHOLD),
+              ExemplarCache.NONE);
     }
     System.out.printf(
         "%n[setup] %d specialists, threshold %.3f, built in %.1f s%n",
@@ -108,6 +132,9 @@ public class RouteBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     embedder.close();
+    if (ranker != null) {
+      ranker.close();
+    }
   }
 
   private String nextQuery() {
