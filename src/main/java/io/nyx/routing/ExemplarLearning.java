@@ -146,7 +146,7 @@ public final class ExemplarLearning {
     if (conflict.isPresent()) {
       return new Outcome.Skipped(conflict.get());
     }
-    if (!router.keepsConfigured(c.route(), e)) {
+    if (!router.keepsConfigured(c.route(), c.text(), e)) {
       return new Outcome.Skipped("would take a configured exemplar of another route");
     }
     Optional<LearnedExemplar> added = store.add(c, perRoute());

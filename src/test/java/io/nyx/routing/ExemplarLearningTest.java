@@ -2,6 +2,7 @@ package io.nyx.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nyx.memory.Embedder;
 import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Decoding;
 import io.nyx.specialist.SpecialistConfig;
@@ -125,6 +126,77 @@ class ExemplarLearningTest {
     learning.correct("moira", "time now is it what please", null, "mallory");
     assertThat(router.route("what time is it now", Map.of()).specialist()).hasValue("kairos");
     assertThat(router.threshold()).isEqualTo(0.3);
+  }
+
+  /**
+   * With a ranking model the operator's exemplars are kept by the ranking as well: here the
+   * router's own embedder tells nothing apart (one unrelated vector per text), so only the ranking
+   * model (bag of words) sees that the correction would take kairos's exemplar.
+   */
+  @Test
+  void anOperatorExemplarIsNeverTakenByTheRankingEither() {
+    List<SpecialistConfig> routes =
+        List.of(
+            spec(
+                "kairos",
+                "what time is it now",
+                "set an alarm for seven",
+                "remind me about lunch at noon",
+                "wake me up at six tomorrow",
+                "start a timer for ten minutes"),
+            spec("moira", "will it rain tomorrow", "weather forecast for the weekend"));
+    String correction = "please what time is it now";
+    for (Embedder ranker : new Embedder[] {null, new WordEmbedder()}) {
+      SemanticRouter r =
+          new SemanticRouter(new TextHashEmbedder(), ranker, routes, SETTINGS, ExemplarCache.NONE);
+      ExemplarLearning l =
+          new ExemplarLearning(
+              r,
+              new MemoryLearnedExemplarStore(InstantSource.fixed(T0)),
+              ExemplarLearning.Settings.DEFAULT);
+
+      ExemplarLearning.Outcome out = l.correct("moira", correction, null, "mallory");
+
+      if (ranker == null) {
+        assertThat(out).isInstanceOf(ExemplarLearning.Outcome.Learned.class);
+      } else {
+        assertThat(((ExemplarLearning.Outcome.Skipped) out).reason())
+            .isEqualTo("would take a configured exemplar of another route");
+      }
+    }
+  }
+
+  /** One pseudo-random unit vector per distinct text: unrelated texts, no shared words seen. */
+  private static final class TextHashEmbedder implements Embedder {
+    @Override
+    public String modelId() {
+      return "text-hash-64";
+    }
+
+    @Override
+    public int dimension() {
+      return 64;
+    }
+
+    @Override
+    public float[] embed(String text) {
+      java.util.SplittableRandom random = new java.util.SplittableRandom(text.hashCode());
+      float[] v = new float[64];
+      double norm = 0;
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) random.nextGaussian();
+        norm += v[d] * v[d];
+      }
+      for (int d = 0; d < v.length; d++) {
+        v[d] /= (float) Math.sqrt(norm);
+      }
+      return v;
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+      return texts.stream().map(this::embed).toList();
+    }
   }
 
   @Test
