@@ -71,6 +71,12 @@ import org.jspecify.annotations.Nullable;
  * so a narrow win or a score just over the threshold gives low confidence, which is what the route
  * policy needs to decide when to ask the master model.
  *
+ * <p>With a ranking model ({@link RankingModel}: a second sentence encoder, bge-small beside
+ * MiniLM) the specialists of a close race are ordered by the ranking model's centroid cosine and
+ * the token match, moved to the sim_i's scale, instead of by sim_i; the fit and so every abstention
+ * stay sim_i's. The decision's {@code fit} says what was compared with the threshold, since a score
+ * is then no longer a fit.
+ *
  * <p>Learned exemplars ({@link #useLearned}) join their specialist's anchors after the operator's
  * ones, oldest first: they move its centroid and token match like any exemplar. They are also real
  * in-scope questions, the only evidence of how the route's traffic is worded, so with {@code
@@ -124,31 +130,8 @@ public final class SemanticRouter implements Router {
    */
   static final int MAX_TRAFFIC_CALIBRATION = 256;
 
-  /**
-   * The token match's share of the ranking score with a ranking model: 0.2 (mean top-1 on the tune
-   * splits of Banking77, HWU64, SLURP, the written sets and the shipped five 0.888 at 0.2, 0.890 at
-   * 0.3, 0.882 at 0.4; the test splits 0.879, 0.876, 0.870).
-   */
-  static final double RANKING_TOKEN_WEIGHT = 0.2;
-
-  /**
-   * The ranking model orders queries of at most this many word pieces; longer ones are ordered by
-   * the fit alone. Intent-like questions are short (99 % of the labeled sets' queries have at most
-   * 40 pieces), a long message carries token evidence enough for MiniLM, and bge-small's cost grows
-   * with length with no cut at 128 tokens: on ~128-token messages it tripled a decision's time.
-   */
-  static final int MAX_RANKED_PIECES = 48;
-
-  /**
-   * The ranking model is run only when the two best similarities are closer than this: a clear lead
-   * is rarely reordered. Over the tune splits of the labeled sets 0.1 ranked 40 % of the queries
-   * and kept all but 0.06 points of the mean top-1 ranking every query gave (0.887 against 0.888;
-   * 0.05: 22 % and 0.884; 0.2: 73 % and 0.888).
-   */
-  static final double RANKING_MARGIN = 0.1;
-
   private final Embedder embedder;
-  private final @Nullable Embedder ranker; // orders the specialists that fit, when there is one
+  private final @Nullable RankingModel ranking; // orders the specialists that fit, if any
   private final RoutingSettings settings;
   private final double tokenWeight; // resolved: settings' weight, or the model's with auto
   private final ExemplarCache cache;
@@ -156,7 +139,6 @@ public final class SemanticRouter implements Router {
   private final double[] initialWeights;
   private final int dim;
   private final List<List<Encoded>> operator; // per specialist: its description and exemplars
-  private final List<List<float[]>> operatorRanked; // the same texts by the ranker, if any
   private volatile Index index;
   private final double operatorThreshold; // configured, or calibrated on the operator's exemplars
 
@@ -226,7 +208,6 @@ public final class SemanticRouter implements Router {
       ExemplarCache cache) {
     requireUniqueNames(specialists);
     this.embedder = embedder;
-    this.ranker = ranker;
     this.settings = settings;
     this.tokenWeight =
         settings.tokenWeight() == RoutingSettings.AUTO_TOKEN_WEIGHT
@@ -253,7 +234,7 @@ public final class SemanticRouter implements Router {
       own.add(List.copyOf(encoded.subList(first[i], first[i + 1])));
     }
     this.operator = List.copyOf(own);
-    this.operatorRanked = split(rankVectors(texts), first);
+    this.ranking = ranker == null ? null : RankingModel.of(ranker, cache, texts, first);
     Index bare = build(Map.of(), Map.of(), FALLBACK_THRESHOLD); // calibrated on it next
     this.operatorThreshold =
         settings.autoThreshold() ? calibrate(bare, encoded) : settings.threshold();
@@ -299,7 +280,8 @@ public final class SemanticRouter implements Router {
     }
     List<String> all = texts.stream().flatMap(List::stream).toList();
     List<Encoded> vectors = all.isEmpty() ? List.of() : cache.encodeAll(embedder, all);
-    List<float[]> ranked = all.isEmpty() ? List.of() : rankVectors(all);
+    RankingModel rm = ranking;
+    List<float[]> ranked = all.isEmpty() || rm == null ? List.of() : rm.vectors(cache, all);
     Map<String, List<Encoded>> byName = new LinkedHashMap<>();
     Map<String, List<float[]>> rankedByName = new LinkedHashMap<>();
     int[][] arrivals = new int[names.length][];
@@ -307,7 +289,7 @@ public final class SemanticRouter implements Router {
     for (int i = 0; i < names.length; i++) {
       int count = texts.get(i).size();
       byName.put(names[i], vectors.subList(next, next + count));
-      if (ranker != null) {
+      if (rm != null) {
         rankedByName.put(names[i], ranked.subList(next, next + count));
       }
       arrivals[i] = arrived.get(i).stream().mapToInt(Integer::intValue).toArray();
@@ -342,17 +324,17 @@ public final class SemanticRouter implements Router {
     own.add(candidate);
     more.put(name, own);
     Map<String, List<float[]>> moreRanked = new LinkedHashMap<>(now.learnedRanked());
-    Embedder r = ranker;
-    if (r != null) {
+    RankingModel rm = ranking;
+    if (rm != null) {
       List<float[]> ranked = new ArrayList<>(moreRanked.getOrDefault(name, List.of()));
-      ranked.add(r.embed(text));
+      ranked.add(rm.model().embed(text));
       moreRanked.put(name, ranked);
     }
     Index tentative = build(more, moreRanked, now.threshold());
     for (int j = 0; j < names.length; j++) {
       for (int k = 0; j != target && k < operator.get(j).size(); k++) {
         Encoded anchor = operator.get(j).get(k);
-        float[] ranked = r == null ? null : operatorRanked.get(j).get(k);
+        float[] ranked = rm == null ? null : rm.operatorVector(j, k);
         if (taken(now, tentative, anchor, ranked, target, j)) {
           return false;
         }
@@ -393,7 +375,7 @@ public final class SemanticRouter implements Router {
     double[] cos = cosines(query.vector(), ix.centroids());
     boolean candidate = nearest(cos, CANDIDATES)[i] || nearest(rankCos, CANDIDATES)[i];
     double tokens = candidate ? late.score(late.query(query.tokens()), i) : 0;
-    return (1 - RANKING_TOKEN_WEIGHT) * rankCos[i] + RANKING_TOKEN_WEIGHT * tokens;
+    return (1 - RankingModel.TOKEN_WEIGHT) * rankCos[i] + RankingModel.TOKEN_WEIGHT * tokens;
   }
 
   /** sim_i of {@link #similarities} for one specialist. */
@@ -473,23 +455,6 @@ public final class SemanticRouter implements Router {
     return embedder;
   }
 
-  /** The ranker's sentence vectors of {@code texts} (through the exemplar cache); none without. */
-  private List<float[]> rankVectors(List<String> texts) {
-    if (ranker == null) {
-      return List.of();
-    }
-    return cache.encodeAll(ranker, texts).stream().map(Encoded::vector).toList();
-  }
-
-  /** {@code flat} cut at {@code first} into one list per specialist (empty lists when empty). */
-  private List<List<float[]>> split(List<float[]> flat, int[] first) {
-    List<List<float[]>> out = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
-      out.add(flat.isEmpty() ? List.of() : List.copyOf(flat.subList(first[i], first[i + 1])));
-    }
-    return List.copyOf(out);
-  }
-
   private Index build(
       Map<String, List<Encoded>> learned,
       Map<String, List<float[]>> learnedRanked,
@@ -513,29 +478,12 @@ public final class SemanticRouter implements Router {
         firstLearned,
         centroids(anchors, first),
         late,
-        ranker == null ? null : rankCentroids(learnedRanked),
+        ranking == null ? null : ranking.centroids(names, learnedRanked),
         learned,
         learnedRanked,
         threshold,
         Double.POSITIVE_INFINITY,
         new double[0]);
-  }
-
-  /** Per specialist, the normalised mean of its anchors' ranker vectors. */
-  private float[] rankCentroids(Map<String, List<float[]>> learnedRanked) {
-    int rdim = operatorRanked.getFirst().getFirst().length;
-    float[] out = new float[names.length * rdim];
-    for (int i = 0; i < names.length; i++) {
-      List<float[]> rows = new ArrayList<>(operatorRanked.get(i));
-      rows.addAll(learnedRanked.getOrDefault(names[i], List.of()));
-      for (float[] v : rows) {
-        for (int d = 0; d < rdim; d++) {
-          out[i * rdim + d] += v[d];
-        }
-      }
-      VectorMath.normalize(out, i * rdim, rdim);
-    }
-    return out;
   }
 
   @Override
@@ -545,8 +493,8 @@ public final class SemanticRouter implements Router {
     }
     Index ix = index;
     Encoded own = checked(embedder.encode(query));
-    Embedder r = ranker;
-    float[] ranked = r != null && worthRanking(ix, own, query) ? r.embed(query) : null;
+    RankingModel rm = ranking;
+    float[] ranked = rm != null && worthRanking(ix, own, query) ? rm.model().embed(query) : null;
     return decide(ix, own, ranked, priors(traitWeights));
   }
 
@@ -559,35 +507,13 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * Whether the ranking model is run for this query: it is short enough ({@link #shortEnough}) and
-   * its two best similarities are within {@link #RANKING_MARGIN} of each other.
+   * Whether the ranking model is run for this query ({@link RankingModel#worthRanking}, on the
+   * similarities).
    */
   private boolean worthRanking(Index ix, Encoded own, String query) {
-    if (!shortEnough(own, query) || names.length < 2) {
-      return false;
-    }
-    double[] sims = similarities(ix, own);
-    double first = Double.NEGATIVE_INFINITY;
-    double second = Double.NEGATIVE_INFINITY;
-    for (double v : sims) {
-      if (v > first) {
-        second = first;
-        first = v;
-      } else if (v > second) {
-        second = v;
-      }
-    }
-    return first - second < RANKING_MARGIN;
-  }
-
-  /**
-   * Whether the ranking model orders the specialists for this query: it is at most {@link
-   * #MAX_RANKED_PIECES} word pieces long (a quarter of as many characters when the embedder gives
-   * no pieces to count).
-   */
-  private static boolean shortEnough(Encoded own, String query) {
-    TokenVectors t = own.tokens();
-    return t.isEmpty() ? query.length() <= 4 * MAX_RANKED_PIECES : t.count() <= MAX_RANKED_PIECES;
+    return names.length > 1
+        && RankingModel.shortEnough(own, query)
+        && RankingModel.closeRace(similarities(ix, own));
   }
 
   /** Same decisions as {@link #route} on each query, in order, with one batched embedding call. */
@@ -617,8 +543,8 @@ public final class SemanticRouter implements Router {
    */
   private float[][] rankedAll(Index ix, List<String> texts, List<Encoded> own) {
     float[][] out = new float[texts.size()][];
-    Embedder r = ranker;
-    if (r == null) {
+    RankingModel rm = ranking;
+    if (rm == null) {
       return out;
     }
     List<Integer> ranked = new ArrayList<>();
@@ -630,7 +556,7 @@ public final class SemanticRouter implements Router {
     if (ranked.isEmpty()) {
       return out;
     }
-    List<float[]> vectors = r.embedAll(ranked.stream().map(texts::get).toList());
+    List<float[]> vectors = rm.model().embedAll(ranked.stream().map(texts::get).toList());
     for (int j = 0; j < ranked.size(); j++) {
       out[ranked.get(j)] = vectors.get(j);
     }
@@ -824,7 +750,7 @@ public final class SemanticRouter implements Router {
   /**
    * sim_i ({@link #similarities(Index, Encoded)}) and, with the ranker's vector {@code ranked} of
    * the query, the ranking similarity {@code (1 - r)·cos(ranker centroid) + r·maxsim} (r = {@link
-   * #RANKING_TOKEN_WEIGHT}), the token match run for the candidates of either centroid.
+   * RankingModel#TOKEN_WEIGHT}), the token match run for the candidates of either centroid.
    */
   private Similarities similarities(Index ix, Encoded query, float @Nullable [] ranked) {
     float[] q = query.vector();
@@ -834,7 +760,7 @@ public final class SemanticRouter implements Router {
     LateInteraction late = ix.late();
     if (late == null) {
       double[] fit = blended(ix, q);
-      return new Similarities(fit, rankCos == null ? fit : onScaleOf(rankCos, fit));
+      return new Similarities(fit, rankCos == null ? fit : RankingModel.onScaleOf(rankCos, fit));
     }
     int n = names.length;
     double[] cos = new double[n];
@@ -843,10 +769,10 @@ public final class SemanticRouter implements Router {
     }
     if (query.tokens().isEmpty()) {
       // the embedder gave this text no token vectors: the centroids alone
-      return new Similarities(cos, rankCos == null ? cos : onScaleOf(rankCos, cos));
+      return new Similarities(cos, rankCos == null ? cos : RankingModel.onScaleOf(rankCos, cos));
     }
     double t = tokenWeight;
-    double r = RANKING_TOKEN_WEIGHT;
+    double r = RankingModel.TOKEN_WEIGHT;
     LateInteraction.Query lq = late.query(query.tokens());
     double[] sim = new double[n];
     double[] rank = rankCos == null ? sim : new double[n];
@@ -859,34 +785,7 @@ public final class SemanticRouter implements Router {
         rank[i] = (1 - r) * rankCos[i] + r * tokens;
       }
     }
-    return new Similarities(sim, rankCos == null ? sim : onScaleOf(rank, sim));
-  }
-
-  /**
-   * {@code values} moved and stretched to the mean and spread {@code reference} has over the
-   * specialists: the same order, in the units of the fit. The ranking model's cosines crowd into a
-   * narrower band than MiniLM's (bge-small's sit between about 0.5 and 0.9), and the trait prior,
-   * the master's close-race margin and the follow-up margins are all in the fit's units: on the raw
-   * band a learned weight reordered far more often and hybrid mode saw more close races.
-   */
-  static double[] onScaleOf(double[] values, double[] reference) {
-    double[] mv = meanAndSpread(values);
-    double[] mr = meanAndSpread(reference);
-    double[] out = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = mv[1] == 0 ? reference[i] : mr[0] + (values[i] - mv[0]) * (mr[1] / mv[1]);
-    }
-    return out;
-  }
-
-  /** {mean, standard deviation} of {@code x}. */
-  private static double[] meanAndSpread(double[] x) {
-    double mean = Arrays.stream(x).average().orElse(0);
-    double squares = 0;
-    for (double v : x) {
-      squares += (v - mean) * (v - mean);
-    }
-    return new double[] {mean, Math.sqrt(squares / Math.max(1, x.length))};
+    return new Similarities(sim, rankCos == null ? sim : RankingModel.onScaleOf(rank, sim));
   }
 
   /** The cosine of unit {@code v} to each unit row of {@code rows}. */

@@ -112,14 +112,14 @@ class RankingModelTest {
     double[] ranking = {0.82, 0.74, 0.79, 0.61};
     double[] fits = {0.20, 0.55, 0.31, 0.10};
 
-    double[] scaled = SemanticRouter.onScaleOf(ranking, fits);
+    double[] scaled = RankingModel.onScaleOf(ranking, fits);
 
     assertThat(mean(scaled)).isCloseTo(mean(fits), within(1e-12));
     assertThat(spread(scaled)).isCloseTo(spread(fits), within(1e-12));
     assertThat(scaled[0]).isGreaterThan(scaled[2]);
     assertThat(scaled[2]).isGreaterThan(scaled[1]);
     assertThat(scaled[1]).isGreaterThan(scaled[3]);
-    assertThat(SemanticRouter.onScaleOf(new double[] {0.7, 0.7}, new double[] {0.3, 0.1}))
+    assertThat(RankingModel.onScaleOf(new double[] {0.7, 0.7}, new double[] {0.3, 0.1}))
         .containsExactly(0.3, 0.1);
   }
 
