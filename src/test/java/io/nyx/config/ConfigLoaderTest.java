@@ -3,6 +3,7 @@ package io.nyx.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nyx.memory.LocalModel;
 import io.nyx.specialist.ContextStrategy;
 import io.nyx.specialist.Decoding;
 import io.nyx.specialist.SpecialistConfig;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,6 +178,32 @@ class ConfigLoaderTest {
     assertRefused(
         "security:\n  keys:\n    - {name: a, sha256: x, scopes: [root]}\n",
         "security.keys[].scopes must be one of infer, feedback, admin but was \"root\"");
+  }
+
+  @Test
+  void theRankingModelIsBgeBesideLocalMiniLmAndNoneOtherwiseUnlessNamed() throws IOException {
+    assertThat(ConfigLoader.load(Map.of(), Map.of()).embedding().ranking())
+        .contains(LocalModel.BGE_SMALL);
+    assertThat(ranking("  ranking_model: none\n")).isEmpty();
+    assertThat(ranking("  model: bge-small-en-v1.5-q\n")).isEmpty(); // BGE ranks by itself
+    assertThat(ranking("  provider: openai\n  url: http://gpu:8001/v1\n  model: m\n")).isEmpty();
+    assertThat(
+            ranking(
+                "  provider: openai\n  url: http://gpu:8001/v1\n  model: m\n"
+                    + "  ranking_model: bge-small-en-v1.5-q\n"))
+        .contains(LocalModel.BGE_SMALL);
+    NyxConfig flagged =
+        ConfigLoader.load(Map.of("ranking-model", "none"), Map.of("NYX_RANKING_MODEL", "auto"));
+    assertThat(flagged.embedding().ranking()).isEmpty();
+    assertRefused(
+        "embedding:\n  ranking_model: gpt\n",
+        "embedding.ranking_model must be auto, none or one of all-minilm-l6-v2-q,"
+            + " bge-small-en-v1.5-q but was \"gpt\"");
+  }
+
+  private Optional<LocalModel> ranking(String embedding) throws IOException {
+    Path file = yaml("embedding:\n" + embedding);
+    return ConfigLoader.load(Map.of("config", file.toString()), Map.of()).embedding().ranking();
   }
 
   private void assertRefused(String yaml, String message) throws IOException {
