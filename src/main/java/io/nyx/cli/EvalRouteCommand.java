@@ -183,15 +183,9 @@ final class EvalRouteCommand implements Command {
 
   private static List<ExemplarCurve.Point> curve(
       NyxConfig config, Embedder inner, List<Labeled> stream, List<Labeled> data, Args args) {
-    Embedder embedder = new CachingEmbedder(inner, 20_000);
     // Each exemplar embedded once, though the learned ones are reloaded after every lesson.
     SemanticRouter router =
-        new SemanticRouter(
-            embedder,
-            Nyx.ranker(config, inner),
-            config.specialists(),
-            config.routing(),
-            ExemplarCache.inMemory());
+        replayed(config, new CachingEmbedder(inner, 20_000), ExemplarCache.inMemory());
     ExemplarLearning learning =
         new ExemplarLearning(
             router,
@@ -207,15 +201,15 @@ final class EvalRouteCommand implements Command {
         new SplittableRandom(positive(args, "seed", 7)));
   }
 
+  /** The semantic router a replay runs: the configured one, ranking model included. */
+  private static SemanticRouter replayed(NyxConfig config, Embedder embedder, ExemplarCache cache) {
+    return new SemanticRouter(
+        embedder, Nyx.ranker(config, embedder), config.specialists(), config.routing(), cache);
+  }
+
   private static String conversations(NyxConfig config, Embedder inner, Path file, Args args) {
-    Embedder embedder = new CachingEmbedder(inner, 50_000);
     SemanticRouter router =
-        new SemanticRouter(
-            embedder,
-            Nyx.ranker(config, inner),
-            config.specialists(),
-            config.routing(),
-            ExemplarCache.NONE);
+        replayed(config, new CachingEmbedder(inner, 50_000), ExemplarCache.NONE);
     FollowUps followUps =
         new FollowUps(
             router,
