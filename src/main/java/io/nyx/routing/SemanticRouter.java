@@ -358,12 +358,12 @@ public final class SemanticRouter implements Router {
     }
     return rankSimilarity(tentative, anchor, ranked, target)
             > rankSimilarity(tentative, anchor, ranked, j)
-        && argmax(similarities(now, anchor, ranked).rank()) == j;
+        && argmax(rankSimilarities(now, scored(now, anchor), ranked)) == j;
   }
 
   /**
-   * The ranking similarity of {@link #similarities(Index, Encoded, float[])} for one specialist,
-   * before it is moved to the fit's scale (which keeps the order within one query).
+   * The ranking similarity of {@link #rankSimilarities} for one specialist, before it is moved to
+   * the fit's scale (which keeps the order within one query).
    */
   private double rankSimilarity(Index ix, Encoded query, float[] ranked, int i) {
     float[] rankCentroids = Objects.requireNonNull(ix.rankCentroids(), "built with a ranker");
@@ -493,9 +493,10 @@ public final class SemanticRouter implements Router {
     }
     Index ix = index;
     Encoded own = checked(embedder.encode(query));
+    Fit f = scored(ix, own);
     RankingModel rm = ranking;
-    float[] ranked = rm != null && worthRanking(ix, own, query) ? rm.model().embed(query) : null;
-    return decide(ix, own, ranked, priors(traitWeights));
+    float[] ranked = rm != null && worthRanking(f, own, query) ? rm.model().embed(query) : null;
+    return decide(ix, f, ranked, priors(traitWeights));
   }
 
   private Encoded checked(Encoded query) {
@@ -510,10 +511,10 @@ public final class SemanticRouter implements Router {
    * Whether the ranking model is run for this query ({@link RankingModel#worthRanking}, on the
    * similarities).
    */
-  private boolean worthRanking(Index ix, Encoded own, String query) {
+  private boolean worthRanking(Fit f, Encoded own, String query) {
     return names.length > 1
         && RankingModel.shortEnough(own, query)
-        && RankingModel.closeRace(similarities(ix, own));
+        && RankingModel.closeRace(f.sim());
   }
 
   /** Same decisions as {@link #route} on each query, in order, with one batched embedding call. */
@@ -522,13 +523,15 @@ public final class SemanticRouter implements Router {
     List<String> texts = queries.stream().filter(q -> !isBlank(q)).toList();
     Index ix = index;
     List<Encoded> vectors = embedder.encodeAll(texts).stream().map(this::checked).toList();
-    float[][] ranked = rankedAll(ix, texts, vectors);
     // Decisions are pure functions of the vectors: decided on all cores, token matching costs
     // about as much as embedding a short query.
+    Fit[] fits = new Fit[vectors.size()];
+    IntStream.range(0, fits.length).parallel().forEach(k -> fits[k] = scored(ix, vectors.get(k)));
+    float[][] ranked = rankedAll(texts, vectors, fits);
     RouteDecision[] decided = new RouteDecision[vectors.size()];
     IntStream.range(0, decided.length)
         .parallel()
-        .forEach(k -> decided[k] = decide(ix, vectors.get(k), ranked[k], priors));
+        .forEach(k -> decided[k] = decide(ix, fits[k], ranked[k], priors));
     List<RouteDecision> out = new ArrayList<>(queries.size());
     int next = 0;
     for (String q : queries) {
@@ -541,7 +544,7 @@ public final class SemanticRouter implements Router {
    * The ranking model's vectors of the texts it orders ({@link #worthRanking}), in one batch; null
    * for the others, and for all without a ranking model.
    */
-  private float[][] rankedAll(Index ix, List<String> texts, List<Encoded> own) {
+  private float[][] rankedAll(List<String> texts, List<Encoded> own, Fit[] fits) {
     float[][] out = new float[texts.size()][];
     RankingModel rm = ranking;
     if (rm == null) {
@@ -549,7 +552,7 @@ public final class SemanticRouter implements Router {
     }
     List<Integer> ranked = new ArrayList<>();
     for (int k = 0; k < texts.size(); k++) {
-      if (worthRanking(ix, own.get(k), texts.get(k))) {
+      if (worthRanking(fits[k], own.get(k), texts.get(k))) {
         ranked.add(k);
       }
     }
@@ -642,14 +645,13 @@ public final class SemanticRouter implements Router {
   }
 
   /** {@code ix}: one snapshot, so anchors and threshold change together for a decision. */
-  private RouteDecision decide(
-      Index ix, Encoded query, float @Nullable [] ranked, double[] priors) {
+  private RouteDecision decide(Index ix, Fit f, float @Nullable [] ranked, double[] priors) {
     double threshold = ix.threshold();
-    Similarities similar = similarities(ix, query, ranked);
-    double[] sims = similar.fit();
+    double[] sims = f.sim();
+    double[] rank = ranked == null ? sims : rankSimilarities(ix, f, ranked);
     double[] scores = new double[sims.length];
     for (int i = 0; i < scores.length; i++) {
-      scores[i] = Math.min(1, Math.max(0, similar.rank()[i]) * priors[i]);
+      scores[i] = Math.min(1, Math.max(0, rank[i]) * priors[i]);
     }
     int[] order = ranking(scores);
     Map<String, Double> byScore = new LinkedHashMap<>();
@@ -738,54 +740,66 @@ public final class SemanticRouter implements Router {
    * the rest (they cannot win: maxsim is what lifts a candidate); else the top-k/centroid blend.
    */
   private double[] similarities(Index ix, Encoded query) {
-    return similarities(ix, query, null).fit();
+    return scored(ix, query).sim();
   }
 
   /**
-   * What a decision weighs: {@code fit}, sim_i, is compared with the threshold; {@code rank} orders
-   * the specialists, the same array without a ranking model.
+   * sim_i for every specialist ({@code sim}), with what a ranking reuses: the token match of the
+   * specialists it ran for (NaN for the others) and the query's pieces (null without token
+   * matching).
    */
-  private record Similarities(double[] fit, double[] rank) {}
+  private record Fit(double[] sim, double[] tokens, LateInteraction.@Nullable Query query) {}
 
-  /**
-   * sim_i ({@link #similarities(Index, Encoded)}) and, with the ranker's vector {@code ranked} of
-   * the query, the ranking similarity {@code (1 - r)·cos(ranker centroid) + r·maxsim} (r = {@link
-   * RankingModel#TOKEN_WEIGHT}), the token match run for the candidates of either centroid.
-   */
-  private Similarities similarities(Index ix, Encoded query, float @Nullable [] ranked) {
-    float[] q = query.vector();
-    float[] rankCentroids = ix.rankCentroids();
-    double[] rankCos =
-        ranked == null || rankCentroids == null ? null : cosines(ranked, rankCentroids);
+  /** {@link #similarities(Index, Encoded)}, with the parts a ranking reuses. */
+  private Fit scored(Index ix, Encoded query) {
+    int n = names.length;
+    double[] tokens = new double[n]; // NaN: not run for that specialist
+    Arrays.fill(tokens, Double.NaN);
     LateInteraction late = ix.late();
     if (late == null) {
-      double[] fit = blended(ix, q);
-      return new Similarities(fit, rankCos == null ? fit : RankingModel.onScaleOf(rankCos, fit));
+      double[] sim = blended(ix, query.vector());
+      return new Fit(sim, tokens, null);
     }
-    int n = names.length;
-    double[] cos = new double[n];
-    for (int i = 0; i < n; i++) {
-      cos[i] = dot(q, ix.centroids(), i);
-    }
+    double[] cos = cosines(query.vector(), ix.centroids());
     if (query.tokens().isEmpty()) {
-      // the embedder gave this text no token vectors: the centroids alone
-      return new Similarities(cos, rankCos == null ? cos : RankingModel.onScaleOf(rankCos, cos));
+      return new Fit(cos, tokens, null); // no token vectors for this text: the centroids alone
     }
     double t = tokenWeight;
-    double r = RankingModel.TOKEN_WEIGHT;
     LateInteraction.Query lq = late.query(query.tokens());
     double[] sim = new double[n];
-    double[] rank = rankCos == null ? sim : new double[n];
     boolean[] candidate = nearest(cos, CANDIDATES);
-    boolean[] rankCandidate = rankCos == null ? candidate : nearest(rankCos, CANDIDATES);
     for (int i = 0; i < n; i++) {
-      double tokens = candidate[i] || rankCandidate[i] ? late.score(lq, i) : 0;
-      sim[i] = (1 - t) * cos[i] + t * (candidate[i] ? tokens : 0);
-      if (rankCos != null) {
-        rank[i] = (1 - r) * rankCos[i] + r * tokens;
+      if (candidate[i]) {
+        tokens[i] = late.score(lq, i);
       }
+      sim[i] = (1 - t) * cos[i] + t * (candidate[i] ? tokens[i] : 0);
     }
-    return new Similarities(sim, rankCos == null ? sim : RankingModel.onScaleOf(rank, sim));
+    return new Fit(sim, tokens, lq);
+  }
+
+  /**
+   * With the ranking model's vector {@code ranked} of the query, the ranking similarity {@code (1 -
+   * r)·cos(ranking centroid) + r·maxsim} (r = {@link RankingModel#TOKEN_WEIGHT}) of every
+   * specialist, the token match run for the candidates of either centroid, moved to the scale of
+   * {@code f}'s sim_i ({@link RankingModel#onScaleOf}).
+   */
+  private double[] rankSimilarities(Index ix, Fit f, float[] ranked) {
+    float[] centroids = Objects.requireNonNull(ix.rankCentroids(), "built with a ranker");
+    double[] rankCos = cosines(ranked, centroids);
+    LateInteraction late = ix.late();
+    LateInteraction.Query lq = f.query();
+    if (late == null || lq == null) {
+      return RankingModel.onScaleOf(rankCos, f.sim());
+    }
+    double r = RankingModel.TOKEN_WEIGHT;
+    boolean[] candidate = nearest(rankCos, CANDIDATES);
+    double[] rank = new double[rankCos.length];
+    for (int i = 0; i < rank.length; i++) {
+      double own = f.tokens()[i];
+      double tokens = !Double.isNaN(own) ? own : candidate[i] ? late.score(lq, i) : 0;
+      rank[i] = (1 - r) * rankCos[i] + r * tokens;
+    }
+    return RankingModel.onScaleOf(rank, f.sim());
   }
 
   /** The cosine of unit {@code v} to each unit row of {@code rows}. */
