@@ -626,8 +626,7 @@ public final class Nyx implements AutoCloseable {
    */
   public static @Nullable Embedder ranker(NyxConfig config, Embedder embedder) {
     EmbeddingConfig e = config.embedding();
-    boolean configured = "local".equals(e.provider()) && e.model().equals(embedder.modelId());
-    if (!configured) {
+    if (!e.model().equals(embedder.modelId())) {
       return null;
     }
     // Cached as the embedder is: a conversation's earlier turns are routed again on each message.

@@ -41,17 +41,6 @@ public record EmbeddingConfig(
   public static final String AUTO = "auto";
   public static final String NONE = "none";
 
-  /** The settings above with {@code ranking_model: auto}. */
-  public EmbeddingConfig(
-      String provider,
-      String url,
-      String model,
-      boolean splitLongTexts,
-      String encodingFormat,
-      int maxInFlight) {
-    this(provider, url, model, splitLongTexts, encodingFormat, maxInFlight, AUTO);
-  }
-
   public EmbeddingConfig {
     if (!"local".equals(provider) && !"openai".equals(provider)) {
       throw new ConfigException("embedding.provider", provider, "local or openai");

@@ -356,26 +356,34 @@ public final class SemanticRouter implements Router {
     if (ranked == null) {
       return false;
     }
-    return rankSimilarity(tentative, anchor, ranked, target)
-            > rankSimilarity(tentative, anchor, ranked, j)
+    return ranksAbove(tentative, anchor, ranked, target, j)
         && argmax(rankSimilarities(now, scored(now, anchor), ranked)) == j;
   }
 
   /**
-   * The ranking similarity of {@link #rankSimilarities} for one specialist, before it is moved to
-   * the fit's scale (which keeps the order within one query).
+   * Whether specialist a's ranking similarity ({@link #rankSimilarities}, before it is moved to the
+   * fit's scale, which keeps the order within one query) is above b's, for a query whose ranking
+   * vector is {@code ranked}: the two computed alone.
    */
-  private double rankSimilarity(Index ix, Encoded query, float[] ranked, int i) {
+  private boolean ranksAbove(Index ix, Encoded query, float[] ranked, int a, int b) {
     float[] rankCentroids = Objects.requireNonNull(ix.rankCentroids(), "built with a ranker");
     double[] rankCos = cosines(ranked, rankCentroids);
     LateInteraction late = ix.late();
     if (late == null || query.tokens().isEmpty()) {
-      return rankCos[i];
+      return rankCos[a] > rankCos[b];
     }
-    double[] cos = cosines(query.vector(), ix.centroids());
-    boolean candidate = nearest(cos, CANDIDATES)[i] || nearest(rankCos, CANDIDATES)[i];
-    double tokens = candidate ? late.score(late.query(query.tokens()), i) : 0;
-    return (1 - RankingModel.TOKEN_WEIGHT) * rankCos[i] + RankingModel.TOKEN_WEIGHT * tokens;
+    boolean[] candidate = nearest(cosines(query.vector(), ix.centroids()), CANDIDATES);
+    boolean[] rankCandidate = nearest(rankCos, CANDIDATES);
+    LateInteraction.Query lq = late.query(query.tokens());
+    double r = RankingModel.TOKEN_WEIGHT;
+    double[] rank = new double[2];
+    int[] pair = {a, b};
+    for (int k = 0; k < 2; k++) {
+      int i = pair[k];
+      double tokens = candidate[i] || rankCandidate[i] ? late.score(lq, i) : 0;
+      rank[k] = (1 - r) * rankCos[i] + r * tokens;
+    }
+    return rank[0] > rank[1];
   }
 
   /** sim_i of {@link #similarities} for one specialist. */

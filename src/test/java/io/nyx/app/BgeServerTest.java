@@ -73,6 +73,7 @@ class BgeServerTest {
         model,
         true,
         EmbeddingConfig.DEFAULT_ENCODING_FORMAT,
-        EmbeddingConfig.DEFAULT_MAX_IN_FLIGHT);
+        EmbeddingConfig.DEFAULT_MAX_IN_FLIGHT,
+        EmbeddingConfig.AUTO);
   }
 }
