@@ -29,6 +29,15 @@ final class ExemplarsApi {
     lessons.list().forEach(e -> items.add(json(e)));
     SemanticRouter.Thresholds t = lessons.thresholds();
     ObjectNode threshold = o.putObject("threshold");
+    put(threshold, t);
+    t.secondOpinion()
+        .ifPresentOrElse(
+            s -> put(threshold.putObject("second_opinion"), s),
+            () -> threshold.putNull("second_opinion"));
+    Http.json(res, 200, o);
+  }
+
+  private static void put(ObjectNode threshold, SemanticRouter.Thresholds t) {
     threshold.put("in_use", t.inUse());
     threshold.put("from_exemplars", t.fromExemplars());
     if (t.fromLearned().isPresent()) {
@@ -36,7 +45,6 @@ final class ExemplarsApi {
     } else {
       threshold.putNull("from_learned");
     }
-    Http.json(res, 200, o);
   }
 
   void delete(ServerRequest req, ServerResponse res) {

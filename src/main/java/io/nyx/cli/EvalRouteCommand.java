@@ -60,8 +60,9 @@ final class EvalRouteCommand implements Command {
                           the embedding model (env NYX_EMBEDDING_MODEL; local: all-minilm-l6-v2-q
                           or bge-small-en-v1.5-q)
           --ranking-model ID
-                          the model that orders the specialists that fit (env NYX_RANKING_MODEL;
-                          auto: bge-small-en-v1.5-q beside the in-process MiniLM; none)
+                          the model that orders the specialists that fit and is asked before
+                          abstaining (env NYX_RANKING_MODEL; auto: bge-small-en-v1.5-q
+                          beside the in-process MiniLM; none)
           --pooled-only   sentence vectors only, no token matching: what the same model gives
                           through a remote /v1/embeddings provider
           --learn-from STREAM.jsonl

@@ -51,8 +51,9 @@ final class RouteCommand implements Command {
           --embedding-model ID
                           the embedding model (env NYX_EMBEDDING_MODEL)
           --ranking-model ID
-                          the model that orders the specialists that fit (env NYX_RANKING_MODEL;
-                          auto: bge-small-en-v1.5-q beside the in-process MiniLM; none)
+                          the model that orders the specialists that fit and is asked before
+                          abstaining (env NYX_RANKING_MODEL; auto: bge-small-en-v1.5-q
+                          beside the in-process MiniLM; none)
           --master        ask the master model as routing.mode says (default: semantic only,
                           no model call)
 

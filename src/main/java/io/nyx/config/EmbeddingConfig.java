@@ -14,9 +14,9 @@ import java.util.Set;
  * vectors ({@code base64}: little-endian float32, a quarter of the parsing; {@code float}: JSON
  * numbers, for servers without base64). {@code maxInFlight}: at most this many {@code openai}
  * requests for single texts at once; texts asked for meanwhile wait and go together in the next
- * one. {@code rankingModel}: the in-process model whose sentence vectors order the specialists that
- * fit ({@code auto}: bge-small-en-v1.5 beside the in-process MiniLM, none otherwise; {@code none};
- * or a {@link LocalModel} id); docs/routing.md has why and what it costs.
+ * one. {@code rankingModel}: the in-process model that orders the specialists that fit and is asked
+ * before abstaining ({@code auto}: bge-small-en-v1.5 beside the in-process MiniLM, none otherwise;
+ * {@code none}; or a {@link LocalModel} id); docs/routing.md has why and what it costs.
  */
 public record EmbeddingConfig(
     String provider,

@@ -3,17 +3,15 @@ package io.nyx.routing;
 import io.nyx.memory.Embedder;
 import io.nyx.memory.Encoded;
 import io.nyx.memory.TokenVectors;
-import io.nyx.memory.VectorMath;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
- * A second sentence encoder that orders the specialists of a close race ({@link SemanticRouter}'s
- * class Javadoc; docs/routing.md, "The ranking model"): its vectors of every specialist's anchors,
- * the rules for when it runs, and how its similarities are put on the fit's scale. bge-small beside
- * MiniLM: BGE orders intents better on the public sets, MiniLM tells better whether any fits.
+ * A second sentence encoder that orders the specialists of a close race and is asked before
+ * abstaining ({@link SemanticRouter}'s class Javadoc; docs/routing.md, "The ranking model"): its
+ * own router over every specialist's anchors, the rules for when it runs, and how its similarities
+ * are put on the fit's scale. bge-small beside MiniLM: BGE orders intents better on the public
+ * sets, MiniLM tells better whether any fits, and a question both find nothing for is seldom in
+ * scope.
  */
 final class RankingModel {
   /**
@@ -39,59 +37,23 @@ final class RankingModel {
    */
   static final double MARGIN = 0.1;
 
-  private final Embedder model;
-  private final List<List<float[]>> operator; // per specialist, its configured anchors' vectors
+  private final SemanticRouter own; // the ranking model's whole router, on its own anchors
 
-  private RankingModel(Embedder model, List<List<float[]>> operator) {
-    this.model = model;
-    this.operator = operator;
-  }
-
-  /**
-   * {@code model}'s vectors of the configured anchors {@code texts}, specialist i's from {@code
-   * first[i]} to {@code first[i + 1]}, through {@code cache}.
-   */
-  static RankingModel of(Embedder model, ExemplarCache cache, List<String> texts, int[] first) {
-    List<float[]> flat = cache.embedAll(model, texts);
-    List<List<float[]>> out = new ArrayList<>();
-    for (int i = 0; i + 1 < first.length; i++) {
-      out.add(List.copyOf(flat.subList(first[i], first[i + 1])));
-    }
-    return new RankingModel(model, List.copyOf(out));
+  RankingModel(SemanticRouter own) {
+    this.own = own;
   }
 
   Embedder model() {
-    return model;
-  }
-
-  /** The vectors of {@code texts} (learned exemplars), through {@code cache}. */
-  List<float[]> vectors(ExemplarCache cache, List<String> texts) {
-    return cache.embedAll(model, texts);
-  }
-
-  /** The vector of configured anchor k of specialist j. */
-  float[] operatorVector(int j, int k) {
-    return operator.get(j).get(k);
+    return own.embedder();
   }
 
   /**
-   * Per specialist (in {@code names} order), the normalised mean of its configured and {@code
-   * learned} anchors' vectors, as (specialists, dim) rows.
+   * The ranking model's own router: the same specialists and settings on its vectors, with its own
+   * token match and threshold. Its centroids order close races; its decision is the second opinion
+   * asked before abstaining (SemanticRouter's class Javadoc).
    */
-  float[] centroids(String[] names, Map<String, List<float[]>> learned) {
-    int dim = operator.getFirst().getFirst().length;
-    float[] out = new float[names.length * dim];
-    for (int i = 0; i < names.length; i++) {
-      List<float[]> rows = new ArrayList<>(operator.get(i));
-      rows.addAll(learned.getOrDefault(names[i], List.of()));
-      for (float[] v : rows) {
-        for (int d = 0; d < dim; d++) {
-          out[i * dim + d] += v[d];
-        }
-      }
-      VectorMath.normalize(out, i * dim, dim);
-    }
-    return out;
+  SemanticRouter router() {
+    return own;
   }
 
   /**

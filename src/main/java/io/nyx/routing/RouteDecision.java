@@ -11,8 +11,9 @@ import java.util.Optional;
  * margin} is top score - second score; {@link #master()} says whether the master was asked and what
  * came of it. A semantic decision's {@code fit} is what was compared with the abstain threshold:
  * the chosen specialist's fit, or the best one's for an abstention (SemanticRouter's class Javadoc;
- * it is not always a score, since a ranking model may order the specialists). Decisions the master
- * or a pin made carry the fit of the semantic decision they started from.
+ * it is not always a score, since a ranking model may order the specialists; for a second opinion,
+ * the threshold plus what the ranking model's router cleared its own threshold by). Decisions the
+ * master or a pin made carry the fit of the semantic decision they started from.
  */
 public sealed interface RouteDecision {
 

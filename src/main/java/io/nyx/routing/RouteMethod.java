@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum RouteMethod {
   /** The embeddings decided. */
   SEMANTIC,
+  /**
+   * The routing model found no specialist that fits and the ranking model's own router found one
+   * ({@link SemanticRouter}): decided by similarity too.
+   */
+  SECOND_OPINION,
   /** The master model's pick (routing mode master). */
   MASTER,
   /** The semantic scores plus the master's vote on a close call (routing mode hybrid). */
@@ -30,6 +35,6 @@ public enum RouteMethod {
 
   /** Decided by similarity alone (or no fit), so the bandit or exploration may still step in. */
   public boolean semantic() {
-    return this == SEMANTIC || this == ABSTAIN;
+    return this == SEMANTIC || this == SECOND_OPINION || this == ABSTAIN;
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -73,9 +74,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a ranking model ({@link RankingModel}: a second sentence encoder, bge-small beside
  * MiniLM) the specialists of a close race are ordered by the ranking model's centroid cosine and
- * the token match, moved to the sim_i's scale, instead of by sim_i; the fit and so every abstention
- * stay sim_i's. The decision's {@code fit} says what was compared with the threshold, since a score
- * is then no longer a fit.
+ * the token match, moved to the sim_i's scale, instead of by sim_i; the fit stays sim_i's. The
+ * decision's {@code fit} says what was compared with the threshold, since a score is then no longer
+ * a fit. The ranking model also has a router of its own (this class on its vectors, with its token
+ * weight, its calibration at the same quantile and the same learned exemplars), which is asked
+ * before abstaining when the threshold is calibrated: where it finds a specialist that fits by its
+ * own threshold (for a query short enough to rank), that choice is taken ({@link
+ * RouteMethod#SECOND_OPINION}), with its scores moved to this query's scale and a fit of this
+ * threshold plus what it cleared its own by. An in-scope question is then abstained on only when it
+ * fails both models, and an out-of-scope one still fails both: on the labeled sets wrong
+ * abstentions about halved for a few hundredths of out-of-scope recall (docs/routing.md has the
+ * figures). A configured threshold is on this model's scale alone, so it is never asked then.
  *
  * <p>Learned exemplars ({@link #useLearned}) join their specialist's anchors after the operator's
  * ones, oldest first: they move its centroid and token match like any exemplar. They are also real
@@ -162,7 +171,6 @@ public final class SemanticRouter implements Router {
       @Nullable LateInteraction late,
       float @Nullable [] rankCentroids,
       Map<String, List<Encoded>> learned,
-      Map<String, List<float[]>> learnedRanked,
       double threshold,
       double traffic,
       double[] learnedScores) {
@@ -175,7 +183,6 @@ public final class SemanticRouter implements Router {
           late,
           rankCentroids,
           learned,
-          learnedRanked,
           t,
           fromTraffic,
           scores);
@@ -234,8 +241,11 @@ public final class SemanticRouter implements Router {
       own.add(List.copyOf(encoded.subList(first[i], first[i + 1])));
     }
     this.operator = List.copyOf(own);
-    this.ranking = ranker == null ? null : RankingModel.of(ranker, cache, texts, first);
-    Index bare = build(Map.of(), Map.of(), FALLBACK_THRESHOLD); // calibrated on it next
+    this.ranking =
+        ranker == null
+            ? null
+            : new RankingModel(new SemanticRouter(ranker, null, specialists, settings, cache));
+    Index bare = build(Map.of(), rankCentroids(), FALLBACK_THRESHOLD); // calibrated on it next
     this.operatorThreshold =
         settings.autoThreshold() ? calibrate(bare, encoded) : settings.threshold();
     this.index = bare.withThresholds(operatorThreshold, Double.POSITIVE_INFINITY, new double[0]);
@@ -280,22 +290,19 @@ public final class SemanticRouter implements Router {
     }
     List<String> all = texts.stream().flatMap(List::stream).toList();
     List<Encoded> vectors = all.isEmpty() ? List.of() : cache.encodeAll(embedder, all);
-    RankingModel rm = ranking;
-    List<float[]> ranked = all.isEmpty() || rm == null ? List.of() : rm.vectors(cache, all);
+    if (ranking != null) {
+      ranking.router().useLearned(learned);
+    }
     Map<String, List<Encoded>> byName = new LinkedHashMap<>();
-    Map<String, List<float[]>> rankedByName = new LinkedHashMap<>();
     int[][] arrivals = new int[names.length][];
     int next = 0;
     for (int i = 0; i < names.length; i++) {
       int count = texts.get(i).size();
       byName.put(names[i], vectors.subList(next, next + count));
-      if (rm != null) {
-        rankedByName.put(names[i], ranked.subList(next, next + count));
-      }
       arrivals[i] = arrived.get(i).stream().mapToInt(Integer::intValue).toArray();
       next += count;
     }
-    Index built = build(byName, rankedByName, operatorThreshold);
+    Index built = build(byName, rankCentroids(), operatorThreshold);
     if (settings.autoThreshold()) {
       double[] scores = learnedScores(built, arrivals, learned.size());
       double traffic = trafficThreshold(scores);
@@ -319,28 +326,50 @@ public final class SemanticRouter implements Router {
       return true;
     }
     Index now = index;
-    Map<String, List<Encoded>> more = new LinkedHashMap<>(now.learned());
-    List<Encoded> own = new ArrayList<>(more.getOrDefault(name, List.of()));
-    own.add(candidate);
-    more.put(name, own);
-    Map<String, List<float[]>> moreRanked = new LinkedHashMap<>(now.learnedRanked());
+    Map<String, List<Encoded>> more = plus(now.learned(), name, candidate);
     RankingModel rm = ranking;
-    if (rm != null) {
-      List<float[]> ranked = new ArrayList<>(moreRanked.getOrDefault(name, List.of()));
-      ranked.add(rm.model().embed(text));
-      moreRanked.put(name, ranked);
-    }
-    Index tentative = build(more, moreRanked, now.threshold());
+    float[] rankCentroids =
+        rm == null ? null : rm.router().centroidsWith(name, rm.model().encode(text));
+    Index tentative = build(more, rankCentroids, now.threshold());
     for (int j = 0; j < names.length; j++) {
       for (int k = 0; j != target && k < operator.get(j).size(); k++) {
         Encoded anchor = operator.get(j).get(k);
-        float[] ranked = rm == null ? null : rm.operatorVector(j, k);
+        float[] ranked = rm == null ? null : rm.router().operator.get(j).get(k).vector();
         if (taken(now, tentative, anchor, ranked, target, j)) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /** {@code learned} with {@code candidate} added to {@code name}'s, a copy. */
+  private static Map<String, List<Encoded>> plus(
+      Map<String, List<Encoded>> learned, String name, Encoded candidate) {
+    Map<String, List<Encoded>> more = new LinkedHashMap<>(learned);
+    List<Encoded> own = new ArrayList<>(more.getOrDefault(name, List.of()));
+    own.add(candidate);
+    more.put(name, own);
+    return more;
+  }
+
+  /** The centroids in use with {@code candidate} learned for {@code name} too. */
+  private float[] centroidsWith(String name, Encoded candidate) {
+    Map<String, List<Encoded>> more = plus(index.learned(), name, candidate);
+    int[] first = new int[names.length + 1];
+    List<float[]> rows = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      first[i] = rows.size();
+      operator.get(i).forEach(e -> rows.add(e.vector()));
+      more.getOrDefault(names[i], List.of()).forEach(e -> rows.add(e.vector()));
+    }
+    first[names.length] = rows.size();
+    return centroids(flatten(rows), first);
+  }
+
+  /** The ranking model's centroids in use, or null without one. */
+  private float @Nullable [] rankCentroids() {
+    return ranking == null ? null : ranking.router().index.centroids();
   }
 
   /**
@@ -463,10 +492,12 @@ public final class SemanticRouter implements Router {
     return embedder;
   }
 
+  /**
+   * The anchors of the operator and {@code learned}, with the ranking model's centroids {@code
+   * rankCentroids} (null without one) and {@code threshold}.
+   */
   private Index build(
-      Map<String, List<Encoded>> learned,
-      Map<String, List<float[]>> learnedRanked,
-      double threshold) {
+      Map<String, List<Encoded>> learned, float @Nullable [] rankCentroids, double threshold) {
     int n = names.length;
     int[] first = new int[n + 1];
     int[] firstLearned = new int[n];
@@ -486,9 +517,8 @@ public final class SemanticRouter implements Router {
         firstLearned,
         centroids(anchors, first),
         late,
-        ranking == null ? null : ranking.centroids(names, learnedRanked),
+        rankCentroids,
         learned,
-        learnedRanked,
         threshold,
         Double.POSITIVE_INFINITY,
         new double[0]);
@@ -503,8 +533,67 @@ public final class SemanticRouter implements Router {
     Encoded own = checked(embedder.encode(query));
     Fit f = scored(ix, own);
     RankingModel rm = ranking;
-    float[] ranked = rm != null && worthRanking(f, own, query) ? rm.model().embed(query) : null;
-    return decide(ix, f, ranked, priors(traitWeights));
+    Encoded ranked = rm != null && worthRanking(f, own, query) ? rm.model().encode(query) : null;
+    double[] priors = priors(traitWeights);
+    RouteDecision d = decide(ix, f, ranked == null ? null : ranked.vector(), priors);
+    if (rm == null || !asksSecond(d, own, query)) {
+      return d;
+    }
+    return secondOpinion(ix, d, ranked != null ? ranked : rm.model().encode(query), priors);
+  }
+
+  /**
+   * Whether the ranking model's router is asked about {@code d}, the decision for {@code query}
+   * (encoded as {@code own}), before it stands: an abstention on a query short enough to rank
+   * ({@link RankingModel#shortEnough}: a long message carries token evidence enough, and the
+   * ranking model's cost grows with length), with a ranking model and a calibrated threshold (a
+   * configured one is on the first model's scale, which the second does not share).
+   */
+  private boolean asksSecond(RouteDecision d, Encoded own, String query) {
+    return ranking != null
+        && settings.autoThreshold()
+        && d instanceof RouteDecision.Abstained
+        && RankingModel.shortEnough(own, query);
+  }
+
+  /**
+   * {@code first}, the abstention of snapshot {@code ix}, or the ranking model's router's choice
+   * for the query it encoded as {@code query} when it finds one that fits by its own threshold
+   * (class Javadoc). The choice keeps its order and margin with scores moved to the mean and spread
+   * of {@code first}'s, and its fit is this threshold plus what it cleared its own by, so the
+   * margins follow-ups and the route policy apply keep their units.
+   */
+  private RouteDecision secondOpinion(
+      Index ix, RouteDecision first, Encoded query, double[] priors) {
+    SemanticRouter second = Objects.requireNonNull(ranking, "asked with a ranker").router();
+    Index theirs = second.index;
+    RouteDecision d =
+        second.decide(theirs, second.scored(theirs, second.checked(query)), null, priors);
+    if (!(d instanceof RouteDecision.Chosen c)) {
+      return first;
+    }
+    double[] mine = new double[names.length];
+    double[] rescued = new double[names.length];
+    int pick = 0;
+    for (int i = 0; i < names.length; i++) {
+      mine[i] = first.scores().getOrDefault(names[i], 0.0);
+      rescued[i] = c.scores().getOrDefault(names[i], 0.0);
+      pick = names[i].equals(c.name()) ? i : pick;
+    }
+    double[] moved = RankingModel.onScaleOf(rescued, mine);
+    int[] order = ranking(moved);
+    Map<String, Double> byScore = new LinkedHashMap<>();
+    for (int i : order) {
+      byScore.put(names[i], moved[i]);
+    }
+    return new RouteDecision.Chosen(
+        c.name(),
+        RouteMethod.SECOND_OPINION,
+        c.confidence(),
+        moved[pick] - secondBest(order, moved, pick),
+        byScore,
+        MasterVerdict.NOT_ASKED,
+        ix.threshold() + (c.fit() - theirs.threshold()));
   }
 
   private Encoded checked(Encoded query) {
@@ -535,11 +624,12 @@ public final class SemanticRouter implements Router {
     // about as much as embedding a short query.
     Fit[] fits = new Fit[vectors.size()];
     IntStream.range(0, fits.length).parallel().forEach(k -> fits[k] = scored(ix, vectors.get(k)));
-    float[][] ranked = rankedAll(texts, vectors, fits);
+    Encoded[] ranked = rankedAll(texts, vectors, fits);
     RouteDecision[] decided = new RouteDecision[vectors.size()];
     IntStream.range(0, decided.length)
         .parallel()
-        .forEach(k -> decided[k] = decide(ix, fits[k], ranked[k], priors));
+        .forEach(k -> decided[k] = decide(ix, fits[k], vectorOf(ranked[k]), priors));
+    secondOpinions(ix, texts, vectors, decided, ranked, priors);
     List<RouteDecision> out = new ArrayList<>(queries.size());
     int next = 0;
     for (String q : queries) {
@@ -552,8 +642,8 @@ public final class SemanticRouter implements Router {
    * The ranking model's vectors of the texts it orders ({@link #worthRanking}), in one batch; null
    * for the others, and for all without a ranking model.
    */
-  private float[][] rankedAll(List<String> texts, List<Encoded> own, Fit[] fits) {
-    float[][] out = new float[texts.size()][];
+  private Encoded[] rankedAll(List<String> texts, List<Encoded> own, Fit[] fits) {
+    Encoded[] out = new Encoded[texts.size()];
     RankingModel rm = ranking;
     if (rm == null) {
       return out;
@@ -567,11 +657,44 @@ public final class SemanticRouter implements Router {
     if (ranked.isEmpty()) {
       return out;
     }
-    List<float[]> vectors = rm.model().embedAll(ranked.stream().map(texts::get).toList());
+    List<Encoded> vectors = rm.model().encodeAll(ranked.stream().map(texts::get).toList());
     for (int j = 0; j < ranked.size(); j++) {
       out[ranked.get(j)] = vectors.get(j);
     }
     return out;
+  }
+
+  /**
+   * {@link #secondOpinion} for each of {@code decided} that asks it, in place; the ranking model's
+   * encodings the texts lack ({@code ranked}: null where none was made) in one batch.
+   */
+  private void secondOpinions(
+      Index ix,
+      List<String> texts,
+      List<Encoded> own,
+      RouteDecision[] decided,
+      Encoded[] ranked,
+      double[] priors) {
+    RankingModel rm = ranking;
+    List<Integer> asking =
+        IntStream.range(0, decided.length)
+            .filter(k -> asksSecond(decided[k], own.get(k), texts.get(k)))
+            .boxed()
+            .toList();
+    if (rm == null || asking.isEmpty()) {
+      return;
+    }
+    List<Integer> missing = asking.stream().filter(k -> ranked[k] == null).toList();
+    List<Encoded> fresh = rm.model().encodeAll(missing.stream().map(texts::get).toList());
+    for (int j = 0; j < missing.size(); j++) {
+      ranked[missing.get(j)] = fresh.get(j);
+    }
+    asking.parallelStream()
+        .forEach(k -> decided[k] = secondOpinion(ix, decided[k], ranked[k], priors));
+  }
+
+  private static float @Nullable [] vectorOf(@Nullable Encoded e) {
+    return e == null ? null : e.vector();
   }
 
   /**
@@ -587,8 +710,9 @@ public final class SemanticRouter implements Router {
   /**
    * The specialists a learned choice may send {@code query} to: those whose similarity sim_i
    * reaches the abstain threshold and is within {@code margin} of the best similarity, in
-   * configuration order; empty for a blank or out-of-scope query. Independent of trait weights, so
-   * the set is the same whatever was learned.
+   * configuration order; where none does, the ones the second opinion would admit by its own
+   * similarities and threshold (when it is asked: {@link #asksSecond}); empty for a blank or
+   * out-of-scope query. Independent of trait weights, so the set is the same whatever was learned.
    */
   @Override
   public List<String> admissible(String query, double margin) {
@@ -596,13 +720,21 @@ public final class SemanticRouter implements Router {
       return List.of();
     }
     Index ix = index;
-    double[] sims = similarities(ix, embedder.encode(query));
+    Encoded own = embedder.encode(query);
+    double[] sims = similarities(ix, own);
     double top = Arrays.stream(sims).max().orElse(0);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < sims.length; i++) {
       if (sims[i] >= ix.threshold() && sims[i] >= top - margin) {
         out.add(names[i]);
       }
+    }
+    RankingModel rm = ranking;
+    if (out.isEmpty()
+        && rm != null
+        && settings.autoThreshold()
+        && RankingModel.shortEnough(own, query)) {
+      return rm.router().admissible(query, margin);
     }
     return out;
   }
@@ -627,17 +759,26 @@ public final class SemanticRouter implements Router {
   /**
    * The threshold in use, the one the operator's exemplars give (or the configured one) and the one
    * the learned exemplars give, empty with a configured threshold or too few learned exemplars to
-   * place it; the first is the lower of the other two (class Javadoc). One snapshot.
+   * place it; the first is the lower of the other two (class Javadoc). {@code secondOpinion}: the
+   * ranking model's router's own, when it is asked before abstaining. One snapshot each.
    */
-  public record Thresholds(double inUse, double fromExemplars, OptionalDouble fromLearned) {}
+  public record Thresholds(
+      double inUse,
+      double fromExemplars,
+      OptionalDouble fromLearned,
+      Optional<Thresholds> secondOpinion) {}
 
   public Thresholds thresholds() {
     Index ix = index;
     double t = ix.traffic();
+    RankingModel rm = ranking;
     return new Thresholds(
         ix.threshold(),
         operatorThreshold,
-        Double.isInfinite(t) ? OptionalDouble.empty() : OptionalDouble.of(t));
+        Double.isInfinite(t) ? OptionalDouble.empty() : OptionalDouble.of(t),
+        rm != null && settings.autoThreshold()
+            ? Optional.of(rm.router().thresholds())
+            : Optional.empty());
   }
 
   /** The learned exemplars' scores as they came, by arrival (NaN: not scored); for tests. */

@@ -187,6 +187,10 @@ class NyxServerTest extends ServerTest {
         .isEqualTo(threshold.get("from_exemplars").asDouble())
         .isBetween(0.05, 0.99);
     assertThat(threshold.get("from_learned").isNull()).isTrue();
+    // the ranking model's (bge-small's) own, asked before abstaining: its cosines sit higher
+    assertThat(threshold.at("/second_opinion/in_use").asDouble())
+        .isGreaterThan(threshold.get("in_use").asDouble())
+        .isBetween(0.05, 0.99);
 
     Reply again =
         http.post(

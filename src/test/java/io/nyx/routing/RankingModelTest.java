@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A ranking model (bge-small-en-v1.5 beside MiniLM, both real, in process) orders the specialists
- * that fit and nothing else: every query is abstained on exactly where MiniLM alone abstains, with
- * the same fit, while more in-scope queries reach the right specialist. Measured with eval-route
+ * that fit and gives a second opinion before abstaining: a query is abstained on only where MiniLM
+ * alone abstains (with the same fit) and BGE's own router does too, and where BGE's router finds a
+ * fit for a query MiniLM abstains on, its choice is taken. Measured with eval-route
  * (docs/routing.md): on the 100 confusable intents' tune and test splits in-scope accuracy 0.725 →
- * 0.748 and 0.830 → 0.848, on the shipped five 0.933 → 0.960; the floors sit a few queries below.
+ * 0.783 and 0.830 → 0.855 with wrong abstentions 10.8 → 5.3 % and 3.5 → 2.0 %, on the shipped five
+ * 0.933 → 0.960; the floors sit a few queries below.
  */
 class RankingModelTest {
   private static Embedder miniLm;
@@ -49,17 +51,36 @@ class RankingModelTest {
     List<Labeled> set = new ArrayList<>(LabeledSets.read("hundred-intents-tune.jsonl"));
     set.addAll(LabeledSets.read("hundred-intents-test.jsonl"));
 
-    double[] accuracy = compare(hundred, set);
+    double[] accuracy = compare(hundred, set, RoutingSettings.DEFAULT);
 
-    assertThat(accuracy[1]).as("in-scope accuracy with the ranking model").isGreaterThan(0.79);
-    assertThat(accuracy[1]).isGreaterThanOrEqualTo(accuracy[0] + 0.015);
+    assertThat(accuracy[1]).as("in-scope accuracy with the ranking model").isGreaterThan(0.80);
+    assertThat(accuracy[1]).isGreaterThanOrEqualTo(accuracy[0] + 0.025);
+    assertThat(accuracy[3])
+        .as("wrongly abstained with the second opinion")
+        .isLessThan(accuracy[2] * 0.7);
+  }
+
+  /**
+   * A configured threshold is on MiniLM's scale, which BGE's similarities do not share: it is not
+   * asked, and every abstention is MiniLM's.
+   */
+  @Test
+  void withAConfiguredThresholdNoSecondOpinionIsAsked() {
+    List<SpecialistConfig> hundred =
+        SpecialistsYaml.parse(LabeledSets.text("hundred-intents.yaml"));
+    RoutingSettings fixed = RoutingSettings.DEFAULT.withThreshold(0.45);
+
+    double[] accuracy = compare(hundred, LabeledSets.read("hundred-intents-test.jsonl"), fixed);
+
+    assertThat(accuracy[3]).isEqualTo(accuracy[2]);
   }
 
   @Test
   void theShippedFiveGainToo() {
     List<SpecialistConfig> five = ConfigLoader.load(Map.of(), Map.of()).specialists();
 
-    double[] accuracy = compare(five, LabeledSets.read("default-labeled.jsonl"));
+    double[] accuracy =
+        compare(five, LabeledSets.read("default-labeled.jsonl"), RoutingSettings.DEFAULT);
 
     assertThat(accuracy[1]).as("in-scope accuracy with the ranking model").isGreaterThan(0.95);
     assertThat(accuracy[1]).isGreaterThan(accuracy[0]);
@@ -132,36 +153,78 @@ class RankingModelTest {
     return Math.sqrt(java.util.Arrays.stream(x).map(v -> (v - m) * (v - m)).sum() / x.length);
   }
 
-  /** In-scope accuracy of MiniLM alone and with the ranking model; abstentions compared on all. */
-  private static double[] compare(List<SpecialistConfig> specialists, List<Labeled> set) {
+  /**
+   * In-scope accuracy of MiniLM alone and with the ranking model, then the share of in-scope
+   * queries each wrongly abstains on; every decision checked against MiniLM's and BGE's alone.
+   */
+  private static double[] compare(
+      List<SpecialistConfig> specialists, List<Labeled> set, RoutingSettings settings) {
     List<String> texts = set.stream().map(Labeled::text).toList();
     List<RouteDecision> alone =
-        new SemanticRouter(miniLm, specialists, RoutingSettings.DEFAULT).routeAll(texts, Map.of());
-    SemanticRouter router = ranked(specialists);
+        new SemanticRouter(miniLm, specialists, settings).routeAll(texts, Map.of());
+    List<RouteDecision> second =
+        new SemanticRouter(bge, specialists, settings).routeAll(texts, Map.of());
+    SemanticRouter router = ranked(specialists, settings);
     List<RouteDecision> ranked = router.routeAll(texts, Map.of());
     int in = 0;
     int[] right = new int[2];
+    int[] abstained = new int[2];
     for (int i = 0; i < set.size(); i++) {
       RouteDecision a = alone.get(i);
       RouteDecision r = ranked.get(i);
-      assertThat(r.specialist().isPresent()).as(texts.get(i)).isEqualTo(a.specialist().isPresent());
-      if (r instanceof RouteDecision.Abstained) {
-        assertThat(r.fit()).isCloseTo(a.fit(), within(1e-9));
-      } else {
-        assertThat(r.fit()).isGreaterThanOrEqualTo(router.threshold());
-      }
+      checkAgainstBoth(texts.get(i), a, second.get(i), r, router, settings);
       String label = set.get(i).label();
       if (!label.equals("none")) {
         in++;
         right[0] += a.specialist().filter(label::equals).isPresent() ? 1 : 0;
         right[1] += r.specialist().filter(label::equals).isPresent() ? 1 : 0;
+        abstained[0] += a.specialist().isEmpty() ? 1 : 0;
+        abstained[1] += r.specialist().isEmpty() ? 1 : 0;
       }
     }
-    return new double[] {(double) right[0] / in, (double) right[1] / in};
+    return new double[] {
+      (double) right[0] / in,
+      (double) right[1] / in,
+      (double) abstained[0] / in,
+      (double) abstained[1] / in
+    };
+  }
+
+  /**
+   * {@code r} abstains, with MiniLM's fit, only where MiniLM alone ({@code a}) does and (with a
+   * calibrated threshold) BGE alone ({@code b}) does too; where MiniLM abstains and BGE does not,
+   * it is BGE's choice, by second opinion, cleared by the margin BGE cleared its own threshold by,
+   * and one a learned choice (the contextual bandit) may pick too.
+   */
+  private static void checkAgainstBoth(
+      String text,
+      RouteDecision a,
+      RouteDecision b,
+      RouteDecision r,
+      SemanticRouter router,
+      RoutingSettings settings) {
+    if (a instanceof RouteDecision.Chosen) {
+      assertThat(r.method()).as(text).isEqualTo(RouteMethod.SEMANTIC);
+      assertThat(r.fit()).as(text).isGreaterThanOrEqualTo(router.threshold());
+    } else if (b instanceof RouteDecision.Chosen c && settings.autoThreshold()) {
+      assertThat(r.method()).as(text).isEqualTo(RouteMethod.SECOND_OPINION);
+      assertThat(r.specialist()).as(text).contains(c.name());
+      assertThat(r.fit()).as(text).isGreaterThanOrEqualTo(router.threshold());
+      assertThat(router.admissible(text, 0.05))
+          .as("a learned choice may keep it")
+          .contains(c.name());
+    } else {
+      assertThat(r).as(text).isInstanceOf(RouteDecision.Abstained.class);
+      assertThat(r.fit()).as(text).isCloseTo(a.fit(), within(1e-9));
+    }
   }
 
   private static SemanticRouter ranked(List<SpecialistConfig> specialists) {
-    return new SemanticRouter(
-        miniLm, bge, specialists, RoutingSettings.DEFAULT, ExemplarCache.inMemory());
+    return ranked(specialists, RoutingSettings.DEFAULT);
+  }
+
+  private static SemanticRouter ranked(
+      List<SpecialistConfig> specialists, RoutingSettings settings) {
+    return new SemanticRouter(miniLm, bge, specialists, settings, ExemplarCache.inMemory());
   }
 }

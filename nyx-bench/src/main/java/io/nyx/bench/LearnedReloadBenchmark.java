@@ -3,7 +3,10 @@ package io.nyx.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nyx.config.SpecialistsYaml;
+import io.nyx.memory.Embedder;
+import io.nyx.memory.LocalModel;
 import io.nyx.memory.MiniLmEmbedder;
+import io.nyx.memory.OnnxEmbedder;
 import io.nyx.routing.ExemplarCache;
 import io.nyx.routing.RoutingSettings;
 import io.nyx.routing.SemanticRouter;
@@ -27,13 +30,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a learned exemplar costs the feedback request that teaches it: {@link
  * SemanticRouter#useLearned}, the reload every replica runs when the learned set changes, with the
  * exemplar cache warm (as in a server, where only the new text is embedded). {@code threshold=auto}
  * also scores the newest learned exemplars as they came to calibrate the abstention threshold;
- * {@code fixed} is the reload alone. The learned set is the in-scope queries of the set's tune
+ * {@code fixed} is the reload alone. {@code ranking} adds the ranking model's router, which reloads
+ * the same learned exemplars and calibrates its own threshold on them (docs/routing.md, "The
+ * second opinion before abstaining"). The learned set is the in-scope queries of the set's tune
  * split (400 on the 100 intents, 931 on Banking77); run from the repository root, which holds
  * {@code src/test/resources/routing}.
  */
@@ -59,7 +65,12 @@ public class LearnedReloadBenchmark {
   @Param({"auto", "fixed"})
   public String threshold;
 
+  /** The ranking model ({@code embedding.ranking_model}): {@code none}, or a local model id. */
+  @Param({"none", "bge-small-en-v1.5-q"})
+  public String ranking;
+
   private MiniLmEmbedder embedder;
+  private @Nullable Embedder ranker;
   private SemanticRouter router;
   private List<LearnedText> learned;
 
@@ -70,9 +81,12 @@ public class LearnedReloadBenchmark {
         threshold.equals("auto")
             ? RoutingSettings.DEFAULT
             : RoutingSettings.DEFAULT.withThreshold(0.3);
+    ranker =
+        ranking.equals("none") ? null : new OnnxEmbedder(LocalModel.byId(ranking).orElseThrow());
     router =
         new SemanticRouter(
             embedder,
+            ranker,
             SpecialistsYaml.parse(Files.readString(SETS.resolve(set + ".yaml"))),
             settings,
             ExemplarCache.inMemory());
@@ -90,6 +104,9 @@ public class LearnedReloadBenchmark {
   @TearDown
   public void tearDown() {
     embedder.close();
+    if (ranker != null) {
+      ranker.close();
+    }
   }
 
   @Benchmark
