@@ -539,7 +539,11 @@ public final class SemanticRouter implements Router {
     if (rm == null || !asksSecond(d, own, query)) {
       return d;
     }
-    return secondOpinion(ix, d, ranked != null ? ranked : rm.model().encode(query), priors);
+    return secondOpinion(
+        ix,
+        (RouteDecision.Abstained) d,
+        ranked != null ? ranked : rm.model().encode(query),
+        priors);
   }
 
   /**
@@ -557,18 +561,23 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * {@code first}, the abstention of snapshot {@code ix}, or the ranking model's router's choice
-   * for the query it encoded as {@code query} when it finds one that fits by its own threshold
-   * (class Javadoc). The choice keeps its order and margin with scores moved to the mean and spread
-   * of {@code first}'s, and its fit is this threshold plus what it cleared its own by, so the
-   * margins follow-ups and the route policy apply keep their units.
+   * {@code first}, the abstention of snapshot {@code ix} with the second opinion's reason added, or
+   * the ranking model's router's choice for the query it encoded as {@code query} when it finds one
+   * that fits by its own threshold (class Javadoc). The choice keeps its order and margin with
+   * scores moved to the mean and spread of {@code first}'s, and its fit is this threshold plus what
+   * it cleared its own by, so the margins follow-ups and the route policy apply keep their units.
    */
   private RouteDecision secondOpinion(
-      Index ix, RouteDecision first, Encoded query, double[] priors) {
+      Index ix, RouteDecision.Abstained first, Encoded query, double[] priors) {
     SemanticRouter second = Objects.requireNonNull(ranking, "asked with a ranker").router();
     Index theirs = second.index;
     RouteDecision d =
         second.decide(theirs, second.scored(theirs, second.checked(query)), null, priors);
+    if (d instanceof RouteDecision.Abstained a) {
+      String both = first.reason() + "; " + second.embedder.modelId() + ": " + a.reason();
+      return new RouteDecision.Abstained(
+          both, first.confidence(), first.margin(), first.scores(), first.master(), first.fit());
+    }
     if (!(d instanceof RouteDecision.Chosen c)) {
       return first;
     }
@@ -690,7 +699,10 @@ public final class SemanticRouter implements Router {
       ranked[missing.get(j)] = fresh.get(j);
     }
     asking.parallelStream()
-        .forEach(k -> decided[k] = secondOpinion(ix, decided[k], ranked[k], priors));
+        .forEach(
+            k ->
+                decided[k] =
+                    secondOpinion(ix, (RouteDecision.Abstained) decided[k], ranked[k], priors));
   }
 
   private static float @Nullable [] vectorOf(@Nullable Encoded e) {

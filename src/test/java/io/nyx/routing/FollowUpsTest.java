@@ -70,27 +70,54 @@ class FollowUpsTest {
   @Test
   void theIssuesConversationStaysWithKairosAndANewTopicSwitches() {
     try (io.nyx.memory.MiniLmEmbedder minilm = new io.nyx.memory.MiniLmEmbedder()) {
+      conversation(
+          new SemanticRouter(
+              minilm, io.nyx.config.SpecialistsYaml.defaults(), RoutingSettings.DEFAULT));
+    }
+  }
+
+  /**
+   * The same with the default ranking model (bge-small), whose second opinion takes "ok thanks, and
+   * the other thing?" alone to a specialist MiniLM abstained on: it barely clears BGE's threshold,
+   * far less than the topic margin, so the conversation still stays.
+   */
+  @Test
+  void aRescuedFollowUpStaysToo() {
+    try (io.nyx.memory.MiniLmEmbedder minilm = new io.nyx.memory.MiniLmEmbedder();
+        io.nyx.memory.Embedder bge =
+            new io.nyx.memory.OnnxEmbedder(io.nyx.memory.LocalModel.BGE_SMALL)) {
       SemanticRouter router =
           new SemanticRouter(
-              minilm, io.nyx.config.SpecialistsYaml.defaults(), RoutingSettings.DEFAULT);
-      FollowUps f = new FollowUps(router);
-      Map<String, Double> w = Map.of();
-      java.util.List<String> turns =
-          java.util.List.of(
-              "I have a flight at 6pm tomorrow, when should I leave for the airport?",
-              "and what if there is traffic?",
-              "ok thanks, and the other thing?");
-      for (int t = 1; t < turns.size(); t++) {
-        RouteDecision alone = router.route(turns.get(t), w);
-        assertThat(f.decide(turns.subList(0, t), alone, w).specialist())
-            .as(turns.get(t))
-            .hasValue("kairos");
-      }
-      String shift = "I feel anxious and can't sleep, can you help me calm down?";
-      RouteDecision alone = router.route(shift, w);
-      assertThat(f.decide(turns, alone, w).specialist()).isEqualTo(alone.specialist());
-      assertThat(alone.specialist()).isNotEqualTo(java.util.Optional.of("kairos"));
+              minilm,
+              bge,
+              io.nyx.config.SpecialistsYaml.defaults(),
+              RoutingSettings.DEFAULT,
+              ExemplarCache.NONE);
+      RouteDecision alone = router.route("ok thanks, and the other thing?", Map.of());
+      assertThat(alone.method()).isEqualTo(RouteMethod.SECOND_OPINION);
+      assertThat(alone.fit()).isBetween(router.threshold(), router.threshold() + 0.1);
+      conversation(router);
     }
+  }
+
+  private static void conversation(SemanticRouter router) {
+    FollowUps f = new FollowUps(router);
+    Map<String, Double> w = Map.of();
+    java.util.List<String> turns =
+        java.util.List.of(
+            "I have a flight at 6pm tomorrow, when should I leave for the airport?",
+            "and what if there is traffic?",
+            "ok thanks, and the other thing?");
+    for (int t = 1; t < turns.size(); t++) {
+      RouteDecision alone = router.route(turns.get(t), w);
+      assertThat(f.decide(turns.subList(0, t), alone, w).specialist())
+          .as(turns.get(t))
+          .hasValue("kairos");
+    }
+    String shift = "I feel anxious and can't sleep, can you help me calm down?";
+    RouteDecision alone = router.route(shift, w);
+    assertThat(f.decide(turns, alone, w).specialist()).isEqualTo(alone.specialist());
+    assertThat(alone.specialist()).isNotEqualTo(java.util.Optional.of("kairos"));
   }
 
   private static Map<String, Double> scores(double kairos, double moira) {

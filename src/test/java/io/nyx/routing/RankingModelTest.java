@@ -216,6 +216,13 @@ class RankingModelTest {
     } else {
       assertThat(r).as(text).isInstanceOf(RouteDecision.Abstained.class);
       assertThat(r.fit()).as(text).isCloseTo(a.fit(), within(1e-9));
+      String reason = ((RouteDecision.Abstained) r).reason();
+      assertThat(reason).startsWith(((RouteDecision.Abstained) a).reason());
+      if (!settings.autoThreshold()) {
+        assertThat(reason).isEqualTo(((RouteDecision.Abstained) a).reason());
+      } else if (text.length() < 100) { // short enough to be asked: both models' reasons
+        assertThat(reason).contains("; bge-small-en-v1.5-q: best score");
+      }
     }
   }
 
