@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The route policy: the semantic decision, then pins, then the master when it is worth asking.
@@ -81,9 +82,7 @@ public final class PolicyRouter implements Router {
    */
   @Override
   public List<String> admissible(String query, double margin) {
-    return semantic.admissible(query, margin).stream()
-        .filter(n -> !settings.disabled().contains(n))
-        .toList();
+    return semantic.admissible(query, margin, Set.copyOf(settings.disabled()));
   }
 
   public SemanticRouter semantic() {

@@ -97,6 +97,11 @@ final class RankingModel {
     return out;
   }
 
+  /** The standard deviation of {@code x}. */
+  static double spread(double[] x) {
+    return meanAndSpread(x)[1];
+  }
+
   /** {mean, standard deviation} of {@code x}. */
   private static double[] meanAndSpread(double[] x) {
     double mean = Arrays.stream(x).average().orElse(0);

@@ -80,11 +80,12 @@ import org.jspecify.annotations.Nullable;
  * weight, its calibration at the same quantile and the same learned exemplars), which is asked
  * before abstaining when the threshold is calibrated: where it finds a specialist that fits by its
  * own threshold (for a query short enough to rank), that choice is taken ({@link
- * RouteMethod#SECOND_OPINION}), with its scores moved to this query's scale and a fit of this
+ * RouteMethod#SECOND_OPINION}), with its similarities moved to this query's scale and a fit of this
  * threshold plus what it cleared its own by. An in-scope question is then abstained on only when it
  * fails both models, and an out-of-scope one still fails both: on the labeled sets wrong
- * abstentions about halved for a few hundredths of out-of-scope recall (docs/routing.md has the
- * figures). A configured threshold is on this model's scale alone, so it is never asked then.
+ * abstentions about halved (all but the shipped five, unchanged) for a few hundredths of
+ * out-of-scope recall (docs/routing.md has the figures). A configured threshold is on this model's
+ * scale alone, so it is never asked then.
  *
  * <p>Learned exemplars ({@link #useLearned}) join their specialist's anchors after the operator's
  * ones, oldest first: they move its centroid and token match like any exemplar. They are also real
@@ -140,7 +141,7 @@ public final class SemanticRouter implements Router {
   static final int MAX_TRAFFIC_CALIBRATION = 256;
 
   private final Embedder embedder;
-  private final @Nullable RankingModel ranking; // orders the specialists that fit, if any
+  private final @Nullable RankingModel ranking; // orders close races, asked before abstaining
   private final RoutingSettings settings;
   private final double tokenWeight; // resolved: settings' weight, or the model's with auto
   private final ExemplarCache cache;
@@ -159,6 +160,9 @@ public final class SemanticRouter implements Router {
    * @param centroids (specialist count, dim), unit rows
    * @param late null: the top-k/centroid blend
    * @param rankCentroids (specialist count, ranker dim), unit rows; null without a ranking model
+   * @param second the ranking model's router's snapshot these were built with (its centroids are
+   *     rankCentroids but for a tentative index), so a decision reads both routers' anchors of one
+   *     moment; null without a ranking model
    * @param threshold the abstention threshold with these anchors (class Javadoc)
    * @param traffic the learned exemplars' calibration, infinite when there is none
    * @param learnedScores the learned exemplars' scores as they came, by arrival (NaN: not scored)
@@ -170,6 +174,7 @@ public final class SemanticRouter implements Router {
       float[] centroids,
       @Nullable LateInteraction late,
       float @Nullable [] rankCentroids,
+      @Nullable Index second,
       Map<String, List<Encoded>> learned,
       double threshold,
       double traffic,
@@ -182,6 +187,7 @@ public final class SemanticRouter implements Router {
           centroids,
           late,
           rankCentroids,
+          second,
           learned,
           t,
           fromTraffic,
@@ -205,7 +211,8 @@ public final class SemanticRouter implements Router {
 
   /**
    * With a ranking model ({@code ranker}, may be null): its sentence vectors order the specialists
-   * whose fit by {@code embedder} reaches the threshold (class Javadoc).
+   * whose fit by {@code embedder} reaches the threshold, and its own router is asked before
+   * abstaining (class Javadoc).
    */
   public SemanticRouter(
       Embedder embedder,
@@ -241,14 +248,34 @@ public final class SemanticRouter implements Router {
       own.add(List.copyOf(encoded.subList(first[i], first[i + 1])));
     }
     this.operator = List.copyOf(own);
-    this.ranking =
-        ranker == null
-            ? null
-            : new RankingModel(new SemanticRouter(ranker, null, specialists, settings, cache));
-    Index bare = build(Map.of(), rankCentroids(), FALLBACK_THRESHOLD); // calibrated on it next
+    this.ranking = ranker == null ? null : rankingModel(ranker, specialists, settings, cache);
+    Index theirs = ranking == null ? null : ranking.router().index;
+    Index bare = build(Map.of(), theirs, FALLBACK_THRESHOLD); // calibrated on it next
     this.operatorThreshold =
         settings.autoThreshold() ? calibrate(bare, encoded) : settings.threshold();
     this.index = bare.withThresholds(operatorThreshold, Double.POSITIVE_INFINITY, new double[0]);
+  }
+
+  /**
+   * The ranking model's own router. With a configured threshold it is never asked, and only its
+   * centroids order close races: it keeps no word pieces then, which would cost memory and start-up
+   * time for nothing.
+   */
+  private static RankingModel rankingModel(
+      Embedder ranker,
+      List<SpecialistConfig> specialists,
+      RoutingSettings settings,
+      ExemplarCache cache) {
+    if (settings.autoThreshold()) {
+      return new RankingModel(new SemanticRouter(ranker, null, specialists, settings, cache));
+    }
+    ExemplarCache pooled =
+        (model, texts) ->
+            cache.encodeAll(model, texts).stream()
+                .map(e -> Encoded.pooledOnly(e.vector()))
+                .toList();
+    return new RankingModel(
+        new SemanticRouter(ranker, null, specialists, settings.withTokenWeight(0), pooled));
   }
 
   /** A learned exemplar as routing takes it: the specialist it teaches, and its text. */
@@ -268,9 +295,10 @@ public final class SemanticRouter implements Router {
    * Replaces the learned exemplars with {@code learned}, in the order they came (oldest first;
    * texts of no specialist and blank ones are ignored). Their vectors come through the exemplar
    * cache; decisions made meanwhile use the previous set. With {@code threshold: auto} they may
-   * lower the threshold (class Javadoc), which is why their order matters.
+   * lower the threshold (class Javadoc), which is why their order matters. One reload at a time, so
+   * the ranking model's router always holds the set this one does.
    */
-  public void useLearned(List<LearnedText> learned) {
+  public synchronized void useLearned(List<LearnedText> learned) {
     Map<String, Integer> position = new HashMap<>();
     for (int i = 0; i < names.length; i++) {
       position.put(names[i], i);
@@ -290,8 +318,10 @@ public final class SemanticRouter implements Router {
     }
     List<String> all = texts.stream().flatMap(List::stream).toList();
     List<Encoded> vectors = all.isEmpty() ? List.of() : cache.encodeAll(embedder, all);
+    Index theirs = null;
     if (ranking != null) {
       ranking.router().useLearned(learned);
+      theirs = ranking.router().index;
     }
     Map<String, List<Encoded>> byName = new LinkedHashMap<>();
     int[][] arrivals = new int[names.length][];
@@ -302,7 +332,7 @@ public final class SemanticRouter implements Router {
       arrivals[i] = arrived.get(i).stream().mapToInt(Integer::intValue).toArray();
       next += count;
     }
-    Index built = build(byName, rankCentroids(), operatorThreshold);
+    Index built = build(byName, theirs, operatorThreshold);
     if (settings.autoThreshold()) {
       double[] scores = learnedScores(built, arrivals, learned.size());
       double traffic = trafficThreshold(scores);
@@ -330,7 +360,7 @@ public final class SemanticRouter implements Router {
     RankingModel rm = ranking;
     float[] rankCentroids =
         rm == null ? null : rm.router().centroidsWith(name, rm.model().encode(text));
-    Index tentative = build(more, rankCentroids, now.threshold());
+    Index tentative = build(more, rankCentroids, now.second(), now.threshold());
     for (int j = 0; j < names.length; j++) {
       for (int k = 0; j != target && k < operator.get(j).size(); k++) {
         Encoded anchor = operator.get(j).get(k);
@@ -365,11 +395,6 @@ public final class SemanticRouter implements Router {
     }
     first[names.length] = rows.size();
     return centroids(flatten(rows), first);
-  }
-
-  /** The ranking model's centroids in use, or null without one. */
-  private float @Nullable [] rankCentroids() {
-    return ranking == null ? null : ranking.router().index.centroids();
   }
 
   /**
@@ -493,11 +518,20 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * The anchors of the operator and {@code learned}, with the ranking model's centroids {@code
-   * rankCentroids} (null without one) and {@code threshold}.
+   * The anchors of the operator and {@code learned}, with the ranking model's router's snapshot
+   * {@code second} (null without one) and its centroids, and {@code threshold}.
    */
   private Index build(
-      Map<String, List<Encoded>> learned, float @Nullable [] rankCentroids, double threshold) {
+      Map<String, List<Encoded>> learned, @Nullable Index second, double threshold) {
+    return build(learned, second == null ? null : second.centroids(), second, threshold);
+  }
+
+  /** {@link #build(Map, Index, double)} with ranking centroids of its own (a tentative index). */
+  private Index build(
+      Map<String, List<Encoded>> learned,
+      float @Nullable [] rankCentroids,
+      @Nullable Index second,
+      double threshold) {
     int n = names.length;
     int[] first = new int[n + 1];
     int[] firstLearned = new int[n];
@@ -518,6 +552,7 @@ public final class SemanticRouter implements Router {
         centroids(anchors, first),
         late,
         rankCentroids,
+        second,
         learned,
         threshold,
         Double.POSITIVE_INFINITY,
@@ -539,11 +574,8 @@ public final class SemanticRouter implements Router {
     if (rm == null || !asksSecond(d, own, query)) {
       return d;
     }
-    return secondOpinion(
-        ix,
-        (RouteDecision.Abstained) d,
-        ranked != null ? ranked : rm.model().encode(query),
-        priors);
+    Encoded theirs = ranked != null ? ranked : rm.model().encode(query);
+    return secondOpinion(ix, (RouteDecision.Abstained) d, f, theirs, priors);
   }
 
   /**
@@ -561,45 +593,43 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * {@code first}, the abstention of snapshot {@code ix} with the second opinion's reason added, or
-   * the ranking model's router's choice for the query it encoded as {@code query} when it finds one
-   * that fits by its own threshold (class Javadoc). The choice keeps its order and margin with
-   * scores moved to the mean and spread of {@code first}'s, and its fit is this threshold plus what
-   * it cleared its own by, so the margins follow-ups and the route policy apply keep their units.
+   * {@code first}, the abstention of snapshot {@code ix} (whose similarities were {@code f}) with
+   * the second opinion's reason added, or the ranking model's router's choice for the query it
+   * encoded as {@code query} when it finds one that fits by its own threshold (class Javadoc). The
+   * choice keeps BGE's order of similarity: its similarities are moved to the mean and spread of
+   * {@code f}'s and take the priors as any score does. Its fit is this threshold plus what it
+   * cleared its own by (in the ranking model's units, which the follow-up and route-policy margins
+   * then read as a clearance over the threshold).
    */
   private RouteDecision secondOpinion(
-      Index ix, RouteDecision.Abstained first, Encoded query, double[] priors) {
+      Index ix, RouteDecision.Abstained first, Fit f, Encoded query, double[] priors) {
     SemanticRouter second = Objects.requireNonNull(ranking, "asked with a ranker").router();
-    Index theirs = second.index;
-    RouteDecision d =
-        second.decide(theirs, second.scored(theirs, second.checked(query)), null, priors);
+    Index theirs = Objects.requireNonNull(ix.second(), "built with a ranker");
+    Fit g = second.scored(theirs, second.checked(query));
+    RouteDecision d = second.decide(theirs, g, null, priors);
     if (d instanceof RouteDecision.Abstained a) {
       String both = first.reason() + "; " + second.embedder.modelId() + ": " + a.reason();
       return new RouteDecision.Abstained(
           both, first.confidence(), first.margin(), first.scores(), first.master(), first.fit());
     }
-    if (!(d instanceof RouteDecision.Chosen c)) {
-      return first;
-    }
-    double[] mine = new double[names.length];
-    double[] rescued = new double[names.length];
+    RouteDecision.Chosen c = (RouteDecision.Chosen) d;
+    double[] moved = RankingModel.onScaleOf(g.sim(), f.sim());
+    double[] scores = new double[names.length];
     int pick = 0;
     for (int i = 0; i < names.length; i++) {
-      mine[i] = first.scores().getOrDefault(names[i], 0.0);
-      rescued[i] = c.scores().getOrDefault(names[i], 0.0);
+      scores[i] = Math.min(1, Math.max(0, moved[i]) * priors[i]);
       pick = names[i].equals(c.name()) ? i : pick;
     }
-    double[] moved = RankingModel.onScaleOf(rescued, mine);
-    int[] order = ranking(moved);
+    int[] order = ranking(scores);
     Map<String, Double> byScore = new LinkedHashMap<>();
     for (int i : order) {
-      byScore.put(names[i], moved[i]);
+      byScore.put(names[i], scores[i]);
     }
     return new RouteDecision.Chosen(
         c.name(),
         RouteMethod.SECOND_OPINION,
         c.confidence(),
-        moved[pick] - secondBest(order, moved, pick),
+        scores[pick] - secondBest(order, scores, pick),
         byScore,
         MasterVerdict.NOT_ASKED,
         ix.threshold() + (c.fit() - theirs.threshold()));
@@ -638,7 +668,7 @@ public final class SemanticRouter implements Router {
     IntStream.range(0, decided.length)
         .parallel()
         .forEach(k -> decided[k] = decide(ix, fits[k], vectorOf(ranked[k]), priors));
-    secondOpinions(ix, texts, vectors, decided, ranked, priors);
+    secondOpinions(ix, texts, vectors, fits, decided, ranked, priors);
     List<RouteDecision> out = new ArrayList<>(queries.size());
     int next = 0;
     for (String q : queries) {
@@ -681,6 +711,7 @@ public final class SemanticRouter implements Router {
       Index ix,
       List<String> texts,
       List<Encoded> own,
+      Fit[] fits,
       RouteDecision[] decided,
       Encoded[] ranked,
       double[] priors) {
@@ -702,7 +733,8 @@ public final class SemanticRouter implements Router {
         .forEach(
             k ->
                 decided[k] =
-                    secondOpinion(ix, (RouteDecision.Abstained) decided[k], ranked[k], priors));
+                    secondOpinion(
+                        ix, (RouteDecision.Abstained) decided[k], fits[k], ranked[k], priors));
   }
 
   private static float @Nullable [] vectorOf(@Nullable Encoded e) {
@@ -722,31 +754,53 @@ public final class SemanticRouter implements Router {
   /**
    * The specialists a learned choice may send {@code query} to: those whose similarity sim_i
    * reaches the abstain threshold and is within {@code margin} of the best similarity, in
-   * configuration order; where none does, the ones the second opinion would admit by its own
-   * similarities and threshold (when it is asked: {@link #asksSecond}); empty for a blank or
-   * out-of-scope query. Independent of trait weights, so the set is the same whatever was learned.
+   * configuration order; empty for a blank or out-of-scope query. Independent of trait weights, so
+   * the set is the same whatever was learned.
    */
   @Override
   public List<String> admissible(String query, double margin) {
+    return admissible(query, margin, Set.of());
+  }
+
+  /**
+   * {@link #admissible(String, double)} without the {@code excluded} specialists (the disabled
+   * ones, which never win a decision either); where none of the rest is admitted and the second
+   * opinion would be asked ({@link #asksSecond}), the ones the ranking model's router admits by its
+   * own similarities and threshold, {@code margin} scaled by the spread of its similarities against
+   * this one's, so the bandit may keep what the second opinion chose.
+   */
+  public List<String> admissible(String query, double margin, Set<String> excluded) {
     if (isBlank(query)) {
       return List.of();
     }
     Index ix = index;
     Encoded own = embedder.encode(query);
     double[] sims = similarities(ix, own);
+    List<String> out = admissibleBy(ix, sims, margin, excluded);
+    Index theirs = ix.second();
+    if (!out.isEmpty()
+        || theirs == null
+        || !settings.autoThreshold()
+        || !RankingModel.shortEnough(own, query)) {
+      return out;
+    }
+    SemanticRouter second = Objects.requireNonNull(ranking, "built with a ranker").router();
+    double[] others = second.similarities(theirs, second.embedder.encode(query));
+    double spread = RankingModel.spread(sims);
+    double scaled = spread == 0 ? margin : margin * RankingModel.spread(others) / spread;
+    return second.admissibleBy(theirs, others, scaled, excluded);
+  }
+
+  /**
+   * Those of {@code sims} over the threshold of {@code ix} and within {@code margin} of the best.
+   */
+  private List<String> admissibleBy(Index ix, double[] sims, double margin, Set<String> excluded) {
     double top = Arrays.stream(sims).max().orElse(0);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < sims.length; i++) {
-      if (sims[i] >= ix.threshold() && sims[i] >= top - margin) {
+      if (sims[i] >= ix.threshold() && sims[i] >= top - margin && !excluded.contains(names[i])) {
         out.add(names[i]);
       }
-    }
-    RankingModel rm = ranking;
-    if (out.isEmpty()
-        && rm != null
-        && settings.autoThreshold()
-        && RankingModel.shortEnough(own, query)) {
-      return rm.router().admissible(query, margin);
     }
     return out;
   }
@@ -781,15 +835,18 @@ public final class SemanticRouter implements Router {
       Optional<Thresholds> secondOpinion) {}
 
   public Thresholds thresholds() {
-    Index ix = index;
+    return thresholdsOf(index);
+  }
+
+  private Thresholds thresholdsOf(Index ix) {
     double t = ix.traffic();
-    RankingModel rm = ranking;
+    Index theirs = ix.second();
     return new Thresholds(
         ix.threshold(),
         operatorThreshold,
         Double.isInfinite(t) ? OptionalDouble.empty() : OptionalDouble.of(t),
-        rm != null && settings.autoThreshold()
-            ? Optional.of(rm.router().thresholds())
+        theirs != null && settings.autoThreshold()
+            ? Optional.of(Objects.requireNonNull(ranking).router().thresholdsOf(theirs))
             : Optional.empty());
   }
 

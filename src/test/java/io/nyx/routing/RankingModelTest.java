@@ -61,6 +61,30 @@ class RankingModelTest {
   }
 
   /**
+   * Where every specialist MiniLM admits is excluded (disabled), a learned choice gets what BGE's
+   * router admits instead, as a decision would get its second opinion: never an excluded one, and
+   * only specialists over BGE's own threshold.
+   */
+  @Test
+  void withTheAdmittedExcludedTheBanditGetsWhatTheSecondOpinionAdmits() {
+    List<SpecialistConfig> five = ConfigLoader.load(Map.of(), Map.of()).specialists();
+    SemanticRouter router = ranked(five);
+    SemanticRouter bgeAlone = new SemanticRouter(bge, five, RoutingSettings.DEFAULT);
+    int fellBack = 0;
+    for (Labeled q : LabeledSets.read("default-labeled.jsonl")) {
+      java.util.Set<String> admitted = java.util.Set.copyOf(router.admissible(q.text(), 0.05));
+      if (admitted.isEmpty()) {
+        continue;
+      }
+      List<String> instead = router.admissible(q.text(), 0.05, admitted);
+      assertThat(instead).as(q.text()).doesNotContainAnyElementsOf(admitted);
+      assertThat(bgeAlone.admissible(q.text(), 1.0)).as(q.text()).containsAll(instead);
+      fellBack += instead.isEmpty() ? 0 : 1;
+    }
+    assertThat(fellBack).as("queries where BGE admitted another").isPositive();
+  }
+
+  /**
    * A configured threshold is on MiniLM's scale, which BGE's similarities do not share: it is not
    * asked, and every abstention is MiniLM's.
    */
@@ -169,7 +193,12 @@ class RankingModelTest {
     int in = 0;
     int[] right = new int[2];
     int[] abstained = new int[2];
+    int single = 0;
     for (int i = 0; i < set.size(); i++) {
+      boolean asked = ranked.get(i).method() == RouteMethod.SECOND_OPINION || isBoth(ranked.get(i));
+      if (asked && single++ < 12) { // routed one at a time, the second opinion decides the same
+        assertThat(router.route(texts.get(i), Map.of())).isEqualTo(ranked.get(i));
+      }
       RouteDecision a = alone.get(i);
       RouteDecision r = ranked.get(i);
       checkAgainstBoth(texts.get(i), a, second.get(i), r, router, settings);
@@ -188,6 +217,10 @@ class RankingModelTest {
       (double) abstained[0] / in,
       (double) abstained[1] / in
     };
+  }
+
+  private static boolean isBoth(RouteDecision d) {
+    return d instanceof RouteDecision.Abstained a && a.reason().contains("; bge-small");
   }
 
   /**
