@@ -385,16 +385,42 @@ public final class SemanticRouter implements Router {
 
   /** The centroids in use with {@code candidate} learned for {@code name} too. */
   private float[] centroidsWith(String name, Encoded candidate) {
-    Map<String, List<Encoded>> more = plus(index.learned(), name, candidate);
-    int[] first = new int[names.length + 1];
-    List<float[]> rows = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
-      first[i] = rows.size();
-      operator.get(i).forEach(e -> rows.add(e.vector()));
-      more.getOrDefault(names[i], List.of()).forEach(e -> rows.add(e.vector()));
+    Layout l = layout(plus(index.learned(), name, candidate));
+    return centroids(l.vectors(dim), l.first());
+  }
+
+  /**
+   * The anchors in row order, the operator's then the learned ones per specialist, with where each
+   * specialist's rows start ({@code first}, one past the end last) and its learned ones start.
+   */
+  private record Layout(List<Encoded> all, int[] first, int[] firstLearned) {
+    /** The sentence vectors as one (anchors, dim) array. */
+    float[] vectors(int dim) {
+      float[] out = new float[all.size() * dim];
+      for (int row = 0; row < all.size(); row++) {
+        float[] v = all.get(row).vector();
+        if (v.length != dim) {
+          throw new IllegalStateException("embedder returned " + v.length + "-d, not " + dim);
+        }
+        System.arraycopy(v, 0, out, row * dim, dim);
+      }
+      return out;
     }
-    first[names.length] = rows.size();
-    return centroids(flatten(rows), first);
+  }
+
+  private Layout layout(Map<String, List<Encoded>> learned) {
+    int n = names.length;
+    int[] first = new int[n + 1];
+    int[] firstLearned = new int[n];
+    List<Encoded> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      first[i] = all.size();
+      all.addAll(operator.get(i));
+      firstLearned[i] = all.size();
+      all.addAll(learned.getOrDefault(names[i], List.of()));
+    }
+    first[n] = all.size();
+    return new Layout(all, first, firstLearned);
   }
 
   /**
@@ -532,24 +558,14 @@ public final class SemanticRouter implements Router {
       float @Nullable [] rankCentroids,
       @Nullable Index second,
       double threshold) {
-    int n = names.length;
-    int[] first = new int[n + 1];
-    int[] firstLearned = new int[n];
-    List<Encoded> all = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      first[i] = all.size();
-      all.addAll(operator.get(i));
-      firstLearned[i] = all.size();
-      all.addAll(learned.getOrDefault(names[i], List.of()));
-    }
-    first[n] = all.size();
-    float[] anchors = flatten(all.stream().map(Encoded::vector).toList());
-    LateInteraction late = tokenWeight > 0 ? LateInteraction.of(first, all) : null;
+    Layout l = layout(learned);
+    float[] anchors = l.vectors(dim);
+    LateInteraction late = tokenWeight > 0 ? LateInteraction.of(l.first(), l.all()) : null;
     return new Index(
         anchors,
-        first,
-        firstLearned,
-        centroids(anchors, first),
+        l.first(),
+        l.firstLearned(),
+        centroids(anchors, l.first()),
         late,
         rankCentroids,
         second,
@@ -613,24 +629,15 @@ public final class SemanticRouter implements Router {
           both, first.confidence(), first.margin(), first.scores(), first.master(), first.fit());
     }
     RouteDecision.Chosen c = (RouteDecision.Chosen) d;
-    double[] moved = RankingModel.onScaleOf(g.sim(), f.sim());
-    double[] scores = new double[names.length];
-    int pick = 0;
-    for (int i = 0; i < names.length; i++) {
-      scores[i] = Math.min(1, Math.max(0, moved[i]) * priors[i]);
-      pick = names[i].equals(c.name()) ? i : pick;
-    }
+    double[] scores = scores(RankingModel.onScaleOf(g.sim(), f.sim()), priors);
+    int pick = List.of(names).indexOf(c.name());
     int[] order = ranking(scores);
-    Map<String, Double> byScore = new LinkedHashMap<>();
-    for (int i : order) {
-      byScore.put(names[i], scores[i]);
-    }
     return new RouteDecision.Chosen(
         c.name(),
         RouteMethod.SECOND_OPINION,
         c.confidence(),
         scores[pick] - secondBest(order, scores, pick),
-        byScore,
+        byScore(order, scores),
         MasterVerdict.NOT_ASKED,
         ix.threshold() + (c.fit() - theirs.threshold()));
   }
@@ -644,8 +651,8 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * Whether the ranking model is run for this query ({@link RankingModel#worthRanking}, on the
-   * similarities).
+   * Whether the ranking model is run for this query: a short one ({@link RankingModel#shortEnough})
+   * in a close race ({@link RankingModel#closeRace}).
    */
   private boolean worthRanking(Fit f, Encoded own, String query) {
     return names.length > 1
@@ -862,20 +869,32 @@ public final class SemanticRouter implements Router {
     return operatorThreshold;
   }
 
+  /** score_i of the class Javadoc: {@code rank} (a similarity) times the prior, in [0, 1]. */
+  private static double[] scores(double[] rank, double[] priors) {
+    double[] scores = new double[rank.length];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = Math.min(1, Math.max(0, rank[i]) * priors[i]);
+    }
+    return scores;
+  }
+
+  /** Specialist names to {@code scores}, in {@code order}. */
+  private Map<String, Double> byScore(int[] order, double[] scores) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i : order) {
+      out.put(names[i], scores[i]);
+    }
+    return out;
+  }
+
   /** {@code ix}: one snapshot, so anchors and threshold change together for a decision. */
   private RouteDecision decide(Index ix, Fit f, float @Nullable [] ranked, double[] priors) {
     double threshold = ix.threshold();
     double[] sims = f.sim();
     double[] rank = ranked == null ? sims : rankSimilarities(ix, f, ranked);
-    double[] scores = new double[sims.length];
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = Math.min(1, Math.max(0, rank[i]) * priors[i]);
-    }
+    double[] scores = scores(rank, priors);
     int[] order = ranking(scores);
-    Map<String, Double> byScore = new LinkedHashMap<>();
-    for (int i : order) {
-      byScore.put(names[i], scores[i]);
-    }
+    Map<String, Double> byScore = byScore(order, scores);
     double t = settings.confidenceTemperature();
     int pick = firstEligible(order, sims, priors, threshold);
     if (pick < 0) {
@@ -1280,18 +1299,6 @@ public final class SemanticRouter implements Router {
     }
     double a = settings.centroidWeight();
     return (1 - a) * (sum / count) + a * dot(q, rest, 0);
-  }
-
-  private float[] flatten(List<float[]> vectors) {
-    float[] out = new float[vectors.size() * dim];
-    for (int row = 0; row < vectors.size(); row++) {
-      float[] v = vectors.get(row);
-      if (v.length != dim) {
-        throw new IllegalStateException("embedder returned " + v.length + "-d, not " + dim);
-      }
-      System.arraycopy(v, 0, out, row * dim, dim);
-    }
-    return out;
   }
 
   private static List<String> anchorTexts(SpecialistConfig s) {
