@@ -65,6 +65,14 @@ final class RankingModel {
     return t.isEmpty() ? query.length() <= 4 * MAX_PIECES : t.count() <= MAX_PIECES;
   }
 
+  /**
+   * A specialist's ranking similarity: {@code (1 - r)·cos(query, ranking centroid) + r·maxsim}, r =
+   * {@link #TOKEN_WEIGHT}, the token match being the routing model's.
+   */
+  static double rank(double cosine, double tokens) {
+    return (1 - TOKEN_WEIGHT) * cosine + TOKEN_WEIGHT * tokens;
+  }
+
   /** Whether the two largest of {@code sims} are within {@link #MARGIN} of each other. */
   static boolean closeRace(double[] sims) {
     double first = Double.NEGATIVE_INFINITY;

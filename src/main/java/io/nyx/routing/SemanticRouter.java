@@ -455,13 +455,12 @@ public final class SemanticRouter implements Router {
     boolean[] candidate = nearest(cosines(query.vector(), ix.centroids()), CANDIDATES);
     boolean[] rankCandidate = nearest(rankCos, CANDIDATES);
     LateInteraction.Query lq = late.query(query.tokens());
-    double r = RankingModel.TOKEN_WEIGHT;
     double[] rank = new double[2];
     int[] pair = {a, b};
     for (int k = 0; k < 2; k++) {
       int i = pair[k];
       double tokens = candidate[i] || rankCandidate[i] ? late.score(lq, i) : 0;
-      rank[k] = (1 - r) * rankCos[i] + r * tokens;
+      rank[k] = RankingModel.rank(rankCos[i], tokens);
     }
     return rank[0] > rank[1];
   }
@@ -1015,10 +1014,9 @@ public final class SemanticRouter implements Router {
   }
 
   /**
-   * With the ranking model's vector {@code ranked} of the query, the ranking similarity {@code (1 -
-   * r)·cos(ranking centroid) + r·maxsim} (r = {@link RankingModel#TOKEN_WEIGHT}) of every
-   * specialist, the token match run for the candidates of either centroid, moved to the scale of
-   * {@code f}'s sim_i ({@link RankingModel#onScaleOf}).
+   * With the ranking model's vector {@code ranked} of the query, the ranking similarity ({@link
+   * RankingModel#rank}) of every specialist, the token match run for the candidates of either
+   * centroid, moved to the scale of {@code f}'s sim_i ({@link RankingModel#onScaleOf}).
    */
   private double[] rankSimilarities(Index ix, Fit f, float[] ranked) {
     float[] centroids = Objects.requireNonNull(ix.rankCentroids(), "built with a ranker");
@@ -1028,13 +1026,12 @@ public final class SemanticRouter implements Router {
     if (late == null || lq == null) {
       return RankingModel.onScaleOf(rankCos, f.sim());
     }
-    double r = RankingModel.TOKEN_WEIGHT;
     boolean[] candidate = nearest(rankCos, CANDIDATES);
     double[] rank = new double[rankCos.length];
     for (int i = 0; i < rank.length; i++) {
       double own = f.tokens()[i];
       double tokens = !Double.isNaN(own) ? own : candidate[i] ? late.score(lq, i) : 0;
-      rank[i] = (1 - r) * rankCos[i] + r * tokens;
+      rank[i] = RankingModel.rank(rankCos[i], tokens);
     }
     return RankingModel.onScaleOf(rank, f.sim());
   }
